@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { questionTypes } from './template';
+
+// The public documents of design.md. The zod schemas are the only definition: the API
+// validates and documents with them, everything else uses the inferred types.
+
+export const examStatuses = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
+export type ExamStatus = (typeof examStatuses)[number];
+export const examSteps = ['ocr', 'parse', 'analyze', 'diagnose', 'report', 'done'] as const;
+export type ExamStep = (typeof examSteps)[number];
+
+export const statusDocumentSchema = z.object({
+  examId: z.string(),
+  status: z.enum(examStatuses),
+  step: z.enum(examSteps),
+  progress: z.number().min(0).max(100),
+  pages: z.object({ total: z.number().int(), processed: z.number().int() }),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  elapsedMs: z.number(),
+  etaMs: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type StatusDocument = z.infer<typeof statusDocumentSchema>;
+
+export const studentSchema = z.object({
+  name: z.string().nullable(),
+  class: z.string().nullable(),
+  id: z.string().nullable(),
+});
+export type Student = z.infer<typeof studentSchema>;
+
+export const gradedQuestionSchema = z.object({
+  number: z.string(),
+  type: z.enum(questionTypes),
+  studentAnswer: z.string().nullable(),
+  correctAnswer: z.string(),
+  correct: z.boolean(),
+  // `missing`: the parser could not find the question on the paper (never silently graded wrong).
+  missing: z.boolean(),
+  awarded: z.number(),
+  points: z.number(),
+  confidence: z.number().min(0).max(1),
+  knowledgePoints: z.array(z.string()),
+  difficulty: z.enum(['easy', 'medium', 'hard']).nullable(),
+});
+export type GradedQuestion = z.infer<typeof gradedQuestionSchema>;
+
+export const knowledgePointMasterySchema = z.object({
+  name: z.string(),
+  mastery: z.number().min(0).max(1),
+  awarded: z.number(),
+  points: z.number(),
+});
+export type KnowledgePointMastery = z.infer<typeof knowledgePointMasterySchema>;
+
+export const diagnosisSchema = z.object({
+  summary: z.string(),
+  weakPoints: z.array(z.string()),
+  strengths: z.array(z.string()),
+  recommendations: z.array(z.string()),
+  source: z.enum(['rules', 'llm']),
+  degraded: z.boolean(),
+});
+export type Diagnosis = z.infer<typeof diagnosisSchema>;
+
+export const resultDocumentSchema = z.object({
+  examId: z.string(),
+  templateId: z.string(),
+  title: z.string(),
+  subject: z.string(),
+  language: z.enum(['zh', 'en', 'zh+en']),
+  student: studentSchema,
+  score: z.number(),
+  fullScore: z.number(),
+  questions: z.array(gradedQuestionSchema),
+  knowledgePoints: z.array(knowledgePointMasterySchema),
+  diagnosis: diagnosisSchema,
+  gradedAt: z.string(),
+});
+export type ResultDocument = z.infer<typeof resultDocumentSchema>;

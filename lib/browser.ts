@@ -1,0 +1,42 @@
+import puppeteer, { type Browser } from 'puppeteer';
+import { config } from './config';
+
+// One Chromium per process, launched on first use and relaunched if it dies; every
+// report and fixture render opens a page in it instead of starting a browser.
+let launching: Promise<Browser> | undefined;
+
+export function sharedBrowser(): Promise<Browser> {
+  launching ??= puppeteer
+    .launch({
+      executablePath: config().CHROMIUM_PATH,
+      headless: true,
+      // Offline machine: no background networking; root in containers needs --no-sandbox.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--font-render-hinting=none',
+      ],
+    })
+    .then((browser) => {
+      browser.on('disconnected', () => {
+        launching = undefined;
+      });
+      return browser;
+    })
+    .catch((err: unknown) => {
+      launching = undefined;
+      throw err;
+    });
+  return launching;
+}
+
+export async function closeSharedBrowser(): Promise<void> {
+  const pending = launching;
+  launching = undefined;
+  if (pending) await (await pending.catch(() => undefined))?.close();
+}

@@ -1,0 +1,41 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every setting comes from the environment, read once and validated here; the defaults
+// are the embedded single-machine setup that `npm start` runs.
+const configSchema = z.object({
+  EXAMFLOW_DATA_DIR: z.string().min(1).default(path.resolve('data')),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  EXAMFLOW_TASK_QUEUE: z.string().min(1).default('examflow'),
+  EXAMFLOW_OCR_TASK_QUEUE: z.string().min(1).default('examflow-ocr'),
+  EXAMFLOW_OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
+  EXAMFLOW_API_HOST: z.string().min(1).default('0.0.0.0'),
+  EXAMFLOW_API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // `tenant:token` pairs, comma-separated. The default is for local development only.
+  EXAMFLOW_API_KEYS: z.string().min(1).default('demo:dev-token'),
+  EXAMFLOW_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  EXAMFLOW_MAX_PAGES: z.coerce.number().int().positive().default(20),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid examflow configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, validated on first use. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
