@@ -65,6 +65,8 @@ export const diagnosisSchema = z.object({
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 
+export const difficultyBreakdownSchema = z.object({ difficulty: z.string(), awarded: z.number(), points: z.number() });
+
 export const resultDocumentSchema = z.object({
   examId: z.string(),
   templateId: z.string(),
@@ -76,6 +78,7 @@ export const resultDocumentSchema = z.object({
   fullScore: z.number(),
   questions: z.array(gradedQuestionSchema),
   knowledgePoints: z.array(knowledgePointMasterySchema),
+  byDifficulty: z.array(difficultyBreakdownSchema),
   diagnosis: diagnosisSchema,
   gradedAt: z.string(),
 });
