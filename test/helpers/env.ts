@@ -1,0 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Imported first by every test that touches config: each test process gets its own data
+// folder and quiet logs, before any module reads the configuration.
+process.env.EXAMFLOW_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'examflow-test-'));
+process.env.LOG_LEVEL ??= 'warn';
+process.env.EXAMFLOW_API_KEYS ??= 'school-a:token-school-a,school-b:token-school-b';

@@ -1,0 +1,23 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporalCliPath } from '../../lib/temporal-cli';
+import { examSearchAttributes } from '../../workflows/search-attributes';
+
+/** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes. */
+export function startTemporal(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: examSearchAttributes,
+      ui: false,
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test process. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  return bundle;
+}

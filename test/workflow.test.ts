@@ -1,0 +1,168 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Activities } from '../activities';
+import { createExamWorkers } from '../worker/workers';
+import { progressQuery, type ExamWorkflowInput } from '../workflows/definitions';
+import { ExamScoreKey, ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
+import { startTemporal, workflowBundle } from './helpers/temporal';
+
+// The workflow's orchestration against a real Temporal dev server, with stand-in
+// activities so each path (progress, bad input, transient retry, cancel) is exact.
+
+let env: TestWorkflowEnvironment;
+let client: Client;
+before(async () => {
+  env = await startTemporal();
+  client = env.client;
+});
+after(async () => {
+  await env?.teardown();
+});
+
+function fakeActivities(overrides: Partial<Activities> = {}): Activities {
+  return {
+    ocrPage: async (input) => ({ ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 }),
+    parseExam: async () => ({ parsedKey: 'parsed', found: 3, missing: 0, studentId: 'S-7' }),
+    analyzeAnswers: async () => ({ gradedKey: 'graded', score: 15, fullScore: 20 }),
+    diagnoseExam: async () => ({ diagnosisKey: 'diagnosis', weakPoints: 1 }),
+    renderReport: async () => ({ resultKey: 'result', reportHtmlKey: 'report.html', reportPdfKey: 'report.pdf' }),
+    ...overrides,
+  };
+}
+
+async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `wf-test-${randomUUID()}`;
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const run = fn(taskQueue);
+  await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
+  return run;
+}
+
+function startExam(taskQueue: string, pages = 2) {
+  const examId = randomUUID();
+  const input: ExamWorkflowInput = {
+    examId,
+    tenantId: 'school-a',
+    templateId: 't1',
+    templateKey: 'templates/t1.json',
+    language: 'zh',
+    pageKeys: Array.from({ length: pages }, (_, i) => `pages/${i}`),
+    createdAt: new Date().toISOString(),
+  };
+  return client.workflow.start('examWorkflow', {
+    workflowId: examId,
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }],
+  });
+}
+
+test('runs every step in order, reports progress, and records the outcome in search attributes', async () => {
+  const calls: string[] = [];
+  let releaseOcr!: () => void;
+  const ocrGate = new Promise<void>((r) => (releaseOcr = r));
+  const activities = fakeActivities({
+    ocrPage: async (input) => {
+      calls.push(`ocr:${input.pageIndex}`);
+      await ocrGate;
+      return { ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 };
+    },
+    parseExam: async (input) => {
+      calls.push(`parse:${input.ocrKeys.join(',')}`);
+      return { parsedKey: 'parsed', found: 3, missing: 0, studentId: 'S-7' };
+    },
+  });
+  const result = await withWorkers(activities, async (taskQueue) => {
+    const handle = await startExam(taskQueue, 2);
+    while (calls.length < 2) await new Promise((r) => setTimeout(r, 50));
+    const during = await handle.query(progressQuery);
+    assert.equal(during.status, 'processing');
+    assert.equal(during.step, 'ocr');
+    assert.deepEqual(during.pages, { total: 2, processed: 0 });
+    assert.ok(during.etaMs! > 0);
+    releaseOcr();
+    const out = await handle.result();
+    const done = await handle.query(progressQuery);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.progress, 100);
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    assert.equal(attrs.get(ExamStatusKey), 'completed');
+    assert.equal(attrs.get(ExamStepKey), 'done');
+    assert.equal(attrs.get(ExamScoreKey), 15);
+    return out;
+  });
+  assert.equal(result.score, 15);
+  assert.equal(result.reportPdfKey, 'report.pdf');
+  assert.deepEqual(calls.sort(), ['ocr:0', 'ocr:1', 'parse:ocr/0,ocr/1']);
+});
+
+test('bad input fails the exam at once, without retries, with the teacher-facing message', async () => {
+  let attempts = 0;
+  const activities = fakeActivities({
+    ocrPage: async (input) => {
+      if (input.pageIndex === 1) {
+        attempts++;
+        throw ApplicationFailure.nonRetryable('page 2 is not a readable image', 'BadInput');
+      }
+      return { ocrKey: 'ocr/0', confidence: 0.9, characters: 10 };
+    },
+  });
+  await withWorkers(activities, async (taskQueue) => {
+    const handle = await startExam(taskQueue, 2);
+    const err = await handle.result().then(
+      () => assert.fail('the exam should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError);
+    assert.equal(err.cause?.message, 'ocr failed: page 2 is not a readable image');
+    assert.equal((err.cause as ApplicationFailure).type, 'BadInput');
+    const status = await handle.query(progressQuery);
+    assert.equal(status.status, 'failed');
+    assert.equal(status.error, 'ocr failed: page 2 is not a readable image');
+    assert.equal((await handle.describe()).typedSearchAttributes.get(ExamStatusKey), 'failed');
+  });
+  assert.equal(attempts, 1);
+});
+
+test('a transient failure is retried by the policy and the exam still completes', async () => {
+  let attempts = 0;
+  const activities = fakeActivities({
+    diagnoseExam: async () => {
+      attempts++;
+      if (attempts < 2) throw new Error('LLM provider answered 503');
+      return { diagnosisKey: 'diagnosis', weakPoints: 0 };
+    },
+  });
+  const result = await withWorkers(activities, async (taskQueue) => (await startExam(taskQueue, 1)).result());
+  assert.equal(result.score, 15);
+  assert.equal(attempts, 2);
+});
+
+test('cancelling a running exam ends it cancelled', async () => {
+  // An OCR that never finishes on its own; it stops when its cancellation arrives.
+  const activities = fakeActivities({
+    ocrPage: async () => {
+      const ctx = Context.current();
+      for (;;) {
+        ctx.heartbeat();
+        await ctx.sleep(200);
+      }
+    },
+  });
+  await withWorkers(activities, async (taskQueue) => {
+    const handle = await startExam(taskQueue, 1);
+    while ((await handle.describe()).historyLength < 5) await new Promise((r) => setTimeout(r, 50));
+    await handle.cancel();
+    await assert.rejects(handle.result());
+    const description = await handle.describe();
+    assert.equal(description.status.name, 'CANCELLED');
+    assert.equal(description.typedSearchAttributes.get(ExamStatusKey), 'cancelled');
+  });
+});

@@ -1,0 +1,33 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { StatusDocument } from '../domain/documents';
+import type { TemplateLanguage } from '../domain/template';
+
+export interface SubmittedStudent {
+  name?: string;
+  class?: string;
+  id?: string;
+}
+
+export interface ExamWorkflowInput {
+  examId: string;
+  tenantId: string;
+  templateId: string;
+  /** the template as it was when the exam was submitted: later edits never change a running exam */
+  templateKey: string;
+  language: TemplateLanguage;
+  pageKeys: string[];
+  student?: SubmittedStudent;
+  createdAt: string;
+}
+
+export interface ExamWorkflowResult {
+  examId: string;
+  score: number;
+  fullScore: number;
+  resultKey: string;
+  reportHtmlKey: string;
+  reportPdfKey: string;
+}
+
+/** The status document of design.md, computed from the workflow's own state. */
+export const progressQuery = defineQuery<StatusDocument>('progress');

@@ -1,0 +1,100 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ExamStep } from '../domain/documents';
+import { progressQuery, type ExamWorkflowInput, type ExamWorkflowResult } from './definitions';
+import { activityPolicies } from './policies';
+import { enterStep, finish, startProgress, statusDocument } from './progress';
+import { ExamScoreKey, ExamStatusKey, ExamStepKey, StudentIdKey } from './search-attributes';
+import { ocrTaskQueue } from './task-queues';
+
+const { parseExam } = proxyActivities<Activities>(activityPolicies.parseExam);
+const { analyzeAnswers } = proxyActivities<Activities>(activityPolicies.analyzeAnswers);
+const { diagnoseExam } = proxyActivities<Activities>(activityPolicies.diagnoseExam);
+const { renderReport } = proxyActivities<Activities>(activityPolicies.renderReport);
+
+/** One exam, from uploaded pages to a graded, diagnosed report. Workflow id = examId. */
+export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkflowResult> {
+  const { examId, templateKey } = input;
+  // OCR runs on its own task queue, named after the queue this workflow runs on.
+  const { ocrPage } = proxyActivities<Activities>({ ...activityPolicies.ocrPage, taskQueue: ocrTaskQueue(workflowInfo().taskQueue) });
+  const progress = startProgress(examId, input.createdAt, input.pageKeys.length, Date.now());
+  setHandler(progressQuery, () => statusDocument(progress, Date.now()));
+
+  const moveTo = (step: ExamStep) => {
+    enterStep(progress, step, Date.now());
+    upsertSearchAttributes([{ key: ExamStepKey, value: step }]);
+  };
+  upsertSearchAttributes([
+    { key: ExamStatusKey, value: 'processing' },
+    { key: ExamStepKey, value: 'ocr' },
+  ]);
+
+  try {
+    // Pages are read in parallel; the OCR worker's concurrency limit bounds the real parallelism.
+    const ocrKeys = await Promise.all(
+      input.pageKeys.map(async (pageKey, pageIndex) => {
+        const page = await ocrPage({ examId, pageIndex, pageKey, language: input.language });
+        progress.pagesProcessed += 1;
+        return page.ocrKey;
+      }),
+    );
+
+    moveTo('parse');
+    const parsed = await parseExam({ examId, templateKey, ocrKeys, student: input.student ?? {} });
+    if (parsed.studentId) upsertSearchAttributes([{ key: StudentIdKey, value: parsed.studentId }]);
+
+    moveTo('analyze');
+    const graded = await analyzeAnswers({ examId, templateKey, parsedKey: parsed.parsedKey });
+
+    moveTo('diagnose');
+    const diagnosis = await diagnoseExam({ examId, templateKey, gradedKey: graded.gradedKey });
+
+    moveTo('report');
+    const report = await renderReport({
+      examId,
+      templateKey,
+      parsedKey: parsed.parsedKey,
+      gradedKey: graded.gradedKey,
+      diagnosisKey: diagnosis.diagnosisKey,
+      student: input.student ?? {},
+    });
+
+    finish(progress, 'completed', Date.now());
+    upsertSearchAttributes([
+      { key: ExamStatusKey, value: 'completed' },
+      { key: ExamStepKey, value: 'done' },
+      { key: ExamScoreKey, value: graded.score },
+    ]);
+    return { examId, score: graded.score, fullScore: graded.fullScore, ...report };
+  } catch (err) {
+    if (isCancellation(err)) {
+      finish(progress, 'cancelled', Date.now());
+      upsertSearchAttributes([{ key: ExamStatusKey, value: 'cancelled' }]);
+      throw err;
+    }
+    const message = teacherMessage(progress.step, err);
+    finish(progress, 'failed', Date.now(), message);
+    upsertSearchAttributes([{ key: ExamStatusKey, value: 'failed' }]);
+    throw ApplicationFailure.create({ message, type: failureType(err), nonRetryable: true, cause: err instanceof Error ? err : undefined });
+  }
+}
+
+/** The activity's own message is written for the teacher; say which step it came from. */
+function teacherMessage(step: ExamStep, err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return `${step} failed: ${message}`;
+}
+
+function failureType(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type ? cause.type : 'ExamFailed';
+}

@@ -1,0 +1,37 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+// The one table of retry and timeout policies, per activity. Nothing else in the code
+// base sets a timeout or a retry on an activity.
+// `BadInput` failures (unreadable page, template/paper mismatch) never retry: the teacher
+// must fix the upload, and retrying would only delay the message.
+const badInput = ['BadInput'];
+
+export const activityPolicies = {
+  ocrPage: {
+    startToCloseTimeout: '3 minutes',
+    scheduleToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+  parseExam: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3, nonRetryableErrorTypes: badInput },
+  },
+  analyzeAnswers: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3, nonRetryableErrorTypes: badInput },
+  },
+  diagnoseExam: {
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: '15 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+  renderReport: {
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: '15 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+} satisfies Record<keyof Activities, ActivityOptions>;

@@ -1,0 +1,98 @@
+import type { ExamStatus, ExamStep, StatusDocument } from '../domain/documents';
+
+// Progress and ETA of one exam, kept inside the workflow. Pure and deterministic: the
+// caller passes workflow time (Date.now() in workflow code is replay-safe).
+
+/** Share of the whole exam each step stands for; OCR is split evenly over the pages. */
+const stepWeights: Record<Exclude<ExamStep, 'done'>, number> = { ocr: 70, parse: 5, analyze: 5, diagnose: 5, report: 15 };
+/** Expected cost of each step before anything is measured, in ms. */
+const expectedStepMs: Record<Exclude<ExamStep, 'done'>, number> = { ocr: 4000, parse: 300, analyze: 300, diagnose: 300, report: 2000 };
+const stepOrder: Exclude<ExamStep, 'done'>[] = ['ocr', 'parse', 'analyze', 'diagnose', 'report'];
+
+export interface ExamProgress {
+  examId: string;
+  status: ExamStatus;
+  step: ExamStep;
+  createdAt: string;
+  startedAtMs: number;
+  stepStartedAtMs: number;
+  finishedAtMs: number | null;
+  pagesTotal: number;
+  pagesProcessed: number;
+  error: string | null;
+}
+
+export function startProgress(examId: string, createdAt: string, pagesTotal: number, nowMs: number): ExamProgress {
+  return {
+    examId,
+    status: 'processing',
+    step: 'ocr',
+    createdAt,
+    startedAtMs: nowMs,
+    stepStartedAtMs: nowMs,
+    finishedAtMs: null,
+    pagesTotal,
+    pagesProcessed: 0,
+    error: null,
+  };
+}
+
+export function enterStep(p: ExamProgress, step: ExamStep, nowMs: number): void {
+  p.step = step;
+  p.stepStartedAtMs = nowMs;
+}
+
+export function finish(p: ExamProgress, status: Exclude<ExamStatus, 'pending' | 'processing'>, nowMs: number, error: string | null = null): void {
+  p.status = status;
+  p.finishedAtMs = nowMs;
+  p.error = error;
+  if (status === 'completed') p.step = 'done';
+}
+
+function percentDone(p: ExamProgress): number {
+  if (p.status === 'completed') return 100;
+  let done = 0;
+  for (const step of stepOrder) {
+    if (step === p.step) {
+      if (step === 'ocr' && p.pagesTotal > 0) done += (stepWeights.ocr * p.pagesProcessed) / p.pagesTotal;
+      break;
+    }
+    done += stepWeights[step];
+  }
+  return Math.round(done * 10) / 10;
+}
+
+/** Remaining time: OCR extrapolated from the pages already read, later steps from their expected cost. */
+function etaMs(p: ExamProgress, nowMs: number): number | null {
+  if (p.status === 'completed') return 0;
+  if (p.finishedAtMs !== null || p.step === 'done') return null;
+  const current = p.step;
+  const inStepMs = nowMs - p.stepStartedAtMs;
+  let remaining = 0;
+  if (current === 'ocr') {
+    const perPage = p.pagesProcessed > 0 ? inStepMs / p.pagesProcessed : expectedStepMs.ocr;
+    const left = (p.pagesTotal - p.pagesProcessed) * perPage - (p.pagesProcessed > 0 ? 0 : inStepMs);
+    remaining += Math.max(0, left);
+  } else {
+    remaining += Math.max(0, expectedStepMs[current] - inStepMs);
+  }
+  for (const step of stepOrder.slice(stepOrder.indexOf(current) + 1)) remaining += expectedStepMs[step];
+  return Math.round(remaining);
+}
+
+export function statusDocument(p: ExamProgress, nowMs: number): StatusDocument {
+  const end = p.finishedAtMs ?? nowMs;
+  return {
+    examId: p.examId,
+    status: p.status,
+    step: p.step,
+    progress: percentDone(p),
+    pages: { total: p.pagesTotal, processed: p.pagesProcessed },
+    createdAt: p.createdAt,
+    startedAt: new Date(p.startedAtMs).toISOString(),
+    finishedAt: p.finishedAtMs === null ? null : new Date(p.finishedAtMs).toISOString(),
+    elapsedMs: Math.max(0, end - Date.parse(p.createdAt)),
+    etaMs: etaMs(p, nowMs),
+    error: p.error,
+  };
+}
