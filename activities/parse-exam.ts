@@ -1,0 +1,33 @@
+import type { OcrPage, ParsedExam } from '../domain/paper';
+import { parseExam as parsePaper } from '../domain/parse';
+import type { Template } from '../domain/template';
+import { artifacts, examKeys } from '../lib/artifacts';
+import type { SubmittedStudent } from '../workflows/definitions';
+import { badInput } from './errors';
+
+export interface ParseExamInput {
+  examId: string;
+  templateKey: string;
+  ocrKeys: string[];
+  student: SubmittedStudent;
+}
+
+/** Finds the header and the student's answers in the OCR text, aligned to the template. */
+export async function parseExam(input: ParseExamInput): Promise<{ parsedKey: string; found: number; missing: number; studentId: string | null }> {
+  const store = artifacts();
+  const template = await store.getJson<Template>(input.templateKey);
+  const pages = await Promise.all(input.ocrKeys.map((key) => store.getJson<OcrPage>(key)));
+  const parsed: ParsedExam = parsePaper(pages, template);
+  if (parsed.answers.length === 0) {
+    throw badInput(
+      `none of the ${template.questions.length} questions of template "${template.id}" was found on the paper: check that the right template was chosen and that the pages are the answered exam`,
+    );
+  }
+  const parsedKey = await store.putJson(examKeys(input.examId).parsed, parsed);
+  return {
+    parsedKey,
+    found: parsed.answers.length,
+    missing: parsed.missing.length,
+    studentId: input.student.id ?? parsed.student.id,
+  };
+}

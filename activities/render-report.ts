@@ -1,0 +1,35 @@
+import type { Diagnosis } from '../domain/documents';
+import type { GradedExam } from '../domain/grade';
+import type { ParsedExam } from '../domain/paper';
+import { renderReportHtml } from '../domain/report-html';
+import { buildResult } from '../domain/result';
+import type { Template } from '../domain/template';
+import { artifacts, examKeys } from '../lib/artifacts';
+import type { SubmittedStudent } from '../workflows/definitions';
+import { renderPdf } from './report-pdf';
+
+export interface RenderReportInput {
+  examId: string;
+  templateKey: string;
+  parsedKey: string;
+  gradedKey: string;
+  diagnosisKey: string;
+  student: SubmittedStudent;
+}
+
+/** Writes the result document, the HTML report and its A4 PDF, each under a fixed key. */
+export async function renderReport(input: RenderReportInput): Promise<{ resultKey: string; reportHtmlKey: string; reportPdfKey: string }> {
+  const store = artifacts();
+  const keys = examKeys(input.examId);
+  const [template, parsed, graded, diagnosis] = await Promise.all([
+    store.getJson<Template>(input.templateKey),
+    store.getJson<ParsedExam>(input.parsedKey),
+    store.getJson<GradedExam>(input.gradedKey),
+    store.getJson<Diagnosis>(input.diagnosisKey),
+  ]);
+  const result = buildResult({ examId: input.examId, template, parsed, graded, diagnosis, student: input.student, gradedAt: new Date() });
+  const html = renderReportHtml(result);
+  const pdf = await renderPdf(html);
+  await Promise.all([store.putJson(keys.result, result), store.put(keys.reportHtml, html), store.put(keys.reportPdf, pdf)]);
+  return { resultKey: keys.result, reportHtmlKey: keys.reportHtml, reportPdfKey: keys.reportPdf };
+}

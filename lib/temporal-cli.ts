@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SearchAttributeType } from '@temporalio/common';
+import { examSearchAttributes } from '../workflows/search-attributes';
+
+/** The Temporal CLI that scripts/setup.sh installed: $TEMPORAL_CLI, PATH, or Go's bin folder. */
+export function temporalCliPath(): string {
+  const candidates = [process.env.TEMPORAL_CLI];
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'temporal'));
+  candidates.push(path.join(process.env.GOPATH ?? path.join(os.homedir(), 'go'), 'bin', 'temporal'));
+  try {
+    candidates.push(path.join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'temporal'));
+  } catch {
+    // no Go toolchain: the candidates above are all there is
+  }
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new Error('Temporal CLI not found: run `npm run setup` (it installs it with `go install`) or set TEMPORAL_CLI');
+  return found;
+}
+
+const cliTypeNames: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+/** `--search-attribute Name=Type` for every custom attribute examflow upserts. */
+export function searchAttributeArgs(): string[] {
+  return examSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeNames[key.type]}`]);
+}
