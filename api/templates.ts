@@ -1,0 +1,39 @@
+import Router from '@koa/router';
+import { isDeepStrictEqual } from 'node:util';
+import { templateIdSchema, templateSchema, type Template } from '../domain/template';
+import { artifacts, templateKey } from '../lib/artifacts';
+import type { AuthState } from './auth';
+import { ApiError, validate } from './errors';
+
+// Answer keys, one JSON file per tenant and id. An exam takes a copy at submission, so a
+// template can never change under an exam that is already running.
+
+export async function loadTemplate(tenantId: string, templateId: string): Promise<Template | null> {
+  const key = templateKey(tenantId, templateId);
+  return (await artifacts().exists(key)) ? artifacts().getJson<Template>(key) : null;
+}
+
+export function templateRoutes(): Router<AuthState> {
+  const router = new Router<AuthState>();
+
+  router.post('/v1/templates', async (ctx) => {
+    const template = validate(templateSchema, ctx.request.body, 'template');
+    const existing = await loadTemplate(ctx.state.tenantId, template.id);
+    if (existing && !isDeepStrictEqual(existing, template)) {
+      throw new ApiError(409, 'template_exists', `template "${template.id}" already exists with different content: give the new version a new id, e.g. "${template.id}-v2"`);
+    }
+    if (!existing) await artifacts().putJson(templateKey(ctx.state.tenantId, template.id), template);
+    ctx.status = existing ? 200 : 201;
+    ctx.set('Location', `/v1/templates/${template.id}`);
+    ctx.body = template;
+  });
+
+  router.get('/v1/templates/:id', async (ctx) => {
+    const id = validate(templateIdSchema, ctx.params.id, 'template id');
+    const template = await loadTemplate(ctx.state.tenantId, id);
+    if (!template) throw new ApiError(404, 'template_not_found', `no template "${id}"`);
+    ctx.body = template;
+  });
+
+  return router;
+}

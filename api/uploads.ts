@@ -1,0 +1,48 @@
+import multer from '@koa/multer';
+import sharp, { type Metadata } from 'sharp';
+import { ApiError } from './errors';
+
+// Page images arrive as multipart `pages` files, held in memory within the configured
+// limits, and are checked before anything is stored or started.
+
+export function pagesUpload(limits: { maxBytes: number; maxPages: number }) {
+  return multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: limits.maxBytes, files: limits.maxPages, fields: 10, fieldSize: 10_000, parts: limits.maxPages + 10 },
+  }).array('pages', limits.maxPages);
+}
+
+const readableFormats = new Set(['png', 'jpeg', 'webp', 'tiff']);
+/** Larger than any real scan (A4 at 600 dpi is ~35 MP); stops decompression bombs. */
+const maxPixels = 60_000_000;
+
+/** Rejects, with a message a teacher can act on, any page that is not a readable image. */
+export async function checkPages(files: { originalname: string; buffer: Buffer }[]): Promise<void> {
+  if (files.length === 0) throw new ApiError(400, 'no_pages', 'no pages uploaded: send the page images as multipart files named "pages", in page order');
+  await Promise.all(
+    files.map(async (file, i) => {
+      const which = `page ${i + 1} (${file.originalname || 'unnamed'})`;
+      if (file.buffer.length === 0) throw new ApiError(400, 'invalid_page', `${which} is an empty file`);
+      let meta: Metadata;
+      try {
+        meta = await sharp(file.buffer, { limitInputPixels: maxPixels }).metadata();
+      } catch (err) {
+        const tooLarge = /pixel limit/i.test(String((err as Error).message));
+        throw new ApiError(
+          tooLarge ? 413 : 415,
+          tooLarge ? 'image_too_large' : 'unsupported_media_type',
+          tooLarge ? `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less` : `${which} is not a readable image: upload PNG, JPEG, WebP or TIFF`,
+        );
+      }
+      if (!meta.format || !readableFormats.has(meta.format)) {
+        throw new ApiError(415, 'unsupported_media_type', `${which} is ${meta.format ?? 'an unknown format'}: upload PNG, JPEG, WebP or TIFF`);
+      }
+      if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
+        throw new ApiError(413, 'image_too_large', `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less`);
+      }
+      if ((meta.width ?? 0) < 200 || (meta.height ?? 0) < 200) {
+        throw new ApiError(400, 'invalid_page', `${which} is only ${meta.width}×${meta.height} pixels: too small to read, scan at 150 dpi or more`);
+      }
+    }),
+  );
+}
