@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh machine that reaches only the npm registry, Debian's
+# packages and the Go module proxy. `npm start` and `npm test` run it; it does only what
+# is missing, so a second run takes a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_CLI_VERSION=v1.5.1   # later tags carry a `replace` directive that `go install` refuses
+say() { printf '[setup] %s\n' "$*"; }
+
+# 1. npm packages, exactly as locked. .puppeteerrc.cjs stops puppeteer downloading a browser.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+# 2. Chromium (reports, fixtures) and CJK fonts, from Debian.
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing ${missing[*]} from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig >/dev/null
+  else
+    say "missing ${missing[*]}: run 'sudo apt-get install -y ${missing[*]}'"; exit 1
+  fi
+fi
+
+# 3. The Temporal CLI (dev server + Web UI), pinned.
+gobin() { echo "$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"; }
+if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then :
+elif command -v temporal >/dev/null 2>&1; then :
+elif command -v go >/dev/null 2>&1 && [ -x "$(gobin)/temporal" ]; then :
+else
+  command -v go >/dev/null 2>&1 || { say "the Temporal CLI is missing and there is no Go toolchain to build it: install Go, or put 'temporal' on PATH"; exit 1; }
+  say "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (a few minutes, once)"
+  go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+fi

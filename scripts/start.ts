@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { config } from '../lib/config';
+import { searchAttributeArgs, temporalCliPath } from '../lib/temporal-cli';
+
+// `npm start`: the whole system on embedded defaults — the Temporal dev server (SQLite
+// file under the data folder, Web UI), the worker and the API — as child processes that
+// stop together on Ctrl-C / SIGTERM.
+
+const cfg = config();
+const [temporalHost, temporalPort] = cfg.TEMPORAL_ADDRESS.split(':');
+const uiPort = new URL(cfg.TEMPORAL_UI_URL).port || '8233';
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, EXAMFLOW_SERVICE: name } });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+async function waitForTemporal(): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    try {
+      const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`Temporal dev server did not come up on ${cfg.TEMPORAL_ADDRESS}`);
+}
+
+async function stop(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Worker and API first (they drain), the server last.
+  const [server, ...services] = children;
+  await Promise.all(services.map((c) => terminate(c, 25_000)));
+  if (server) await terminate(server, 10_000);
+  process.exit(exitCode);
+}
+
+function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(cfg.EXAMFLOW_DATA_DIR, { recursive: true });
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  run('temporal', temporalCliPath(), [
+    'server', 'start-dev',
+    '--db-filename', path.join(cfg.EXAMFLOW_DATA_DIR, 'temporal.db'),
+    '--ip', temporalHost ?? '127.0.0.1',
+    '--port', temporalPort ?? '7233',
+    '--ui-port', uiPort,
+    '--namespace', cfg.TEMPORAL_NAMESPACE,
+    '--log-level', 'warn',
+    ...searchAttributeArgs(),
+  ]);
+  await waitForTemporal();
+  const dist = path.resolve(__dirname, '..');
+  run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
+  run('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
+
+  const apiUrl = `http://localhost:${cfg.EXAMFLOW_API_PORT}`;
+  console.log(`
+  examflow is starting
+    API            ${apiUrl}   (token: the one in EXAMFLOW_API_KEYS; development default "dev-token")
+    Temporal UI    ${cfg.TEMPORAL_UI_URL}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows
+    Temporal gRPC  ${cfg.TEMPORAL_ADDRESS}
+    Data           ${cfg.EXAMFLOW_DATA_DIR}
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  void stop(1);
+});
