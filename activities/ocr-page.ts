@@ -21,7 +21,7 @@ export async function ocrPage(input: OcrPageInput): Promise<{ ocrKey: string; co
   const beat = setInterval(() => ctx.heartbeat({ pageIndex: input.pageIndex }), 5_000);
   let page: Omit<OcrPage, 'pageIndex'>;
   try {
-    page = await recognizePage(image, input.language, (fraction) => ctx.heartbeat({ pageIndex: input.pageIndex, fraction }));
+    page = await recognizePage(image, input.language, (fraction) => ctx.heartbeat({ pageIndex: input.pageIndex, fraction }), input.pageIndex + 1);
   } catch (err) {
     if (err instanceof BadInputError) throw badInput(err.message);
     throw err;

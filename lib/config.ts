@@ -11,6 +11,8 @@ const configSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   EXAMFLOW_TASK_QUEUE: z.string().min(1).default('examflow'),
   EXAMFLOW_OCR_TASK_QUEUE: z.string().min(1).default('examflow-ocr'),
+  // Which queues this worker process polls: both (embedded default), or one, to scale OCR apart.
+  EXAMFLOW_WORKER_ROLE: z.enum(['all', 'ocr', 'default']).default('all'),
   EXAMFLOW_OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
   EXAMFLOW_API_HOST: z.string().min(1).default('0.0.0.0'),
   EXAMFLOW_API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),

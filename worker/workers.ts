@@ -7,6 +7,7 @@ export interface ExamWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
+  role?: 'all' | 'ocr' | 'default';
   /** a prebuilt bundle (tests build it once); by default the workflows are bundled at start */
   workflowBundle?: WorkflowBundleOption;
   /** stand-ins for the real activities (workflow tests) */
@@ -21,26 +22,23 @@ export interface ExamWorkerOptions {
 export async function createExamWorkers(options: ExamWorkerOptions): Promise<Worker[]> {
   const cfg = config();
   const taskQueue = options.taskQueue ?? cfg.EXAMFLOW_TASK_QUEUE;
-  const namespace = options.namespace ?? cfg.TEMPORAL_NAMESPACE;
+  const role = options.role ?? cfg.EXAMFLOW_WORKER_ROLE;
+  const common = { connection: options.connection, namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE, shutdownGraceTime: '20 seconds' as const };
   const { ocrPage, ...lightActivities } = options.activities ?? realActivities;
-  const workflows = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') };
-  return Promise.all([
-    Worker.create({
-      connection: options.connection,
-      namespace,
-      taskQueue,
-      ...workflows,
-      activities: lightActivities,
-      maxConcurrentActivityTaskExecutions: 4,
-      shutdownGraceTime: '20 seconds',
-    }),
-    Worker.create({
-      connection: options.connection,
-      namespace,
-      taskQueue: ocrTaskQueue(taskQueue),
-      activities: { ocrPage },
-      maxConcurrentActivityTaskExecutions: cfg.EXAMFLOW_OCR_WORKERS,
-      shutdownGraceTime: '20 seconds',
-    }),
-  ]);
+  const workers: Promise<Worker>[] = [];
+  if (role !== 'ocr') {
+    workers.push(
+      Worker.create({
+        ...common,
+        taskQueue,
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+        activities: lightActivities,
+        maxConcurrentActivityTaskExecutions: 4,
+      }),
+    );
+  }
+  if (role !== 'default') {
+    workers.push(Worker.create({ ...common, taskQueue: ocrTaskQueue(taskQueue), activities: { ocrPage }, maxConcurrentActivityTaskExecutions: cfg.EXAMFLOW_OCR_WORKERS }));
+  }
+  return Promise.all(workers);
 }

@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { terminateOcr } from '../../activities/ocr-engine';
+import { createApp } from '../../api/app';
+import { closeSharedBrowser } from '../../lib/browser';
+import { createExamWorkers } from '../../worker/workers';
+import { startTemporal, workflowBundle } from './temporal';
+
+/** The whole system in one test process: dev server, real workers, and the HTTP API. */
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const env = await startTemporal();
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, workflowBundle: await workflowBundle() });
+  const running = workers.map((w) => w.run());
+  const server: Server = createApp(env.client).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    env,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      workers.forEach((w) => w.shutdown());
+      await Promise.all(running);
+      await Promise.allSettled([terminateOcr(), closeSharedBrowser()]);
+      await env.teardown();
+    },
+  };
+}
+
+/** A tiny HTTP helper with the tenant's bearer token. */
+export function apiClient(baseUrl: string, token: string) {
+  const headers = { authorization: `Bearer ${token}` };
+  return {
+    get: (path: string) => fetch(`${baseUrl}${path}`, { headers }),
+    postJson: (path: string, body: unknown) =>
+      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    postForm: (path: string, form: FormData) => fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: form }),
+  };
+}
+
+export function examForm(templateId: string, pages: Buffer[], fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  form.set('templateId', templateId);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  pages.forEach((png, i) => form.append('pages', new Blob([new Uint8Array(png)], { type: 'image/png' }), `page-${i + 1}.png`));
+  return form;
+}
