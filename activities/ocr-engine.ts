@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createWorker, PSM, OEM, type Worker } from 'tesseract.js';
+import type { OcrLine } from '../domain/paper';
+import type { TemplateLanguage } from '../domain/template';
+import { config } from '../lib/config';
+
+// OCR with tesseract.js, fully offline: the wasm core comes from the installed
+// tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
+// expensive to start (seconds, ~100 MB each), so they live in a per-language pool that is
+// created lazily and reused across pages and exams until terminateOcr().
+
+/** Input a teacher must fix (not an image, empty page): never worth retrying. */
+export class BadInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadInput';
+  }
+}
+
+export interface OcrResult {
+  text: string;
+  lines: OcrLine[];
+  /** mean line confidence, 0–1 */
+  confidence: number;
+}
+
+type TessLang = 'eng' | 'chi_sim';
+const LANGS: Record<TemplateLanguage, TessLang[]> = { zh: ['chi_sim', 'eng'], en: ['eng'], 'zh+en': ['chi_sim', 'eng'] };
+
+/**
+ * tesseract.js takes a single langPath, but every language ships in its own package, so the
+ * installed LSTM-only (`4.0.0_best_int`, gzipped) files are linked into one folder under the
+ * data dir. Nothing is downloaded; the decompressed cache is disabled (cacheMethod 'none').
+ */
+let langDir: string | undefined;
+function languageDir(): string {
+  if (langDir) return langDir;
+  const dir = path.join(config().EXAMFLOW_DATA_DIR, 'tessdata');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const lang of ['eng', 'chi_sim'] as const) {
+    const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
+    const source = path.join(pkg, '4.0.0_best_int', `${lang}.traineddata.gz`);
+    const target = path.join(dir, `${lang}.traineddata.gz`);
+    if (fs.existsSync(target) && fs.realpathSync(target) === fs.realpathSync(source)) continue;
+    fs.rmSync(target, { force: true });
+    try {
+      fs.symlinkSync(source, target);
+    } catch {
+      fs.copyFileSync(source, target); // file systems without symlinks
+    }
+  }
+  langDir = dir;
+  return dir;
+}
+
+interface PooledWorker {
+  worker: Worker;
+  /** progress callback of the job the worker is running now */
+  onProgress?: (fraction: number) => void;
+}
+
+interface Pool {
+  idle: PooledWorker[];
+  waiting: ((w: PooledWorker) => void)[];
+  starting: Promise<PooledWorker>[];
+  size: number;
+}
+
+const pools = new Map<string, Pool>();
+
+async function startWorker(langs: TessLang[]): Promise<PooledWorker> {
+  const pooled: PooledWorker = { worker: undefined as unknown as Worker };
+  pooled.worker = await createWorker(langs.join('+'), OEM.LSTM_ONLY, {
+    langPath: languageDir(),
+    gzip: true,
+    cacheMethod: 'none',
+    logger: (m: { status: string; progress: number }) => {
+      if (m.status === 'recognizing text') pooled.onProgress?.(m.progress);
+    },
+  });
+  await pooled.worker.setParameters({
+    tessedit_pageseg_mode: PSM.SINGLE_BLOCK,
+    // Keeps real spaces in mixed Latin text; the spaces chi_sim puts between Han
+    // characters are removed afterwards (joinCjk).
+    preserve_interword_spaces: '1',
+    user_defined_dpi: '150',
+  });
+  return pooled;
+}
+
+function poolFor(language: TemplateLanguage): { pool: Pool; langs: TessLang[] } {
+  const langs = LANGS[language];
+  const key = langs.join('+');
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = { idle: [], waiting: [], starting: [], size: config().EXAMFLOW_OCR_WORKERS };
+    pools.set(key, pool);
+  }
+  return { pool, langs };
+}
+
+async function acquire(language: TemplateLanguage): Promise<{ pool: Pool; pooled: PooledWorker }> {
+  const { pool, langs } = poolFor(language);
+  const idle = pool.idle.pop();
+  if (idle) return { pool, pooled: idle };
+  if (pool.starting.length < pool.size) {
+    const starting = startWorker(langs);
+    pool.starting.push(starting);
+    try {
+      return { pool, pooled: await starting };
+    } catch (err) {
+      pool.starting.splice(pool.starting.indexOf(starting), 1);
+      throw err;
+    }
+  }
+  return { pool, pooled: await new Promise<PooledWorker>((resolve) => pool.waiting.push(resolve)) };
+}
+
+function release(pool: Pool, pooled: PooledWorker): void {
+  pooled.onProgress = undefined;
+  const next = pool.waiting.shift();
+  if (next) next(pooled);
+  else pool.idle.push(pooled);
+}
+
+const CJK = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff00-\\uffef';
+const CJK_GAP = new RegExp(`(?<=[${CJK}])[ \\t]+(?=[${CJK}])`, 'g');
+
+/** chi_sim separates Han characters with spaces ("下 列 各 数"); Chinese has none. */
+export function joinCjk(line: string): string {
+  return line.replace(CJK_GAP, '').replace(/[ \t]+/g, ' ').trim();
+}
+
+const FORMATS = new Set(['png', 'jpeg', 'webp', 'tiff', 'gif']);
+
+/** Decodes, applies EXIF rotation, greys and upscales small photos; rejects what is not an image. */
+async function prepare(image: Buffer, what: string): Promise<Buffer> {
+  const notImage = () => new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
+  if (!Buffer.isBuffer(image) || image.length === 0) throw notImage();
+  let width: number | undefined;
+  try {
+    const meta = await sharp(image).metadata();
+    if (!meta.format || !FORMATS.has(meta.format)) throw notImage();
+    width = meta.autoOrient?.width ?? meta.width;
+  } catch (err) {
+    if (err instanceof BadInputError) throw err;
+    throw notImage();
+  }
+  if (!width || width < 200) throw new BadInputError(`${what} is too small to read (${width ?? 0} px wide): scan or photograph the whole page`);
+  try {
+    let img = sharp(image).rotate().greyscale().flatten({ background: '#ffffff' });
+    if (width < 1200) img = img.resize({ width: 1600 });
+    return await img.png().toBuffer();
+  } catch {
+    throw notImage();
+  }
+}
+
+/**
+ * Reads one page. `pageNumber` (1-based) only makes error messages specific.
+ * Text lines have CJK spaces removed; full-width characters are left to the parser.
+ */
+export async function recognizePage(
+  image: Buffer,
+  language: TemplateLanguage,
+  onProgress?: (fraction: number) => void,
+  pageNumber?: number,
+): Promise<OcrResult> {
+  const png = await prepare(image, pageNumber ? `page ${pageNumber}` : 'the page');
+  const { pool, pooled } = await acquire(language);
+  pooled.onProgress = onProgress;
+  try {
+    const { data } = await pooled.worker.recognize(png, {}, { text: true, blocks: true });
+    const lines: OcrLine[] = [];
+    for (const block of data.blocks ?? [])
+      for (const paragraph of block.paragraphs)
+        for (const line of paragraph.lines) {
+          const text = joinCjk(line.text);
+          if (text) lines.push({ text, confidence: clamp01(line.confidence / 100) });
+        }
+    const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
+    onProgress?.(1);
+    return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
+  } finally {
+    release(pool, pooled);
+  }
+}
+
+function clamp01(n: number): number {
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}
+
+/** Stops every OCR worker thread; without it the process does not exit. Safe to call twice. */
+export async function terminateOcr(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(
+    all.flatMap((pool) => pool.starting.map((s) => s.then((w) => w.worker.terminate()))),
+  );
+}
