@@ -3,15 +3,26 @@ import type { Middleware } from 'koa';
 import { ApiError } from './errors';
 
 export interface AuthState {
+  /** the caller's tenant; "*" for an admin token */
   tenantId: string;
+  /** admin tokens read, list, cancel and retry across every tenant */
+  admin: boolean;
+  /** hash of the presented token, the key of its rate limit */
+  tokenId: string;
+}
+
+/** The tenant scope of a read: one tenant, or null for an admin (all tenants). */
+export function tenantScope(state: AuthState): string | null {
+  return state.admin ? null : state.tenantId;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
-const tenantPattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const tenantPattern = /^([a-z0-9][a-z0-9-]{0,63}|\*)$/;
 
 /**
- * `EXAMFLOW_API_KEYS` is `tenant:token` pairs, comma-separated. Only hashes stay in memory,
- * and every comparison is constant-time so a token cannot be guessed byte by byte.
+ * `EXAMFLOW_API_KEYS` is `tenant:token` pairs, comma-separated; the tenant `*` marks an
+ * admin token. Only hashes stay in memory, and every comparison is constant-time so a
+ * token cannot be guessed byte by byte.
  */
 export function parseApiKeys(spec: string): { tenantId: string; tokenHash: Buffer }[] {
   return spec
@@ -43,6 +54,16 @@ export function bearerAuth(apiKeys: string): Middleware<AuthState> {
     for (const key of keys) if (timingSafeEqual(presented, key.tokenHash) && !tenantId) tenantId = key.tenantId;
     if (!tenantId) throw new ApiError(401, 'unauthorized', 'unknown or revoked token');
     ctx.state.tenantId = tenantId;
+    ctx.state.admin = tenantId === '*';
+    ctx.state.tokenId = presented.toString('hex').slice(0, 16);
+    await next();
+  };
+}
+
+/** Creating templates and exams belongs to a tenant: an admin token only reads and controls. */
+export function requireTenant(): Middleware<AuthState> {
+  return async (ctx, next) => {
+    if (ctx.state.admin) throw new ApiError(403, 'tenant_required', 'an admin token cannot create templates or exams: use the token of the tenant they belong to');
     await next();
   };
 }

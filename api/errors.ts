@@ -9,6 +9,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -31,6 +32,7 @@ export const errorHandler: Middleware = async (ctx, next) => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) logger.error({ err, path: ctx.path }, 'request failed');
     ctx.status = apiError.status;
+    ctx.set(apiError.headers);
     ctx.body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) } };
   }
 };
@@ -38,7 +40,7 @@ export const errorHandler: Middleware = async (ctx, next) => {
 /** Errors thrown by Koa's body parser and multer carry a status or a code; keep their meaning. */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as { status?: number; code?: string; message?: string; field?: string };
+  const e = err as { status?: number; code?: string; message?: string; field?: string; headers?: Record<string, string> };
   const multerCodes: Record<string, [number, string]> = {
     LIMIT_FILE_SIZE: [413, 'a page file is larger than the upload limit'],
     LIMIT_FILE_COUNT: [400, 'too many pages in one exam'],
@@ -52,8 +54,8 @@ function toApiError(err: unknown): ApiError {
     return new ApiError(status, status === 413 ? 'payload_too_large' : 'invalid_upload', message);
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const code = e.status === 413 ? 'payload_too_large' : e.status === 415 ? 'unsupported_media_type' : 'invalid_request';
-    return new ApiError(e.status, code, e.message || 'invalid request');
+    const codes: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+    return new ApiError(e.status, codes[e.status] ?? 'invalid_request', e.message || 'invalid request', undefined, e.headers ?? {});
   }
   if (e?.message && /Multipart|Unexpected end of form|boundary/i.test(e.message)) return new ApiError(400, 'invalid_upload', `malformed multipart body: ${e.message}`);
   return new ApiError(500, 'internal', 'internal error; the request can be retried');

@@ -18,11 +18,14 @@ const closedStatus: Record<string, Exclude<ExamStatus, 'pending' | 'processing'>
   CANCELLED: 'cancelled',
 };
 
-/** The exam's workflow description, or null when it does not exist or belongs to another tenant. */
-export async function describeExam(client: Client, examId: string, tenantId: string): Promise<WorkflowExecutionDescription | null> {
+/**
+ * The exam's workflow description, or null when it does not exist or belongs to another
+ * tenant than `scope` (null: an admin, every tenant).
+ */
+export async function describeExam(client: Client, examId: string, scope: string | null): Promise<WorkflowExecutionDescription | null> {
   try {
     const description = await client.workflow.getHandle(examId).describe();
-    return description.typedSearchAttributes.get(TenantIdKey) === tenantId ? description : null;
+    return scope === null || description.typedSearchAttributes.get(TenantIdKey) === scope ? description : null;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;

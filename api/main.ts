@@ -2,6 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { createApp } from './app';
+import { closeEventStreams } from './events';
+import { queueStatus } from './queue';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -11,9 +13,16 @@ async function main(): Promise<void> {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });
 
-  // Stop accepting, let in-flight requests finish, then drop the Temporal connection.
+  // The queue maxima ("highest backlog since start") need samples between /v1/queue calls.
+  const sampler = setInterval(() => void queueStatus(client, null).catch(() => undefined), 10_000);
+  sampler.unref();
+
+  // Stop accepting, end the event streams, let in-flight requests finish, then drop the
+  // Temporal connection.
   const stop = (signal: string) => {
     logger.info({ signal }, 'examflow API stopping');
+    clearInterval(sampler);
+    closeEventStreams();
     server.close(() => void connection.close().then(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -43,3 +43,134 @@ export const submitExamResponseSchema = z.object({
   statusUrl: z.string(),
 });
 export type SubmitExamResponse = z.infer<typeof submitExamResponseSchema>;
+
+/** Filter values go into visibility queries: letters, digits and a few separators only, never a quote. */
+const queryValue = z.string().regex(/^[\p{L}\p{N} ._\-()/]{1,64}$/u, 'letters, digits, spaces and . _ - ( ) / only');
+
+export const listExamsQuerySchema = z
+  .object({
+    status: z.enum(examStatuses).optional(),
+    subject: queryValue.optional(),
+    studentId: queryValue.optional(),
+    templateId: templateIdSchema.optional(),
+    createdFrom: z.iso.datetime({ offset: true }).optional(),
+    createdTo: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged').optional(),
+  })
+  .strict();
+
+export const examSummarySchema = z.object({
+  examId: z.string(),
+  tenantId: z.string().nullable(),
+  status: z.enum(examStatuses),
+  step: z.string().nullable(),
+  subject: z.string().nullable(),
+  templateId: z.string().nullable(),
+  studentId: z.string().nullable(),
+  score: z.number().nullable(),
+  pages: z.number().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  elapsedMs: z.number(),
+  statusUrl: z.string(),
+});
+export type ExamSummary = z.infer<typeof examSummarySchema>;
+
+export const listExamsResponseSchema = z.object({
+  exams: z.array(examSummarySchema),
+  nextPageToken: z.string().nullable(),
+});
+
+export const statisticsQuerySchema = z
+  .object({
+    windowHours: z.coerce.number().min(1).max(24 * 30).default(24),
+  })
+  .strict();
+
+export const statisticsResponseSchema = z.object({
+  total: z.number(),
+  byStatus: z.object({ pending: z.number(), processing: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
+  /** completed / (completed + failed), percent, all time; null before anything closed */
+  successRate: z.number().nullable(),
+  window: z.object({
+    hours: z.number(),
+    completed: z.number(),
+    failed: z.number(),
+    cancelled: z.number(),
+    successRate: z.number().nullable(),
+    throughputPerMinute: z.number(),
+    /** over the most recent completed exams in the window (at most `sampled` of them) */
+    processingMs: z.object({ average: z.number().nullable(), p95: z.number().nullable(), sampled: z.number() }),
+  }),
+  hourlyTrend: z.array(z.object({ hour: z.string(), completed: z.number(), failed: z.number(), cancelled: z.number() })),
+  generatedAt: z.string(),
+});
+export type StatisticsResponse = z.infer<typeof statisticsResponseSchema>;
+
+export const queueStageSchema = z.object({
+  stage: z.enum(['ocr', 'default']),
+  taskQueue: z.string(),
+  /** tasks waiting on the task queue (workflow + activity tasks) */
+  backlog: z.number(),
+  backlogAgeMs: z.number(),
+  /** exams whose current step runs on this queue */
+  inFlight: z.number(),
+  /** activity slots per worker process */
+  concurrencyLimit: z.number(),
+  pollers: z.number(),
+  dispatchRatePerSecond: z.number(),
+  estimatedWaitMs: z.number(),
+  maxBacklogSeen: z.number(),
+  maxInFlightSeen: z.number(),
+});
+
+export const queueResponseSchema = z.object({
+  stages: z.array(queueStageSchema),
+  /** accepted exams no worker has picked up yet */
+  pending: z.number(),
+  inFlight: z.number(),
+  maxInFlight: z.number(),
+  admissionLimit: z.number(),
+  since: z.string(),
+});
+export type QueueResponse = z.infer<typeof queueResponseSchema>;
+
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'up to 128 letters, digits and _ . : -');
+
+/** The `manifest` field of POST /v1/exams/batch: one entry per exam, its pages in order. */
+export const batchManifestSchema = z
+  .array(
+    z
+      .object({
+        templateId: templateIdSchema,
+        student: submittedStudentSchema.optional(),
+        priority: z.enum(['normal', 'urgent']).default('normal'),
+        pages: z.number().int().min(1).max(200),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(100);
+
+export const batchResponseSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ index: z.number(), status: z.literal(202), examId: z.string(), statusUrl: z.string() }),
+      z.object({ index: z.number(), status: z.number(), error: z.object({ code: z.string(), message: z.string() }) }),
+    ]),
+  ),
+});
+
+export const controlResponseSchema = z.object({
+  examId: z.string(),
+  /** what was asked of Temporal; follow statusUrl for the outcome */
+  accepted: z.enum(['cancel', 'retry']),
+  statusUrl: z.string(),
+});
+
+export const templateListResponseSchema = z.object({
+  templates: z.array(
+    z.object({ id: z.string(), title: z.string(), subject: z.string(), grade: z.string().nullable(), language: z.enum(['zh', 'en', 'zh+en']), questions: z.number() }),
+  ),
+});

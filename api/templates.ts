@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { isDeepStrictEqual } from 'node:util';
 import { templateIdSchema, templateSchema, type Template } from '../domain/template';
 import { artifacts, templateKey } from '../lib/artifacts';
-import type { AuthState } from './auth';
+import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
 
 // Answer keys, one JSON file per tenant and id. An exam takes a copy at submission, so a
@@ -15,6 +15,16 @@ export async function loadTemplate(tenantId: string, templateId: string): Promis
 
 export function templateRoutes(): Router<AuthState> {
   const router = new Router<AuthState>();
+  // Templates belong to one tenant: admin tokens work on exams, not on answer keys.
+  router.use('/v1/templates', requireTenant());
+
+  router.get('/v1/templates', async (ctx) => {
+    const keys = await artifacts().list(`templates/${ctx.state.tenantId}`);
+    const templates = await Promise.all(keys.map((key) => artifacts().getJson<Template>(key)));
+    ctx.body = {
+      templates: templates.map((t) => ({ id: t.id, title: t.title, subject: t.subject, grade: t.grade ?? null, language: t.language, questions: t.questions.length })),
+    };
+  });
 
   router.post('/v1/templates', async (ctx) => {
     const template = validate(templateSchema, ctx.request.body, 'template');

@@ -46,6 +46,17 @@ export class ArtifactStore {
     }
   }
 
+  /** The keys directly inside a prefix ("templates/school-1" → its files), sorted. */
+  async list(prefix: string): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(this.pathOf(prefix), { withFileTypes: true });
+      return entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp')).map((e) => `${prefix}/${e.name}`).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
   /** Removes a key or a whole prefix ("exams/abc"). */
   async remove(keyOrPrefix: string): Promise<void> {
     await fs.rm(this.pathOf(keyOrPrefix), { recursive: true, force: true });

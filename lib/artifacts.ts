@@ -18,6 +18,7 @@ export function examKeys(examId: string) {
   return {
     root,
     template: `${root}/template.json`,
+    input: `${root}/input.json`,
     page: (pageIndex: number) => `${root}/pages/${pad(pageIndex)}.img`,
     ocr: (pageIndex: number) => `${root}/ocr/${pad(pageIndex)}.json`,
     parsed: `${root}/parsed.json`,

@@ -14,10 +14,18 @@ const configSchema = z.object({
   // Which queues this worker process polls: both (embedded default), or one, to scale OCR apart.
   EXAMFLOW_WORKER_ROLE: z.enum(['all', 'ocr', 'default']).default('all'),
   EXAMFLOW_OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
+  // Light activities (parse, analyze, diagnose, report) one worker process runs at once.
+  EXAMFLOW_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  // Admission control: above this many exams in flight, submissions get 429 + Retry-After.
+  EXAMFLOW_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(500),
   EXAMFLOW_API_HOST: z.string().min(1).default('0.0.0.0'),
   EXAMFLOW_API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // `tenant:token` pairs, comma-separated. The default is for local development only.
   EXAMFLOW_API_KEYS: z.string().min(1).default('demo:dev-token'),
+  // Requests per minute one token may make; the load tester raises it.
+  EXAMFLOW_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  // Origins allowed to call the API from a browser, comma-separated; empty: same origin only.
+  EXAMFLOW_CORS_ORIGINS: z.string().default(''),
   EXAMFLOW_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   EXAMFLOW_MAX_PAGES: z.coerce.number().int().positive().default(20),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),

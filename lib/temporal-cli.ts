@@ -34,3 +34,14 @@ const cliTypeNames: Record<SearchAttributeType, string> = {
 export function searchAttributeArgs(): string[] {
   return examSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeNames[key.type]}`]);
 }
+
+/**
+ * Dynamic config the dev server runs with: the priority-aware matcher, so an urgent exam's
+ * tasks are dispatched before a backlog of normal ones, and one partition per task queue
+ * (priority holds within a partition; one machine gains nothing from four).
+ */
+export const devServerDynamicConfigArgs = [
+  '--dynamic-config-value', 'matching.useNewMatcher=true',
+  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+];

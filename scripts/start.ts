@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { config } from '../lib/config';
-import { searchAttributeArgs, temporalCliPath } from '../lib/temporal-cli';
+import { devServerDynamicConfigArgs, searchAttributeArgs, temporalCliPath } from '../lib/temporal-cli';
 
 // `npm start`: the whole system on embedded defaults — the Temporal dev server (SQLite
 // file under the data folder, Web UI), the worker and the API — as child processes that
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     '--namespace', cfg.TEMPORAL_NAMESPACE,
     '--log-level', 'warn',
     ...searchAttributeArgs(),
+    ...devServerDynamicConfigArgs,
   ]);
   await waitForTemporal();
   const dist = path.resolve(__dirname, '..');

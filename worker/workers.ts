@@ -33,7 +33,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
         taskQueue,
         ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
         activities: lightActivities,
-        maxConcurrentActivityTaskExecutions: 4,
+        maxConcurrentActivityTaskExecutions: cfg.EXAMFLOW_ACTIVITY_CONCURRENCY,
       }),
     );
   }

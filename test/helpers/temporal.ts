@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { temporalCliPath } from '../../lib/temporal-cli';
+import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal-cli';
 import { examSearchAttributes } from '../../workflows/search-attributes';
 
 /** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes. */
@@ -11,6 +11,7 @@ export function startTemporal(): Promise<TestWorkflowEnvironment> {
       searchAttributes: examSearchAttributes,
       ui: false,
       log: { format: 'pretty', level: 'error' },
+      extraArgs: devServerDynamicConfigArgs,
     },
   });
 }

@@ -1,0 +1,72 @@
+import type { Client } from '@temporalio/client';
+import type { Context } from 'koa';
+import { PassThrough } from 'node:stream';
+import type { StatusDocument } from '../domain/documents';
+import { describeExam, examStatusDocument } from './exam-status';
+
+// GET /v1/exams/:examId/events — Server-Sent Events: the status document on every change
+// until the exam closes. Comment lines keep proxies from timing the stream out.
+
+const pollMs = 500;
+const heartbeatMs = 15_000;
+/** stop() of every open stream, for shutdown */
+const open = new Map<PassThrough, () => void>();
+
+/** What makes a status document worth pushing again (elapsed time alone is not). */
+const fingerprint = (d: StatusDocument) => `${d.status}|${d.step}|${d.progress}|${d.pages.processed}|${d.error}`;
+const isClosed = (d: StatusDocument) => d.status === 'completed' || d.status === 'failed' || d.status === 'cancelled';
+
+export function streamExamEvents(ctx: Context, client: Client, examId: string, scope: string | null, first: StatusDocument): void {
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  const stream = new PassThrough();
+  ctx.status = 200;
+  ctx.body = stream;
+
+  let last = '';
+  let lastSentAt = 0;
+  let id = 0;
+  const send = (doc: StatusDocument) => {
+    last = fingerprint(doc);
+    lastSentAt = Date.now();
+    stream.write(`id: ${++id}\nevent: status\ndata: ${JSON.stringify(doc)}\n\n`);
+  };
+  const stop = () => {
+    clearInterval(poll);
+    clearInterval(heartbeat);
+    open.delete(stream);
+    if (!stream.writableEnded) stream.end();
+  };
+  open.set(stream, stop);
+  const heartbeat = setInterval(() => stream.write(`: keep-alive ${new Date().toISOString()}\n\n`), heartbeatMs);
+  let polling = false;
+  const poll = setInterval(async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      const description = await describeExam(client, examId, scope);
+      if (!description) return stop();
+      const doc = await examStatusDocument(client, description);
+      // Push on a change, and every few seconds anyway so the ETA keeps counting down.
+      if (fingerprint(doc) !== last || Date.now() - lastSentAt > 5_000) send(doc);
+      if (isClosed(doc)) stop();
+    } catch {
+      // a passing Temporal hiccup: the next tick tries again
+    } finally {
+      polling = false;
+    }
+  }, pollMs);
+  ctx.req.on('close', stop);
+  stream.write('retry: 2000\n\n');
+  send(first);
+  if (isClosed(first)) stop();
+}
+
+/** On shutdown: end every open stream so clients reconnect elsewhere. */
+export function closeEventStreams(): void {
+  for (const [stream, stop] of open) {
+    stream.write('event: shutdown\ndata: {}\n\n');
+    stop();
+  }
+}

@@ -1,0 +1,98 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
+import { templateSchema } from '../domain/template';
+import {
+  batchResponseSchema,
+  controlResponseSchema,
+  listExamsQuerySchema,
+  listExamsResponseSchema,
+  queueResponseSchema,
+  statisticsQuerySchema,
+  statisticsResponseSchema,
+  submitExamResponseSchema,
+  templateListResponseSchema,
+} from './schemas';
+
+// The OpenAPI document is generated from the same zod schemas the routes validate with.
+
+const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+const examParams = z.object({ examId: z.uuid() });
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  400: json(errorSchema, 'invalid request'),
+  401: json(errorSchema, 'missing or unknown token'),
+  404: json(errorSchema, 'not found (or another tenant’s)'),
+};
+
+function build() {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const security = [{ [bearer.name]: [] }];
+  const Template = registry.register('Template', templateSchema);
+  const Status = registry.register('StatusDocument', statusDocumentSchema);
+  const Result = registry.register('ResultDocument', resultDocumentSchema);
+  const Error = registry.register('Error', errorSchema);
+
+  const path = (method: 'get' | 'post', route: string, summary: string, extra: Record<string, unknown>) =>
+    registry.registerPath({ method, path: route, summary, security, ...extra, responses: { ...errors, ...(extra.responses as object) } } as never);
+
+  path('post', '/v1/templates', 'Create an answer key (idempotent for identical content)', {
+    request: { body: { content: { 'application/json': { schema: Template } } } },
+    responses: { 201: json(Template, 'created'), 200: json(Template, 'identical template existed'), 409: json(Error, 'id taken by different content') },
+  });
+  path('get', '/v1/templates', 'List the tenant’s templates', { responses: { 200: json(templateListResponseSchema, 'templates') } });
+  path('get', '/v1/templates/{id}', 'Get one template', { request: { params: z.object({ id: z.string() }) }, responses: { 200: json(Template, 'template') } });
+
+  const examForm = z.object({
+    templateId: z.string(),
+    pages: z.array(z.string().describe('binary image file (PNG, JPEG, WebP, TIFF)')),
+    student: z.string().optional().describe('JSON {"name","class","id"}'),
+    priority: z.enum(['normal', 'urgent']).optional(),
+  });
+  path('post', '/v1/exams', 'Submit an exam (multipart); optional Idempotency-Key header', {
+    request: { body: { content: { 'multipart/form-data': { schema: examForm } } }, headers: z.object({ 'idempotency-key': z.string().optional() }) },
+    responses: {
+      202: json(submitExamResponseSchema, 'accepted: follow statusUrl'),
+      200: json(submitExamResponseSchema, 'this Idempotency-Key was seen: the same exam'),
+      413: json(Error, 'a page is too large'),
+      415: json(Error, 'a page is not a readable image'),
+      429: json(Error, 'too many exams in flight: see Retry-After'),
+    },
+  });
+  path('post', '/v1/exams/batch', 'Submit several exams at once (multipart manifest + pages)', {
+    request: { body: { content: { 'multipart/form-data': { schema: z.object({ manifest: z.string(), pages: z.array(z.string()) }) } } } },
+    responses: { 200: json(batchResponseSchema, 'one result per exam') },
+  });
+  path('get', '/v1/exams', 'List exams, newest first, from Temporal visibility', { request: { query: listExamsQuerySchema }, responses: { 200: json(listExamsResponseSchema, 'a page of exams') } });
+  path('get', '/v1/exams/statistics', 'Totals, success rate, durations and hourly trend', { request: { query: statisticsQuerySchema }, responses: { 200: json(statisticsResponseSchema, 'statistics') } });
+  path('get', '/v1/queue', 'Backlog, in-flight, limits and estimated wait per stage', { responses: { 200: json(queueResponseSchema, 'queue status') } });
+  path('get', '/v1/exams/{examId}', 'Status document', { request: { params: examParams }, responses: { 200: json(Status, 'status') } });
+  path('get', '/v1/exams/{examId}/events', 'Server-Sent Events: the status document on every change', {
+    request: { params: examParams },
+    responses: { 200: { description: 'text/event-stream of `event: status` with a StatusDocument as data', content: { 'text/event-stream': { schema: z.string() } } } },
+  });
+  path('get', '/v1/exams/{examId}/result', 'Graded result', { request: { params: examParams }, responses: { 200: json(Result, 'result'), 409: json(Error, 'not completed') } });
+  path('get', '/v1/exams/{examId}/report.pdf', 'A4 PDF report', {
+    request: { params: examParams },
+    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } }, 409: json(Error, 'not completed') },
+  });
+  path('get', '/v1/exams/{examId}/report.html', 'HTML report', {
+    request: { params: examParams },
+    responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, 409: json(Error, 'not completed') },
+  });
+  path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
+  path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'examflow API', version: '1', description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.' },
+    servers: [{ url: '/' }],
+  });
+}
+
+let cached: ReturnType<typeof build> | undefined;
+export function openApiDocument() {
+  cached ??= build();
+  return cached;
+}

@@ -1,0 +1,95 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Template } from '../domain/template';
+import { artifacts, examKeys } from '../lib/artifacts';
+import { config } from '../lib/config';
+import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
+import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
+import type { ExamMemo } from './exam-status';
+
+export type Priority = 'normal' | 'urgent';
+/** Temporal task priority: 1 is served first, 3 is the server's default. */
+const priorityKeys: Record<Priority, number> = { urgent: 1, normal: 3 };
+
+/** The same tenant and Idempotency-Key always name the same exam (a UUID from their hash). */
+export function examIdFor(tenantId: string, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return randomUUID();
+  const h = createHash('sha256').update(`${tenantId}\n${idempotencyKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface Submission {
+  examId: string;
+  tenantId: string;
+  template: Template;
+  pages: Buffer[];
+  student?: SubmittedStudent;
+  priority: Priority;
+  /** defaults to EXAMFLOW_TASK_QUEUE */
+  taskQueue?: string;
+}
+
+/**
+ * Stores the pages, a copy of the template and the workflow input under the exam's keys,
+ * then starts its workflow. Returns false when an exam with this id already exists
+ * (a repeated idempotent submission).
+ */
+export async function submitExam(client: Client, submission: Submission): Promise<boolean> {
+  const keys = examKeys(submission.examId);
+  const store = artifacts();
+  const pageKeys = await Promise.all(submission.pages.map((page, i) => store.put(keys.page(i), page)));
+  await store.putJson(keys.template, submission.template);
+  const input: ExamWorkflowInput = {
+    examId: submission.examId,
+    tenantId: submission.tenantId,
+    templateId: submission.template.id,
+    templateKey: keys.template,
+    language: submission.template.language,
+    pageKeys,
+    student: submission.student,
+    createdAt: new Date().toISOString(),
+  };
+  await store.putJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject });
+  try {
+    await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', submission.taskQueue);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    await store.remove(keys.root);
+    throw err;
+  }
+}
+
+/** A new run of an exam that failed or was cancelled, with the input it was submitted with. */
+export async function retryExam(client: Client, examId: string): Promise<void> {
+  const stored = await artifacts().getJson<{ input: ExamWorkflowInput; priority: Priority; subject: string }>(examKeys(examId).input);
+  const input = { ...stored.input, createdAt: new Date().toISOString() };
+  await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
+}
+
+function startExamRun(
+  client: Client,
+  input: ExamWorkflowInput,
+  subject: string,
+  priority: Priority,
+  reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY',
+  taskQueue = config().EXAMFLOW_TASK_QUEUE,
+) {
+  const memo: ExamMemo = { createdAt: input.createdAt, pages: input.pageKeys.length };
+  return client.workflow.start('examWorkflow', {
+    workflowId: input.examId,
+    taskQueue,
+    args: [input],
+    workflowIdReusePolicy: reuse,
+    priority: { priorityKey: priorityKeys[priority] },
+    memo: { ...memo },
+    typedSearchAttributes: [
+      { key: ExamStatusKey, value: 'pending' },
+      { key: ExamStepKey, value: 'ocr' },
+      { key: SubjectKey, value: subject },
+      { key: TenantIdKey, value: input.tenantId },
+      { key: TemplateIdKey, value: input.templateId },
+      ...(input.student?.id ? [{ key: StudentIdKey, value: input.student.id }] : []),
+    ],
+  });
+}
