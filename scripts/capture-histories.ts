@@ -1,0 +1,79 @@
+import '../test/helpers/env';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import sharp from 'sharp';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { activities } from '../activities';
+import { examIdFor, submitExam } from '../api/start-exam';
+import { closeSharedBrowser } from '../lib/browser';
+import { terminateOcr } from '../activities/ocr-engine';
+import { templateSchema, type Template } from '../domain/template';
+import { createExamWorkers } from '../worker/workers';
+import { chooseAnswers } from '../test/fixtures/answers';
+import { renderExamPaper } from '../test/fixtures/generator';
+import { startTemporal, workflowBundle } from '../test/helpers/temporal';
+
+// npm run capture-histories: real runs of the current workflow code (real OCR, real
+// Chromium, a real dev server) in the situations the replay test must keep covering, each
+// saved to test/histories/<name>.json. Run it after a workflow change that the old
+// histories do not already exercise, and commit the new files beside the old ones.
+
+const out = path.resolve(__dirname, '../../test/histories');
+const loadTemplate = (file: string): Template =>
+  templateSchema.parse(JSON.parse(readFileSync(path.resolve(__dirname, '../../test/fixtures/templates', file), 'utf8')));
+
+async function paper(template: Template, pages: number, seed: number): Promise<Buffer[]> {
+  return (await renderExamPaper({ template, student: { name: '王芳', class: '八(1)班', id: '2023008' }, answers: chooseAnswers(template, 1, seed), pages, seed })).pages;
+}
+
+function blankPage(): Promise<Buffer> {
+  return sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#ffffff' } }).png().toBuffer();
+}
+
+async function save(client: Client, name: string, examId: string): Promise<void> {
+  const handle = client.workflow.getHandle(examId);
+  await handle.result().catch(() => undefined);
+  writeFileSync(path.join(out, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+  console.log(`captured ${name} (${(await handle.describe()).status.name})`);
+}
+
+async function main(): Promise<void> {
+  const env = await startTemporal();
+  // A transient fault on the first parse attempt of exams marked "flaky", so one history
+  // shows an activity retried by the policy.
+  let flakyFailures = 0;
+  const parseExam: typeof activities.parseExam = async (input) => {
+    if (input.student.name === 'flaky' && flakyFailures++ === 0) throw new Error('injected transient fault: disk busy');
+    return activities.parseExam(input);
+  };
+  const workers = await createExamWorkers({ connection: env.nativeConnection, workflowBundle: await workflowBundle(), activities: { ...activities, parseExam } });
+  const running = workers.map((w) => w.run());
+  const client = env.client;
+  const zh = loadTemplate('zh-math.json');
+  const submit = async (template: Template, pages: Buffer[], student = {}) => {
+    const examId = examIdFor('school-a', undefined);
+    await submitExam(client, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal' });
+    return examId;
+  };
+  try {
+    await save(client, 'success-one-page', await submit(zh, await paper(zh, 1, 3)));
+    await save(client, 'success-multi-page', await submit(zh, await paper(zh, 3, 4)));
+    // A blank sheet: OCR finds no text and the exam fails without retries (BadInput).
+    await save(client, 'failure-blank-page', await submit(zh, [await blankPage()]));
+    await save(client, 'retried-activity', await submit(zh, await paper(zh, 1, 6), { name: 'flaky' }));
+    const cancelled = await submit(zh, await paper(zh, 2, 7));
+    await client.workflow.getHandle(cancelled).cancel();
+    await save(client, 'cancelled', cancelled);
+  } finally {
+    workers.forEach((w) => w.shutdown());
+    await Promise.all(running);
+    await Promise.allSettled([terminateOcr(), closeSharedBrowser()]);
+    await env.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
