@@ -1,9 +1,11 @@
 import { analyzeAnswers } from './analyze-answers';
+import { cleanupExam } from './cleanup-exam';
+import { deliverWebhook } from './deliver-webhook';
 import { diagnoseExam } from './diagnose-exam';
 import { ocrPage } from './ocr-page';
 import { parseExam } from './parse-exam';
 import { renderReport } from './render-report';
 
 /** Every activity the workers register. Workflows import only the type. */
-export const activities = { ocrPage, parseExam, analyzeAnswers, diagnoseExam, renderReport };
+export const activities = { ocrPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook };
 export type Activities = typeof activities;

@@ -13,6 +13,7 @@ import { docsRoutes } from './docs';
 import { errorHandler } from './errors';
 import { examRoutes } from './exams';
 import { templateRoutes } from './templates';
+import { webhookRoutes } from './webhooks';
 
 const webDir = path.resolve(__dirname, '../../web');
 
@@ -53,6 +54,6 @@ export function createApp(client: Client): Koa<AuthState> {
     }),
   );
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
-  for (const router of [templateRoutes(), examRoutes(client)]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [templateRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

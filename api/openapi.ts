@@ -12,6 +12,8 @@ import {
   statisticsResponseSchema,
   submitExamResponseSchema,
   templateListResponseSchema,
+  webhookRequestSchema,
+  webhookResponseSchema,
 } from './schemas';
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
@@ -84,6 +86,17 @@ function build() {
   path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
   path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
 
+  const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/webhook',
+    summary: 'Set the tenant’s webhook; completed, failed and cancelled exams are POSTed to it, signed with HMAC-SHA256',
+    security,
+    request: { body: webhookBody },
+    responses: { ...errors, 200: json(webhookResponseSchema, 'the webhook, with its secret (shown only here)') },
+  });
+  path('get', '/v1/webhook', 'The tenant’s webhook (without its secret)', { responses: { 200: json(webhookResponseSchema, 'webhook') } });
+  registry.registerPath({ method: 'delete', path: '/v1/webhook', summary: 'Remove the webhook', security, responses: { ...errors, 204: { description: 'removed' } } });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'examflow API', version: '1', description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.' },

@@ -174,3 +174,13 @@ export const templateListResponseSchema = z.object({
     z.object({ id: z.string(), title: z.string(), subject: z.string(), grade: z.string().nullable(), language: z.enum(['zh', 'en', 'zh+en']), questions: z.number() }),
   ),
 });
+
+export const webhookRequestSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, message: 'an http(s) URL the exam notices are POSTed to' }).max(2000),
+    /** omitted: examflow generates one and returns it once */
+    secret: z.string().min(16).max(128).optional(),
+  })
+  .strict();
+
+export const webhookResponseSchema = z.object({ url: z.string(), secret: z.string().optional(), createdAt: z.string() });

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
+import { loadWebhook } from '../lib/webhooks';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
 import type { ExamMemo } from './exam-status';
@@ -48,6 +49,7 @@ export async function submitExam(client: Client, submission: Submission): Promis
     pageKeys,
     student: submission.student,
     createdAt: new Date().toISOString(),
+    notify: (await loadWebhook(submission.tenantId)) !== null,
   };
   await store.putJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject });
   try {
@@ -63,7 +65,8 @@ export async function submitExam(client: Client, submission: Submission): Promis
 /** A new run of an exam that failed or was cancelled, with the input it was submitted with. */
 export async function retryExam(client: Client, examId: string): Promise<void> {
   const stored = await artifacts().getJson<{ input: ExamWorkflowInput; priority: Priority; subject: string }>(examKeys(examId).input);
-  const input = { ...stored.input, createdAt: new Date().toISOString() };
+  const notify = (await loadWebhook(stored.input.tenantId)) !== null;
+  const input = { ...stored.input, createdAt: new Date().toISOString(), notify };
   await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
 }
 

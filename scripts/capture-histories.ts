@@ -1,5 +1,7 @@
 import '../test/helpers/env';
 import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import sharp from 'sharp';
@@ -7,6 +9,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { activities } from '../activities';
 import { examIdFor, submitExam } from '../api/start-exam';
 import { closeSharedBrowser } from '../lib/browser';
+import { saveWebhook } from '../lib/webhooks';
 import { terminateOcr } from '../activities/ocr-engine';
 import { templateSchema, type Template } from '../domain/template';
 import { createExamWorkers } from '../worker/workers';
@@ -14,10 +17,11 @@ import { chooseAnswers } from '../test/fixtures/answers';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { startTemporal, workflowBundle } from '../test/helpers/temporal';
 
-// npm run capture-histories: real runs of the current workflow code (real OCR, real
-// Chromium, a real dev server) in the situations the replay test must keep covering, each
-// saved to test/histories/<name>.json. Run it after a workflow change that the old
-// histories do not already exercise, and commit the new files beside the old ones.
+// npm run capture-histories -- <version>: real runs of the current workflow code (real
+// OCR, real Chromium, a real dev server) in the situations the replay test must keep
+// covering, saved as test/histories/<version>-<name>.json. After a workflow change
+// (behind patched()), capture a new version and commit it beside the old ones: the replay
+// test then proves the code runs both the histories before and after the change.
 
 const out = path.resolve(__dirname, '../../test/histories');
 const loadTemplate = (file: string): Template =>
@@ -34,12 +38,19 @@ function blankPage(): Promise<Buffer> {
 async function save(client: Client, name: string, examId: string): Promise<void> {
   const handle = client.workflow.getHandle(examId);
   await handle.result().catch(() => undefined);
-  writeFileSync(path.join(out, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+  writeFileSync(path.join(out, `${version}-${name}.json`), historyToJSON(await handle.fetchHistory()));
   console.log(`captured ${name} (${(await handle.describe()).status.name})`);
 }
 
+const version = process.argv[2] ?? '';
+
 async function main(): Promise<void> {
+  if (!/^v[0-9]+$/.test(version)) throw new Error('usage: npm run capture-histories -- v<N>');
   const env = await startTemporal();
+  // The school's webhook receiver, on loopback: the success histories include a delivery.
+  const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await saveWebhook('school-a', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/exam-events`);
   // A transient fault on the first parse attempt of exams marked "flaky", so one history
   // shows an activity retried by the policy.
   let flakyFailures = 0;
@@ -70,6 +81,7 @@ async function main(): Promise<void> {
     await Promise.all(running);
     await Promise.allSettled([terminateOcr(), closeSharedBrowser()]);
     await env.teardown();
+    receiver.close();
   }
 }
 

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../activities';
 import { examIdFor, submitExam, type Priority } from '../api/start-exam';
 import type { Template } from '../domain/template';
 import { createExamWorkers } from '../worker/workers';
 import { ocrTaskQueue } from '../workflows/task-queues';
+import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
 
 // An urgent exam submitted behind a backlog of normal ones is picked first: Temporal task
@@ -33,16 +33,12 @@ test('an urgent exam overtakes a backlog of normal exams', async () => {
     submitted.push({ examId, priority });
   }
   const order: string[] = [];
-  const activities: Activities = {
+  const activities = fakeActivities({
     ocrPage: async (input) => {
       order.push(input.examId);
       return { ocrKey: 'k', confidence: 1, characters: 1 };
     },
-    parseExam: async () => ({ parsedKey: 'k', found: 1, missing: 0, studentId: null }),
-    analyzeAnswers: async () => ({ gradedKey: 'k', score: 1, fullScore: 1 }),
-    diagnoseExam: async () => ({ diagnosisKey: 'k', weakPoints: 0 }),
-    renderReport: async () => ({ resultKey: 'k', reportHtmlKey: 'k', reportPdfKey: 'k' }),
-  };
+  });
   const all = Promise.all(submitted.map((s) => env.client.workflow.getHandle(s.examId).result()));
   // Workflows run first, so every exam's OCR task waits on the OCR queue; then one OCR slot
   // drains that backlog and must take the urgent exam first.

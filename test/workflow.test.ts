@@ -11,6 +11,7 @@ import type { Activities } from '../activities';
 import { createExamWorkers } from '../worker/workers';
 import { progressQuery, type ExamWorkflowInput } from '../workflows/definitions';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
+import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
 
 // The workflow's orchestration against a real Temporal dev server, with stand-in
@@ -25,17 +26,6 @@ before(async () => {
 after(async () => {
   await env?.teardown();
 });
-
-function fakeActivities(overrides: Partial<Activities> = {}): Activities {
-  return {
-    ocrPage: async (input) => ({ ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 }),
-    parseExam: async () => ({ parsedKey: 'parsed', found: 3, missing: 0, studentId: 'S-7' }),
-    analyzeAnswers: async () => ({ gradedKey: 'graded', score: 15, fullScore: 20 }),
-    diagnoseExam: async () => ({ diagnosisKey: 'diagnosis', weakPoints: 1 }),
-    renderReport: async () => ({ resultKey: 'result', reportHtmlKey: 'report.html', reportPdfKey: 'report.pdf' }),
-    ...overrides,
-  };
-}
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `wf-test-${randomUUID()}`;

@@ -18,6 +18,18 @@ export interface ExamWorkflowInput {
   pageKeys: string[];
   student?: SubmittedStudent;
   createdAt: string;
+  /** the tenant had a webhook when the exam was submitted: notify it when the exam closes */
+  notify?: boolean;
+}
+
+export type ExamEvent = 'exam.completed' | 'exam.failed' | 'exam.cancelled';
+
+export interface WebhookDeliveryInput {
+  tenantId: string;
+  examId: string;
+  runId: string;
+  event: ExamEvent;
+  status: StatusDocument;
 }
 
 export interface ExamWorkflowResult {

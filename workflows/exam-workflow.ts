@@ -1,15 +1,19 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ExamStep } from '../domain/documents';
-import { progressQuery, type ExamWorkflowInput, type ExamWorkflowResult } from './definitions';
+import { progressQuery, type ExamEvent, type ExamWorkflowInput, type ExamWorkflowResult } from './definitions';
 import { activityPolicies } from './policies';
 import { enterStep, finish, startProgress, statusDocument } from './progress';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, StudentIdKey } from './search-attributes';
@@ -19,6 +23,7 @@ const { parseExam } = proxyActivities<Activities>(activityPolicies.parseExam);
 const { analyzeAnswers } = proxyActivities<Activities>(activityPolicies.analyzeAnswers);
 const { diagnoseExam } = proxyActivities<Activities>(activityPolicies.diagnoseExam);
 const { renderReport } = proxyActivities<Activities>(activityPolicies.renderReport);
+const { cleanupExam } = proxyActivities<Activities>(activityPolicies.cleanupExam);
 
 /** One exam, from uploaded pages to a graded, diagnosed report. Workflow id = examId. */
 export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkflowResult> {
@@ -73,17 +78,35 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
       { key: ExamStepKey, value: 'done' },
       { key: ExamScoreKey, value: graded.score },
     ]);
+    await notify('exam.completed');
     return { examId, score: graded.score, fullScore: graded.fullScore, ...report };
   } catch (err) {
     if (isCancellation(err)) {
       finish(progress, 'cancelled', Date.now());
       upsertSearchAttributes([{ key: ExamStatusKey, value: 'cancelled' }]);
+      // The exam is cancelled already; the cleanup and the notice must still run.
+      await CancellationScope.nonCancellable(async () => {
+        if (patched('cleanup-on-cancel')) await cleanupExam({ examId });
+        await notify('exam.cancelled');
+      });
       throw err;
     }
     const message = teacherMessage(progress.step, err);
     finish(progress, 'failed', Date.now(), message);
     upsertSearchAttributes([{ key: ExamStatusKey, value: 'failed' }]);
+    await notify('exam.failed');
     throw ApplicationFailure.create({ message, type: failureType(err), nonRetryable: true, cause: err instanceof Error ? err : undefined });
+  }
+
+  /** Hands the closing status to a webhook delivery of its own; the exam does not wait for it. */
+  async function notify(event: ExamEvent): Promise<void> {
+    if (!patched('notify-on-close') || !input.notify) return;
+    const { runId } = workflowInfo();
+    await startChild('webhookDeliveryWorkflow', {
+      workflowId: `${examId}/webhook/${runId}`,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ tenantId: input.tenantId, examId, runId, event, status: statusDocument(progress, Date.now()) }],
+    });
   }
 }
 

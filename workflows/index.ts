@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the workers register.
 export { examWorkflow } from './exam-workflow';
+export { webhookDeliveryWorkflow } from './webhook-workflow';

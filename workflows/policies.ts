@@ -34,4 +34,16 @@ export const activityPolicies = {
     scheduleToCloseTimeout: '15 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
   },
+  // Cleanup after a cancelled exam; best effort, never blocks the cancellation for long.
+  cleanupExam: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
+  },
+  // A school's endpoint may be down for a while: keep trying for about a day.
+  deliverWebhook: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 60, nonRetryableErrorTypes: ['WebhookGone'] },
+  },
 } satisfies Record<keyof Activities, ActivityOptions>;

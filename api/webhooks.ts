@@ -1,0 +1,29 @@
+import Router from '@koa/router';
+import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks';
+import { requireTenant, type AuthState } from './auth';
+import { ApiError, validate } from './errors';
+import { webhookRequestSchema } from './schemas';
+
+// A tenant's webhook. The secret is shown once, when it is set; deliveries carry
+// X-Examflow-Signature: sha256=HMAC(secret, "<X-Examflow-Timestamp>.<body>").
+export function webhookRoutes(): Router<AuthState> {
+  const router = new Router<AuthState>();
+  router.use('/v1/webhook', requireTenant());
+
+  router.put('/v1/webhook', async (ctx) => {
+    const { url, secret } = validate(webhookRequestSchema, ctx.request.body, 'webhook');
+    ctx.body = await saveWebhook(ctx.state.tenantId, url, secret);
+  });
+
+  router.get('/v1/webhook', async (ctx) => {
+    const webhook = await loadWebhook(ctx.state.tenantId);
+    if (!webhook) throw new ApiError(404, 'webhook_not_found', 'no webhook is set: PUT /v1/webhook {"url": "https://…"}');
+    ctx.body = { url: webhook.url, createdAt: webhook.createdAt };
+  });
+
+  router.delete('/v1/webhook', async (ctx) => {
+    await removeWebhook(ctx.state.tenantId);
+    ctx.status = 204;
+  });
+  return router;
+}

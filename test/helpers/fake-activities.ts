@@ -1,0 +1,15 @@
+import type { Activities } from '../../activities';
+
+/** Stand-ins for every activity, so workflow tests steer each path exactly. */
+export function fakeActivities(overrides: Partial<Activities> = {}): Activities {
+  return {
+    ocrPage: async (input) => ({ ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 }),
+    parseExam: async () => ({ parsedKey: 'parsed', found: 3, missing: 0, studentId: 'S-7' }),
+    analyzeAnswers: async () => ({ gradedKey: 'graded', score: 15, fullScore: 20 }),
+    diagnoseExam: async () => ({ diagnosisKey: 'diagnosis', weakPoints: 1 }),
+    renderReport: async () => ({ resultKey: 'result', reportHtmlKey: 'report.html', reportPdfKey: 'report.pdf' }),
+    cleanupExam: async () => ({ removed: 0 }),
+    deliverWebhook: async () => ({ delivered: true, status: 200 }),
+    ...overrides,
+  };
+}
