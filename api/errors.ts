@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { z } from 'zod';
+import { z } from '../lib/zod';
 import { logger } from '../lib/logger';
 
 /** An error the client caused, answered as `{ error: { code, message, details? } }` (design.md). */

@@ -48,5 +48,8 @@ export async function listExams(client: Client, filter: ExamFilter, limit: numbe
       } satisfies ExamSummary;
     }),
   );
-  return { exams, nextPageToken: toToken(response.nextPageToken) };
+  // A retried exam has several runs under one id; the newest comes first and stands for it.
+  const seen = new Set<string>();
+  const newestRuns = exams.filter((e) => !seen.has(e.examId) && seen.add(e.examId));
+  return { exams: newestRuns, nextPageToken: toToken(response.nextPageToken) };
 }

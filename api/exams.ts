@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { Context } from 'koa';
-import type { ResultDocument } from '../domain/documents';
+import type { ExamStatus, ResultDocument } from '../domain/documents';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
 import { requireTenant, tenantScope, type AuthState } from './auth';
@@ -26,6 +26,7 @@ import { loadTemplate } from './templates';
 import { checkPages, pagesUpload } from './uploads';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
+const isClosed = (status: ExamStatus) => status === 'completed' || status === 'failed' || status === 'cancelled';
 
 export function examRoutes(client: Client): Router<AuthState> {
   const cfg = config();
@@ -168,14 +169,15 @@ export function examRoutes(client: Client): Router<AuthState> {
 
   router.post('/v1/exams/:examId/cancel', async (ctx) => {
     const description = await findExam(ctx);
-    if (description.status.name !== 'RUNNING') throw new ApiError(409, 'exam_closed', `exam ${description.workflowId} has already ${description.status.name.toLowerCase()}; nothing to cancel`);
+    const status = await examStatusDocument(client, description);
+    if (isClosed(status.status)) throw new ApiError(409, 'exam_closed', `exam ${description.workflowId} is already ${status.status}; nothing to cancel`);
     await client.workflow.getHandle(description.workflowId).cancel();
     ctx.status = 202;
     ctx.body = { examId: description.workflowId, accepted: 'cancel', statusUrl: `/v1/exams/${description.workflowId}` };
   });
 
   router.post('/v1/exams/:examId/retry', async (ctx) => {
-    const description = await findExam(ctx);
+    const description = await settled(await findExam(ctx));
     if (description.status.name === 'RUNNING' || description.status.name === 'COMPLETED') {
       throw new ApiError(409, 'exam_not_retryable', `exam ${description.workflowId} is ${description.status.name.toLowerCase()}: only a failed or cancelled exam can be retried`);
     }
@@ -184,6 +186,17 @@ export function examRoutes(client: Client): Router<AuthState> {
     ctx.status = 202;
     ctx.body = { examId: description.workflowId, accepted: 'retry', statusUrl: `/v1/exams/${description.workflowId}` };
   });
+
+  /**
+   * An exam reports itself failed or cancelled a moment before its workflow closes (the
+   * cleanup and the notice run last); wait that moment out rather than refuse a retry.
+   */
+  async function settled(description: WorkflowExecutionDescription): Promise<WorkflowExecutionDescription> {
+    if (description.status.name !== 'RUNNING' || !isClosed((await examStatusDocument(client, description)).status)) return description;
+    const handle = client.workflow.getHandle(description.workflowId);
+    await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    return handle.describe();
+  }
 
   return router;
 }

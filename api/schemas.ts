@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../lib/zod';
 import { examStatuses } from '../domain/documents';
 import { templateIdSchema } from '../domain/template';
 

@@ -1,15 +1,59 @@
 import multer from '@koa/multer';
+import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
+import { isPdf, pdfToPages, TooManyPagesError } from '../activities/pdf-pages';
+import { BadInputError } from '../activities/preprocess';
 import { ApiError } from './errors';
 
-// Page images arrive as multipart `pages` files, held in memory within the configured
-// limits, and are checked before anything is stored or started.
+// Page images (or PDFs, split into page images here) arrive as multipart `pages` files,
+// held in memory within the configured limits, and are checked before anything is stored
+// or started.
 
-export function pagesUpload(limits: { maxBytes: number; maxPages: number }) {
-  return multer({
+export function pagesUpload(limits: { maxBytes: number; maxPages: number }): Middleware {
+  const receive = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: limits.maxBytes, files: limits.maxPages, fields: 10, fieldSize: 10_000, parts: limits.maxPages + 10 },
   }).array('pages', limits.maxPages);
+  // PDFs are split into page images here, so every route downstream sees pages only.
+  return (ctx, next) =>
+    receive(ctx, async () => {
+      const files = ctx.request.files;
+      if (Array.isArray(files)) ctx.request.files = ctx.files = await expandPdfPages(files, limits.maxPages);
+      await next();
+    });
+}
+
+interface UploadedFile {
+  buffer: Buffer;
+  originalname: string;
+  size: number;
+  mimetype: string;
+}
+
+/** Replaces every PDF file by its pages (PNG, 150 dpi), in order; at most maxPages pages in all. */
+export async function expandPdfPages<F extends UploadedFile>(files: F[], maxPages: number): Promise<F[]> {
+  if (!files.some((f) => isPdf(f.buffer))) return files;
+  const pages: F[] = [];
+  for (const [i, file] of files.entries()) {
+    if (!isPdf(file.buffer)) {
+      pages.push(file);
+      continue;
+    }
+    const what = `file ${i + 1} (${file.originalname || 'unnamed'})`;
+    let rendered: Buffer[];
+    try {
+      rendered = await pdfToPages(file.buffer, { maxPages, what });
+    } catch (err) {
+      if (err instanceof TooManyPagesError) throw new ApiError(400, 'too_many_pages', err.message);
+      if (err instanceof BadInputError) throw new ApiError(400, 'invalid_page', err.message);
+      throw err;
+    }
+    rendered.forEach((png, k) =>
+      pages.push({ ...file, buffer: png, size: png.length, mimetype: 'image/png', originalname: `${file.originalname || 'document.pdf'} page ${k + 1}` }),
+    );
+  }
+  if (pages.length > maxPages) throw new ApiError(400, 'too_many_pages', `the upload has ${pages.length} pages once its PDFs are split, more than the ${maxPages} pages an exam may have`);
+  return pages;
 }
 
 const readableFormats = new Set(['png', 'jpeg', 'webp', 'tiff']);
@@ -31,11 +75,11 @@ export async function checkPages(files: { originalname: string; buffer: Buffer }
         throw new ApiError(
           tooLarge ? 413 : 415,
           tooLarge ? 'image_too_large' : 'unsupported_media_type',
-          tooLarge ? `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less` : `${which} is not a readable image: upload PNG, JPEG, WebP or TIFF`,
+          tooLarge ? `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less` : `${which} is not a readable image: upload PNG, JPEG, WebP, TIFF or PDF`,
         );
       }
       if (!meta.format || !readableFormats.has(meta.format)) {
-        throw new ApiError(415, 'unsupported_media_type', `${which} is ${meta.format ?? 'an unknown format'}: upload PNG, JPEG, WebP or TIFF`);
+        throw new ApiError(415, 'unsupported_media_type', `${which} is ${meta.format ?? 'an unknown format'}: upload PNG, JPEG, WebP, TIFF or PDF`);
       }
       if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
         throw new ApiError(413, 'image_too_large', `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../lib/zod';
 
 // The answer key format of design.md ("Exam template"). `text` and `options` are an
 // examflow extension: the question as printed, used for tagging and by the fixture generator.

@@ -6,4 +6,4 @@ import path from 'node:path';
 // folder and quiet logs, before any module reads the configuration.
 process.env.EXAMFLOW_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'examflow-test-'));
 process.env.LOG_LEVEL ??= 'warn';
-process.env.EXAMFLOW_API_KEYS ??= 'school-a:token-school-a,school-b:token-school-b';
+process.env.EXAMFLOW_API_KEYS ??= 'school-a:token-school-a,school-b:token-school-b,*:token-admin-0';
