@@ -1,7 +1,13 @@
-import { gradeExam, type GradedExam } from '../domain/grade';
+import { gradeExam, openNeedsJudgement, type GradedExam, type OpenVerdict } from '../domain/grade';
 import type { ParsedExam } from '../domain/paper';
 import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
+import { budgetOptions } from '../lib/llm/budget';
+import type { ChatOptions } from '../lib/llm/client';
+import { llmOpenVerdict } from '../lib/llm/rubric';
+import { llmSettings, type LlmSettings } from '../lib/llm/settings';
+import { logger } from '../lib/logger';
+import { tagQuestions, type TagDeps } from './tag-questions';
 
 export interface AnalyzeAnswersInput {
   examId: string;
@@ -9,11 +15,44 @@ export interface AnalyzeAnswersInput {
   parsedKey: string;
 }
 
+// All LLM work of this activity (tagging and the open rubric, in parallel) ends within this
+// budget, well inside analyzeAnswers' 1-minute start-to-close timeout in workflows/policies.ts.
+const LLM_BUDGET_MS = 40_000;
+
+/** The LLM rubric's verdict on every open answer that needs judging; 'failed' where it could not. */
+async function judgeOpenAnswers(template: Template, parsed: ParsedExam, llm: LlmSettings, call: ChatOptions): Promise<Record<string, OpenVerdict | 'failed'>> {
+  const answers = new Map(parsed.answers.map((a) => [a.number, a.answer]));
+  const missing = new Set(parsed.missing);
+  const open = template.questions.filter((q) => !missing.has(q.number) && openNeedsJudgement(q, answers.get(q.number) ?? null));
+  // A paper has a handful of open questions: one call each, all at once.
+  const verdicts = await Promise.all(
+    open.map(async (q) => {
+      try {
+        return [q.number, await llmOpenVerdict(llm, template, q, answers.get(q.number)!, call)] as const;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, templateId: template.id, question: q.number }, 'LLM rubric failed; using keyword credit');
+        return [q.number, 'failed'] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(verdicts);
+}
+
+/** Tags untagged questions, then grades (the LLM rubric for open answers when configured). */
+export async function analyzeWith(template: Template, parsed: ParsedExam, llm: LlmSettings | null, deps: TagDeps = {}): Promise<GradedExam> {
+  const call = deps.call ?? budgetOptions(LLM_BUDGET_MS);
+  const [tagged, open] = await Promise.all([
+    tagQuestions(template, llm, { ...deps, call }),
+    llm ? judgeOpenAnswers(template, parsed, llm, call) : Promise.resolve(undefined),
+  ]);
+  return gradeExam(tagged.template, parsed, { open, tagSources: tagged.sources, tagsDegraded: tagged.degraded });
+}
+
 /** Grades the parsed answers against the answer key. */
 export async function analyzeAnswers(input: AnalyzeAnswersInput): Promise<{ gradedKey: string; score: number; fullScore: number }> {
   const store = artifacts();
   const [template, parsed] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<ParsedExam>(input.parsedKey)]);
-  const graded: GradedExam = gradeExam(template, parsed);
+  const graded = await analyzeWith(template, parsed, llmSettings());
   const gradedKey = await store.putJson(examKeys(input.examId).graded, graded);
   return { gradedKey, score: graded.score, fullScore: graded.fullScore };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../lib/zod';
 import { questionTypes } from './template';
 
 // The public documents of design.md. The zod schemas are the only definition: the API
@@ -44,6 +44,14 @@ export const gradedQuestionSchema = z.object({
   confidence: z.number().min(0).max(1),
   knowledgePoints: z.array(z.string()),
   difficulty: z.enum(['easy', 'medium', 'hard']).nullable(),
+  // Where knowledgePoints/difficulty came from: the answer key, the built-in rules or the LLM.
+  tagSource: z.enum(['template', 'rules', 'llm']).optional(),
+  // Who graded the answer: the rules, or the LLM rubric (open questions, when configured).
+  gradedBy: z.enum(['rules', 'llm']).optional(),
+  // The LLM rubric's one-sentence reason for its award.
+  feedback: z.string().optional(),
+  // The LLM was asked (rubric or tagging) but failed, so the rules' result stands.
+  degraded: z.boolean().optional(),
 });
 export type GradedQuestion = z.infer<typeof gradedQuestionSchema>;
 

@@ -1,5 +1,6 @@
 import type { GradedQuestion, KnowledgePointMastery } from './documents';
 import type { ParsedAnswer, ParsedExam } from './paper';
+import type { TagSource } from './tagging';
 import type { Template, TemplateLanguage, TemplateQuestion, QuestionType } from './template';
 import { answersMatch, choiceLetters, cleanNumber, normalizeAnswer, normalizeTrueFalse, roundHalf, toHalfWidth } from './normalize';
 
@@ -19,6 +20,27 @@ export interface GradedExam {
   fullScore: number;
   knowledgePoints: KnowledgePointMastery[];
   byDifficulty: DifficultyBreakdown[];
+  /** some LLM step (tagging, rubric) failed and the rules' result was used instead */
+  degraded?: boolean;
+}
+
+/** The LLM rubric's award for an open answer (already within 0..points). */
+export interface OpenVerdict {
+  awarded: number;
+  feedback: string;
+}
+
+/**
+ * What the analyze activity learned from the LLM before grading. Pure data, so grading
+ * stays deterministic given its inputs.
+ */
+export interface GradeOptions {
+  /** per open question number: the LLM's verdict, or 'failed' (keyword credit, marked degraded) */
+  open?: Record<string, OpenVerdict | 'failed'>;
+  /** per question number: where its tags came from */
+  tagSources?: Record<string, TagSource>;
+  /** question numbers whose LLM tagging failed (tagged by the rules instead) */
+  tagsDegraded?: string[];
 }
 
 const typeLabels: Record<'zh' | 'en', Record<QuestionType, string>> = {
@@ -77,7 +99,18 @@ export function awardFor(q: TemplateQuestion, answer: string): number {
   }
 }
 
-function gradeQuestion(q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, language: TemplateLanguage): GradedQuestion {
+/**
+ * True when an open answer needs judging beyond the key: it is not blank and not the key
+ * or an `accept` entry verbatim (those earn full points without asking anyone).
+ */
+export function openNeedsJudgement(q: TemplateQuestion, answer: string | null): answer is string {
+  if (q.type !== 'open' || !answer?.trim()) return false;
+  const text = normalizeAnswer(answer);
+  return ![q.answer, ...(q.accept ?? [])].some((key) => normalizeAnswer(key) === text);
+}
+
+function gradeQuestion(q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, language: TemplateLanguage, options: GradeOptions): GradedQuestion {
+  const tagsDegraded = options.tagsDegraded?.includes(q.number) ?? false;
   const base = {
     number: q.number,
     type: q.type,
@@ -86,12 +119,23 @@ function gradeQuestion(q: TemplateQuestion, found: ParsedAnswer | undefined, mis
     // Untagged questions still count towards a mastery figure: their type stands in until tagging runs.
     knowledgePoints: q.knowledgePoints?.length ? [...q.knowledgePoints] : [questionTypeLabel(q.type, language)],
     difficulty: q.difficulty ?? null,
+    ...(options.tagSources?.[q.number] ? { tagSource: options.tagSources[q.number] } : {}),
   };
-  if (missing || !found) return { ...base, studentAnswer: null, correct: false, missing: true, awarded: 0, confidence: 0 };
+  const flags = (gradedBy: 'rules' | 'llm', rubricFailed = false, feedback?: string) => ({
+    gradedBy,
+    ...(feedback ? { feedback } : {}),
+    ...(rubricFailed || tagsDegraded ? { degraded: true } : {}),
+  });
+  if (missing || !found) return { ...base, studentAnswer: null, correct: false, missing: true, awarded: 0, confidence: 0, ...flags('rules') };
   const confidence = Math.min(1, Math.max(0, found.confidence));
   const answer = found.answer?.trim() ? found.answer : null;
+  const verdict = openNeedsJudgement(q, answer) ? options.open?.[q.number] : undefined;
+  if (verdict && verdict !== 'failed') {
+    const awarded = Math.min(q.points, Math.max(0, verdict.awarded));
+    return { ...base, studentAnswer: answer, correct: awarded === q.points, missing: false, awarded, confidence, ...flags('llm', false, verdict.feedback) };
+  }
   const awarded = answer === null ? 0 : awardFor(q, answer);
-  return { ...base, studentAnswer: answer, correct: awarded === q.points, missing: false, awarded, confidence };
+  return { ...base, studentAnswer: answer, correct: awarded === q.points, missing: false, awarded, confidence, ...flags('rules', verdict === 'failed') };
 }
 
 function sumBy<T>(items: T[], value: (item: T) => number): number {
@@ -118,12 +162,17 @@ function difficultyBreakdown(questions: GradedQuestion[]): DifficultyBreakdown[]
     .filter((d): d is DifficultyBreakdown => d !== null);
 }
 
-/** Grades a parsed paper against its template. Questions come back in template order. */
-export function gradeExam(template: Template, parsed: ParsedExam): GradedExam {
+/**
+ * Grades a parsed paper against its template (tagged beforehand by the analyze activity,
+ * so mastery uses the tags). Questions come back in template order.
+ */
+export function gradeExam(template: Template, parsed: ParsedExam, options: GradeOptions = {}): GradedExam {
   const answers = new Map(parsed.answers.map((a) => [a.number, a]));
   const missing = new Set(parsed.missing);
-  const questions = template.questions.map((q) => gradeQuestion(q, answers.get(q.number), missing.has(q.number), template.language));
+  const questions = template.questions.map((q) => gradeQuestion(q, answers.get(q.number), missing.has(q.number), template.language, options));
+  const degraded = questions.some((q) => q.degraded);
   return {
+    ...(degraded ? { degraded } : {}),
     questions,
     score: sumBy(questions, (q) => q.awarded),
     fullScore: sumBy(questions, (q) => q.points),

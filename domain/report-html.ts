@@ -23,6 +23,10 @@ const labels = {
     footnote: '本报告由 examflow 自动批改生成，标记为“请老师复核”的题目以老师核对结果为准。',
     correctOf: (c: number, n: number) => `答对 ${c} / ${n} 题`, toReview: (n: number) => `${n} 题待复核`,
     levels: ['满分', '优秀', '良好', '及格', '需加强'], T: '对', F: '错',
+    byDifficulty: '各难度得分', difficulty: { easy: '容易', medium: '中等', hard: '较难', unspecified: '未标注' } as Record<string, string>,
+    source: { rules: '诊断方式：规则分析', llm: '诊断方式：AI 大模型分析' },
+    degraded: '注意：AI 分析服务本次未能完成，部分内容（知识点标注、解答题评分或诊断建议）改由内置规则生成，请老师留意。',
+    aiGraded: 'AI 评分',
   },
   en: {
     report: 'Learning report', name: 'Name', class: 'Class', id: 'Student No.', score: 'points', questions: 'Question by question',
@@ -35,6 +39,10 @@ const labels = {
     footnote: 'Graded automatically by examflow; for questions marked "please check", the teacher\'s reading of the paper prevails.',
     correctOf: (c: number, n: number) => `${c} of ${n} correct`, toReview: (n: number) => `${n} to check`,
     levels: ['Full marks', 'Excellent', 'Good', 'Pass', 'Needs work'], T: 'True', F: 'False',
+    byDifficulty: 'Score by difficulty', difficulty: { easy: 'Easy', medium: 'Medium', hard: 'Hard', unspecified: 'Not rated' } as Record<string, string>,
+    source: { rules: 'Diagnosis: rule-based analysis', llm: 'Diagnosis: AI language-model analysis' },
+    degraded: 'Note: the AI analysis did not complete this time, so part of this report (knowledge-point tagging, open-question grading or the advice) comes from the built-in rules.',
+    aiGraded: 'AI-graded',
   },
 };
 type Labels = (typeof labels)['zh'];
@@ -76,11 +84,15 @@ function questionRow(q: GradedQuestion, lang: Lang, l: Labels): string {
     : q.studentAnswer === null
       ? `<span class="muted">${l.blank}</span>`
       : escapeHtml(clip(displayAnswer(q, q.studentAnswer, l), 300));
+  const feedback = q.feedback ? `<div class="small muted">${escapeHtml(clip(q.feedback, 200))}</div>` : '';
+  // Tags under the type, so a parent sees what each question tested and how hard it was.
+  const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty]] : [])].map(escapeHtml).join(' · ');
+  const ai = q.gradedBy === 'llm' ? `<div class="badge">${l.aiGraded}</div>` : '';
   const mark = q.missing ? marks.unknown : q.correct ? marks.right : q.awarded > 0 ? marks.partial : marks.wrong;
   return `<tr class="${review ? 'review' : ''}">
 <td class="num">${escapeHtml(q.number)}</td>
-<td>${escapeHtml(questionTypeLabel(q.type, lang))}</td>
-<td class="answer">${student}</td>
+<td>${escapeHtml(questionTypeLabel(q.type, lang))}<div class="small muted">${tags}</div>${ai}</td>
+<td class="answer">${student}${feedback}</td>
 <td class="answer">${escapeHtml(clip(displayAnswer(q, q.correctAnswer, l), 300))}</td>
 <td class="pts">${formatScore(q.awarded)} / ${formatScore(q.points)}</td>
 <td class="pts">${q.missing ? '—' : `${Math.round(q.confidence * 100)}%`}${review ? `<div class="flag">${l.review}</div>` : ''}</td>
@@ -100,7 +112,7 @@ function clipToWidth(s: string, px: number): string {
   return out;
 }
 
-function masteryChart(points: KnowledgePointMastery[]): string {
+function masteryChart(points: Pick<KnowledgePointMastery, 'name' | 'mastery' | 'awarded' | 'points'>[]): string {
   const labelW = 170;
   const barW = 430;
   const rowH = 24;
@@ -124,6 +136,17 @@ function masteryChart(points: KnowledgePointMastery[]): string {
 ${rows}
 ${guide(WEAK_BELOW)}${guide(STRONG_FROM)}
 </svg>`;
+}
+
+/** The difficulty breakdown as the same bar chart: score rate per difficulty. */
+function difficultyChart(rows: ResultDocument['byDifficulty'], l: Labels): string {
+  const bars = rows.map((d) => ({
+    name: l.difficulty[d.difficulty] ?? d.difficulty,
+    awarded: d.awarded,
+    points: d.points,
+    mastery: d.points > 0 ? d.awarded / d.points : 0,
+  }));
+  return masteryChart(bars);
 }
 
 function list(items: string[], l: Labels, ordered = false): string {
@@ -174,6 +197,10 @@ td.answer { word-break: break-word; overflow-wrap: anywhere; max-width: 60mm; }
 .chart text { font-family: "Noto Sans CJK SC", sans-serif; font-size: 12px; fill: #1f2933; }
 .chart .val { fill: #52606d; font-size: 11px; }
 .chart .axis { fill: #8a8f98; font-size: 10px; }
+.small { font-size: 8pt; line-height: 1.35; }
+.badge { display: inline-block; font-size: 7.5pt; color: #2f5d8a; border: 1px solid #2f5d8a; border-radius: 3px; padding: 0 4px; margin-top: 2px; }
+.source { font-size: 8.5pt; color: #616e7c; margin: 0 0 6px; }
+.degraded { background: #fff4d6; border-left: 4px solid #e5a100; border-radius: 4px; padding: 6px 10px; margin: 0 0 10px; font-size: 9pt; break-inside: avoid; }
 .summary { background: #f4f6f9; border-radius: 8px; padding: 10px 14px; margin: 0 0 10px; break-inside: avoid; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; break-inside: avoid; }
 .columns h3, h3 { font-size: 11pt; margin: 4px 0; }
@@ -235,7 +262,12 @@ ${toReview ? `<p class="note">${l.legend}</p>` : ''}
 ${masteryChart(result.knowledgePoints)}
 <p class="note legend">${[0, WEAK_BELOW, STRONG_FROM].map((m, i) => `<span><i style="background:${masteryColor(m)}"></i>${l.chartLegend[i]}</span>`).join('')}</p>
 
+${result.byDifficulty.length ? `<h2>${l.byDifficulty}</h2>
+${difficultyChart(result.byDifficulty, l)}` : ''}
+
 <h2>${l.diagnosis}</h2>
+<p class="source">${l.source[d.source]}</p>
+${d.degraded ? `<p class="degraded">${l.degraded}</p>` : ''}
 <p class="summary">${escapeHtml(d.summary)}</p>
 <div class="columns">
   <div class="weak"><h3>${l.weak}</h3>${list(d.weakPoints, l)}</div>

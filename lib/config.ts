@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from './zod';
 
 // Every setting comes from the environment, read once and validated here; the defaults
 // are the embedded single-machine setup that `npm start` runs.
@@ -30,6 +30,17 @@ const configSchema = z.object({
   EXAMFLOW_MAX_PAGES: z.coerce.number().int().positive().default(20),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Optional LLM provider (any OpenAI-compatible chat completions API; DeepSeek by default).
+  // Without an API key the provider is disabled and tagging, open-question grading and the
+  // diagnosis use the built-in rules only.
+  EXAMFLOW_LLM_BASE_URL: z.string().url().default('https://api.deepseek.com'),
+  EXAMFLOW_LLM_MODEL: z.string().min(1).default('deepseek-chat'),
+  EXAMFLOW_LLM_API_KEY: z.string().optional(),
+  EXAMFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  EXAMFLOW_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  // Knowledge-point/difficulty tags from the LLM are cached per question this long (7 days).
+  EXAMFLOW_TAG_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
+  EXAMFLOW_TAG_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

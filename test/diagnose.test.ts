@@ -111,3 +111,29 @@ test('zh+en papers are diagnosed in Chinese', () => {
   const t: Template = { ...zh, language: 'zh+en' };
   assert.match(diagnose(t, gradeExam(t, paper(mixed))).summary, /得分/);
 });
+
+test('recommendations give a habit for the question type that lost the most points', () => {
+  const t: Template = {
+    ...zh,
+    questions: [
+      { number: '1', type: 'multi', points: 10, answer: 'AC', knowledgePoints: ['多选'] },
+      { number: '2', type: 'truefalse', points: 10, answer: 'T', knowledgePoints: ['判断'] },
+      { number: '3', type: 'open', points: 10, answer: 'x=2', keywords: ['x=2'], knowledgePoints: ['解答'] },
+      { number: '4', type: 'choice', points: 10, answer: 'B', knowledgePoints: ['选择'] },
+      { number: '5', type: 'fill', points: 10, answer: '1/2', knowledgePoints: ['填空'] },
+    ],
+  };
+  const d = diagnose(t, gradeExam(t, paper({ 1: 'AB', 2: '×', 3: '不会', 4: 'A', 5: '0.3' })));
+  assert.deepEqual(d.weakPoints, ['多选', '判断', '解答', '选择', '填空']);
+  const tips = [/多选题要逐个判断/, /判断题先圈出/, /解答题要写出完整步骤/, /选择题时逐项排除/, /填空题写出计算过程/];
+  tips.forEach((tip, i) => assert.match(d.recommendations[i], tip));
+  const enT: Template = { ...t, language: 'en' };
+  const e = diagnose(enT, gradeExam(enT, paper({ 1: 'AB', 2: '×', 3: '不会', 4: 'A', 5: '0.3' })));
+  assert.match(e.recommendations[0], /multiple-select/);
+  assert.match(e.recommendations[2], /open questions/);
+});
+
+test('a rule diagnosis is never degraded by itself (the activity sets it when an LLM step failed)', () => {
+  const d = diagnose(zh, { ...gradeExam(zh, paper(mixed)), degraded: true });
+  assert.deepEqual([d.source, d.degraded], ['rules', false]);
+});

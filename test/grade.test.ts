@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gradeExam, partialAward } from '../domain/grade';
+import { gradeExam, openNeedsJudgement, partialAward } from '../domain/grade';
 import { answersMatch, normalizeAnswer, normalizeTrueFalse, parseNumber, roundHalf, toHalfWidth } from '../domain/normalize';
 import type { ParsedExam } from '../domain/paper';
 import type { Template, TemplateQuestion } from '../domain/template';
@@ -188,4 +188,55 @@ test('questions come back in template order with template metadata', () => {
     ['2', true, 'A', 'hard', 0.5],
     ['1', true, 'x', null, 0.5],
   ]);
+});
+
+test('every question type reports who graded it; the rules by default', () => {
+  const t = template([
+    { number: '1', type: 'choice', points: 2, answer: 'A' },
+    { number: '2', type: 'multi', points: 2, answer: 'AB' },
+    { number: '3', type: 'truefalse', points: 2, answer: 'T' },
+    { number: '4', type: 'fill', points: 2, answer: '1/2' },
+    { number: '5', type: 'open', points: 2, answer: 'x=1', keywords: ['x=1'] },
+  ]);
+  const g = gradeExam(t, parsed({ 1: 'a', 2: 'BA', 3: '对', 4: '0.5', 5: '解得x = 1' }));
+  assert.deepEqual(g.questions.map((q) => [q.awarded, q.correct, q.gradedBy, q.degraded]), Array(5).fill([2, true, 'rules', undefined]));
+  assert.equal(g.degraded, undefined);
+});
+
+test('openNeedsJudgement: only non-blank open answers that are not the key verbatim', () => {
+  const q: TemplateQuestion = { number: '1', type: 'open', points: 10, answer: 'a²+b²=c²', accept: ['勾股定理'] };
+  assert.equal(openNeedsJudgement(q, '因为是直角三角形'), true);
+  assert.equal(openNeedsJudgement(q, 'a² + b² = c²'), false);
+  assert.equal(openNeedsJudgement(q, '勾股 定理'), false);
+  assert.equal(openNeedsJudgement(q, '  '), false);
+  assert.equal(openNeedsJudgement(q, null), false);
+  assert.equal(openNeedsJudgement({ ...q, type: 'fill' }, 'x'), false);
+});
+
+test('LLM rubric verdicts replace keyword credit; a failed rubric keeps keyword credit, marked degraded', () => {
+  const t = template([
+    { number: '1', type: 'open', points: 10, answer: 'a²+b²=c²', keywords: ['勾股定理', '直角', '斜边'] },
+    { number: '2', type: 'open', points: 10, answer: 'a²+b²=c²', keywords: ['勾股定理', '直角', '斜边'] },
+    { number: '3', type: 'open', points: 10, answer: 'x=3' },
+    { number: '4', type: 'fill', points: 5, answer: '5' },
+  ]);
+  const p = parsed({ 1: '由勾股定理可得', 2: '由勾股定理可得', 3: 'x=3', 4: '5' });
+  const g = gradeExam(t, p, {
+    open: { 1: { awarded: 8, feedback: '基本正确' }, 2: 'failed', 3: { awarded: 0, feedback: 'ignored: the key verbatim needs no judge' } },
+    tagSources: { 1: 'llm', 2: 'rules', 3: 'template', 4: 'rules' },
+    tagsDegraded: ['4'],
+  });
+  assert.deepEqual(
+    g.questions.map((q) => [q.awarded, q.gradedBy, q.feedback, q.degraded, q.tagSource]),
+    [
+      [8, 'llm', '基本正确', undefined, 'llm'],
+      [3.5, 'rules', undefined, true, 'rules'],
+      [10, 'rules', undefined, undefined, 'template'],
+      [5, 'rules', undefined, true, 'rules'],
+    ],
+  );
+  assert.equal(g.score, 26.5);
+  assert.equal(g.degraded, true);
+  const full = gradeExam(t, p, { open: { 1: { awarded: 10, feedback: '' } } });
+  assert.equal(full.questions[0].correct, true, 'full LLM marks count as correct');
 });

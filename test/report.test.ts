@@ -143,3 +143,33 @@ test('renderPdf: a browser that dies mid-render surfaces as a thrown Error, and 
   const pdf = await renderPdf('<!DOCTYPE html><p>ok</p>');
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
 });
+
+test('zh report: difficulty breakdown, tags per question, diagnosis source; no degraded note when all went well', () => {
+  const r = result(zhTemplate, zhParsed);
+  const html = renderReportHtml(r);
+  assert.ok(html.includes('各难度得分'));
+  for (const d of r.byDifficulty) assert.ok(html.includes({ easy: '容易', medium: '中等', hard: '较难', unspecified: '未标注' }[d.difficulty]!), d.difficulty);
+  assert.equal((html.match(/<svg class="chart"/g) ?? []).length, 2, 'mastery and difficulty charts, inline SVG');
+  assert.match(html, /选择题<div class="small muted">实数\/无理数 · 容易<\/div>/);
+  assert.ok(html.includes('诊断方式：规则分析'));
+  assert.doesNotMatch(html, /class="degraded"/);
+  assert.doesNotMatch(html, /AI 评分/);
+});
+
+test('report: an LLM diagnosis, an LLM-graded answer with feedback, and a degraded run are all visible', () => {
+  const base = result(zhTemplate, zhParsed);
+  const questions = base.questions.map((q) => (q.number === '10' ? { ...q, gradedBy: 'llm' as const, feedback: '思路正确 <b>但</b> 缺少单位' } : q));
+  const html = renderReportHtml({ ...base, questions, diagnosis: { ...base.diagnosis, source: 'llm', degraded: true } });
+  assert.ok(html.includes('诊断方式：AI 大模型分析'));
+  assert.match(html, /<p class="degraded">注意：AI 分析服务本次未能完成/);
+  assert.ok(html.includes('AI 评分'));
+  assert.ok(html.includes('思路正确 &lt;b&gt;但&lt;/b&gt; 缺少单位'));
+  assert.doesNotMatch(html, /<script|<link|@import|url\(|src=|https?:\/\//i);
+});
+
+test('en report: difficulty, source and degraded note in English', () => {
+  const base = result(enTemplate, enParsed);
+  const html = renderReportHtml({ ...base, diagnosis: { ...base.diagnosis, degraded: true } });
+  for (const s of ['Score by difficulty', 'Not rated', 'Diagnosis: rule-based analysis', 'Note: the AI analysis did not complete']) assert.ok(html.includes(s), `missing ${s}`);
+  assert.doesNotMatch(html, /[\u4e00-\u9fff]/, 'no Chinese in an English report');
+});

@@ -1,0 +1,32 @@
+import { config, type Config } from '../config';
+
+// The provider's settings, as plain arguments: callers (and tests) pass them explicitly;
+// the activities take them from the configuration.
+
+export interface LlmSettings {
+  /** an OpenAI-compatible API root; `/chat/completions` is appended */
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  /** per HTTP attempt */
+  timeoutMs: number;
+  /** extra attempts after a 429, a 5xx or a network error */
+  maxRetries: number;
+  /** first backoff step; doubles per retry (default 500 ms) */
+  retryBaseMs?: number;
+  /** a Retry-After longer than this is cut to it (default 10 s): retries stay bounded */
+  maxRetryAfterMs?: number;
+}
+
+/** The configured provider, or null when EXAMFLOW_LLM_API_KEY is unset (rules only). */
+export function llmSettings(cfg: Config = config()): LlmSettings | null {
+  const apiKey = cfg.EXAMFLOW_LLM_API_KEY?.trim();
+  if (!apiKey) return null;
+  return {
+    baseUrl: cfg.EXAMFLOW_LLM_BASE_URL,
+    model: cfg.EXAMFLOW_LLM_MODEL,
+    apiKey,
+    timeoutMs: cfg.EXAMFLOW_LLM_TIMEOUT_MS,
+    maxRetries: cfg.EXAMFLOW_LLM_MAX_RETRIES,
+  };
+}
