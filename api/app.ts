@@ -54,6 +54,11 @@ export function createApp(client: Client): Koa<AuthState> {
     }),
   );
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
-  for (const router of [templateRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
+  const meta = new Router<AuthState>();
+  // What the web page needs to link each exam to its workflow in the Temporal Web UI.
+  meta.get('/v1/meta', (ctx) => {
+    ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
+  });
+  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -11,6 +11,7 @@ import {
   statisticsQuerySchema,
   statisticsResponseSchema,
   submitExamResponseSchema,
+  metaResponseSchema,
   templateListResponseSchema,
   webhookRequestSchema,
   webhookResponseSchema,
@@ -86,6 +87,7 @@ function build() {
   path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
   path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
 
+  path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', { responses: { 200: json(metaResponseSchema, 'meta') } });
   const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };
   registry.registerPath({
     method: 'put',

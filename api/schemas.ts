@@ -184,3 +184,5 @@ export const webhookRequestSchema = z
   .strict();
 
 export const webhookResponseSchema = z.object({ url: z.string(), secret: z.string().optional(), createdAt: z.string() });
+
+export const metaResponseSchema = z.object({ temporalUiUrl: z.string(), namespace: z.string(), tenantId: z.string() });

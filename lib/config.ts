@@ -8,7 +8,7 @@ const configSchema = z.object({
   EXAMFLOW_DATA_DIR: z.string().min(1).default(path.resolve('data')),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   EXAMFLOW_TASK_QUEUE: z.string().min(1).default('examflow'),
   EXAMFLOW_OCR_TASK_QUEUE: z.string().min(1).default('examflow-ocr'),
   // Which queues this worker process polls: both (embedded default), or one, to scale OCR apart.

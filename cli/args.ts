@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+
+// The CLI's grammar: one table of options (parseArgs, strict), the commands that accept
+// each, and the help texts.
+
+export const options = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  template: { type: 'string', short: 't' },
+  student: { type: 'string' },
+  priority: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  wait: { type: 'boolean', short: 'w' },
+  timeout: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  html: { type: 'boolean' },
+} as const;
+
+export type OptionName = keyof typeof options;
+export type Values = { [K in OptionName]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
+
+export interface Command {
+  usage: string;
+  summary: string;
+  /** positional arguments after the command words: [min, max] */
+  args: [number, number];
+  options: OptionName[];
+  details?: string;
+}
+
+const globalOptions: OptionName[] = ['url', 'token', 'json', 'help'];
+
+export const commands: Record<string, Command> = {
+  'templates add': { usage: 'templates add FILE', summary: 'create an answer key from a JSON file', args: [1, 1], options: [] },
+  'templates list': { usage: 'templates list', summary: "list the tenant's answer keys", args: [0, 0], options: [] },
+  'templates get': { usage: 'templates get ID', summary: 'print one answer key', args: [1, 1], options: [] },
+  submit: {
+    usage: 'submit --template ID PAGE… [--student JSON] [--priority urgent] [--idempotency-key K] [--wait [--timeout SECONDS]]',
+    summary: 'submit an exam (page images in page order)',
+    args: [1, 200],
+    options: ['template', 'student', 'priority', 'idempotency-key', 'wait', 'timeout'],
+    details:
+      '  --student JSON     e.g. \'{"name":"李明","class":"八(2)班","id":"2023017"}\'\n' +
+      '  --priority P       normal (default) or urgent\n' +
+      '  --wait             follow the exam with a progress bar until it closes, then print the score;\n' +
+      '                     exits 1 if it failed or was cancelled. --timeout: seconds (default 600)',
+  },
+  status: { usage: 'status ID', summary: 'status document: step, progress, pages, ETA', args: [1, 1], options: [] },
+  wait: { usage: 'wait ID [--timeout SECONDS]', summary: 'follow an exam until it closes', args: [1, 1], options: ['timeout'] },
+  list: { usage: 'list [--status S] [--limit N]', summary: 'recent exams, newest first', args: [0, 0], options: ['status', 'limit'], details: '  --status S   pending, processing, completed, failed or cancelled\n  --limit N    1–1000 (default 20)' },
+  stats: { usage: 'stats', summary: 'totals by status, success rate, durations', args: [0, 0], options: [] },
+  queue: { usage: 'queue', summary: 'backlog, in flight and estimated wait per stage', args: [0, 0], options: [] },
+  cancel: { usage: 'cancel ID', summary: 'cancel a running exam', args: [1, 1], options: [] },
+  retry: { usage: 'retry ID', summary: 'run a failed or cancelled exam again', args: [1, 1], options: [] },
+  result: { usage: 'result ID', summary: 'the graded result', args: [1, 1], options: [] },
+  report: { usage: 'report ID -o FILE [--html]', summary: 'save the PDF (or HTML) report', args: [1, 1], options: ['output', 'html'] },
+};
+
+export class UsageError extends Error {}
+
+export interface Parsed {
+  name: string | null;
+  command: Command | null;
+  args: string[];
+  values: Values;
+}
+
+export function parse(argv: string[]): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+  const values = parsed.values as Values;
+  const words = parsed.positionals;
+  if (words.length === 0) return { name: null, command: null, args: [], values };
+  const two = `${words[0]} ${words[1] ?? ''}`.trim();
+  const name = commands[two] ? two : words[0]!;
+  const command = commands[name];
+  if (!command) {
+    if (name === 'templates') throw new UsageError(`"templates" needs a subcommand: add, list or get`);
+    throw new UsageError(`unknown command "${name}": run examflow --help`);
+  }
+  const args = words.slice(name.split(' ').length);
+  if (values.help) return { name, command, args, values };
+  for (const key of Object.keys(values) as OptionName[]) {
+    if (!globalOptions.includes(key) && !command.options.includes(key)) throw new UsageError(`"${name}" does not take --${key}: run examflow ${name} --help`);
+  }
+  const [min, max] = command.args;
+  if (args.length < min || args.length > max) throw new UsageError(`usage: examflow ${command.usage}`);
+  return { name, command, args, values };
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.split(' [')[0]!.length));
+  const lines = Object.values(commands).map((c) => `  ${c.usage.split(' [')[0]!.padEnd(width)}  ${c.summary}`);
+  return [
+    'examflow — submit exams to examflow and follow them',
+    '',
+    'usage: examflow [global options] COMMAND [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'global options:',
+    '  --url URL      API base URL (env EXAMFLOW_URL, default http://localhost:3000)',
+    '  --token TOKEN  bearer token (env EXAMFLOW_TOKEN, default dev-token)',
+    '  --json         machine-readable JSON output, no progress bar',
+    '  -h, --help     this help; "examflow COMMAND --help" for one command',
+    '',
+    'exit status: 0 success, 1 failure (API error, exam failed or cancelled), 2 usage error',
+  ].join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  return [`usage: examflow ${command.usage}`, '', command.summary, ...(command.details ? ['', command.details] : []), '', 'global options: --url, --token, --json (see examflow --help)'].join('\n');
+}

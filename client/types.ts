@@ -1,0 +1,60 @@
+import type { z } from '../lib/zod';
+import type { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
+import type { templateSchema } from '../domain/template';
+import type {
+  batchResponseSchema,
+  controlResponseSchema,
+  examSummarySchema,
+  listExamsQuerySchema,
+  listExamsResponseSchema,
+  queueResponseSchema,
+  statisticsQuerySchema,
+  statisticsResponseSchema,
+  submitExamFieldsSchema,
+  submitExamResponseSchema,
+  submittedStudentSchema,
+  templateListResponseSchema,
+} from '../api/schemas';
+
+// Every API shape the client speaks, inferred from the zod schemas the API validates and
+// documents with: when a schema changes, the client's types follow (type-only imports, so
+// the client pulls no server code at run time).
+
+export type Template = z.infer<typeof templateSchema>;
+/** What POST /v1/templates accepts (before defaults and trimming). */
+export type TemplateInput = z.input<typeof templateSchema>;
+export type TemplateList = z.infer<typeof templateListResponseSchema>;
+export type StatusDocument = z.infer<typeof statusDocumentSchema>;
+export type ResultDocument = z.infer<typeof resultDocumentSchema>;
+export type ExamStatus = StatusDocument['status'];
+export type SubmitExamResponse = z.infer<typeof submitExamResponseSchema>;
+export type SubmittedStudent = z.infer<typeof submittedStudentSchema>;
+export type Priority = z.infer<typeof submitExamFieldsSchema>['priority'];
+export type BatchResponse = z.infer<typeof batchResponseSchema>;
+export type ControlResponse = z.infer<typeof controlResponseSchema>;
+export type ExamSummary = z.infer<typeof examSummarySchema>;
+export type ListExamsResponse = z.infer<typeof listExamsResponseSchema>;
+/** Query filters of GET /v1/exams; all optional (the API fills the defaults). */
+export type ListExamsQuery = Partial<z.infer<typeof listExamsQuerySchema>>;
+export type StatisticsQuery = Partial<z.infer<typeof statisticsQuerySchema>>;
+export type StatisticsResponse = z.infer<typeof statisticsResponseSchema>;
+export type QueueResponse = z.infer<typeof queueResponseSchema>;
+
+/** A page: its bytes, or the path of an image file. */
+export type PageInput = Buffer | Uint8Array | string;
+
+export interface SubmitExamInput {
+  templateId: string;
+  /** page images in page order */
+  pages: PageInput[];
+  student?: SubmittedStudent;
+  priority?: Priority;
+  /** the same key always names the same exam: a repeated submit answers with it (200) */
+  idempotencyKey?: string;
+}
+
+/** The 202/200 answer, plus whether this call created the exam (false: idempotent repeat). */
+export type SubmittedExam = SubmitExamResponse & { created: boolean };
+
+export const closedStatuses: readonly ExamStatus[] = ['completed', 'failed', 'cancelled'];
+export const isClosed = (doc: { status: ExamStatus }): boolean => closedStatuses.includes(doc.status);

@@ -1,0 +1,75 @@
+import { getJson, request } from './api.js';
+import { $, h } from './dom.js';
+
+// The graded result as a readable table, and the PDF report opened as a blob URL (the
+// report needs the bearer token, so a plain link cannot fetch it).
+
+let currentExam = null;
+let pdfUrl = null;
+
+export function initResult({ error }) {
+  $('#result-close').addEventListener('click', () => {
+    $('#result-panel').hidden = true;
+    currentExam = null;
+  });
+  $('#result-pdf').addEventListener('click', () => currentExam && openPdf(currentExam).catch((err) => error(err.message)));
+}
+
+export async function showResult(examId) {
+  const r = await getJson(`/v1/exams/${examId}/result`);
+  currentExam = examId;
+  const link = $('#pdf-link');
+  link.hidden = true;
+  const student = [r.student.name, r.student.class, r.student.id].filter(Boolean).join(' · ') || 'unnamed student';
+  $('#result-title').textContent = `${r.title} — ${student}`;
+  const ratio = r.fullScore ? r.score / r.fullScore : 0;
+  $('#result-body').replaceChildren(
+    h('div', { class: 'result-head' },
+      h('div', { class: `score-big ${ratio >= 0.85 ? 'good' : ratio >= 0.6 ? 'ok' : 'low'}`, id: 'result-score' }, `${r.score}`, h('small', {}, ` / ${r.fullScore}`)),
+      h('div', {},
+        h('p', { class: 'summary' }, r.diagnosis.summary),
+        r.diagnosis.weakPoints.length ? h('p', {}, h('strong', {}, '薄弱 Weak points: '), r.diagnosis.weakPoints.join('、')) : null,
+        r.diagnosis.recommendations.length ? h('ul', { class: 'recs' }, r.diagnosis.recommendations.map((x) => h('li', {}, x))) : null,
+        h('p', { class: 'muted tiny' }, `${r.templateId} · ${r.subject} · graded ${new Date(r.gradedAt).toLocaleString()} · diagnosis: ${r.diagnosis.source}${r.diagnosis.degraded ? ' (degraded)' : ''}`),
+      ),
+    ),
+    h('div', { class: 'result-grid' },
+      h('table', { class: 'compact questions', id: 'result-table' },
+        h('thead', {}, h('tr', {}, ['#', 'type', 'answer · 作答', 'key · 答案', '', 'points', 'confidence'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, r.questions.map((q) =>
+          h('tr', { class: q.correct ? 'right' : 'wrong' },
+            h('td', {}, q.number),
+            h('td', { class: 'muted' }, q.type),
+            h('td', {}, q.missing ? h('em', { class: 'muted' }, 'not found') : (q.studentAnswer ?? h('em', { class: 'muted' }, 'blank'))),
+            h('td', {}, q.correctAnswer),
+            h('td', { class: 'mark' }, q.correct ? '✓' : '✗'),
+            h('td', {}, `${q.awarded} / ${q.points}`),
+            h('td', { class: q.confidence < 0.6 ? 'low-conf' : 'muted' }, `${Math.round(q.confidence * 100)}%`),
+          ))),
+      ),
+      h('div', { class: 'mastery' },
+        h('h3', {}, '知识点 · Knowledge points'),
+        r.knowledgePoints.map((k) => {
+          const fill = h('span', { class: 'fill' });
+          fill.style.width = `${Math.round(k.mastery * 100)}%`;
+          return h('div', { class: 'kp' }, h('div', { class: 'kp-name' }, h('span', {}, k.name), h('span', { class: 'muted' }, `${k.awarded}/${k.points}`)), h('span', { class: `bar ${k.mastery >= 0.8 ? 'completed' : k.mastery >= 0.5 ? 'processing' : 'failed'}` }, fill));
+        }),
+      ),
+    ),
+  );
+  $('#result-panel').hidden = false;
+  $('#result-panel').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+export async function openPdf(examId) {
+  const res = await request(`/v1/exams/${examId}/report.pdf`, { accept: 'application/pdf' });
+  const blob = await res.blob();
+  if (pdfUrl) URL.revokeObjectURL(pdfUrl);
+  pdfUrl = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
+  const link = $('#pdf-link');
+  link.href = pdfUrl;
+  link.dataset.examId = examId;
+  link.hidden = false;
+  // A popup blocker may refuse once the click is long past: the link stays as the way in.
+  window.open(pdfUrl, '_blank', 'noopener');
+}

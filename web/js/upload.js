@@ -1,0 +1,134 @@
+import { getJson, request } from './api.js';
+import { $, h, showMessage } from './dom.js';
+
+// The upload form: template picker, drag-and-drop pages (reorderable), student, priority.
+
+const accepted = ['image/png', 'image/jpeg', 'image/webp', 'image/tiff'];
+let files = [];
+
+export async function loadTemplates() {
+  const select = $('#template-select');
+  const previous = select.value;
+  let templates = [];
+  try {
+    ({ templates } = await getJson('/v1/templates'));
+  } catch (err) {
+    if (err.status !== 403) throw err; // an admin token has no templates of its own
+  }
+  select.replaceChildren(
+    ...(templates.length
+      ? templates.map((t) => h('option', { value: t.id }, `${t.title} (${t.id}) · ${t.questions} questions`))
+      : [h('option', { value: '', disabled: true, selected: true }, 'no templates yet: POST /v1/templates or examflow templates add FILE')]),
+  );
+  if (templates.some((t) => t.id === previous)) select.value = previous;
+}
+
+function addFiles(list) {
+  const added = [...list].filter((f) => accepted.includes(f.type) || /\.(png|jpe?g|webp|tiff?)$/i.test(f.name));
+  const skipped = list.length - added.length;
+  // Several files dropped at once come in no reliable order: page-2 before page-10 by name.
+  added.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  files = [...files, ...added];
+  renderPages();
+  if (skipped) showMessage($('#upload-message'), `${skipped} file(s) skipped: only PNG, JPEG, WebP and TIFF images`, 'error');
+}
+
+function renderPages() {
+  const kb = (n) => (n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+  $('#page-list').replaceChildren(
+    ...files.map((f, i) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'page-no' }, `p.${i + 1}`),
+        h('span', { class: 'page-name', title: f.name }, f.name),
+        h('span', { class: 'muted' }, kb(f.size)),
+        h('span', { class: 'page-actions' },
+          h('button', { type: 'button', class: 'icon', title: 'move up', dataset: { action: 'up', index: i }, disabled: i === 0 }, '↑'),
+          h('button', { type: 'button', class: 'icon', title: 'move down', dataset: { action: 'down', index: i }, disabled: i === files.length - 1 }, '↓'),
+          h('button', { type: 'button', class: 'icon', title: 'remove', dataset: { action: 'remove', index: i } }, '✕'),
+        ),
+      ),
+    ),
+  );
+  $('#drop-zone').classList.toggle('has-files', files.length > 0);
+}
+
+function movePage(action, i) {
+  if (action === 'remove') files.splice(i, 1);
+  else {
+    const j = action === 'up' ? i - 1 : i + 1;
+    [files[i], files[j]] = [files[j], files[i]];
+  }
+  renderPages();
+}
+
+function studentField() {
+  const student = {};
+  for (const [key, id] of [['name', '#student-name'], ['class', '#student-class'], ['id', '#student-id']]) {
+    const value = $(id).value.trim();
+    if (value) student[key] = value;
+  }
+  return Object.keys(student).length ? JSON.stringify(student) : null;
+}
+
+export function initUpload({ onSubmitted }) {
+  const zone = $('#drop-zone');
+  const input = $('#file-input');
+  const message = $('#upload-message');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    addFiles(e.dataTransfer.files);
+  });
+  zone.addEventListener('click', (e) => {
+    if (!e.target.closest('label, input')) input.click();
+  });
+  zone.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') (e.preventDefault(), input.click());
+  });
+  input.addEventListener('change', () => {
+    addFiles(input.files);
+    input.value = '';
+  });
+  $('#page-list').addEventListener('click', (e) => {
+    const button = e.target.closest('button[data-action]');
+    if (button) movePage(button.dataset.action, Number(button.dataset.index));
+  });
+
+  $('#upload-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const templateId = $('#template-select').value;
+    if (!templateId) return showMessage(message, 'Pick a template first.', 'error');
+    if (!files.length) return showMessage(message, 'Add at least one page image.', 'error');
+    const form = new FormData();
+    form.set('templateId', templateId);
+    const student = studentField();
+    if (student) form.set('student', student);
+    form.set('priority', $('#priority-select').value);
+    for (const f of files) form.append('pages', f, f.name);
+    const button = $('#submit-button');
+    button.disabled = true;
+    showMessage(message, `Uploading ${files.length} page(s)…`);
+    try {
+      const res = await request('/v1/exams', { method: 'POST', form });
+      const body = await res.json();
+      message.dataset.examId = body.examId;
+      showMessage(message, `已提交 Submitted: exam ${body.examId}`, 'ok');
+      onSubmitted({ examId: body.examId, templateId, studentId: $('#student-id').value.trim() || null, pages: files.length });
+      files = [];
+      renderPages();
+      for (const id of ['#student-name', '#student-class', '#student-id']) $(id).value = '';
+    } catch (err) {
+      const retry = err.status === 429 && err.details?.retryAfterSeconds ? ` Try again in ${err.details.retryAfterSeconds} s.` : '';
+      showMessage(message, `${err.message}${retry}`, 'error');
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
