@@ -12,16 +12,39 @@ export interface OcrPageInput {
   language: TemplateLanguage;
 }
 
-/** Reads one page image with the shared recogniser pool and stores its text by key. */
-export async function ocrPage(input: OcrPageInput): Promise<{ ocrKey: string; confidence: number; characters: number }> {
+export interface OcrPageOutput {
+  ocrKey: string;
+  confidence: number;
+  characters: number;
+}
+
+/** What ocrPage heartbeats: once `done` is set, the page's text is stored under ocrKey. */
+interface OcrHeartbeat {
+  pageIndex: number;
+  fraction?: number;
+  done?: OcrPageOutput;
+}
+
+/**
+ * Reads one page image with the shared recogniser pool and stores its text by key.
+ * A retry after the text was stored (the worker died before reporting) resumes from the
+ * heartbeat instead of reading the page again; a cancellation stops waiting at once.
+ */
+export async function ocrPage(input: OcrPageInput): Promise<OcrPageOutput> {
   const ctx = Context.current();
+  const resumed = ctx.info.heartbeatDetails as OcrHeartbeat | undefined;
+  if (resumed?.done && (await artifacts().exists(resumed.done.ocrKey))) return resumed.done;
+
   const image = await artifacts().get(input.pageKey);
   // Heartbeat on a timer as well as on progress: recognition of a dense page can go a
   // while between progress callbacks, and a lost worker must be noticed within the timeout.
-  const beat = setInterval(() => ctx.heartbeat({ pageIndex: input.pageIndex }), 5_000);
+  const beat = setInterval(() => ctx.heartbeat({ pageIndex: input.pageIndex } satisfies OcrHeartbeat), 2_000);
   let page: Omit<OcrPage, 'pageIndex'>;
   try {
-    page = await recognizePage(image, input.language, (fraction) => ctx.heartbeat({ pageIndex: input.pageIndex, fraction }), input.pageIndex + 1);
+    const reading = recognizePage(image, input.language, (fraction) => ctx.heartbeat({ pageIndex: input.pageIndex, fraction } satisfies OcrHeartbeat), input.pageIndex + 1);
+    // The recogniser cannot be interrupted mid-page; on cancellation the activity stops
+    // waiting and the recogniser goes back to the pool when the page is done.
+    page = await Promise.race([reading, ctx.cancelled]);
   } catch (err) {
     if (err instanceof BadInputError) throw badInput(err.message);
     throw err;
@@ -33,5 +56,7 @@ export async function ocrPage(input: OcrPageInput): Promise<{ ocrKey: string; co
   }
   const ocrKey = examKeys(input.examId).ocr(input.pageIndex);
   await artifacts().putJson(ocrKey, { pageIndex: input.pageIndex, ...page } satisfies OcrPage);
-  return { ocrKey, confidence: page.confidence, characters: page.text.length };
+  const done = { ocrKey, confidence: page.confidence, characters: page.text.length };
+  ctx.heartbeat({ pageIndex: input.pageIndex, done } satisfies OcrHeartbeat);
+  return done;
 }

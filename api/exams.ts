@@ -6,6 +6,7 @@ import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
 import { requireTenant, tenantScope, type AuthState } from './auth';
 import { admitExams } from './admission';
+import { requireMultipart } from './content-types';
 import { ApiError, validate } from './errors';
 import { streamExamEvents } from './events';
 import { listExams } from './exam-list';
@@ -60,7 +61,7 @@ export function examRoutes(client: Client): Router<AuthState> {
 
   const accepted = (examId: string): SubmitExamResponse => ({ examId, status: 'pending', statusUrl: `/v1/exams/${examId}` });
 
-  router.post('/v1/exams', requireTenant(), upload, async (ctx) => {
+  router.post('/v1/exams', requireTenant(), requireMultipart(), upload, async (ctx) => {
     const tenantId = ctx.state.tenantId;
     const fields = validate(submitExamFieldsSchema, ctx.request.body ?? {}, 'exam submission');
     const idempotencyKey = ctx.get('idempotency-key') ? validate(idempotencyKeySchema, ctx.get('idempotency-key'), 'Idempotency-Key header') : undefined;
@@ -81,7 +82,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     ctx.body = accepted(examId);
   });
 
-  router.post('/v1/exams/batch', requireTenant(), upload, async (ctx) => {
+  router.post('/v1/exams/batch', requireTenant(), requireMultipart(), upload, async (ctx) => {
     const tenantId = ctx.state.tenantId;
     const body = (ctx.request.body ?? {}) as { manifest?: string };
     let manifestJson: unknown;

@@ -4,6 +4,7 @@ import { templateIdSchema, templateSchema, type Template } from '../domain/templ
 import { artifacts, templateKey } from '../lib/artifacts';
 import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
+import { requireJsonBody } from './content-types';
 
 // Answer keys, one JSON file per tenant and id. An exam takes a copy at submission, so a
 // template can never change under an exam that is already running.
@@ -26,7 +27,7 @@ export function templateRoutes(): Router<AuthState> {
     };
   });
 
-  router.post('/v1/templates', async (ctx) => {
+  router.post('/v1/templates', requireJsonBody(), async (ctx) => {
     const template = validate(templateSchema, ctx.request.body, 'template');
     const existing = await loadTemplate(ctx.state.tenantId, template.id);
     if (existing && !isDeepStrictEqual(existing, template)) {

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks';
 import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
+import { requireJsonBody } from './content-types';
 import { webhookRequestSchema } from './schemas';
 
 // A tenant's webhook. The secret is shown once, when it is set; deliveries carry
@@ -10,7 +11,7 @@ export function webhookRoutes(): Router<AuthState> {
   const router = new Router<AuthState>();
   router.use('/v1/webhook', requireTenant());
 
-  router.put('/v1/webhook', async (ctx) => {
+  router.put('/v1/webhook', requireJsonBody(), async (ctx) => {
     const { url, secret } = validate(webhookRequestSchema, ctx.request.body, 'webhook');
     ctx.body = await saveWebhook(ctx.state.tenantId, url, secret);
   });

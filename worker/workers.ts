@@ -38,7 +38,16 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     );
   }
   if (role !== 'default') {
-    workers.push(Worker.create({ ...common, taskQueue: ocrTaskQueue(taskQueue), activities: { ocrPage }, maxConcurrentActivityTaskExecutions: cfg.EXAMFLOW_OCR_WORKERS }));
+    workers.push(
+      Worker.create({
+        ...common,
+        taskQueue: ocrTaskQueue(taskQueue),
+        activities: { ocrPage },
+        maxConcurrentActivityTaskExecutions: cfg.EXAMFLOW_OCR_WORKERS,
+        // Heartbeats reach the server within 2 s, and with them a cancellation reaches the page.
+        maxHeartbeatThrottleInterval: '2 seconds',
+      }),
+    );
   }
   return Promise.all(workers);
 }
