@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { examSearchAttributes } from '../workflows/search-attributes';
 
@@ -45,3 +46,42 @@ export const devServerDynamicConfigArgs = [
   '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
   '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
 ];
+
+export interface DevServerOptions {
+  dbFile: string;
+  address: string;
+  /** null: no Web UI */
+  uiPort: string | null;
+  namespace: string;
+}
+
+/** `temporal server start-dev` with a SQLite file, the search attributes and the dynamic config. */
+export function devServerArgs(o: DevServerOptions): string[] {
+  const [ip, port] = o.address.split(':');
+  return [
+    'server', 'start-dev',
+    '--db-filename', o.dbFile,
+    '--ip', ip ?? '127.0.0.1',
+    '--port', port ?? '7233',
+    ...(o.uiPort === null ? ['--headless'] : ['--ui-port', o.uiPort]),
+    '--namespace', o.namespace,
+    '--log-level', 'warn',
+    ...searchAttributeArgs(),
+    ...devServerDynamicConfigArgs,
+  ];
+}
+
+/** Resolves once the server at `address` answers, or throws after about a minute. */
+export async function waitForTemporal(address: string): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`Temporal dev server did not come up on ${address}`);
+}

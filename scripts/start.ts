@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { config } from '../lib/config';
-import { devServerDynamicConfigArgs, searchAttributeArgs, temporalCliPath } from '../lib/temporal-cli';
+import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
 
 // `npm start`: the whole system on embedded defaults — the Temporal dev server (SQLite
 // file under the data folder, Web UI), the worker and the API — as child processes that
 // stop together on Ctrl-C / SIGTERM.
 
 const cfg = config();
-const [temporalHost, temporalPort] = cfg.TEMPORAL_ADDRESS.split(':');
 const uiPort = new URL(cfg.TEMPORAL_UI_URL).port || '8233';
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -25,20 +23,6 @@ function run(name: string, command: string, args: string[]): ChildProcess {
     }
   });
   return child;
-}
-
-async function waitForTemporal(): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw new Error(`Temporal dev server did not come up on ${cfg.TEMPORAL_ADDRESS}`);
 }
 
 async function stop(exitCode: number): Promise<void> {
@@ -68,18 +52,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
-  run('temporal', temporalCliPath(), [
-    'server', 'start-dev',
-    '--db-filename', path.join(cfg.EXAMFLOW_DATA_DIR, 'temporal.db'),
-    '--ip', temporalHost ?? '127.0.0.1',
-    '--port', temporalPort ?? '7233',
-    '--ui-port', uiPort,
-    '--namespace', cfg.TEMPORAL_NAMESPACE,
-    '--log-level', 'warn',
-    ...searchAttributeArgs(),
-    ...devServerDynamicConfigArgs,
-  ]);
-  await waitForTemporal();
+  const dbFile = path.join(cfg.EXAMFLOW_DATA_DIR, 'temporal.db');
+  run('temporal', temporalCliPath(), devServerArgs({ dbFile, address: cfg.TEMPORAL_ADDRESS, uiPort, namespace: cfg.TEMPORAL_NAMESPACE }));
+  await waitForTemporal(cfg.TEMPORAL_ADDRESS);
   const dist = path.resolve(__dirname, '..');
   run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
   run('api', process.execPath, [path.join(dist, 'api', 'main.js')]);

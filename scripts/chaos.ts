@@ -1,0 +1,248 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { ExamflowClient } from '../client/examflow-client';
+import { templateSchema, type Template } from '../domain/template';
+import { closeSharedBrowser } from '../lib/browser';
+import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
+import { chooseAnswers } from '../test/fixtures/answers';
+import { expectedScore } from '../test/fixtures/expected';
+import { renderExamPaper } from '../test/fixtures/generator';
+import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
+
+// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S]
+// Submits generated exams to a real examflow on loopback, then, while they run, SIGKILLs
+// the worker (restarting it) and the file-backed Temporal dev server (restarting it) and
+// turns the LLM provider faulty for a stretch. It then proves nothing was lost or done
+// twice: every accepted exam closed, one report and one webhook delivery per run, scores
+// against the ground truth. Exits non-zero when anything was lost, duplicated or left open.
+
+const { values } = parseArgs({
+  options: {
+    short: { type: 'boolean', default: false },
+    exams: { type: 'string' },
+    'worker-kills': { type: 'string' },
+    'server-kills': { type: 'string' },
+    'timeout-minutes': { type: 'string', default: '30' },
+  },
+});
+const exams = Number(values.exams ?? (values.short ? 12 : 60));
+const workerKills = Number(values['worker-kills'] ?? (values.short ? 3 : 5));
+const serverKills = Number(values['server-kills'] ?? 1);
+const deadline = Date.now() + Number(values['timeout-minutes']) * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
+const log = (...parts: unknown[]) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function loadTemplate(file: string): Template {
+  const t = templateSchema.parse(JSON.parse(readFileSync(path.resolve(__dirname, '../../test/fixtures/templates', file), 'utf8')));
+  // Open answers go to the LLM rubric, whose faked grades have no ground truth: leave them out.
+  return { ...t, questions: t.questions.filter((q) => q.type !== 'open') };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'examflow-chaos-'));
+  const address = `127.0.0.1:${await freePort()}`;
+  const apiPort = await freePort();
+  const token = 'chaos-token-0001';
+  const secret = 'chaos-webhook-secret-000000000001';
+  const chaosLlm = await startChaosLlm();
+  const receiver = await startWebhookReceiver(secret);
+  const env = {
+    ...process.env,
+    EXAMFLOW_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: address,
+    EXAMFLOW_API_HOST: '127.0.0.1',
+    EXAMFLOW_API_PORT: String(apiPort),
+    EXAMFLOW_API_KEYS: `chaos:${token}`,
+    EXAMFLOW_LLM_API_KEY: 'fake-key',
+    EXAMFLOW_LLM_BASE_URL: chaosLlm.llm.baseUrl,
+    EXAMFLOW_LLM_TIMEOUT_MS: '2000',
+    EXAMFLOW_RATE_LIMIT_PER_MINUTE: '100000',
+    EXAMFLOW_MAX_IN_FLIGHT: '100000',
+    LOG_LEVEL: 'warn',
+  };
+  const logFile = createWriteStream(path.join(dataDir, 'processes.log'));
+  const spawnLogged = (name: string, command: string, args: string[]) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => logFile.write(`[${name}] ${d}`));
+    child.stderr!.on('data', (d: Buffer) => logFile.write(`[${name}] ${d}`));
+    return child;
+  };
+  const dist = path.resolve(__dirname, '..');
+  const startServer = async () => {
+    const child = spawnLogged('temporal', temporalCliPath(), devServerArgs({ dbFile: path.join(dataDir, 'temporal.db'), address, uiPort: null, namespace: 'default' }));
+    await waitForTemporal(address);
+    return child;
+  };
+  const startWorker = () => spawnLogged('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
+  let server: ChildProcess = await startServer();
+  let worker = startWorker();
+  const api = spawnLogged('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; i < 100 && !(await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection });
+  const examflow = new ExamflowClient({ baseUrl, token });
+
+  const templates = [loadTemplate('zh-math.json'), loadTemplate('en-english.json')];
+  for (const t of templates) await examflow.createTemplate(t);
+  const hook = await fetch(`${baseUrl}/v1/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, secret }) });
+  if (!hook.ok) throw new Error(`webhook setup failed: ${hook.status}`);
+
+  const accepted = new Map<string, { expected: number; index: number }>();
+  let submitting = true;
+  const chaos = (async () => {
+    while (accepted.size < Math.min(3, exams)) await sleep(200);
+    for (let k = 0; k < workerKills; k++) {
+      await sleep(between(3_000, 9_000));
+      log(`SIGKILL worker (${k + 1}/${workerKills})`);
+      worker.kill('SIGKILL');
+      await sleep(between(500, 2_000));
+      worker = startWorker();
+      if (k === 0) {
+        // Faulty until every kind of fault has been served a few times (or two minutes).
+        log('LLM provider faulty: 429, 500, timeouts, malformed JSON');
+        chaosLlm.faulty(true);
+        void (async () => {
+          const until = Date.now() + 120_000;
+          while (chaosLlm.faultsServed() < 10 && Date.now() < until) await sleep(500);
+          chaosLlm.faulty(false);
+          log(`LLM provider healthy again (${chaosLlm.faultsServed()} faulty answers served)`);
+        })();
+      }
+      if (k === 1) {
+        for (let s = 0; s < serverKills; s++) {
+          log(`SIGKILL Temporal dev server (${s + 1}/${serverKills})`);
+          server.kill('SIGKILL');
+          await sleep(2_000);
+          server = await startServer();
+          log('Temporal dev server back');
+        }
+      }
+    }
+    log('chaos done');
+  })();
+
+  // Submissions retry with the same Idempotency-Key through the server outage, so an exam
+  // counts as accepted exactly when examflow answered 202/200 for it.
+  for (let i = 0; i < exams; i++) {
+    const template = templates[i % templates.length]!;
+    const paper = await renderExamPaper({
+      template,
+      student: { name: i % 2 ? 'Chaos Student' : '混沌学生', class: '8B', id: `C${1000 + i}` },
+      answers: chooseAnswers(template, i % 4, 500 + i),
+      pages: 1 + (i % 3),
+      seed: 500 + i,
+    });
+    for (;;) {
+      try {
+        const res = await examflow.submitExam({ templateId: template.id, pages: paper.pages, idempotencyKey: `chaos-${i}` });
+        accepted.set(res.examId, { expected: expectedScore(template, paper.truth), index: i });
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await sleep(1_000);
+      }
+    }
+  }
+  submitting = false;
+  log(`${accepted.size} exams accepted`);
+  await chaos;
+
+  // Wait for every accepted exam to close.
+  const closed = new Map<string, string>();
+  while (closed.size < accepted.size && Date.now() < deadline) {
+    for (const examId of accepted.keys()) {
+      if (closed.has(examId)) continue;
+      const d = await temporal.workflow.getHandle(examId).describe().catch(() => null);
+      if (d && d.status.name !== 'RUNNING') closed.set(examId, d.status.name);
+    }
+    if (closed.size < accepted.size) await sleep(2_000);
+  }
+  log(`${closed.size} of ${accepted.size} exams closed`);
+  await sleep(3_000); // let the last webhook deliveries land
+
+  // The audit.
+  const failed = new Map<string, number>();
+  const scoreDiffs: string[] = [];
+  let duplicated = 0;
+  let reportsTwice = 0;
+  let redelivered = 0;
+  let unsigned = 0;
+  let missingWebhooks = 0;
+  for (const [examId, { expected, index }] of accepted) {
+    const status = closed.get(examId);
+    if (!status) continue;
+    const runs: string[] = [];
+    for await (const run of temporal.workflow.list({ query: `WorkflowId = '${examId}'` })) runs.push(run.runId);
+    if (runs.length !== 1) duplicated++;
+    const history = await temporal.workflow.getHandle(examId).fetchHistory();
+    const scheduled = new Map<string, string>();
+    let reportCompletions = 0;
+    for (const e of history.events ?? []) {
+      if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+      const done = e.activityTaskCompletedEventAttributes;
+      if (done && scheduled.get(String(done.scheduledEventId)) === 'renderReport') reportCompletions++;
+    }
+    if (reportCompletions > 1) reportsTwice++;
+    const deliveries = [...receiver.deliveries.entries()].filter(([, d]) => d.examId === examId);
+    if (deliveries.length > 1) duplicated++;
+    if (deliveries.length === 0) missingWebhooks++;
+    redelivered += deliveries.filter(([, d]) => d.posts > 1).length;
+    unsigned += deliveries.filter(([, d]) => !d.signed).length;
+    if (status === 'COMPLETED') {
+      const result = await examflow.getResult(examId);
+      if (result.score !== expected) scoreDiffs.push(`#${index} ${examId}: ${result.score} (truth ${expected})`);
+    } else {
+      const doc = await examflow.getStatus(examId);
+      const reason = `${status}: ${doc.error ?? 'no message'}`;
+      failed.set(reason, (failed.get(reason) ?? 0) + 1);
+    }
+  }
+  const completed = [...closed.values()].filter((s) => s === 'COMPLETED').length;
+  const lost = accepted.size - closed.size;
+  console.log(`
+chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Temporal server SIGKILLs, ${chaosLlm.faultsServed()} faulty LLM answers
+  accepted            ${accepted.size}
+  completed           ${completed}
+  failed              ${accepted.size - completed - lost}${[...failed].map(([r, n]) => `\n    ${n} × ${r}`).join('')}
+  lost                ${lost}   (accepted, but no workflow or never closed)
+  duplicated          ${duplicated + reportsTwice}   (a second run, report or webhook delivery for one exam run)
+  score ≠ truth       ${scoreDiffs.length}${scoreDiffs.map((s) => `\n    ${s}`).join('')}
+  webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
+  logs                ${path.join(dataDir, 'processes.log')}`);
+
+  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && !submitting;
+  worker.kill('SIGTERM');
+  api.kill('SIGTERM');
+  await sleep(1_000);
+  server.kill('SIGTERM');
+  await connection.close();
+  chaosLlm.llm.close();
+  receiver.close();
+  await closeSharedBrowser();
+  if (ok) rmSync(dataDir, { recursive: true, force: true });
+  console.log(ok ? 'PASS: nothing lost, nothing duplicated, every exam closed' : 'FAIL');
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
