@@ -1,0 +1,89 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { examIdFor, submitExam } from '../api/start-exam';
+import { templateSchema } from '../domain/template';
+import { artifacts } from '../lib/artifacts';
+import { config } from '../lib/config';
+import { closeSharedBrowser } from '../lib/browser';
+import { chooseAnswers } from './fixtures/answers';
+import { renderExamPaper } from './fixtures/generator';
+import { startTemporal } from './helpers/temporal';
+
+// SIGTERM on the real processes: a worker finishes the page it is reading before it exits
+// (no retry needed), and the API ends its event streams and exits cleanly.
+
+const dist = path.resolve(__dirname, '..');
+const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
+let env: TestWorkflowEnvironment;
+
+before(async () => {
+  env = await startTemporal();
+});
+after(async () => {
+  await closeSharedBrowser();
+  await env?.teardown();
+});
+
+function run(script: string, extra: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [path.join(dist, script)], { env: { ...process.env, TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'warn', ...extra }, stdio: 'ignore' });
+}
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+test('SIGTERM on a worker lets the page being read finish, then the worker exits 0', async () => {
+  const taskQueue = `shutdown-${Date.now()}`;
+  const paper = await renderExamPaper({ template, student: { name: '周杰', class: '1', id: '9' }, answers: chooseAnswers(template, 0, 41), pages: 1, seed: 41 });
+  const examId = examIdFor('school-a', undefined);
+  await submitExam(env.client, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
+  const worker = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
+  const handle = env.client.workflow.getHandle(examId);
+  // Wait until the OCR activity is running on this worker.
+  for (;;) {
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    if (pending.some((a) => a.activityType?.name === 'ocrPage' && a.state === 2 /* STARTED */)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const signalledAt = Date.now();
+  worker.kill('SIGTERM');
+  assert.equal(await exited(worker), 0);
+  assert.ok(Date.now() - signalledAt < 25_000, 'within the shutdown grace time');
+  const ocrDone = (await handle.fetchHistory()).events?.some((e) => e.activityTaskCompletedEventAttributes) ?? false;
+  assert.ok(ocrDone, 'the page that was being read completed before the worker left');
+  assert.ok(await artifacts().exists(`exams/${examId}/ocr/001.json`));
+
+  // A new worker picks the exam up where it stopped.
+  const successor = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
+  const result = await handle.result();
+  assert.ok(result.fullScore > 0);
+  const attempts = (await handle.fetchHistory()).events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+  assert.ok(attempts?.every((a) => a === 1), 'no activity had to be retried');
+  successor.kill('SIGTERM');
+  assert.equal(await exited(successor), 0);
+});
+
+test('SIGTERM on the API ends open event streams and exits 0', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = s.address() as net.AddressInfo;
+      s.close(() => resolve(p));
+    });
+  });
+  const api = run('api/main.js', { EXAMFLOW_API_PORT: String(port), EXAMFLOW_API_HOST: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && !(await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  // An exam with no worker stays pending, so its event stream stays open.
+  const examId = examIdFor('school-a', undefined);
+  await submitExam(env.client, { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority: 'normal', taskQueue: 'nobody-polls' });
+  const stream = await fetch(`${baseUrl}/v1/exams/${examId}/events`, { headers: { authorization: 'Bearer token-school-a' } });
+  assert.equal(stream.status, 200);
+  const text = stream.text();
+  await new Promise((r) => setTimeout(r, 300));
+  api.kill('SIGTERM');
+  assert.match(await text, /event: shutdown/);
+  assert.equal(await exited(api), 0);
+});
