@@ -9,7 +9,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { examIdFor, submitExam } from '../api/start-exam';
 import { templateSchema } from '../domain/template';
 import { artifacts } from '../lib/artifacts';
-import { config } from '../lib/config';
 import { closeSharedBrowser } from '../lib/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
