@@ -1,23 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { createWorker, PSM, OEM, type Worker } from 'tesseract.js';
 import type { OcrLine } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
 import { config } from '../lib/config';
+import { minimalPage, preprocessPage } from './preprocess';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
 // tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
 // expensive to start (seconds, ~100 MB each), so they live in a per-language pool that is
 // created lazily and reused across pages and exams until terminateOcr().
 
-/** Input a teacher must fix (not an image, empty page): never worth retrying. */
-export class BadInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadInput';
-  }
-}
+export { BadInputError } from './preprocess';
 
 export interface OcrResult {
   text: string;
@@ -30,8 +24,15 @@ type TessLang = 'eng' | 'chi_sim';
 const LANGS: Record<TemplateLanguage, TessLang[]> = { zh: ['chi_sim', 'eng'], en: ['eng'], 'zh+en': ['chi_sim', 'eng'] };
 
 /**
+ * `4.0.0_best_int` (LSTM only). The larger `4.0.0` data was measured on the accuracy
+ * benchmark: lower character error rate on Han text, but more misread answer marks
+ * (F as 『, 2.5 as 25), so fewer answers right, and ~25% slower.
+ */
+const MODEL = '4.0.0_best_int';
+
+/**
  * tesseract.js takes a single langPath, but every language ships in its own package, so the
- * installed LSTM-only (`4.0.0_best_int`, gzipped) files are linked into one folder under the
+ * installed (gzipped) files of MODEL are linked into one folder under the
  * data dir. Nothing is downloaded; the decompressed cache is disabled (cacheMethod 'none').
  */
 let langDir: string | undefined;
@@ -41,7 +42,7 @@ function languageDir(): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const lang of ['eng', 'chi_sim'] as const) {
     const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
-    const source = path.join(pkg, '4.0.0_best_int', `${lang}.traineddata.gz`);
+    const source = path.join(pkg, MODEL, `${lang}.traineddata.gz`);
     const target = path.join(dir, `${lang}.traineddata.gz`);
     if (fs.existsSync(target) && fs.realpathSync(target) === fs.realpathSync(source)) continue;
     fs.rmSync(target, { force: true });
@@ -133,42 +134,38 @@ export function joinCjk(line: string): string {
   return line.replace(CJK_GAP, '').replace(/[ \t]+/g, ' ').trim();
 }
 
-const FORMATS = new Set(['png', 'jpeg', 'webp', 'tiff', 'gif']);
-
-/** Decodes, applies EXIF rotation, greys and upscales small photos; rejects what is not an image. */
-async function prepare(image: Buffer, what: string): Promise<Buffer> {
-  const notImage = () => new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
-  if (!Buffer.isBuffer(image) || image.length === 0) throw notImage();
-  let width: number | undefined;
-  try {
-    const meta = await sharp(image).metadata();
-    if (!meta.format || !FORMATS.has(meta.format)) throw notImage();
-    width = meta.autoOrient?.width ?? meta.width;
-  } catch (err) {
-    if (err instanceof BadInputError) throw err;
-    throw notImage();
-  }
-  if (!width || width < 200) throw new BadInputError(`${what} is too small to read (${width ?? 0} px wide): scan or photograph the whole page`);
-  try {
-    let img = sharp(image).rotate().greyscale().flatten({ background: '#ffffff' });
-    if (width < 1200) img = img.resize({ width: 1600 });
-    return await img.png().toBuffer();
-  } catch {
-    throw notImage();
-  }
-}
-
 /**
  * Reads one page. `pageNumber` (1-based) only makes error messages specific.
- * Text lines have CJK spaces removed; full-width characters are left to the parser.
+ * The image is cleaned up first (activities/preprocess.ts). Text lines have CJK spaces
+ * removed; full-width characters are left to the parser.
  */
-export async function recognizePage(
+export function recognizePage(
   image: Buffer,
   language: TemplateLanguage,
   onProgress?: (fraction: number) => void,
   pageNumber?: number,
+  options: { preprocess?: boolean } = {},
 ): Promise<OcrResult> {
-  const png = await prepare(image, pageNumber ? `page ${pageNumber}` : 'the page');
+  // Tracked so terminateOcr() can let a page whose activity was cancelled finish first:
+  // terminating under it, or after it re-created a pool, would leave a thread behind.
+  const job = readPage(image, language, onProgress, pageNumber, options);
+  inFlight.add(job);
+  void job.catch(() => undefined).finally(() => inFlight.delete(job));
+  return job;
+}
+
+const inFlight = new Set<Promise<OcrResult>>();
+
+async function readPage(
+  image: Buffer,
+  language: TemplateLanguage,
+  onProgress: ((fraction: number) => void) | undefined,
+  pageNumber: number | undefined,
+  options: { preprocess?: boolean },
+): Promise<OcrResult> {
+  const what = pageNumber ? `page ${pageNumber}` : 'the page';
+  // preprocess: false is the bare recogniser (upright, grey), the accuracy benchmark's baseline.
+  const png = options.preprocess === false ? await minimalPage(image, what) : (await preprocessPage(image, what)).png;
   const { pool, pooled } = await acquire(language);
   pooled.onProgress = onProgress;
   try {
@@ -192,8 +189,12 @@ function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
 }
 
-/** Stops every OCR worker thread; without it the process does not exit. Safe to call twice. */
+/**
+ * Stops every OCR worker thread; without it the process does not exit. Pages still being
+ * read (their activity was cancelled) may finish first, for up to 30 s. Safe to call twice.
+ */
 export async function terminateOcr(): Promise<void> {
+  await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 30_000).unref())]);
   const all = [...pools.values()];
   pools.clear();
   await Promise.allSettled(

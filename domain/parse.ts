@@ -18,6 +18,8 @@ interface Block {
   page: number;
   /** the question's lines; the first has its number stripped */
   lines: Line[];
+  /** lines after a section heading that started no question: not the answer, but searched by the fallback */
+  tail: Line[];
 }
 
 const HAN = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff';
@@ -56,8 +58,10 @@ interface QuestionStart {
 }
 
 const STARTS: RegExp[] = [
-  new RegExp(`^第\\s*(${DIGITISH}{1,3})\\s*\\S?\\s*题\\s*[.:,、]?\\s*(.*)$`),
-  new RegExp(`^[(\\[{<〈\\\\/]{1,2}\\s*(${DIGITISH}{1,3})\\s*[)\\]}|>〉]\\s*[.、]?\\s*(.*)$`),
+  // A stray mark may sit on either side of the number ("第?2题").
+  new RegExp(`^第\\s*[^\\s\\d题lI|O]?\\s*(${DIGITISH}{1,3})\\s*\\S?\\s*题\\s*[.:,、]?\\s*(.*)$`),
+  // The full-width bracket （ is also read as 〈 《 【 [ { < \ /.
+  new RegExp(`^[(\\[{<〈《【〔\\\\/]{1,2}\\s*(${DIGITISH}{1,3})\\s*[)\\]}|>〉》】〕]\\s*[.、]?\\s*(.*)$`),
   new RegExp(`^(${DIGITISH}{1,3})\\s*[.、,](?![0-9])\\s*(.*)$`),
 ];
 // A missing separator ("4 两个…") or a digit read right after it ("7.1 have" for "7. I have").
@@ -76,6 +80,16 @@ function questionStart(text: string): QuestionStart | null {
   if (loose) return { number: String(Number(loose[1])), rest: loose[2]!, strict: false };
   const unreadable = UNREADABLE_START.exec(text);
   return unreadable ? { number: '?', rest: unreadable[1]!, strict: false } : null;
+}
+
+// A line shaped like a question start whose number is unreadable or wrong ("0) 夜来…" for
+// "(7)", "(?) …"): only used to place a question that was not found by its number.
+const WEAK_START = new RegExp(`^(?:[(\\[{<〈《【〔]?\\s*[^\\s()]{1,3}\\s*[)\\]}>〉》】〕]|第\\s*[^题]{0,4}\\s*题|[0-9lIO|?]{1,3}\\s*[.、,])\\s*(.+)$`);
+const OPTION_LINE = /^[A-H]\s*[.:、)]/;
+
+function weakStart(text: string): string | null {
+  if (OPTION_LINE.test(text) || LINE_LABEL.test(text)) return null;
+  return WEAK_START.exec(text)?.[1] ?? null;
 }
 
 function compact(text: string): string {
@@ -102,10 +116,15 @@ function parseHeader(lines: Line[]): Student {
         .replace(/_/g, '')
         .replace(/^[\s:;.,'"|“”]+|[\s:;,'"|“”]+$/g, '')
         .trim();
-      if (value && student[f.field] === null) student[f.field] = f.field === 'id' ? cleanId(value) : value;
+      if (value && student[f.field] === null) student[f.field] = f.field === 'id' ? cleanId(value) : f.field === 'class' ? cleanClass(value) : value;
     });
   }
   return student;
+}
+
+/** A class is mostly a number in brackets ("八(1)班"): a 1 read as ] | l I is fixed there. */
+function cleanClass(value: string): string {
+  return value.replace(/\(\s*[\]|lIJ!]{1,2}\s*\)/g, '(1)');
 }
 
 /** Student numbers are mostly digits: fix l/O confusions there, `$` for a leading S. */
@@ -151,7 +170,9 @@ function bracketed(block: Block, q: TemplateQuestion): Found | null {
   let best: Found | null = null;
   for (const line of block.lines) {
     if (/^[A-H]\s*[.:、]/.test(line.text)) continue; // an options line
-    for (const m of line.text.matchAll(/\(([^()]{0,12})\)|\(\s*([A-Ha-h8]{1,4})\s*$/g)) {
+    // OCR reads the full-width bracket （ as 〈 < [ { 【 and the like.
+    const text = line.text.replace(/[〈<{[【「『《〔]/g, '(').replace(/[〉>}\]】」』》〕]/g, ')');
+    for (const m of text.matchAll(/\(([^()]{0,12})\)|\(\s*([A-Ha-h8]{1,4})\s*$/g)) {
       const inside = (m[1] ?? m[2] ?? '').replace(/['"`.]/g, '').trim(); // "(V')" is a √
       if (inside === '' || token.test(inside)) best = { value: inside, lines: [line] };
     }
@@ -159,11 +180,15 @@ function bracketed(block: Block, q: TemplateQuestion): Found | null {
   return best;
 }
 
+// Chinese lines join without a space, also across punctuation ("角，" + "所以"); Latin lines with one.
+const HAN_END = new RegExp(`[${HAN}][\\p{P}\\s]*$`, 'u');
+const HAN_START = new RegExp(`^[\\p{P}\\s]*[${HAN}]`, 'u');
+
 function joinText(parts: string[]): string {
   return parts
     .map((p) => p.trim())
     .filter(Boolean)
-    .reduce((acc, p) => (acc && !(new RegExp(`[${HAN}]$`).test(acc) && new RegExp(`^[${HAN}]`).test(p)) ? `${acc} ${p}` : acc + p), '');
+    .reduce((acc, p) => (acc && !(HAN_END.test(acc) && HAN_START.test(p)) ? `${acc} ${p}` : acc + p), '');
 }
 
 /** The canonical answer (`B`, `AC`, `T`, text) or null when the student left it blank. */
@@ -198,7 +223,8 @@ function trueFalse(text: string): 'T' | 'F' | null {
 
 /** Fill answers: no trailing full stop, no spaces around symbols or CJK ("x = 5" -> "x=5"). */
 function cleanFill(text: string): string {
-  let t = text.replace(/[。，,;；]+$/, '').trim();
+  // Stray quote marks are OCR noise at either end of a short answer ("\"25" for 2.5 aside).
+  let t = text.replace(/^["'`]+|["'`]+$/g, '').replace(/[。，,;；]+$/, '').trim();
   if (!/[0-9]\.$/.test(t)) t = t.replace(/\.$/, '');
   t = t.replace(/\s*([^\p{L}\p{N}\s])\s*/gu, '$1').replace(new RegExp(`(?<=[${HAN}])\\s+|\\s+(?=[${HAN}])`, 'g'), '');
   // A numeric answer read with l/O confusions ("l0" -> "10").
@@ -222,6 +248,44 @@ function readAnswer(block: Block, q: TemplateQuestion): ParsedAnswer {
 
 // ---- the paper ---------------------------------------------------------------------------
 
+/**
+ * Fallback alignment. Questions not found by number sit, in template order, inside the block
+ * of the question before them (or in the header, for the first ones): when that block holds
+ * enough lines shaped like a question start, the last ones are taken as the missing
+ * questions, in order. Never invents a question: without such a line it stays missing.
+ */
+function recoverMisnumbered(blocks: Block[], header: Line[], template: Template): void {
+  const foundNumbers = new Set(blocks.map((b) => b.number));
+  const questions = template.questions.map((q) => q.number);
+  for (let i = 0; i < questions.length; ) {
+    if (foundNumbers.has(questions[i]!)) {
+      i += 1;
+      continue;
+    }
+    let end = i;
+    while (end < questions.length && !foundNumbers.has(questions[end]!)) end += 1;
+    const run = questions.slice(i, end);
+    const before = i > 0 ? blocks.find((b) => b.number === questions[i - 1]) : undefined;
+    const host = before ? [...before.lines, ...before.tail] : header;
+    const candidates = host.map((l, k) => ({ k, rest: k > 0 || !before ? weakStart(l.text) : null })).filter((c) => c.rest !== null);
+    if (candidates.length >= run.length) {
+      const chosen = candidates.slice(candidates.length - run.length);
+      const created: Block[] = chosen.map((c, j) => {
+        const stop = chosen[j + 1]?.k ?? host.length;
+        const lines = host.slice(c.k, stop);
+        return { number: run[j]!, page: lines[0]!.page, lines: [{ ...lines[0]!, text: c.rest! }, ...lines.slice(1)], tail: [] };
+      });
+      if (before) {
+        before.lines.splice(chosen[0]!.k);
+        before.tail = [];
+      } else header.splice(chosen[0]!.k);
+      const at = before ? blocks.indexOf(before) + 1 : 0;
+      blocks.splice(at, 0, ...created);
+    }
+    i = end;
+  }
+}
+
 export function parseExam(pages: OcrPage[], template: Template): ParsedExam {
   const sorted = [...pages].sort((a, b) => a.pageIndex - b.pageIndex);
   const all: Line[] = sorted.flatMap((p, i) =>
@@ -244,7 +308,12 @@ export function parseExam(pages: OcrPage[], template: Template): ParsedExam {
   const blocks: Block[] = [];
   let current: Block | null = null;
   let last = 0;
-  for (const line of lines) {
+  const numbers = lines.map((l) => Number(questionStart(l.text)?.number ?? NaN));
+  // A number that skips ahead while a later line starts a question in between (or the same
+  // one) is a misread ("(7)" for "(2)"): left to the fallback instead of swallowing 2–6.
+  const skipsAhead = (at: number, n: number, expected: number | undefined) =>
+    expected !== undefined && n > expected && numbers.slice(at + 1).some((m) => m >= expected && m <= n);
+  for (const [at, line] of lines.entries()) {
     if (line === title) continue;
     // Running heads repeat the title on later pages.
     if (line.page > 0 && titleKey && compact(line.text) === titleKey) continue;
@@ -257,15 +326,22 @@ export function parseExam(pages: OcrPage[], template: Template): ParsedExam {
     if (start?.number === '?' && nextExpected !== undefined) start.number = String(nextExpected);
     const n = start ? Number(start.number) : NaN;
     const accept =
-      start && byNumber.has(start.number) && n > last && !blocks.some((b) => b.number === start.number) && (start.strict || n === nextExpected);
+      start &&
+      byNumber.has(start.number) &&
+      n > last &&
+      !blocks.some((b) => b.number === start.number) &&
+      (start.strict || n === nextExpected) &&
+      !skipsAhead(at, n, nextExpected);
     if (accept) {
-      current = { number: start.number, page: line.page, lines: [{ ...line, text: start.rest }] };
+      current = { number: start.number, page: line.page, lines: [{ ...line, text: start.rest }], tail: [] };
       blocks.push(current);
       last = n;
     } else if (current) current.lines.push(line);
     else if (blocks.length === 0) header.push(line);
+    else blocks.at(-1)!.tail.push(line);
   }
 
+  recoverMisnumbered(blocks, header, template);
   const found = new Map(blocks.map((b) => [b.number, b]));
   const answers: ParsedAnswer[] = [];
   const missing: string[] = [];

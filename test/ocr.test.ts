@@ -10,6 +10,7 @@ import type { OcrPage } from '../domain/paper';
 import { templateSchema, type Template } from '../domain/template';
 import { renderExamPaper, type PaperSpec } from './fixtures/generator';
 import { chooseAnswers } from './fixtures/answers';
+import { degradePage } from './fixtures/degrade';
 
 // The real reading side end to end: render papers with Chromium, OCR them with
 // tesseract.js (offline), parse, and compare with the generator's ground truth.
@@ -24,10 +25,11 @@ after(async () => {
   await Promise.all([terminateOcr(), closeSharedBrowser()]);
 });
 
-async function readPaper(spec: PaperSpec, diagnostic: (msg: string) => void): Promise<void> {
+async function readPaper(spec: PaperSpec, diagnostic: (msg: string) => void, scan?: { seed: number; angle: number }): Promise<void> {
   const paper = await renderExamPaper(spec);
+  const images = scan ? await Promise.all(paper.pages.map(async (p, i) => (await degradePage(p, scan.seed + i, { angle: scan.angle })).image)) : paper.pages;
   const pages: OcrPage[] = [];
-  for (const [pageIndex, png] of paper.pages.entries()) {
+  for (const [pageIndex, png] of images.entries()) {
     const started = Date.now();
     const progress: number[] = [];
     const result = await recognizePage(png, spec.template.language, (f) => progress.push(f), pageIndex + 1);
@@ -60,6 +62,15 @@ test('a 1-page English paper is read exactly', async (t) => {
   await readPaper(
     { template: en, student: { name: 'Emily Chen', class: '7B', id: 'S1024' }, answers: chooseAnswers(en, 2, 3), seed: 3 },
     (m) => t.diagnostic(m),
+  );
+});
+
+test('a degraded scan (rotated 2.5°, tinted, noisy JPEG) of a Chinese paper is read exactly', async (t) => {
+  const zh = template('zh-math.json');
+  await readPaper(
+    { template: zh, student: { name: '王小红', class: '七(1)班', id: '20220108' }, answers: chooseAnswers(zh, 2, 21), seed: 21 },
+    (m) => t.diagnostic(m),
+    { seed: 21, angle: -2.5 },
   );
 });
 

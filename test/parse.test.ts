@@ -177,3 +177,117 @@ with my friends.`;
   assert.deepEqual(parsed.student, { name: 'Emily Chen', class: '7B', id: 'S1024' });
   assert.deepEqual(answersOf([page(text)], en), { 1: 'B', 2: 'AC', 3: 'T', 4: 'cold', 5: 'since', 6: 'I played football with my friends.' });
 });
+
+test('OCR bracket confusions: （ read as 〈 《 【 around the answer and around the number', () => {
+  const text = `1. 下列各数中〈B )
+2. 多选题《A C》
+(3) 判断【 √ 】
+《4) 判断 [错]
+5. 填空
+答: 5
+《6) 解答
+答: 勾股定理`;
+  assert.deepEqual(answersOf([page(text)]), { 1: 'B', 2: 'AC', 3: 'T', 4: 'F', 5: '5', 6: '勾股定理' });
+});
+
+test('several letters in every style, in the bracket or after a label', () => {
+  for (const written of ['AC', 'A,C', 'A C', 'A、C', 'C A', 'a c']) {
+    assert.equal(answersOf([page(`2. 多选（ ${written} ）`)])[2], 'AC', `bracket ${written}`);
+    assert.equal(answersOf([page(`2. 多选（ ）\nA. 甲 B. 乙 C. 丙 D. 丁\n答案：${written}`)])[2], 'AC', `label ${written}`);
+  }
+});
+
+test('true/false marks inside the bracket: √ × 对 错 T F and OCR look-alikes', () => {
+  for (const [t, f] of [
+    ['√', '×'],
+    ['对', '错'],
+    ['T', 'F'],
+    ['V', 'X'],
+    ['✓', '✗'],
+  ]) {
+    assert.deepEqual(answersOf([page(`3. 判断（ ${t} ）\n4. 判断（ ${f} ）`)]), { 3: 'T', 4: 'F' }, `${t} ${f}`);
+  }
+});
+
+test('open answers run over several lines, joined without spaces in Chinese', () => {
+  const text = `6. 为什么池水看起来比实际的浅？
+学生答案：光从水中斜射入空气时发生折射。
+折射角大于入射角，
+所以看起来变浅。`;
+  assert.equal(answersOf([page(text)])[6], '光从水中斜射入空气时发生折射。折射角大于入射角,所以看起来变浅。');
+});
+
+test('fill answers: full-width digits, spaces around symbols, trailing punctuation', () => {
+  assert.equal(answersOf([page('5. 填空\n答：５。')])[5], '5');
+  assert.equal(answersOf([page('5. 填空\n答案： x = 5 ')])[5], 'x=5');
+  assert.equal(answersOf([page('5. 填空\n答: 学 而 不 厌')])[5], '学而不厌');
+});
+
+test('a misread question number is recovered from its place between its neighbours', () => {
+  // "(5)" read as "0)", "第6题" as "第?6题": both found in order, answers not shifted.
+  const text = `1. 选择（ B ）
+2. 多选（ AC ）
+3. 判断（ √ ）
+4. 判断（ × ）
+0) 填空______。
+答: 5
+第?6题 解答
+答: 勾股定理`;
+  const parsed = parseExam([page(text)], zh);
+  assert.deepEqual(parsed.missing, []);
+  assert.deepEqual(answersOf([page(text)]), { 1: 'B', 2: 'AC', 3: 'T', 4: 'F', 5: '5', 6: '勾股定理' });
+  // A number misread as a later one ("(5)" for "(2)") does not swallow the questions in between.
+  const skipped = '1. 选择（ B ）\n(5) 多选（ AC ）\n3. 判断（ √ ）\n4. 判断（ × ）\n5. 填空\n答：5\n6. 解答\n答：勾股定理';
+  assert.deepEqual(answersOf([page(skipped)]), { 1: 'B', 2: 'AC', 3: 'T', 4: 'F', 5: '5', 6: '勾股定理' });
+  // Also right after a section heading, with the number read as one not on the paper ("(60)").
+  const afterSection = '5. 填空\n答：5\n四、解答题\n(60) 写出关系\n答：勾股定理';
+  assert.deepEqual(answersOf([page(afterSection)]), { 5: '5', 6: '勾股定理' });
+});
+
+test('without a line where a question could start, it stays missing (never graded from a neighbour)', () => {
+  const parsed = parseExam([page('1. 选择（ B ）\n2. 多选（ AC ）\n答：AC\n3. 判断（ √ ）\n5. 填空\n答：5\n6. 解答\n答：勾股定理')], zh);
+  assert.deepEqual(parsed.missing, ['4']);
+  assert.equal(parsed.answers.find((a) => a.number === '3')!.answer, 'T');
+});
+
+test('section headings in both languages are not question text', () => {
+  const text = `一、选择题
+1. 选择（ B ）
+二、多选题
+2. 多选（ AC ）
+Part III. True or False
+3. 判断（ T ）
+Section D
+4. 判断（ F ）
+五、填空题
+5. 填空
+答：5
+六、解答题
+6. 解答
+答：勾股定理`;
+  const parsed = parseExam([page(text)], zh);
+  assert.deepEqual(answersOf([page(text)]), { 1: 'B', 2: 'AC', 3: 'T', 4: 'F', 5: '5', 6: '勾股定理' });
+  assert.ok(parsed.answers.every((a) => a.confidence === 0.9));
+});
+
+test('per-answer confidence is that of the line the answer was read from', () => {
+  const p: OcrPage = {
+    pageIndex: 0,
+    text: '',
+    confidence: 0.8,
+    lines: [
+      { text: '5. 填空', confidence: 0.95 },
+      { text: '答：5', confidence: 0.41 },
+      { text: '6. 解答', confidence: 0.9 },
+      { text: '答：勾股定理', confidence: 0.7 },
+      { text: '可得结论', confidence: 0.5 },
+    ],
+  };
+  const parsed = parseExam([p], zh);
+  assert.equal(parsed.answers.find((a) => a.number === '5')!.confidence, 0.41);
+  assert.equal(parsed.answers.find((a) => a.number === '6')!.confidence, 0.6, 'an open answer averages its lines');
+});
+
+test('a class number read as ] or | in the header is repaired', () => {
+  assert.equal(parseExam([page('姓名：王小红 班级：七(])班 学号：20220108\n1. 选择（ B ）')], zh).student.class, '七(1)班');
+});

@@ -1,0 +1,107 @@
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { flattenBackground } from './preprocess-background';
+import { estimateSkew, type GreyImage } from './preprocess-skew';
+
+// Everything done to a page image before recognition, so tesseract sees upright, straight,
+// black-on-white text at a size it reads well, whatever the phone or scanner delivered:
+// EXIF orientation -> grey -> size normalisation -> paper/tint removal and contrast ->
+// deskew (±5°). Rejects what is not an image, or is a decompression bomb.
+
+/** Input a teacher must fix (not an image, empty page): never worth retrying. */
+export class BadInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadInput';
+  }
+}
+
+/** Larger than any real scan (A4 at 600 dpi is ~35 MP); stops decompression bombs. */
+export const MAX_INPUT_PIXELS = 60_000_000;
+const FORMATS = new Set(['png', 'jpeg', 'webp', 'tiff', 'gif']);
+/**
+ * Page width tesseract reads well. An A4 page at 150 dpi (1240 px, ~28 px CJK characters) is
+ * enlarged to ~225 dpi: dense Han characters are misread markedly less often.
+ */
+const MIN_WIDTH = 1800;
+const SMALL_TARGET = 1860;
+const MAX_WIDTH = 2480;
+const MAX_SKEW = 5;
+
+export interface PreprocessOptions {
+  /** straighten pages rotated by up to ±5° (default true) */
+  deskew?: boolean;
+  /** remove tinted paper and uneven light, stretch contrast (default true) */
+  flatten?: boolean;
+}
+
+export interface Preprocessed {
+  png: Buffer;
+  /** the skew found and removed, degrees clockwise */
+  skew: number;
+  width: number;
+  height: number;
+}
+
+/** Checks that `image` is a readable, not absurdly large, not tiny image; returns its upright size. */
+export async function checkImage(image: Buffer, what: string): Promise<{ width: number; height: number }> {
+  const notImage = () => new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
+  if (!Buffer.isBuffer(image) || image.length === 0) throw notImage();
+  if (image.subarray(0, 5).toString('latin1') === '%PDF-') {
+    throw new BadInputError(`${what} is not a readable image but a PDF: upload it through POST /v1/exams, which splits it into pages`);
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(image, { limitInputPixels: false }).metadata();
+  } catch {
+    throw notImage();
+  }
+  if (!meta.format || !FORMATS.has(meta.format)) throw notImage();
+  const width = meta.autoOrient?.width ?? meta.width ?? 0;
+  const height = meta.autoOrient?.height ?? meta.height ?? 0;
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new BadInputError(
+      `${what} is ${width}×${height} pixels (${Math.round((width * height) / 1e6)} megapixels), more than the ${MAX_INPUT_PIXELS / 1e6} megapixel limit: scan at 300 dpi or less`,
+    );
+  }
+  if (width < 200) throw new BadInputError(`${what} is too small to read (${width} px wide): scan or photograph the whole page`);
+  return { width, height };
+}
+
+/** Upright greyscale pixels at a width OCR reads well. */
+async function uprightGrey(image: Buffer, width: number): Promise<GreyImage> {
+  let img = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().flatten({ background: '#ffffff' }).greyscale();
+  if (width < MIN_WIDTH) img = img.resize({ width: SMALL_TARGET });
+  else if (width > MAX_WIDTH) img = img.resize({ width: MAX_WIDTH });
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+function toSharp(img: GreyImage): Sharp {
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), { raw: { width: img.width, height: img.height, channels: 1 } });
+}
+
+/** The page as tesseract should see it. `what` names the page in error messages. */
+export async function preprocessPage(image: Buffer, what: string, options: PreprocessOptions = {}): Promise<Preprocessed> {
+  const { width } = await checkImage(image, what);
+  let grey: GreyImage;
+  try {
+    grey = await uprightGrey(image, width);
+  } catch (err) {
+    if (/pixel limit/i.test(String((err as Error).message))) throw new BadInputError(`${what} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels: scan at 300 dpi or less`);
+    throw new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
+  }
+  if (options.flatten !== false) grey = flattenBackground(grey);
+  const skew = options.deskew === false ? 0 : estimateSkew(grey, { maxDegrees: MAX_SKEW });
+  let img = toSharp(grey);
+  // Below 0.1° rotating would only blur the glyphs.
+  if (Math.abs(skew) >= 0.1) img = img.rotate(-skew, { background: '#ffffff' });
+  const { data, info } = await img.png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+  return { png: data, skew, width: info.width, height: info.height };
+}
+
+/** The recogniser's input without any clean-up (upright, grey): the benchmark's baseline. */
+export async function minimalPage(image: Buffer, what: string): Promise<Buffer> {
+  const { width } = await checkImage(image, what);
+  const grey = await uprightGrey(image, width);
+  return toSharp(grey).png({ compressionLevel: 1 }).toBuffer();
+}
