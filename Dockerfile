@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
-# examflow API and workers: one image, the command picks the role.
+# examflow API and workers: one image, the compose command picks the role.
+# Build: docker build -t examflow:0.1.0 .   (the tag follows package.json's version)
 
-FROM node:20-bookworm-slim AS build
+# --- build: compile the TypeScript, then keep production packages only -------------------
+FROM node:20.18.1-bookworm-slim AS build
 WORKDIR /app
+# Reports use Debian's Chromium (below): puppeteer must not download its own.
 ENV PUPPETEER_SKIP_DOWNLOAD=true
 COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --no-audit --no-fund
@@ -14,19 +17,34 @@ COPY activities activities
 COPY api api
 COPY worker worker
 COPY scripts scripts
+COPY cli cli
+COPY client client
+COPY bench bench
 COPY test test
 RUN npx tsc -p tsconfig.json && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+# --- runtime: Debian with Chromium (reports), CJK fonts (Chinese reports) and poppler (PDF uploads)
+FROM node:20.18.1-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk tini \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fontconfig poppler-utils tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production CHROMIUM_PATH=/usr/bin/chromium EXAMFLOW_DATA_DIR=/data
+ENV NODE_ENV=production \
+    CHROMIUM_PATH=/usr/bin/chromium \
+    EXAMFLOW_DATA_DIR=/data \
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY web web
+# Non-root: a fixed uid so volume permissions are predictable.
 RUN useradd --create-home --uid 10001 examflow && mkdir -p /data && chown examflow /data
 USER examflow
+EXPOSE 3000 9464
+# The API's readiness (Temporal reachable). Compose overrides it for the workers, which
+# have no HTTP server but serve Prometheus metrics on EXAMFLOW_WORKER_METRICS_PORT.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.EXAMFLOW_API_PORT||3000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# tini reaps Chromium's children and forwards SIGTERM, so workers drain on `docker stop`.
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/api/main.js"]

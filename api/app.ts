@@ -8,6 +8,7 @@ import ratelimit from 'koa-ratelimit';
 import serve from 'koa-static';
 import path from 'node:path';
 import { config } from '../lib/config';
+import { httpMetrics, metricsRoute } from '../lib/metrics';
 import { bearerAuth, type AuthState } from './auth';
 import { docsRoutes } from './docs';
 import { errorHandler } from './errors';
@@ -21,6 +22,7 @@ const webDir = path.resolve(__dirname, '../../web');
 export function createApp(client: Client): Koa<AuthState> {
   const cfg = config();
   const app = new Koa<AuthState>();
+  app.use(httpMetrics()); // outermost: sees the final status errorHandler sets
   app.use(errorHandler);
   app.use(helmet());
   const origins = cfg.EXAMFLOW_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
@@ -37,6 +39,7 @@ export function createApp(client: Client): Koa<AuthState> {
     await client.workflowService.getSystemInfo({});
     ctx.body = { status: 'ready', temporal: 'reachable' };
   });
+  open.get('/metrics', metricsRoute(client));
   app.use(open.routes());
   app.use(docsRoutes().routes());
   app.use(serve(webDir, { index: 'index.html', maxage: 60_000 }));

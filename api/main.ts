@@ -1,14 +1,19 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { createApp } from './app';
 import { closeEventStreams } from './events';
 import { queueStatus } from './queue';
 
 async function main(): Promise<void> {
   const cfg = config();
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  // Tracing (off unless EXAMFLOW_OTEL_ENDPOINT is set): the client interceptor starts the
+  // trace that the workflow and its activities continue.
+  const tracing = tracingPlugin(cfg);
+  const connection = await Connection.connect(temporalConnectionOptions(cfg));
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, plugins: tracing ? [tracing] : [] });
   const server = createApp(client).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });
@@ -23,7 +28,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'examflow API stopping');
     clearInterval(sampler);
     closeEventStreams();
-    server.close(() => void connection.close().then(() => process.exit(0)));
+    server.close(() => void Promise.allSettled([connection.close(), shutdownTracing()]).then(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

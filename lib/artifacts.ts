@@ -1,12 +1,15 @@
 import path from 'node:path';
-import { ArtifactStore } from './artifact-store';
+import type { ArtifactStore } from './artifact-store';
+import { FsArtifactStore } from './artifact-store-fs';
+import { s3StoreFromConfig } from './artifact-store-s3';
 import { config } from './config';
 
 let store: ArtifactStore | undefined;
 
-/** The process-wide artifact store under the data folder. */
+/** The process-wide artifact store: EXAMFLOW_ARTIFACT_STORE picks the folder under the data dir or S3. */
 export function artifacts(): ArtifactStore {
-  store ??= new ArtifactStore(path.join(config().EXAMFLOW_DATA_DIR, 'artifacts'));
+  const cfg = config();
+  store ??= cfg.EXAMFLOW_ARTIFACT_STORE === 's3' ? s3StoreFromConfig(cfg) : new FsArtifactStore(path.join(cfg.EXAMFLOW_DATA_DIR, 'artifacts'));
   return store;
 }
 

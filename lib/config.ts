@@ -3,53 +3,141 @@ import path from 'node:path';
 import { z } from './zod';
 
 // Every setting comes from the environment, read once and validated here; the defaults
-// are the embedded single-machine setup that `npm start` runs.
-const configSchema = z.object({
-  EXAMFLOW_DATA_DIR: z.string().min(1).default(path.resolve('data')),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
-  EXAMFLOW_TASK_QUEUE: z.string().min(1).default('examflow'),
-  EXAMFLOW_OCR_TASK_QUEUE: z.string().min(1).default('examflow-ocr'),
+// are the embedded single-machine setup that `npm start` runs. Each setting has its own
+// error message, so a bad value stops the process with a line an operator can act on.
+// The README's "Configuration" table lists them all.
+
+const int = (min: number, max: number | null, fallback: number) => {
+  const error = max === null ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`;
+  const n = z.coerce.number({ error }).int({ error }).min(min, { error });
+  return (max === null ? n : n.max(max, { error })).default(fallback);
+};
+const text = (fallback: string) => z.string().min(1, { error: 'must not be empty' }).default(fallback);
+const url = (fallback: string) => z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as http://host:port' }).default(fallback);
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(fallback as never);
+const flag = (fallback: boolean) => z.stringbool({ error: 'must be true or false' }).default(fallback);
+// Optional settings: an empty variable (compose's `${X:-}`) counts as unset.
+const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
+const optionalText = () => z.preprocess(blankIsUnset, z.string().optional());
+const optionalUrl = () => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as http://host:port' }).optional());
+const optionalPort = () => z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int({ error: 'must be a port number from 1 to 65535' }).min(1, { error: 'must be a port number from 1 to 65535' }).max(65535, { error: 'must be a port number from 1 to 65535' }).optional());
+
+const temporal = {
+  TEMPORAL_ADDRESS: text('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: text('default'),
+  TEMPORAL_UI_URL: url('http://localhost:8233'),
+  // TLS to the frontend: on by itself, or implied by a client certificate or an API key.
+  TEMPORAL_TLS: flag(false),
+  // mTLS client certificate and key (PEM files), e.g. for a self-hosted cluster or Temporal Cloud.
+  TEMPORAL_TLS_CERT_PATH: optionalText(),
+  TEMPORAL_TLS_KEY_PATH: optionalText(),
+  // CA that signed the server's certificate, when it is not a public one.
+  TEMPORAL_TLS_CA_PATH: optionalText(),
+  TEMPORAL_TLS_SERVER_NAME: optionalText(),
+  // Temporal Cloud API key (instead of mTLS).
+  TEMPORAL_API_KEY: optionalText(),
+};
+
+const queues = {
+  EXAMFLOW_TASK_QUEUE: text('examflow'),
   // Which queues this worker process polls: both (embedded default), or one, to scale OCR apart.
-  EXAMFLOW_WORKER_ROLE: z.enum(['all', 'ocr', 'default']).default('all'),
-  EXAMFLOW_OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
+  EXAMFLOW_WORKER_ROLE: oneOf(['all', 'ocr', 'default'] as const, 'all'),
+  EXAMFLOW_OCR_WORKERS: int(1, 64, Math.max(1, os.cpus().length)),
   // Light activities (parse, analyze, diagnose, report) one worker process runs at once.
-  EXAMFLOW_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 4),
+};
+
+const api = {
   // Admission control: above this many exams in flight, submissions get 429 + Retry-After.
-  EXAMFLOW_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(500),
-  EXAMFLOW_API_HOST: z.string().min(1).default('0.0.0.0'),
-  EXAMFLOW_API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  EXAMFLOW_MAX_IN_FLIGHT: int(1, null, 500),
+  EXAMFLOW_API_HOST: text('0.0.0.0'),
+  EXAMFLOW_API_PORT: int(0, 65535, 3000),
   // `tenant:token` pairs, comma-separated. The default is for local development only.
-  EXAMFLOW_API_KEYS: z.string().min(1).default('demo:dev-token'),
+  EXAMFLOW_API_KEYS: text('demo:dev-token'),
   // Requests per minute one token may make; the load tester raises it.
-  EXAMFLOW_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  EXAMFLOW_RATE_LIMIT_PER_MINUTE: int(1, null, 1200),
   // Origins allowed to call the API from a browser, comma-separated; empty: same origin only.
   EXAMFLOW_CORS_ORIGINS: z.string().default(''),
-  EXAMFLOW_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
-  EXAMFLOW_MAX_PAGES: z.coerce.number().int().positive().default(20),
-  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EXAMFLOW_MAX_UPLOAD_BYTES: int(1, null, 20 * 1024 * 1024),
+  EXAMFLOW_MAX_PAGES: int(1, null, 20),
+};
+
+const storage = {
+  EXAMFLOW_DATA_DIR: text(path.resolve('data')),
+  // Where page images, OCR text, results and reports live: a folder under the data dir, or S3.
+  EXAMFLOW_ARTIFACT_STORE: oneOf(['fs', 's3'] as const, 'fs'),
+  // S3-compatible endpoint (MinIO, Ceph…); unset means AWS S3 itself.
+  EXAMFLOW_S3_ENDPOINT: optionalUrl(),
+  EXAMFLOW_S3_BUCKET: optionalText(),
+  EXAMFLOW_S3_REGION: text('us-east-1'),
+  // Static credentials; unset means the SDK's default chain (instance role, ~/.aws…).
+  EXAMFLOW_S3_ACCESS_KEY_ID: optionalText(),
+  EXAMFLOW_S3_SECRET_ACCESS_KEY: optionalText(),
+  // http://endpoint/bucket/key addressing, which MinIO needs.
+  EXAMFLOW_S3_FORCE_PATH_STYLE: flag(false),
+};
+
+const cache = {
+  // Knowledge-point/difficulty tags from the LLM are cached per question this long (7 days).
+  EXAMFLOW_TAG_CACHE_TTL_HOURS: z.coerce.number({ error: 'must be a positive number of hours' }).positive({ error: 'must be a positive number of hours' }).default(168),
+  EXAMFLOW_TAG_CACHE_MAX_ENTRIES: int(1, null, 10_000),
+  // In-process (per worker) or shared between all workers through Redis.
+  EXAMFLOW_TAG_CACHE: oneOf(['memory', 'redis'] as const, 'memory'),
+  EXAMFLOW_REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\/.+/, { error: 'must be a redis:// or rediss:// URL' }).optional()),
+};
+
+const llm = {
   // Optional LLM provider (any OpenAI-compatible chat completions API; DeepSeek by default).
   // Without an API key the provider is disabled and tagging, open-question grading and the
   // diagnosis use the built-in rules only.
-  EXAMFLOW_LLM_BASE_URL: z.string().url().default('https://api.deepseek.com'),
-  EXAMFLOW_LLM_MODEL: z.string().min(1).default('deepseek-chat'),
+  EXAMFLOW_LLM_BASE_URL: url('https://api.deepseek.com'),
+  EXAMFLOW_LLM_MODEL: text('deepseek-chat'),
   EXAMFLOW_LLM_API_KEY: z.string().optional(),
-  EXAMFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
-  EXAMFLOW_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
-  // Knowledge-point/difficulty tags from the LLM are cached per question this long (7 days).
-  EXAMFLOW_TAG_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
-  EXAMFLOW_TAG_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
-});
+  EXAMFLOW_LLM_TIMEOUT_MS: int(100, 600_000, 20_000),
+  EXAMFLOW_LLM_MAX_RETRIES: int(0, 5, 2),
+};
+
+const operations = {
+  CHROMIUM_PATH: text('/usr/bin/chromium'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  // The `service` field of every log line and the OpenTelemetry service name.
+  EXAMFLOW_SERVICE: text('examflow'),
+  // Temporal worker runtime metrics in Prometheus format on this port; off when unset.
+  EXAMFLOW_WORKER_METRICS_PORT: optionalPort(),
+  // OTLP/HTTP collector (e.g. http://otel-collector:4318): traces API → workflow → activities; off when unset.
+  EXAMFLOW_OTEL_ENDPOINT: optionalUrl(),
+};
+
+// Combinations a single field cannot check.
+function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const issue = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+  if (cfg.EXAMFLOW_ARTIFACT_STORE === 's3' && !cfg.EXAMFLOW_S3_BUCKET) issue('EXAMFLOW_S3_BUCKET', 'is required when EXAMFLOW_ARTIFACT_STORE=s3');
+  if (!!cfg.EXAMFLOW_S3_ACCESS_KEY_ID !== !!cfg.EXAMFLOW_S3_SECRET_ACCESS_KEY) issue('EXAMFLOW_S3_SECRET_ACCESS_KEY', 'EXAMFLOW_S3_ACCESS_KEY_ID and EXAMFLOW_S3_SECRET_ACCESS_KEY go together: set both or neither');
+  if (cfg.EXAMFLOW_TAG_CACHE === 'redis' && !cfg.EXAMFLOW_REDIS_URL) issue('EXAMFLOW_REDIS_URL', 'is required when EXAMFLOW_TAG_CACHE=redis');
+  if (!!cfg.TEMPORAL_TLS_CERT_PATH !== !!cfg.TEMPORAL_TLS_KEY_PATH) issue('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both or neither');
+}
+
+export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...operations };
+export const configSchema = z.object(configShape).superRefine(checkCombinations);
+/** Every setting's name: the compose test checks that each variable it sets is one of these. */
+export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];
 
 export type Config = z.infer<typeof configSchema>;
+
+// Values of these are never echoed back in an error message.
+const secret = /KEY|TOKEN|SECRET|PASSWORD/;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`Invalid examflow configuration:\n${problems}`);
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      const value = env[key];
+      const shown = value === undefined ? '' : secret.test(key) ? ' (value hidden)' : ` (got ${JSON.stringify(value)})`;
+      return `  ${key}: ${i.message}${shown}`;
+    });
+    throw new Error(`Invalid examflow configuration:\n${problems.join('\n')}`);
   }
   return parsed.data;
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { QuestionTags } from '../domain/tagging';
 import { config } from './config';
+import { logger } from './logger';
+import { redisCache } from './tag-cache-redis';
 
 // Cache of LLM tagging results, so the same question on many students' papers costs one
 // model call. Behind a tiny async get/set interface so a Redis implementation can replace
@@ -78,11 +80,37 @@ export function tagCacheKey(subject: string, text: string, answer: string): stri
 }
 
 let shared: CountingCache<QuestionTags> | undefined;
+let closeShared: (() => Promise<void>) | undefined;
 
-/** The process-wide tag cache. */
+/** The process-wide tag cache: in-process, or Redis when EXAMFLOW_TAG_CACHE=redis. */
 export function tagCache(): CountingCache<QuestionTags> {
-  shared ??= countingCache(memoryCache<QuestionTags>(config().EXAMFLOW_TAG_CACHE_MAX_ENTRIES));
+  if (shared) return shared;
+  const cfg = config();
+  if (cfg.EXAMFLOW_TAG_CACHE === 'redis') {
+    const redis = redisCache<QuestionTags>(cfg.EXAMFLOW_REDIS_URL!, { onError: warnAtMostEvery(30_000) });
+    closeShared = () => redis.close();
+    shared = countingCache(redis);
+  } else {
+    shared = countingCache(memoryCache<QuestionTags>(cfg.EXAMFLOW_TAG_CACHE_MAX_ENTRIES));
+  }
   return shared;
+}
+
+// ioredis reports every failed reconnect: one warning per interval is enough.
+function warnAtMostEvery(ms: number): (err: unknown) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < ms) return;
+    last = Date.now();
+    logger.warn({ err }, 'tag cache: Redis unavailable, tagging without the cache');
+  };
+}
+
+/** Closes the Redis connection, if any, so the process can exit. */
+export async function closeTagCache(): Promise<void> {
+  await closeShared?.();
+  closeShared = undefined;
+  shared = undefined;
 }
 
 /** The TTL of a cached tag, from EXAMFLOW_TAG_CACHE_TTL_HOURS (7 days by default). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { config } from '../lib/config';
+import { temporalConnectionOptions } from '../lib/temporal-connection';
 
 // npm run capture-history -- <examId> <name>
 // Saves the event history of a real exam run into test/histories/<name>.json, where the
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const [examId, name] = process.argv.slice(2);
   if (!examId || !name || !/^[a-z0-9-]+$/.test(name)) throw new Error('usage: npm run capture-history -- <examId> <name-in-kebab-case>');
   const cfg = config();
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(cfg));
   try {
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const handle = client.workflow.getHandle(examId);

@@ -3,20 +3,31 @@ import { terminateOcr } from '../activities/ocr-engine';
 import { closeSharedBrowser } from '../lib/browser';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { closeTagCache } from '../lib/tag-cache';
+import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { installTemporalRuntime, workerMetricsAddress } from '../lib/temporal-runtime';
+import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { createExamWorkers } from './workers';
 
 // The Temporal runtime stops the workers on SIGINT/SIGTERM: they stop polling, let running
 // activities finish within shutdownGraceTime, then run() resolves and we release the
-// recognisers and the browser.
+// recognisers, the browser, the cache connection and the span buffer.
 async function main(): Promise<void> {
   const cfg = config();
-  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  // Before any connection: SDK logs through pino, Prometheus metrics when a port is set.
+  installTemporalRuntime(cfg);
+  // A plugin on the connection reaches every worker built from it (tracing is opt-in).
+  const tracing = tracingPlugin(cfg);
+  const connection = await NativeConnection.connect({ ...temporalConnectionOptions(cfg), plugins: tracing ? [tracing] : [] });
   try {
     const workers = await createExamWorkers({ connection });
-    logger.info({ taskQueue: cfg.EXAMFLOW_TASK_QUEUE, ocrWorkers: cfg.EXAMFLOW_OCR_WORKERS }, 'examflow worker polling');
+    logger.info(
+      { role: cfg.EXAMFLOW_WORKER_ROLE, taskQueue: cfg.EXAMFLOW_TASK_QUEUE, ocrWorkers: cfg.EXAMFLOW_OCR_WORKERS, metrics: workerMetricsAddress(cfg) ?? 'off', tracing: !!tracing },
+      'examflow worker polling',
+    );
     await Promise.all(workers.map((w) => w.run()));
   } finally {
-    await Promise.allSettled([terminateOcr(), closeSharedBrowser()]);
+    await Promise.allSettled([terminateOcr(), closeSharedBrowser(), closeTagCache(), shutdownTracing()]);
     await connection.close();
   }
   logger.info('examflow worker stopped');
