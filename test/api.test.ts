@@ -46,7 +46,7 @@ after(async () => {
 });
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
-async function submit(client = a, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
+async function submit(fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.baseUrl}/v1/exams`, { method: 'POST', headers: { authorization: `Bearer token-school-a`, ...headers }, body: examForm(template.id, pages, fields) });
   return { res, body: await json<{ examId: string; statusUrl: string }>(res) };
 }
@@ -142,8 +142,8 @@ test('cancel and retry: a cancelled exam runs again as a new run and completes',
 
 test('idempotent submit: the same Idempotency-Key names the same exam', async () => {
   const key = `upload-${Date.now()}`;
-  const first = await submit(a, {}, { 'idempotency-key': key });
-  const second = await submit(a, {}, { 'idempotency-key': key });
+  const first = await submit({}, { 'idempotency-key': key });
+  const second = await submit({}, { 'idempotency-key': key });
   assert.equal(first.res.status, 202);
   assert.equal(second.res.status, 200);
   assert.equal(second.body.examId, first.body.examId);
