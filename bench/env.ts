@@ -1,0 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Imported first by bench/run.ts, before any module reads the configuration: a private data
+// folder shared with the child processes, quiet logs, no LLM (rules grading), no limits in the way.
+
+process.env.EXAMFLOW_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'examflow-bench-'));
+process.env.LOG_LEVEL ??= 'warn';
+process.env.EXAMFLOW_API_KEYS = 'bench:bench-token-0001';
+process.env.EXAMFLOW_RATE_LIMIT_PER_MINUTE = '1000000';
+process.env.EXAMFLOW_MAX_IN_FLIGHT = '100000';
+process.env.EXAMFLOW_OCR_WORKERS ??= String(Math.max(1, os.cpus().length));
+delete process.env.EXAMFLOW_LLM_API_KEY;
