@@ -1,8 +1,6 @@
 import './env';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +9,7 @@ import { recognizePage, terminateOcr } from '../activities/ocr-engine';
 import { submitExam } from '../api/start-exam';
 import { ExamflowClient } from '../client/examflow-client';
 import type { Template } from '../domain/template';
-import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
+import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import { ErrorCounts, fixtureTemplates, fmtMs, Latencies, pngBlob, renderPages, runPool, sleep, submitOnce, type LatencySummary } from '../scripts/loadtest/lib';
 
 // node dist/bench/run.js [--quick]
@@ -34,26 +32,16 @@ const t0 = Date.now();
 const log = (msg: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 const HARD_LIMIT_MS = (quick ? 15 : 90) * 60_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]! : NaN;
 };
 
 async function main(): Promise<void> {
-  const children: ChildProcess[] = [];
+  let stack: LocalStack | undefined;
   const hard = setTimeout(() => {
     console.error(`bench: hard limit of ${HARD_LIMIT_MS / 60_000} min reached`);
-    for (const c of children) c.kill('SIGKILL');
+    stack?.kill();
     process.exit(3);
   }, HARD_LIMIT_MS);
   hard.unref();
@@ -69,24 +57,8 @@ async function main(): Promise<void> {
   const fourPages = await renderPages(science, 4, 42);
 
   // The stack.
-  const address = `127.0.0.1:${await freePort()}`;
-  const apiPort = await freePort();
-  const env = { ...process.env, TEMPORAL_ADDRESS: address, EXAMFLOW_API_HOST: '127.0.0.1', EXAMFLOW_API_PORT: String(apiPort) };
-  const logFile = createWriteStream(path.join(dataDir, 'processes.log'));
-  const spawnLogged = (name: string, command: string, args: string[]) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => logFile.write(`[${name}] ${d}`));
-    child.stderr!.on('data', (d: Buffer) => logFile.write(`[${name}] ${d}`));
-    children.push(child);
-    return child;
-  };
-  const dist = path.resolve(__dirname, '..');
-  const server = spawnLogged('temporal', temporalCliPath(), devServerArgs({ dbFile: path.join(dataDir, 'temporal.db'), address, uiPort: null, namespace: 'default' }));
-  await waitForTemporal(address);
-  let worker: ChildProcess | null = spawnLogged('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
-  const api = spawnLogged('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
-  for (let i = 0; i < 150 && !(await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
+  stack = await startLocalStack(dataDir, process.env);
+  const { address, baseUrl } = stack;
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
   const examflow = new ExamflowClient({ baseUrl, token });
@@ -134,9 +106,10 @@ async function main(): Promise<void> {
     // The worker is stopped so neither side competes with OCR for the cores; every workflow
     // started here is terminated afterwards.
     log('b. intake: stopping the worker');
+    const worker = stack.worker!;
     worker.kill('SIGTERM');
-    await new Promise((r) => worker!.once('exit', r));
-    worker = null;
+    await new Promise((r) => worker.once('exit', r));
+    stack.worker = null;
     const page = onePagers[0]!;
     const { n: intakeN, c: intakeC } = { n: counts.intake, c: counts.intakeConcurrency };
     const started: string[] = [];
@@ -228,10 +201,7 @@ ${quick ? '\nQuick run: the counts are small, so p95 is close to the maximum of 
     console.log(`\n${md}`);
     log(`wrote ${out}`);
   } finally {
-    worker?.kill('SIGTERM');
-    api.kill('SIGTERM');
-    await sleep(1_500);
-    server.kill('SIGTERM');
+    await stack.stop();
     await connection.close();
     await terminateOcr();
     await sleep(500);

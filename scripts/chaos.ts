@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,11 +6,11 @@ import { Client, Connection } from '@temporalio/client';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
 import { closeSharedBrowser } from '../lib/browser';
-import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
+import { startLocalStack } from './local-stack';
 
 // npm run chaos [-- --short | --exams N --worker-kills K --server-kills S]
 // Submits generated exams to a real examflow on loopback, then, while they run, SIGKILLs
@@ -39,16 +37,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 const log = (...parts: unknown[]) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 function loadTemplate(file: string): Template {
   const t = templateSchema.parse(JSON.parse(readFileSync(path.resolve(__dirname, '../../test/fixtures/templates', file), 'utf8')));
   // Open answers go to the LLM rubric, whose faked grades have no ground truth: leave them out.
@@ -57,18 +45,12 @@ function loadTemplate(file: string): Template {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'examflow-chaos-'));
-  const address = `127.0.0.1:${await freePort()}`;
-  const apiPort = await freePort();
   const token = 'chaos-token-0001';
   const secret = 'chaos-webhook-secret-000000000001';
   const chaosLlm = await startChaosLlm();
   const receiver = await startWebhookReceiver(secret);
-  const env = {
+  const stack = await startLocalStack(dataDir, {
     ...process.env,
-    EXAMFLOW_DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: address,
-    EXAMFLOW_API_HOST: '127.0.0.1',
-    EXAMFLOW_API_PORT: String(apiPort),
     EXAMFLOW_API_KEYS: `chaos:${token}`,
     EXAMFLOW_LLM_API_KEY: 'fake-key',
     EXAMFLOW_LLM_BASE_URL: chaosLlm.llm.baseUrl,
@@ -76,26 +58,8 @@ async function main(): Promise<void> {
     EXAMFLOW_RATE_LIMIT_PER_MINUTE: '100000',
     EXAMFLOW_MAX_IN_FLIGHT: '100000',
     LOG_LEVEL: 'warn',
-  };
-  const logFile = createWriteStream(path.join(dataDir, 'processes.log'));
-  const spawnLogged = (name: string, command: string, args: string[]) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => logFile.write(`[${name}] ${d}`));
-    child.stderr!.on('data', (d: Buffer) => logFile.write(`[${name}] ${d}`));
-    return child;
-  };
-  const dist = path.resolve(__dirname, '..');
-  const startServer = async () => {
-    const child = spawnLogged('temporal', temporalCliPath(), devServerArgs({ dbFile: path.join(dataDir, 'temporal.db'), address, uiPort: null, namespace: 'default' }));
-    await waitForTemporal(address);
-    return child;
-  };
-  const startWorker = () => spawnLogged('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
-  let server: ChildProcess = await startServer();
-  let worker = startWorker();
-  const api = spawnLogged('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
-  for (let i = 0; i < 100 && !(await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
+  });
+  const { address, baseUrl } = stack;
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
   const examflow = new ExamflowClient({ baseUrl, token });
@@ -112,9 +76,9 @@ async function main(): Promise<void> {
     for (let k = 0; k < workerKills; k++) {
       await sleep(between(3_000, 9_000));
       log(`SIGKILL worker (${k + 1}/${workerKills})`);
-      worker.kill('SIGKILL');
+      stack.worker?.kill('SIGKILL');
       await sleep(between(500, 2_000));
-      worker = startWorker();
+      stack.startWorker();
       if (k === 0) {
         // Faulty until every kind of fault has been served a few times (or two minutes).
         log('LLM provider faulty: 429, 500, timeouts, malformed JSON');
@@ -129,9 +93,9 @@ async function main(): Promise<void> {
       if (k === 1) {
         for (let s = 0; s < serverKills; s++) {
           log(`SIGKILL Temporal dev server (${s + 1}/${serverKills})`);
-          server.kill('SIGKILL');
+          stack.server.kill('SIGKILL');
           await sleep(2_000);
-          server = await startServer();
+          await stack.startServer();
           log('Temporal dev server back');
         }
       }
@@ -229,10 +193,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   logs                ${path.join(dataDir, 'processes.log')}`);
 
   const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && !submitting;
-  worker.kill('SIGTERM');
-  api.kill('SIGTERM');
-  await sleep(1_000);
-  server.kill('SIGTERM');
+  await stack.stop();
   await connection.close();
   chaosLlm.llm.close();
   receiver.close();

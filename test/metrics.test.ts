@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../api/app';
-import { freePort } from './helpers/free-port';
+import { freePort } from '../lib/free-port';
 import { startTemporal } from './helpers/temporal';
 
 // /metrics on the API (prom-client) and the Temporal runtime metrics of a real worker

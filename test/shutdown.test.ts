@@ -2,7 +2,6 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,6 +9,7 @@ import { examIdFor, submitExam } from '../api/start-exam';
 import { templateSchema } from '../domain/template';
 import { artifacts } from '../lib/artifacts';
 import { closeSharedBrowser } from '../lib/browser';
+import { freePort } from '../lib/free-port';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
 import { startTemporal } from './helpers/temporal';
@@ -66,12 +66,7 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
 });
 
 test('SIGTERM on the API ends open event streams and exits 0', async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address() as net.AddressInfo;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const api = run('api/main.js', { EXAMFLOW_API_PORT: String(port), EXAMFLOW_API_HOST: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100 && !(await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));

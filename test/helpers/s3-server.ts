@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '../../lib/free-port';
+import { stopChild } from './stop-child';
 
 // A real S3-compatible HTTP server on loopback: s3rver (npm) in its own process, storing
 // objects in a temp folder. It speaks the S3 REST API the AWS SDK uses (signatures, XML
@@ -45,11 +46,7 @@ export async function startS3(bucket = 'examflow-test'): Promise<S3Server> {
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

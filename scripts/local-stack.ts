@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../lib/free-port';
+import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
+
+// A whole examflow on loopback as child processes — the file-backed Temporal dev server,
+// one worker and the API, each on a free port, their output in <dataDir>/processes.log.
+// The chaos run kills and restarts the parts; the benchmark stops the worker.
+
+export interface LocalStack {
+  address: string;
+  baseUrl: string;
+  server: ChildProcess;
+  worker: ChildProcess | null;
+  api: ChildProcess;
+  /** starts the dev server again on the same SQLite file and waits until it answers */
+  startServer(): Promise<void>;
+  startWorker(): void;
+  /** SIGTERM: worker and API first (they drain), the server last */
+  stop(): Promise<void>;
+  /** SIGKILL everything at once (a hard time limit) */
+  kill(): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const dist = path.resolve(__dirname, '..');
+
+export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): Promise<LocalStack> {
+  const address = `127.0.0.1:${await freePort()}`;
+  const apiPort = await freePort();
+  const childEnv = { ...env, EXAMFLOW_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address, EXAMFLOW_API_HOST: '127.0.0.1', EXAMFLOW_API_PORT: String(apiPort) };
+  const log = createWriteStream(path.join(dataDir, 'processes.log'));
+  const run = (name: string, command: string, args: string[]) => {
+    const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
+    child.stderr!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
+    return child;
+  };
+  const dbFile = path.join(dataDir, 'temporal.db');
+  const stack: LocalStack = {
+    address,
+    baseUrl: `http://127.0.0.1:${apiPort}`,
+    // set just below, in start order
+    server: undefined as unknown as ChildProcess,
+    worker: null,
+    api: undefined as unknown as ChildProcess,
+    async startServer() {
+      stack.server = run('temporal', temporalCliPath(), devServerArgs({ dbFile, address, uiPort: null, namespace: 'default' }));
+      await waitForTemporal(address);
+    },
+    startWorker() {
+      stack.worker = run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
+    },
+    async stop() {
+      stack.worker?.kill('SIGTERM');
+      stack.api.kill('SIGTERM');
+      await sleep(1_500);
+      stack.server.kill('SIGTERM');
+    },
+    kill() {
+      for (const child of [stack.worker, stack.api, stack.server]) child?.kill('SIGKILL');
+    },
+  };
+  await stack.startServer();
+  stack.startWorker();
+  stack.api = run('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
+  for (let i = 0; i < 150 && !(await fetch(`${stack.baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
+  return stack;
+}
