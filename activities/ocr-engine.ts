@@ -4,7 +4,7 @@ import { createWorker, PSM, OEM, type Worker } from 'tesseract.js';
 import type { OcrLine } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
 import { config } from '../lib/config';
-import { minimalPage, preprocessPage } from './preprocess';
+import { minimalPage, preprocessPage, toPgm } from './preprocess';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
 // tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
@@ -119,6 +119,31 @@ async function acquire(language: TemplateLanguage): Promise<{ pool: Pool; pooled
   return { pool, pooled: await new Promise<PooledWorker>((resolve) => pool.waiting.push(resolve)) };
 }
 
+/**
+ * Starts every recogniser of every language pool now, at worker start, so the first
+ * pages do not wait seconds each for a recogniser to load its model.
+ */
+export async function prewarmOcr(languages: TemplateLanguage[] = ['zh', 'en']): Promise<void> {
+  const warming: Promise<unknown>[] = [];
+  for (const language of languages) {
+    const { pool, langs } = poolFor(language);
+    while (pool.starting.length < pool.size) {
+      const starting = startWorker(langs);
+      pool.starting.push(starting);
+      warming.push(
+        starting.then(
+          (pooled) => release(pool, pooled),
+          (err: unknown) => {
+            pool.starting.splice(pool.starting.indexOf(starting), 1);
+            throw err;
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(warming);
+}
+
 function release(pool: Pool, pooled: PooledWorker): void {
   pooled.onProgress = undefined;
   const next = pool.waiting.shift();
@@ -165,11 +190,11 @@ async function readPage(
 ): Promise<OcrResult> {
   const what = pageNumber ? `page ${pageNumber}` : 'the page';
   // preprocess: false is the bare recogniser (upright, grey), the accuracy benchmark's baseline.
-  const png = options.preprocess === false ? await minimalPage(image, what) : (await preprocessPage(image, what)).png;
+  const grey = options.preprocess === false ? await minimalPage(image, what) : (await preprocessPage(image, what)).image;
   const { pool, pooled } = await acquire(language);
   pooled.onProgress = onProgress;
   try {
-    const { data } = await pooled.worker.recognize(png, {}, { text: true, blocks: true });
+    const { data } = await pooled.worker.recognize(toPgm(grey), {}, { text: true, blocks: true });
     const lines: OcrLine[] = [];
     for (const block of data.blocks ?? [])
       for (const paragraph of block.paragraphs)

@@ -46,19 +46,40 @@ function smoothMax(grid: Float64Array, cols: number, rows: number): Float64Array
   return out;
 }
 
-/** Bilinear lookup of the block grid at pixel (x, y). */
-function backgroundAt(grid: Float64Array, cols: number, rows: number, x: number, y: number): number {
-  const gx = Math.min(cols - 1, Math.max(0, x / BLOCK - 0.5));
-  const gy = Math.min(rows - 1, Math.max(0, y / BLOCK - 0.5));
-  const x0 = Math.floor(gx);
-  const y0 = Math.floor(gy);
-  const x1 = Math.min(cols - 1, x0 + 1);
-  const y1 = Math.min(rows - 1, y0 + 1);
-  const fx = gx - x0;
-  const fy = gy - y0;
-  const top = grid[y0 * cols + x0]! * (1 - fx) + grid[y0 * cols + x1]! * fx;
-  const bottom = grid[y1 * cols + x0]! * (1 - fx) + grid[y1 * cols + x1]! * fx;
-  return top * (1 - fy) + bottom * fy;
+/**
+ * The paper brightness at every pixel: the block grid, bilinearly interpolated. Column
+ * weights are computed once and each pair of block rows is blended once per block row,
+ * so the per-pixel work is two multiplications (this runs on ~5 MP per page).
+ */
+function backgroundRows(grid: Float64Array, cols: number, rows: number, width: number, height: number, each: (y: number, background: Float64Array) => void): void {
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const fxs = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const gx = Math.min(cols - 1, Math.max(0, x / BLOCK - 0.5));
+    x0s[x] = Math.floor(gx);
+    x1s[x] = Math.min(cols - 1, x0s[x]! + 1);
+    fxs[x] = gx - x0s[x]!;
+  }
+  const blend = (gridRow: number, out: Float64Array) => {
+    for (let x = 0; x < width; x++) out[x] = grid[gridRow * cols + x0s[x]!]! * (1 - fxs[x]!) + grid[gridRow * cols + x1s[x]!]! * fxs[x]!;
+  };
+  const top = new Float64Array(width);
+  const bottom = new Float64Array(width);
+  const background = new Float64Array(width);
+  let blended = -1;
+  for (let y = 0; y < height; y++) {
+    const gy = Math.min(rows - 1, Math.max(0, y / BLOCK - 0.5));
+    const y0 = Math.floor(gy);
+    const fy = gy - y0;
+    if (y0 !== blended) {
+      blend(y0, top);
+      blend(Math.min(rows - 1, y0 + 1), bottom);
+      blended = y0;
+    }
+    for (let x = 0; x < width; x++) background[x] = top[x]! * (1 - fy) + bottom[x]! * fy;
+    each(y, background);
+  }
 }
 
 /**
@@ -69,13 +90,13 @@ export function flattenBackground(img: GreyImage, whitePoint = 0.95): GreyImage 
   const { grid, cols, rows } = blockBackground(img);
   const ratio = new Float32Array(img.width * img.height);
   const hist = new Uint32Array(256);
-  for (let y = 0; y < img.height; y++)
-    for (let x = 0; x < img.width; x++) {
-      const i = y * img.width + x;
-      const r = Math.min(1, img.data[i]! / Math.max(1, backgroundAt(grid, cols, rows, x, y)));
+  backgroundRows(grid, cols, rows, img.width, img.height, (y, background) => {
+    for (let x = 0, i = y * img.width; x < img.width; x++, i++) {
+      const r = Math.min(1, img.data[i]! / Math.max(1, background[x]!));
       ratio[i] = r;
-      hist[Math.round(r * 255)]! += 1;
+      hist[(r * 255 + 0.5) | 0]! += 1; // Math.round, for r ≥ 0
     }
+  });
   // Black point: the 0.2th percentile, so a few dark specks do not decide it.
   let seen = 0;
   let black = 0;
@@ -85,7 +106,7 @@ export function flattenBackground(img: GreyImage, whitePoint = 0.95): GreyImage 
   const data = new Uint8Array(ratio.length);
   for (let i = 0; i < ratio.length; i++) {
     const v = ((ratio[i]! - lo) / span) * 255;
-    data[i] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+    data[i] = v < 0 ? 0 : v > 255 ? 255 : (v + 0.5) | 0;
   }
   return { data, width: img.width, height: img.height };
 }

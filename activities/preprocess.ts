@@ -2,6 +2,8 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { flattenBackground } from './preprocess-background';
 import { estimateSkew, type GreyImage } from './preprocess-skew';
 
+export type { GreyImage } from './preprocess-skew';
+
 // Everything done to a page image before recognition, so tesseract sees upright, straight,
 // black-on-white text at a size it reads well, whatever the phone or scanner delivered:
 // EXIF orientation -> grey -> size normalisation -> paper/tint removal and contrast ->
@@ -35,7 +37,8 @@ export interface PreprocessOptions {
 }
 
 export interface Preprocessed {
-  png: Buffer;
+  /** grey pixels, handed to tesseract as PGM: no PNG encode and decode on the way */
+  image: GreyImage;
   /** the skew found and removed, degrees clockwise */
   skew: number;
   width: number;
@@ -72,8 +75,7 @@ async function uprightGrey(image: Buffer, width: number): Promise<GreyImage> {
   let img = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().flatten({ background: '#ffffff' }).greyscale();
   if (width < MIN_WIDTH) img = img.resize({ width: SMALL_TARGET });
   else if (width > MAX_WIDTH) img = img.resize({ width: MAX_WIDTH });
-  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  return rawGrey(img);
 }
 
 function toSharp(img: GreyImage): Sharp {
@@ -92,16 +94,23 @@ export async function preprocessPage(image: Buffer, what: string, options: Prepr
   }
   if (options.flatten !== false) grey = flattenBackground(grey);
   const skew = options.deskew === false ? 0 : estimateSkew(grey, { maxDegrees: MAX_SKEW });
-  let img = toSharp(grey);
   // Below 0.1° rotating would only blur the glyphs.
-  if (Math.abs(skew) >= 0.1) img = img.rotate(-skew, { background: '#ffffff' });
-  const { data, info } = await img.png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return { png: data, skew, width: info.width, height: info.height };
+  const straight = Math.abs(skew) >= 0.1 ? await rawGrey(toSharp(grey).rotate(-skew, { background: '#ffffff' })) : grey;
+  return { image: straight, skew, width: straight.width, height: straight.height };
+}
+
+async function rawGrey(img: Sharp): Promise<GreyImage> {
+  const { data, info } = await img.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
 /** The recogniser's input without any clean-up (upright, grey): the benchmark's baseline. */
-export async function minimalPage(image: Buffer, what: string): Promise<Buffer> {
+export async function minimalPage(image: Buffer, what: string): Promise<GreyImage> {
   const { width } = await checkImage(image, what);
-  const grey = await uprightGrey(image, width);
-  return toSharp(grey).png({ compressionLevel: 1 }).toBuffer();
+  return uprightGrey(image, width);
+}
+
+/** Binary PGM (P5): the cheapest image format tesseract's Leptonica reads. */
+export function toPgm(img: GreyImage): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${img.width} ${img.height}\n255\n`, 'latin1'), Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length)]);
 }
