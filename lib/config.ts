@@ -44,6 +44,8 @@ const queues = {
   // Which queues this worker process polls: both (embedded default), or one, to scale OCR apart.
   EXAMFLOW_WORKER_ROLE: oneOf(['all', 'ocr', 'default'] as const, 'all'),
   EXAMFLOW_OCR_WORKERS: int(1, 64, Math.max(1, os.cpus().length)),
+  // Load every recogniser at worker start rather than on the first pages.
+  EXAMFLOW_OCR_PREWARM: flag(true),
   // Light activities (parse, analyze, diagnose, report) one worker process runs at once.
   EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 4),
 };

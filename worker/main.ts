@@ -1,5 +1,5 @@
 import { NativeConnection } from '@temporalio/worker';
-import { terminateOcr } from '../activities/ocr-engine';
+import { prewarmOcr, terminateOcr } from '../activities/ocr-engine';
 import { closeSharedBrowser } from '../lib/browser';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
@@ -21,6 +21,9 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ ...temporalConnectionOptions(cfg), plugins: tracing ? [tracing] : [] });
   try {
     const workers = await createExamWorkers({ connection });
+    if (cfg.EXAMFLOW_OCR_PREWARM && cfg.EXAMFLOW_WORKER_ROLE !== 'default') {
+      prewarmOcr().catch((err: unknown) => logger.warn({ err }, 'OCR prewarm failed; recognisers start on first use'));
+    }
     logger.info(
       { role: cfg.EXAMFLOW_WORKER_ROLE, taskQueue: cfg.EXAMFLOW_TASK_QUEUE, ocrWorkers: cfg.EXAMFLOW_OCR_WORKERS, metrics: workerMetricsAddress(cfg) ?? 'off', tracing: !!tracing },
       'examflow worker polling',
