@@ -7,7 +7,7 @@ import { describeExam, examStatusDocument } from './exam-status';
 // GET /v1/exams/:examId/events — Server-Sent Events: the status document on every change
 // until the exam closes. Comment lines keep proxies from timing the stream out.
 
-const pollMs = 500;
+const pollMs = 1_000;
 const heartbeatMs = 15_000;
 /** stop() of every open stream, for shutdown */
 const open = new Map<PassThrough, () => void>();
@@ -27,22 +27,31 @@ export function streamExamEvents(ctx: Context, client: Client, examId: string, s
   let last = '';
   let lastSentAt = 0;
   let id = 0;
+  let stopped = false;
   const send = (doc: StatusDocument) => {
     last = fingerprint(doc);
     lastSentAt = Date.now();
     stream.write(`id: ${++id}\nevent: status\ndata: ${JSON.stringify(doc)}\n\n`);
   };
+  const closeWatch = new AbortController();
   const stop = () => {
+    stopped = true;
     clearInterval(poll);
     clearInterval(heartbeat);
+    closeWatch.abort();
     open.delete(stream);
     if (!stream.writableEnded) stream.end();
   };
   open.set(stream, stop);
   const heartbeat = setInterval(() => stream.write(`: keep-alive ${new Date().toISOString()}\n\n`), heartbeatMs);
   let polling = false;
-  const poll = setInterval(async () => {
-    if (polling) return;
+  let pollAgain = false;
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
     polling = true;
     try {
       const description = await describeExam(client, examId, scope);
@@ -55,8 +64,21 @@ export function streamExamEvents(ctx: Context, client: Client, examId: string, s
       // a passing Temporal hiccup: the next tick tries again
     } finally {
       polling = false;
+      if (pollAgain) {
+        pollAgain = false;
+        void tick();
+      }
     }
-  }, pollMs);
+  };
+  const poll = setInterval(() => void tick(), pollMs);
+  // The close is pushed the moment it happens: a long poll on the workflow's outcome
+  // (one cheap server call) instead of waiting for the next progress tick.
+  client
+    .withAbortSignal(closeWatch.signal, () => client.workflow.getHandle(examId).result())
+    .then(
+      () => tick(),
+      () => tick(),
+    );
   ctx.req.on('close', stop);
   stream.write('retry: 2000\n\n');
   send(first);

@@ -2,7 +2,7 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowE
 import type { ExamStatus, ExamStep, StatusDocument } from '../domain/documents';
 import { progressQuery } from '../workflows/definitions';
 import { statusDocument, type ExamProgress } from '../workflows/progress';
-import { ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
+import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 
 /** What the API records in the workflow memo at start, for reading closed exams. */
 export interface ExamMemo {
@@ -40,6 +40,8 @@ export async function examStatusDocument(client: Client, description: WorkflowEx
   const memo = description.memo as unknown as ExamMemo;
   const handle = client.workflow.getHandle(description.workflowId);
   if (description.status.name === 'RUNNING') {
+    // No worker has picked it up yet (its first task sets 'processing'): nothing to ask.
+    if (description.typedSearchAttributes.get(ExamStatusKey) === 'pending') return pendingDocument(description, memo);
     try {
       return await client.withDeadline(Date.now() + 3_000, () => handle.query(progressQuery));
     } catch {
