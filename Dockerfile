@@ -26,7 +26,7 @@ RUN npx tsc -p tsconfig.json && npm prune --omit=dev
 # --- runtime: Debian with Chromium (reports), CJK fonts (Chinese reports) and poppler (PDF uploads)
 FROM node:20.18.1-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fontconfig poppler-utils tini ca-certificates \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-liberation fontconfig poppler-utils tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \

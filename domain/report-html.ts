@@ -168,6 +168,9 @@ html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 10.5pt; color: #1f2933; line-height: 1.5; }
 header { display: flex; justify-content: space-between; align-items: flex-start; border-bottom: 3px solid #2f5d8a; padding-bottom: 8px; }
 h1 { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 19pt; margin: 0; color: #173a5e; }
+/* English reports in Latin fonts: Chromium embeds far smaller font subsets, so printing is faster. */
+html[lang="en"] body { font-family: "Liberation Sans", "DejaVu Sans", "Noto Sans CJK SC", sans-serif; }
+html[lang="en"] h1 { font-family: "Liberation Serif", "DejaVu Serif", "Noto Serif CJK SC", serif; }
 .subtitle { color: #52606d; font-size: 10pt; margin-top: 2px; }
 .student { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px; margin: 12px 0; }
 .student div { background: #f4f6f9; border-radius: 6px; padding: 6px 10px; }

@@ -20,6 +20,7 @@ command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # (grep without -q: an early exit would SIGPIPE fc-list and fail the pipeline under pipefail)
 fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i 'Liberation Sans' >/dev/null || missing+=(fonts-liberation)
 # redis-server (tag cache test) and docker-compose (validates docker-compose.yml) for the tests.
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
