@@ -75,6 +75,7 @@ async function startWorker(langs: TessLang[]): Promise<PooledWorker> {
   const pooled: PooledWorker = { worker: undefined as unknown as Worker };
   pooled.worker = await createWorker(langs.join('+'), OEM.LSTM_ONLY, {
     langPath: languageDir(),
+    workerPath: path.join(__dirname, 'ocr-thread.js'),
     gzip: true,
     cacheMethod: 'none',
     logger: (m: { status: string; progress: number }) => {
