@@ -22,7 +22,7 @@ import {
   type SubmitExamResponse,
 } from './schemas';
 import { examIdFor, retryExam, submitExam } from './start-exam';
-import { examStatistics } from './statistics';
+import { cachedStatistics } from './statistics';
 import { loadTemplate } from './templates';
 import { checkPages, pagesUpload } from './uploads';
 
@@ -133,9 +133,10 @@ export function examRoutes(client: Client): Router<AuthState> {
     );
   });
 
+  const statistics = cachedStatistics(client);
   router.get('/v1/exams/statistics', async (ctx) => {
     const q = validate(statisticsQuerySchema, ctx.query, 'statistics query');
-    ctx.body = await examStatistics(client, tenantScope(ctx.state), q.windowHours);
+    ctx.body = await statistics(tenantScope(ctx.state), q.windowHours);
   });
 
   router.get('/v1/queue', async (ctx) => {

@@ -70,3 +70,31 @@ export async function examStatistics(client: Client, scope: string | null, windo
     generatedAt: now.toISOString(),
   };
 }
+
+/**
+ * Statistics cost ~30 visibility counts, which grow with the number of exams stored, while
+ * dashboards ask every few seconds. Answers are shared for `freshMs`; a stale answer (up to
+ * `staleMs`) is served at once while a new one is computed, so only the very first request
+ * of a scope waits. `generatedAt` tells how old an answer is.
+ */
+export function cachedStatistics(client: Client, freshMs = 5_000, staleMs = 120_000) {
+  const cache = new Map<string, { at: number; value: Promise<StatisticsResponse> }>();
+  const refresh = (key: string, scope: string | null, windowHours: number) => {
+    const entry = { at: Date.now(), value: examStatistics(client, scope, windowHours) };
+    cache.set(key, entry);
+    entry.value.catch(() => cache.get(key) === entry && cache.delete(key)); // never cache a failure
+    return entry.value;
+  };
+  return (scope: string | null, windowHours: number): Promise<StatisticsResponse> => {
+    const key = `${scope ?? '*'}|${windowHours}`;
+    const entry = cache.get(key);
+    const age = entry ? Date.now() - entry.at : Infinity;
+    if (entry && age < freshMs) return entry.value;
+    if (entry && age < staleMs) {
+      const stale = entry.value;
+      void refresh(key, scope, windowHours).catch(() => undefined);
+      return stale;
+    }
+    return refresh(key, scope, windowHours);
+  };
+}
