@@ -70,7 +70,8 @@ export async function retryExam(client: Client, examId: string): Promise<void> {
   await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
 }
 
-function startExamRun(
+/** Starts the exam's workflow run; the pages, template and input are stored already. */
+export function startExamRun(
   client: Client,
   input: ExamWorkflowInput,
   subject: string,

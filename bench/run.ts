@@ -1,201 +1,201 @@
 import './env';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { recognizePage, terminateOcr } from '../activities/ocr-engine';
-import { submitExam } from '../api/start-exam';
+import { prewarmOcr, recognizePage, terminateOcr } from '../activities/ocr-engine';
+import { startExamRun, submitExam } from '../api/start-exam';
 import { ExamflowClient } from '../client/examflow-client';
-import type { Template } from '../domain/template';
+import { closeSharedBrowser } from '../lib/browser';
 import { startLocalStack, type LocalStack } from '../scripts/local-stack';
-import { ErrorCounts, fixtureTemplates, fmtMs, Latencies, pngBlob, renderPages, runPool, sleep, submitOnce, type LatencySummary } from '../scripts/loadtest/lib';
+import { ErrorCounts, fixtureTemplates, Latencies, pngBlob, renderPages, runPool, sleep, submitOnce, type LatencySummary } from '../scripts/loadtest/lib';
+import { examKeys } from '../lib/artifacts';
+import { rawStepCosts, type StepCosts } from './raw-steps';
+import { storeParkedExams, timeGets } from './reads';
+import { resultsMarkdown, type BenchFigures } from './results';
+import { spreadAcrossWorkers } from './second-worker';
+import { sustainedRun } from './sustained';
 
 // node dist/bench/run.js [--quick]
-// Throughput and latency of examflow on this machine, against its own Temporal dev server,
-// worker and API started as child processes on free loopback ports (like scripts/chaos.ts):
-//   a. OCR: raw recognizePage in-process vs the whole pipeline, pages/s;
-//   b. intake: raw submitExam (store pages + client.workflow.start) vs POST /v1/exams;
-//   c. end to end: submit → completed latency for 1- and 4-page exams on an idle system.
-// Prints the figures and writes bench/RESULTS.md.
+// examflow against the raw limits of this machine, in one run, on its own Temporal dev
+// server, worker and API (child processes on loopback): OCR throughput, end-to-end latency
+// with the raw step costs, a second worker, a sustained run with memory, intake, and reads
+// with 10k and 100k exams stored. Prints the figures and writes bench/RESULTS.md.
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const quick = values.quick!;
 const counts = quick
-  ? { ocrPages: 4, e2e1: 3, e2e4: 2, intake: 40, intakeConcurrency: 8 }
-  : { ocrPages: 20, e2e1: 10, e2e4: 5, intake: 500, intakeConcurrency: 16 };
+  ? { ocrPages: 4, e2e1: 3, e2e4: 2, spreadExams: 4, sustainedS: 60, intake: 60, intakeC: 8, intakeWide: 400, stored: 1_000, storedLarge: 5_000, reads: 100 }
+  : { ocrPages: 20, e2e1: 10, e2e4: 5, spreadExams: 12, sustainedS: 600, intake: 500, intakeC: 16, intakeWide: 4_000, stored: 10_000, storedLarge: 100_000, reads: 300 };
 const ocrWorkers = Number(process.env.EXAMFLOW_OCR_WORKERS);
 const dataDir = process.env.EXAMFLOW_DATA_DIR!;
 const token = 'bench-token-0001';
+const tenant = 'bench';
 const t0 = Date.now();
-const log = (msg: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-const HARD_LIMIT_MS = (quick ? 15 : 90) * 60_000;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]! : NaN;
-};
+const log = (msg: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${msg}`);
+const HARD_LIMIT_MS = (quick ? 20 : 120) * 60_000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 async function main(): Promise<void> {
   let stack: LocalStack | undefined;
-  const hard = setTimeout(() => {
+  setTimeout(() => {
     console.error(`bench: hard limit of ${HARD_LIMIT_MS / 60_000} min reached`);
     stack?.kill();
     process.exit(3);
-  }, HARD_LIMIT_MS);
-  hard.unref();
+  }, HARD_LIMIT_MS).unref();
 
   const templates = fixtureTemplates();
   const en = templates.get('g7-english-unit3')!; // 8 questions, English: one page or four
   const science = templates.get('g6-science-quiz')!;
+  const zh = templates.get('g8-math-midterm')!;
 
   // Pages first (Chromium), so rendering never overlaps a measurement.
-  log(`rendering ${counts.ocrPages} one-page papers and a four-page paper`);
+  log(`rendering ${counts.ocrPages} one-page papers, a four-page and a two-page Chinese paper`);
   const onePagers: Buffer[] = [];
   for (let i = 0; i < counts.ocrPages; i++) onePagers.push((await renderPages(en, 1, 100 + i))[0]!);
   const fourPages = await renderPages(science, 4, 42);
+  const zhPages = await renderPages(zh, 2, 7);
+  await closeSharedBrowser();
 
-  // The stack.
   stack = await startLocalStack(dataDir, process.env);
   const { address, baseUrl } = stack;
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
   const examflow = new ExamflowClient({ baseUrl, token });
-  for (const t of [en, science]) await examflow.createTemplate(t);
-  log(`stack up: Temporal ${address}, API ${baseUrl}, ${ocrWorkers} OCR workers; data ${dataDir}`);
+  for (const t of [en, science, zh]) await examflow.createTemplate(t);
+  log(`stack up: Temporal ${address}, API ${baseUrl}, ${ocrWorkers} recognisers per language; data ${dataDir}`);
+  // filled in phase by phase below
+  const f = { quick, ocrWorkers, counts } as Partial<BenchFigures> as BenchFigures;
 
   const submitAndWait = async (templateId: string, pages: Buffer[]) => {
     const t = performance.now();
     const { examId } = await examflow.submitExam({ templateId, pages });
     const final = await examflow.waitFor(examId, { timeoutMs: 10 * 60_000 });
     if (final.status !== 'completed') throw new Error(`exam ${examId} ended ${final.status}: ${final.error ?? ''}`);
+    completedIds.push(examId);
     return performance.now() - t;
   };
+  const completedIds: string[] = [];
 
   try {
-    // ── a. OCR throughput ──────────────────────────────────────────────────
-    log(`a. raw recognizePage: warm-up (${ocrWorkers} recognisers), then ${onePagers.length} pages`);
-    await Promise.all(Array.from({ length: ocrWorkers }, () => recognizePage(onePagers[0]!, en.language)));
+    // ── stored exams: everything below runs with `stored` exams in Temporal ──────
+    log(`storing ${counts.stored} pending exams on a queue no worker polls`);
+    f.storeRate = await storeParkedExams(temporal, counts.stored, 64, tenant, en);
+    log(`   ${f.storeRate.toFixed(0)} starts/s`);
+
+    // ── a. OCR throughput ───────────────────────────────────────────────────────
+    log(`a. raw recognizePage: ${ocrWorkers} recognisers loaded, then ${onePagers.length} pages`);
+    await prewarmOcr([en.language]);
     let t = performance.now();
     await Promise.all(onePagers.map((png, i) => recognizePage(png, en.language, undefined, i + 1)));
-    const rawOcrS = (performance.now() - t) / 1000;
+    f.rawOcrS = (performance.now() - t) / 1000;
     await terminateOcr();
-    const rawPps = onePagers.length / rawOcrS;
-    log(`   raw: ${onePagers.length} pages in ${rawOcrS.toFixed(1)} s = ${rawPps.toFixed(3)} pages/s`);
-
-    log('a. pipeline: warm-up exam, then the same pages as one-page exams, all at once');
+    log('a. pipeline: one warm-up exam, then the same pages as one-page exams, all at once');
     await submitAndWait(en.id, [onePagers[0]!]);
     t = performance.now();
     const ids = await Promise.all(onePagers.map((png) => examflow.submitExam({ templateId: en.id, pages: [png] }).then((r) => r.examId)));
     const finals = await Promise.all(ids.map((id) => examflow.waitFor(id, { timeoutMs: 20 * 60_000 })));
-    const pipeOcrS = (performance.now() - t) / 1000;
-    const notCompleted = finals.filter((f) => f.status !== 'completed').length;
-    const pipePps = onePagers.length / pipeOcrS;
-    log(`   pipeline: ${onePagers.length} pages in ${pipeOcrS.toFixed(1)} s = ${pipePps.toFixed(3)} pages/s (${notCompleted} not completed)`);
+    f.pipeOcrS = (performance.now() - t) / 1000;
+    f.pipeNotCompleted = finals.filter((x) => x.status !== 'completed').length;
+    completedIds.push(...ids);
+    log(`   raw ${(onePagers.length / f.rawOcrS).toFixed(3)} pages/s, pipeline ${(onePagers.length / f.pipeOcrS).toFixed(3)} pages/s`);
 
-    // ── c. end to end on an idle system ────────────────────────────────────
+    // ── c. end to end on an idle system, and the raw step costs of the same exams ─
     log(`c. end to end: ${counts.e2e1} one-page, ${counts.e2e4} four-page exams, one at a time`);
-    const e2e1: number[] = [];
-    for (let i = 0; i < counts.e2e1; i++) e2e1.push(await submitAndWait(en.id, [onePagers[i % onePagers.length]!]));
-    const e2e4: number[] = [];
-    for (let i = 0; i < counts.e2e4; i++) e2e4.push(await submitAndWait(science.id, fourPages));
-    log(`   1 page p50 ${fmtMs(pct(e2e1, 0.5))} p95 ${fmtMs(pct(e2e1, 0.95))}; 4 pages p50 ${fmtMs(pct(e2e4, 0.5))} p95 ${fmtMs(pct(e2e4, 0.95))}`);
+    f.e2e1 = [];
+    for (let i = 0; i < counts.e2e1; i++) f.e2e1.push(await submitAndWait(en.id, [onePagers[i % onePagers.length]!]));
+    f.e2e4 = [];
+    for (let i = 0; i < counts.e2e4; i++) f.e2e4.push(await submitAndWait(science.id, fourPages));
+    log('c. raw step costs in this process (activities called directly, no Temporal)');
+    await prewarmOcr([en.language]);
+    const steps1: StepCosts[] = [];
+    const steps4: StepCosts[] = [];
+    for (let i = 0; i < Math.min(3, counts.e2e1); i++) steps1.push(await rawStepCosts(en, [onePagers[i]!]));
+    for (let i = 0; i < Math.min(3, counts.e2e4); i++) steps4.push(await rawStepCosts(science, fourPages));
+    await terminateOcr();
+    await closeSharedBrowser();
+    const medianSteps = (xs: StepCosts[]) => Object.fromEntries(Object.keys(xs[0]!).map((k) => [k, median(xs.map((x) => x[k as keyof StepCosts]))])) as unknown as StepCosts;
+    f.steps1 = medianSteps(steps1);
+    f.steps4 = medianSteps(steps4);
+    log(`   1 page p50 ${median(f.e2e1).toFixed(0)} ms (raw steps ${f.steps1.total.toFixed(0)} ms); 4 pages p50 ${median(f.e2e4).toFixed(0)} ms (raw steps ${f.steps4.total.toFixed(0)} ms)`);
 
-    // ── b. intake ──────────────────────────────────────────────────────────
-    // The worker is stopped so neither side competes with OCR for the cores; every workflow
-    // started here is terminated afterwards.
+    // ── a second worker process ─────────────────────────────────────────────────
+    log(`second worker: starting it, then ${counts.spreadExams} one-page exams at once`);
+    const second = stack.addWorker();
+    await sleep(10_000); // its recognisers load
+    const spread = await spreadAcrossWorkers(temporal, examflow, en.id, onePagers.slice(0, counts.spreadExams).map((p) => [p]));
+    f.spread = { pagesPerS: spread.pagesPerS, byWorker: [...spread.byWorker].map(([w, m]) => [w, Object.fromEntries(m)] as const) };
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+    log(`   ${spread.pagesPerS.toFixed(3)} pages/s; ${f.spread.byWorker.map(([w, m]) => `${w}: ${JSON.stringify(m)}`).join('; ')}`);
+
+    // ── sustained run: memory, and reads of running exams under load ────────────
+    log(`sustained: ${counts.sustainedS} s of exams (1-page English and 2-page Chinese), 3 in flight`);
+    f.sustained = await sustainedRun({
+      examflow,
+      jobs: [
+        { templateId: en.id, pages: [onePagers[0]!] },
+        { templateId: zh.id, pages: zhPages },
+      ],
+      durationMs: counts.sustainedS * 1000,
+      inFlight: 3,
+      pids: { worker: stack.worker!.pid!, api: stack.api.pid! },
+    });
+    log(`   ${f.sustained.completed} completed, ${f.sustained.failed} failed; worker peak ${(f.sustained.peaks.worker!.own / 2 ** 20).toFixed(0)} MB`);
+
+    // ── reads with `stored` exams ───────────────────────────────────────────────
+    log(`reads with ${counts.stored}+ exams stored`);
+    f.completedReads = await timeGets(baseUrl, token, completedIds.map((id) => `/v1/exams/${id}`), counts.reads);
+    const pendingIds = (await examflow.listExams({ status: 'pending', limit: 100 })).exams.map((e) => e.examId);
+    f.pendingReads = await timeGets(baseUrl, token, pendingIds.map((id) => `/v1/exams/${id}`), counts.reads);
+
+    // ── b. intake, with the worker stopped so nothing competes with it ──────────
     log('b. intake: stopping the worker');
     const worker = stack.worker!;
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));
     stack.worker = null;
     const page = onePagers[0]!;
-    const { n: intakeN, c: intakeC } = { n: counts.intake, c: counts.intakeConcurrency };
-    const started: string[] = [];
-
-    log(`b. raw submitExam (store pages + workflow.start): ${intakeN} at concurrency ${intakeC}`);
-    const rawLat = new Latencies(intakeN);
-    const rawErr = new ErrorCounts();
-    t = performance.now();
-    await runPool(intakeN, intakeC, async () => {
-      const examId = randomUUID();
-      const s = performance.now();
-      try {
-        await submitExam(temporal, { examId, tenantId: 'bench', template: en as Template, pages: [page], priority: 'normal' });
-        started.push(examId);
-      } catch (err) {
-        rawErr.add((err as Error).name ?? 'error');
-      }
-      rawLat.add(performance.now() - s);
-    });
-    const rawIntakeS = (performance.now() - t) / 1000;
-    const rawRps = intakeN / rawIntakeS;
-    const rawSum = rawLat.summary();
-
-    log(`b. POST /v1/exams: ${intakeN} at concurrency ${intakeC}`);
-    const apiLat = new Latencies(intakeN);
-    const apiErr = new ErrorCounts();
+    const rawStart = (c: number, n: number) =>
+      // The API's workflow.start alone: the same input, memo and search attributes, no page stored.
+      timedPool(n, c, async () => {
+        const examId = randomUUID();
+        const keys = examKeys(examId);
+        const input = { examId, tenantId: tenant, templateId: en.id, templateKey: keys.template, language: en.language, pageKeys: [keys.page(0)], createdAt: new Date().toISOString(), notify: false };
+        await startExamRun(temporal, input, en.subject, 'normal', 'REJECT_DUPLICATE');
+      });
+    const rawSubmit = (c: number, n: number) =>
+      timedPool(n, c, async () => {
+        await submitExam(temporal, { examId: randomUUID(), tenantId: tenant, template: en, pages: [page], priority: 'normal' });
+      });
     const blob = pngBlob(page);
-    t = performance.now();
-    await runPool(intakeN, intakeC, async () => {
-      const s = performance.now();
-      const out = await submitOnce(baseUrl, token, en.id, [blob], 60_000);
-      apiLat.add(performance.now() - s);
-      if (out.ok) started.push(out.examId);
-      else apiErr.add(out.kind);
-    });
-    const apiIntakeS = (performance.now() - t) / 1000;
-    const apiRps = intakeN / apiIntakeS;
-    const apiSum = apiLat.summary();
-    log(`   raw ${rawRps.toFixed(1)}/s (${rawErr.total} errors), API ${apiRps.toFixed(1)}/s (${apiErr.total} errors)`);
+    const api = (c: number, n: number) =>
+      timedPool(n, c, async () => {
+        const out = await submitOnce(baseUrl, token, en.id, [blob], 60_000);
+        if (!out.ok) throw new Error(out.kind);
+      });
+    log(`b. concurrency ${counts.intakeC}: raw workflow.start, raw store + start, POST /v1/exams; ${counts.intake} each`);
+    f.intake = { rawStart: await rawStart(counts.intakeC, counts.intake), rawSubmit: await rawSubmit(counts.intakeC, counts.intake), api: await api(counts.intakeC, counts.intake) };
+    log(`b. concurrency 200: raw workflow.start, POST /v1/exams; ${counts.intakeWide} each`);
+    f.intakeWide = { rawStart: await rawStart(200, counts.intakeWide), api: await api(200, counts.intakeWide) };
+    log(`   c=${counts.intakeC}: raw ${f.intake.rawStart.rate.toFixed(1)}/s, API ${f.intake.api.rate.toFixed(1)}/s; c=200: raw ${f.intakeWide.rawStart.rate.toFixed(1)}/s, API ${f.intakeWide.api.rate.toFixed(1)}/s`);
 
-    log(`terminating the ${started.length} intake workflows`);
-    await runPool(started.length, 16, async (i) => {
-      await temporal.workflow.getHandle(started[i]!).terminate('bench cleanup').catch(() => undefined);
-    });
+    // ── reads with `storedLarge` exams ──────────────────────────────────────────
+    const stored = Number((await temporal.workflow.count(`WorkflowType = 'examWorkflow'`)).count);
+    if (stored < counts.storedLarge) {
+      log(`storing ${counts.storedLarge - stored} more pending exams (to ${counts.storedLarge})`);
+      f.storeRateLarge = await storeParkedExams(temporal, counts.storedLarge - stored, 64, tenant, en);
+    }
+    f.storedLarge = Number((await temporal.workflow.count(`WorkflowType = 'examWorkflow'`)).count);
+    log(`reads with ${f.storedLarge} exams stored`);
+    const n = Math.max(20, Math.round(counts.reads / 10));
+    f.statistics = await timeGets(baseUrl, token, ['/v1/exams/statistics'], n);
+    f.filteredList = await timeGets(baseUrl, token, [`/v1/exams?status=completed&subject=${encodeURIComponent(en.subject)}&limit=50`], n);
+    f.list = await timeGets(baseUrl, token, ['/v1/exams?limit=100'], n);
+    f.completedReadsLarge = await timeGets(baseUrl, token, completedIds.map((id) => `/v1/exams/${id}`), counts.reads);
 
-    // ── report ─────────────────────────────────────────────────────────────
-    const cpus = os.cpus();
-    const lat = (s: LatencySummary) => `${fmtMs(s.median)} / ${fmtMs(s.p95)} / ${fmtMs(s.p99)} (max ${fmtMs(s.max)})`;
-    const md = `# examflow benchmark${quick ? ' (--quick)' : ''}
-
-Run ${new Date().toISOString()} with \`node dist/bench/run.js${quick ? ' --quick' : ''}\`: own Temporal dev server (SQLite file),
-one worker process (\`EXAMFLOW_OCR_WORKERS=${ocrWorkers}\`), the API, all on loopback. Rules grading (no LLM).
-
-## Machine
-
-| | |
-|---|---|
-| CPU | ${cpus.length} × ${cpus[0]?.model ?? 'unknown'} |
-| memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(os.freemem() / 2 ** 30).toFixed(1)} GiB free at the end |
-| OS | ${os.type()} ${os.release()} (${os.platform()}/${os.arch()}) |
-| Node | ${process.version} |
-
-## a. OCR throughput (${onePagers.length} generated one-page English papers, ${ocrWorkers} recognisers)
-
-| | time | pages/s |
-|---|---|---|
-| raw \`recognizePage\` in-process (after warm-up) | ${rawOcrS.toFixed(1)} s | ${rawPps.toFixed(3)} |
-| whole pipeline (API → workflow → OCR → parse → grade → diagnose → report), all submitted at once | ${pipeOcrS.toFixed(1)} s | ${pipePps.toFixed(3)} |
-| pipeline / raw | | **${(pipePps / rawPps).toFixed(2)}** |
-
-${notCompleted ? `${notCompleted} pipeline exams did not complete.\n` : ''}
-## b. Intake (${intakeN} submissions of one page each, concurrency ${intakeC}, worker stopped)
-
-| | submissions/s | p50 / p95 / p99 | errors |
-|---|---|---|---|
-| raw \`submitExam\` (store page + template + input, \`client.workflow.start\`) | ${rawRps.toFixed(1)} | ${lat(rawSum)} | ${rawErr.total} |
-| \`POST /v1/exams\` through the API | ${apiRps.toFixed(1)} | ${lat(apiSum)} | ${apiErr.total}${apiErr.total ? ` (${apiErr.top(3).map(([k, n]) => `${n} × ${k}`).join(', ')})` : ''} |
-| API / raw | **${(apiRps / rawRps).toFixed(2)}** | | |
-
-## c. End to end on an idle system (submit → completed, one exam at a time)
-
-| exam | n | p50 | p95 |
-|---|---|---|---|
-| 1 page (${en.id}) | ${e2e1.length} | ${fmtMs(pct(e2e1, 0.5))} | ${fmtMs(pct(e2e1, 0.95))} |
-| 4 pages (${science.id}) | ${e2e4.length} | ${fmtMs(pct(e2e4, 0.5))} | ${fmtMs(pct(e2e4, 0.95))} |
-${quick ? '\nQuick run: the counts are small, so p95 is close to the maximum of a handful of samples.\n' : ''}`;
+    const md = resultsMarkdown(f, { en, science, zh });
     const out = values.out ?? path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md');
     writeFileSync(out, md);
     console.log(`\n${md}`);
@@ -208,6 +208,23 @@ ${quick ? '\nQuick run: the counts are small, so p95 is close to the maximum of 
     rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(0);
+}
+
+/** n tasks at concurrency c: rate per second and latency distribution; a failure aborts. */
+async function timedPool(n: number, c: number, task: (i: number) => Promise<void>): Promise<{ rate: number; latency: LatencySummary; errors: number }> {
+  const latency = new Latencies(n);
+  const errors = new ErrorCounts();
+  const t = performance.now();
+  await runPool(n, c, async (i) => {
+    const s = performance.now();
+    try {
+      await task(i);
+    } catch (err) {
+      errors.add((err as Error).message ?? 'error');
+    }
+    latency.add(performance.now() - s);
+  });
+  return { rate: n / ((performance.now() - t) / 1000), latency: latency.summary(), errors: errors.total };
 }
 
 main().catch((err: unknown) => {

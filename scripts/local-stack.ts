@@ -17,6 +17,9 @@ export interface LocalStack {
   /** starts the dev server again on the same SQLite file and waits until it answers */
   startServer(): Promise<void>;
   startWorker(): void;
+  /** one more worker process on the same queues (the benchmark's second worker) */
+  addWorker(): ChildProcess;
+  extraWorkers: ChildProcess[];
   /** SIGTERM: worker and API first (they drain), the server last */
   stop(): Promise<void>;
   /** SIGKILL everything at once (a hard time limit) */
@@ -52,14 +55,20 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
     startWorker() {
       stack.worker = run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
     },
+    extraWorkers: [],
+    addWorker() {
+      const worker = run(`worker-${stack.extraWorkers.length + 2}`, process.execPath, [path.join(dist, 'worker', 'main.js')]);
+      stack.extraWorkers.push(worker);
+      return worker;
+    },
     async stop() {
-      stack.worker?.kill('SIGTERM');
+      for (const worker of [stack.worker, ...stack.extraWorkers]) worker?.kill('SIGTERM');
       stack.api.kill('SIGTERM');
       await sleep(1_500);
       stack.server.kill('SIGTERM');
     },
     kill() {
-      for (const child of [stack.worker, stack.api, stack.server]) child?.kill('SIGKILL');
+      for (const child of [stack.worker, ...stack.extraWorkers, stack.api, stack.server]) child?.kill('SIGKILL');
     },
   };
   await stack.startServer();
