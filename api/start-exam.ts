@@ -38,20 +38,23 @@ export interface Submission {
 export async function submitExam(client: Client, submission: Submission): Promise<boolean> {
   const keys = examKeys(submission.examId);
   const store = artifacts();
-  const pageKeys = await Promise.all(submission.pages.map((page, i) => store.put(keys.page(i), page)));
-  await store.putJson(keys.template, submission.template);
   const input: ExamWorkflowInput = {
     examId: submission.examId,
     tenantId: submission.tenantId,
     templateId: submission.template.id,
     templateKey: keys.template,
     language: submission.template.language,
-    pageKeys,
+    pageKeys: submission.pages.map((_, i) => keys.page(i)),
     student: submission.student,
     createdAt: new Date().toISOString(),
     notify: (await loadWebhook(submission.tenantId)) !== null,
   };
-  await store.putJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject });
+  // Everything the workflow and a later retry read, stored before the workflow exists.
+  await Promise.all([
+    ...submission.pages.map((page, i) => store.put(keys.page(i), page)),
+    store.putJson(keys.template, submission.template),
+    store.putJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject }),
+  ]);
   try {
     await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', submission.taskQueue);
     return true;

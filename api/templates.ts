@@ -9,9 +9,19 @@ import { requireJsonBody } from './content-types';
 // Answer keys, one JSON file per tenant and id. An exam takes a copy at submission, so a
 // template can never change under an exam that is already running.
 
+/** Templates never change once created (other content under the same id is refused), so loaded ones are kept. */
+const loaded = new Map<string, Template>();
+const MAX_LOADED = 1000;
+
 export async function loadTemplate(tenantId: string, templateId: string): Promise<Template | null> {
   const key = templateKey(tenantId, templateId);
-  return (await artifacts().exists(key)) ? artifacts().getJson<Template>(key) : null;
+  const known = loaded.get(key);
+  if (known) return known;
+  if (!(await artifacts().exists(key))) return null;
+  const template = await artifacts().getJson<Template>(key);
+  if (loaded.size >= MAX_LOADED) loaded.delete(loaded.keys().next().value!);
+  loaded.set(key, template);
+  return template;
 }
 
 export function templateRoutes(): Router<AuthState> {
