@@ -4,7 +4,8 @@ import { createWorker, PSM, OEM, type Worker } from 'tesseract.js';
 import type { OcrLine } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
 import { config } from '../lib/config';
-import { minimalPage, preprocessPage, toPgm } from './preprocess';
+import { toPgm } from './preprocess';
+import { closePreprocessPool, preprocessInThread } from './preprocess-pool';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
 // tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
@@ -191,7 +192,7 @@ async function readPage(
 ): Promise<OcrResult> {
   const what = pageNumber ? `page ${pageNumber}` : 'the page';
   // preprocess: false is the bare recogniser (upright, grey), the accuracy benchmark's baseline.
-  const grey = options.preprocess === false ? await minimalPage(image, what) : (await preprocessPage(image, what)).image;
+  const grey = await preprocessInThread(image, what, options.preprocess === false);
   const { pool, pooled } = await acquire(language);
   pooled.onProgress = onProgress;
   try {
@@ -223,6 +224,7 @@ export async function terminateOcr(): Promise<void> {
   await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 30_000).unref())]);
   const all = [...pools.values()];
   pools.clear();
+  await closePreprocessPool();
   await Promise.allSettled(
     all.flatMap((pool) => pool.starting.map((s) => s.then((w) => w.worker.terminate()))),
   );
