@@ -4,6 +4,7 @@ import { createWorker, PSM, OEM, type Worker } from 'tesseract.js';
 import type { OcrLine } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
 import { config } from '../lib/config';
+import { rereadWeakLines, type ReadLine } from './ocr-reread';
 import { toPgm } from './preprocess';
 import { closePreprocessPool, preprocessInThread } from './preprocess-pool';
 
@@ -30,20 +31,27 @@ const LANGS: Record<TemplateLanguage, TessLang[]> = { zh: ['chi_sim', 'eng'], en
  * (F as 『, 2.5 as 25), so fewer answers right, and ~25% slower.
  */
 const MODEL = '4.0.0_best_int';
+/**
+ * The larger data reads doubtful short lines a second time (activities/ocr-reread.ts), cut
+ * out of the page: there it settles characters the page model is unsure of. Never whole pages.
+ */
+const REREAD_MODEL = '4.0.0';
+type Model = typeof MODEL | typeof REREAD_MODEL;
 
 /**
  * tesseract.js takes a single langPath, but every language ships in its own package, so the
- * installed (gzipped) files of MODEL are linked into one folder under the
+ * installed (gzipped) files of a model are linked into one folder per model under the
  * data dir. Nothing is downloaded; the decompressed cache is disabled (cacheMethod 'none').
  */
-let langDir: string | undefined;
-function languageDir(): string {
-  if (langDir) return langDir;
-  const dir = path.join(config().EXAMFLOW_DATA_DIR, 'tessdata');
+const langDirs = new Map<Model, string>();
+function languageDir(model: Model): string {
+  const known = langDirs.get(model);
+  if (known) return known;
+  const dir = path.join(config().EXAMFLOW_DATA_DIR, 'tessdata', model);
   fs.mkdirSync(dir, { recursive: true });
   for (const lang of ['eng', 'chi_sim'] as const) {
     const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
-    const source = path.join(pkg, MODEL, `${lang}.traineddata.gz`);
+    const source = path.join(pkg, model, `${lang}.traineddata.gz`);
     const target = path.join(dir, `${lang}.traineddata.gz`);
     if (fs.existsSync(target) && fs.realpathSync(target) === fs.realpathSync(source)) continue;
     fs.rmSync(target, { force: true });
@@ -53,7 +61,7 @@ function languageDir(): string {
       fs.copyFileSync(source, target); // file systems without symlinks
     }
   }
-  langDir = dir;
+  langDirs.set(model, dir);
   return dir;
 }
 
@@ -72,10 +80,10 @@ interface Pool {
 
 const pools = new Map<string, Pool>();
 
-async function startWorker(langs: TessLang[]): Promise<PooledWorker> {
+async function startWorker(langs: TessLang[], model: Model): Promise<PooledWorker> {
   const pooled: PooledWorker = { worker: undefined as unknown as Worker };
   pooled.worker = await createWorker(langs.join('+'), OEM.LSTM_ONLY, {
-    langPath: languageDir(),
+    langPath: languageDir(model),
     workerPath: path.join(__dirname, 'ocr-thread.js'),
     gzip: true,
     cacheMethod: 'none',
@@ -84,7 +92,8 @@ async function startWorker(langs: TessLang[]): Promise<PooledWorker> {
     },
   });
   await pooled.worker.setParameters({
-    tessedit_pageseg_mode: PSM.SINGLE_BLOCK,
+    // The second-reading pool gets one cut-out line at a time.
+    tessedit_pageseg_mode: model === REREAD_MODEL ? PSM.SINGLE_LINE : PSM.SINGLE_BLOCK,
     // Keeps real spaces in mixed Latin text; the spaces chi_sim puts between Han
     // characters are removed afterwards (joinCjk).
     preserve_interword_spaces: '1',
@@ -93,23 +102,24 @@ async function startWorker(langs: TessLang[]): Promise<PooledWorker> {
   return pooled;
 }
 
-function poolFor(language: TemplateLanguage): { pool: Pool; langs: TessLang[] } {
+function poolFor(language: TemplateLanguage, model: Model): { pool: Pool; langs: TessLang[] } {
   const langs = LANGS[language];
-  const key = langs.join('+');
+  const key = model === MODEL ? langs.join('+') : `${langs.join('+')}@${model}`;
   let pool = pools.get(key);
   if (!pool) {
-    pool = { idle: [], waiting: [], starting: [], size: config().EXAMFLOW_OCR_WORKERS };
+    // Second readings are a few short lines a page: one recogniser keeps up, and each holds ~150 MB.
+    pool = { idle: [], waiting: [], starting: [], size: model === MODEL ? config().EXAMFLOW_OCR_WORKERS : 1 };
     pools.set(key, pool);
   }
   return { pool, langs };
 }
 
-async function acquire(language: TemplateLanguage): Promise<{ pool: Pool; pooled: PooledWorker }> {
-  const { pool, langs } = poolFor(language);
+async function acquire(language: TemplateLanguage, model: Model = MODEL): Promise<{ pool: Pool; pooled: PooledWorker }> {
+  const { pool, langs } = poolFor(language, model);
   const idle = pool.idle.pop();
   if (idle) return { pool, pooled: idle };
   if (pool.starting.length < pool.size) {
-    const starting = startWorker(langs);
+    const starting = startWorker(langs, model);
     pool.starting.push(starting);
     try {
       return { pool, pooled: await starting };
@@ -127,22 +137,23 @@ async function acquire(language: TemplateLanguage): Promise<{ pool: Pool; pooled
  */
 export async function prewarmOcr(languages: TemplateLanguage[] = ['zh', 'en']): Promise<void> {
   const warming: Promise<unknown>[] = [];
-  for (const language of languages) {
-    const { pool, langs } = poolFor(language);
-    while (pool.starting.length < pool.size) {
-      const starting = startWorker(langs);
-      pool.starting.push(starting);
-      warming.push(
-        starting.then(
-          (pooled) => release(pool, pooled),
-          (err: unknown) => {
-            pool.starting.splice(pool.starting.indexOf(starting), 1);
-            throw err;
-          },
-        ),
-      );
+  for (const model of [MODEL, REREAD_MODEL] as const)
+    for (const language of languages) {
+      const { pool, langs } = poolFor(language, model);
+      while (pool.starting.length < pool.size) {
+        const starting = startWorker(langs, model);
+        pool.starting.push(starting);
+        warming.push(
+          starting.then(
+            (pooled) => release(pool, pooled),
+            (err: unknown) => {
+              pool.starting.splice(pool.starting.indexOf(starting), 1);
+              throw err;
+            },
+          ),
+        );
+      }
     }
-  }
   await Promise.all(warming);
 }
 
@@ -195,18 +206,34 @@ async function readPage(
   const grey = await preprocessInThread(image, what, options.preprocess === false);
   const { pool, pooled } = await acquire(language);
   pooled.onProgress = onProgress;
+  let read: ReadLine[];
   try {
     const { data } = await pooled.worker.recognize(toPgm(grey), {}, { text: true, blocks: true });
-    const lines: OcrLine[] = [];
-    for (const block of data.blocks ?? [])
-      for (const paragraph of block.paragraphs)
-        for (const line of paragraph.lines) {
-          const text = joinCjk(line.text);
-          if (text) lines.push({ text, confidence: clamp01(line.confidence / 100) });
-        }
+    read = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+  } finally {
+    release(pool, pooled);
+  }
+  // The bare recogniser (benchmark baseline) reads each page once.
+  if (options.preprocess !== false) read = await rereadWeakLines(grey, read, (crop) => readLine(crop, language));
+  const lines: OcrLine[] = [];
+  for (const line of read) {
+    const text = joinCjk(line.text);
+    if (text) lines.push({ text, confidence: clamp01(line.confidence / 100) });
+  }
+  const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
+  onProgress?.(1);
+  return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
+}
+
+/** One cut-out line through the second-reading pool (REREAD_MODEL, single-line mode). */
+async function readLine(crop: Buffer, language: TemplateLanguage): Promise<{ text: string; confidence: number }> {
+  const { pool, pooled } = await acquire(language, REREAD_MODEL);
+  try {
+    const { data } = await pooled.worker.recognize(crop, {}, { text: true, blocks: true });
+    const lines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+    const text = lines.map((l) => l.text.trim()).filter(Boolean).join(' ');
     const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
-    onProgress?.(1);
-    return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
+    return { text, confidence };
   } finally {
     release(pool, pooled);
   }
