@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Client } from '@temporalio/client';
+import { cachedStatistics } from '../api/statistics';
+
+// The statistics cache in front of ~30 visibility counts, over a stand-in client that
+// counts the calls and can be held up.
+
+function countingClient() {
+  const calls = { count: 0 };
+  let gate: Promise<void> = Promise.resolve();
+  const client = {
+    options: { namespace: 'default' },
+    workflow: {
+      count: async () => {
+        calls.count++;
+        await gate;
+        return { count: calls.count, groups: [] };
+      },
+    },
+    workflowService: { listWorkflowExecutions: async () => ({ executions: [] }) },
+  } as unknown as Client;
+  return { client, calls, hold: (p: Promise<void>) => (gate = p) };
+}
+
+test('statistics: one computation serves every request while fresh, per scope', async () => {
+  const { client, calls } = countingClient();
+  const statistics = cachedStatistics(client, 60_000, 120_000);
+  const [a, b] = await Promise.all([statistics('school-a', 24), statistics('school-a', 24)]);
+  const perComputation = calls.count;
+  assert.ok(perComputation > 0);
+  assert.equal(a, b, 'concurrent requests share the one computation');
+  await statistics('school-a', 24);
+  assert.equal(calls.count, perComputation, 'a fresh answer is reused');
+  await statistics('school-b', 24);
+  assert.equal(calls.count, 2 * perComputation, 'another tenant gets its own');
+});
+
+test('statistics: a stale answer comes back at once while a new one is computed', async () => {
+  const { client, calls, hold } = countingClient();
+  const statistics = cachedStatistics(client, 0, 120_000);
+  const first = await statistics(null, 24);
+  const perComputation = calls.count;
+  let release!: () => void;
+  hold(new Promise<void>((r) => (release = r)));
+  assert.equal(await statistics(null, 24), first, 'stale answer, no wait');
+  assert.ok(calls.count > perComputation, 'a refresh has started');
+  release();
+});
+
+test('statistics: a failed computation is not kept', async () => {
+  const { client } = countingClient();
+  let fail = true;
+  const flaky = { ...client, workflow: { count: async () => (fail ? Promise.reject(new Error('visibility down')) : { count: 1, groups: [] }) } } as unknown as Client;
+  const statistics = cachedStatistics(flaky, 60_000, 120_000);
+  await assert.rejects(statistics(null, 24), /visibility down/);
+  fail = false;
+  assert.equal((await statistics(null, 24)).total, 1);
+});
