@@ -4,6 +4,9 @@ import { estimateSkew, type GreyImage } from './preprocess-skew';
 
 export type { GreyImage } from './preprocess-skew';
 
+// Every page is a new image: libvips' operation cache would only hold memory.
+sharp.cache(false);
+
 // Everything done to a page image before recognition, so tesseract sees upright, straight,
 // black-on-white text at a size it reads well, whatever the phone or scanner delivered:
 // EXIF orientation -> grey -> size normalisation -> paper/tint removal and contrast ->

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { config } from '../lib/config';
+import { config, ocrSlots } from '../lib/config';
 import { ocrTaskQueue } from '../workflows/task-queues';
 import type { QueueResponse } from './schemas';
 import { examQuery } from './visibility';
@@ -69,7 +69,7 @@ export async function queueStatus(client: Client, scope: string | null): Promise
   maxima.inFlight = Math.max(maxima.inFlight, inFlight);
   return {
     stages: [
-      stage('ocr', ocrTaskQueue(cfg.EXAMFLOW_TASK_QUEUE), ocr, ocrInFlight, cfg.EXAMFLOW_OCR_WORKERS),
+      stage('ocr', ocrTaskQueue(cfg.EXAMFLOW_TASK_QUEUE), ocr, ocrInFlight, ocrSlots(cfg)),
       stage('default', cfg.EXAMFLOW_TASK_QUEUE, light, lightInFlight, cfg.EXAMFLOW_ACTIVITY_CONCURRENCY),
     ],
     pending,

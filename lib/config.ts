@@ -44,6 +44,9 @@ const queues = {
   // Which queues this worker process polls: both (embedded default), or one, to scale OCR apart.
   EXAMFLOW_WORKER_ROLE: oneOf(['all', 'ocr', 'default'] as const, 'all'),
   EXAMFLOW_OCR_WORKERS: int(1, 64, Math.max(1, os.cpus().length)),
+  // OCR tasks one worker runs at once (default: twice the recognisers), so a page is cleaned
+  // up or read a second time while others are being recognised.
+  EXAMFLOW_OCR_SLOTS: int(0, 256, 0), // 0: twice EXAMFLOW_OCR_WORKERS
   // Load every recogniser at worker start rather than on the first pages.
   EXAMFLOW_OCR_PREWARM: flag(true),
   // Light activities (parse, analyze, diagnose, report) one worker process runs at once.
@@ -149,4 +152,9 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= loadConfig();
   return cached;
+}
+
+/** OCR tasks one worker process runs at once. */
+export function ocrSlots(cfg: Config): number {
+  return cfg.EXAMFLOW_OCR_SLOTS || 2 * cfg.EXAMFLOW_OCR_WORKERS;
 }

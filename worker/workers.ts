@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { activities as realActivities, type Activities } from '../activities';
-import { config } from '../lib/config';
+import { config, ocrSlots } from '../lib/config';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
 export interface ExamWorkerOptions {
@@ -15,9 +15,10 @@ export interface ExamWorkerOptions {
 }
 
 /**
- * The two workers one process runs: OCR on its own queue with as many slots as recogniser
- * workers (more would only queue inside tesseract and blow the heartbeat), and the
- * workflows plus light activities on the base queue.
+ * The two workers one process runs: OCR on its own queue, and the workflows plus light
+ * activities on the base queue. OCR takes twice as many pages as there are recognisers by
+ * default: while one page is recognised the next is cleaned up on a thread, so no
+ * recogniser waits (waiting pages keep heartbeating on their timer).
  */
 export async function createExamWorkers(options: ExamWorkerOptions): Promise<Worker[]> {
   const cfg = config();
@@ -43,7 +44,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
         ...common,
         taskQueue: ocrTaskQueue(taskQueue),
         activities: { ocrPage },
-        maxConcurrentActivityTaskExecutions: cfg.EXAMFLOW_OCR_WORKERS,
+        maxConcurrentActivityTaskExecutions: ocrSlots(cfg),
         // Heartbeats reach the server within 2 s, and with them a cancellation reaches the page.
         maxHeartbeatThrottleInterval: '2 seconds',
       }),
