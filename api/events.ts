@@ -7,8 +7,8 @@ import { describeExam, examStatusDocument } from './exam-status';
 // GET /v1/exams/:examId/events — Server-Sent Events: the status document on every change
 // until the exam closes. Comment lines keep proxies from timing the stream out.
 
-// Progress every 2 s is live enough for a bar and an ETA; closing is pushed at once (below).
-const pollMs = 2_000;
+// Progress twice a second, so a one-page exam's short steps show; closing is pushed at once (below).
+const pollMs = 500;
 const heartbeatMs = 15_000;
 /** stop() of every open stream, for shutdown */
 const open = new Map<PassThrough, () => void>();

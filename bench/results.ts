@@ -92,7 +92,7 @@ loopback. Rules grading (no LLM). Every ratio compares two measurements of the s
 | | time | pages/s |
 |---|---|---|
 | raw \`recognizePage\` in-process (recognisers loaded first) | ${f.rawOcrS.toFixed(1)} s | ${rawPps.toFixed(3)} |
-| whole pipeline (API → workflow → OCR → parse → grade → diagnose → report), all submitted at once | ${f.pipeOcrS.toFixed(1)} s | ${pipePps.toFixed(3)} |
+| whole pipeline (API → workflow → OCR → parse → grade → diagnose → report), all submitted at once, completion seen by one list request each 0.5 s | ${f.pipeOcrS.toFixed(1)} s | ${pipePps.toFixed(3)} |
 | pipeline / raw | | **${ocrRatio.toFixed(2)}** |
 ${f.pipeNotCompleted ? `\n${f.pipeNotCompleted} pipeline exams did not complete.\n` : ''}
 ## b. Intake (one page of ${t.en.id} per submission; worker stopped)

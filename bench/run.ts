@@ -16,6 +16,7 @@ import { storeParkedExams, timeGets } from './reads';
 import { resultsMarkdown, type BenchFigures } from './results';
 import { spreadAcrossWorkers } from './second-worker';
 import { sustainedRun } from './sustained';
+import { waitForAll } from './wait-all';
 
 // node dist/bench/run.js [--quick]
 // examflow against the raw limits of this machine, in one run, on its own Temporal dev
@@ -95,9 +96,9 @@ async function main(): Promise<void> {
     await submitAndWait(en.id, [onePagers[0]!]);
     t = performance.now();
     const ids = await Promise.all(onePagers.map((png) => examflow.submitExam({ templateId: en.id, pages: [png] }).then((r) => r.examId)));
-    const finals = await Promise.all(ids.map((id) => examflow.waitFor(id, { timeoutMs: 20 * 60_000 })));
+    const finals = await waitForAll(examflow, ids, 20 * 60_000);
     f.pipeOcrS = (performance.now() - t) / 1000;
-    f.pipeNotCompleted = finals.filter((x) => x.status !== 'completed').length;
+    f.pipeNotCompleted = [...finals.values()].filter((status) => status !== 'completed').length;
     completedIds.push(...ids);
     log(`   raw ${(onePagers.length / f.rawOcrS).toFixed(3)} pages/s, pipeline ${(onePagers.length / f.pipeOcrS).toFixed(3)} pages/s`);
 

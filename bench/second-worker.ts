@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ExamflowClient } from '../client/examflow-client';
+import { waitForAll } from './wait-all';
 
 // With a second worker process on the same server, who did the work? Every activity task
 // names the worker that took it (identity "pid@host"); count them per activity type.
@@ -13,9 +14,9 @@ export interface Spread {
 export async function spreadAcrossWorkers(temporal: Client, examflow: ExamflowClient, templateId: string, pages: Buffer[][]): Promise<Spread> {
   const t = performance.now();
   const ids = await Promise.all(pages.map((p) => examflow.submitExam({ templateId, pages: p }).then((r) => r.examId)));
-  const finals = await Promise.all(ids.map((id) => examflow.waitFor(id, { timeoutMs: 20 * 60_000 })));
+  const finals = await waitForAll(examflow, ids, 20 * 60_000);
   const seconds = (performance.now() - t) / 1000;
-  const failed = finals.filter((f) => f.status !== 'completed');
+  const failed = [...finals.values()].filter((status) => status !== 'completed');
   if (failed.length) throw new Error(`${failed.length} exams did not complete with two workers`);
   const byWorker = new Map<string, Map<string, number>>();
   for (const id of ids) {
