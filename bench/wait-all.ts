@@ -13,9 +13,10 @@ export async function waitForAll(examflow: ExamflowClient, ids: string[], timeou
   while (open.size) {
     if (Date.now() > deadline) throw new Error(`${open.size} exams still open after ${timeoutMs} ms`);
     await sleep(500);
-    const { exams } = await examflow.listExams({ limit: 1000 });
-    for (const exam of exams) {
-      if (open.has(exam.examId) && (exam.status === 'completed' || exam.status === 'failed' || exam.status === 'cancelled')) {
+    // Filtered by status: an unfiltered list puts every running exam before the closed ones.
+    const lists = await Promise.all((['completed', 'failed', 'cancelled'] as const).map((status) => examflow.listExams({ status, limit: 1000 })));
+    for (const exam of lists.flatMap((l) => l.exams)) {
+      if (open.has(exam.examId)) {
         open.delete(exam.examId);
         final.set(exam.examId, exam.status);
       }
