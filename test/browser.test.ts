@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ElementHandle, HTTPResponse, Page } from 'puppeteer';
+import type { ElementHandle, HTTPResponse, Page, Target } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema } from '../domain/template';
 import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
@@ -111,7 +111,16 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
 
   // The PDF: fetched with the token (200), opened as a blob URL whose bytes are a PDF.
   const pdfResponse = p.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/exams/${examId}/report.pdf`));
-  const popup = new Promise<void>((resolve) => browser.once('targetcreated', async (t) => (await t.page())?.close().catch(() => undefined).then(resolve) ?? resolve()));
+  // Only the tab the click opens: the checker page below is a new target as well.
+  const popup = new Promise<void>((resolve) => {
+    const onTarget = async (t: Target) => {
+      if (t.opener() !== p.target()) return;
+      browser.off('targetcreated', onTarget);
+      await (await t.page())?.close().catch(() => undefined);
+      resolve();
+    };
+    browser.on('targetcreated', onTarget);
+  });
   await p.click('#result-pdf');
   const res = await pdfResponse;
   assert.equal(res.status(), 200);
