@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { createApp } from '../api/app';
 import type { Template } from '../domain/template';
-import { apiClient, examForm } from './helpers/stack';
+import { apiClient, examForm, listenApi } from './helpers/stack';
 import { startTemporal } from './helpers/temporal';
 
 // Limits against a real dev server with no worker running, so accepted exams stay in
@@ -21,9 +19,7 @@ let page: Buffer;
 
 before(async () => {
   env = await startTemporal();
-  server = createApp(env.client).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenApi(env));
   page = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#fff' } }).png().toBuffer();
   assert.equal((await apiClient(baseUrl, 'token-school-a').postJson('/v1/templates', template)).status, 201);
 });

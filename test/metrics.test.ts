@@ -2,12 +2,11 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApp } from '../api/app';
 import { freePort } from '../lib/free-port';
+import { listenApi } from './helpers/stack';
 import { startTemporal } from './helpers/temporal';
 
 // /metrics on the API (prom-client) and the Temporal runtime metrics of a real worker
@@ -19,9 +18,7 @@ let baseUrl: string;
 
 before(async () => {
   env = await startTemporal();
-  server = createApp(env.client).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenApi(env));
 });
 after(async () => {
   server?.closeAllConnections();

@@ -19,12 +19,10 @@ export async function startStack(): Promise<Stack> {
   const env = await startTemporal();
   const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, workflowBundle: await workflowBundle() });
   const running = workers.map((w) => w.run());
-  const server: Server = createApp(env.client).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as AddressInfo;
+  const { server, baseUrl } = await listenApi(env);
   return {
     env,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -34,6 +32,13 @@ export async function startStack(): Promise<Stack> {
       await env.teardown();
     },
   };
+}
+
+/** The HTTP API on a free loopback port, over the test's Temporal (no workers). */
+export async function listenApi(env: TestWorkflowEnvironment): Promise<{ server: Server; baseUrl: string }> {
+  const server = createApp(env.client).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 /** A tiny HTTP helper with the tenant's bearer token. */
