@@ -118,17 +118,18 @@ async function acquire(language: TemplateLanguage, model: Model = MODEL): Promis
   const { pool, langs } = poolFor(language, model);
   const idle = pool.idle.pop();
   if (idle) return { pool, pooled: idle };
-  if (pool.starting.length < pool.size) {
-    const starting = startWorker(langs, model);
-    pool.starting.push(starting);
-    try {
-      return { pool, pooled: await starting };
-    } catch (err) {
-      pool.starting.splice(pool.starting.indexOf(starting), 1);
-      throw err;
-    }
-  }
+  if (pool.starting.length < pool.size) return { pool, pooled: await addWorker(pool, langs, model) };
   return { pool, pooled: await new Promise<PooledWorker>((resolve) => pool.waiting.push(resolve)) };
+}
+
+/** One more recogniser in `pool`, counted while it starts; one that fails to start is forgotten. */
+function addWorker(pool: Pool, langs: TessLang[], model: Model): Promise<PooledWorker> {
+  const starting = startWorker(langs, model);
+  pool.starting.push(starting);
+  return starting.catch((err: unknown) => {
+    pool.starting.splice(pool.starting.indexOf(starting), 1);
+    throw err;
+  });
 }
 
 /**
@@ -140,19 +141,7 @@ export async function prewarmOcr(languages: TemplateLanguage[] = ['zh', 'en']): 
   for (const model of [MODEL, REREAD_MODEL] as const)
     for (const language of languages) {
       const { pool, langs } = poolFor(language, model);
-      while (pool.starting.length < pool.size) {
-        const starting = startWorker(langs, model);
-        pool.starting.push(starting);
-        warming.push(
-          starting.then(
-            (pooled) => release(pool, pooled),
-            (err: unknown) => {
-              pool.starting.splice(pool.starting.indexOf(starting), 1);
-              throw err;
-            },
-          ),
-        );
-      }
+      while (pool.starting.length < pool.size) warming.push(addWorker(pool, langs, model).then((pooled) => release(pool, pooled)));
     }
   await Promise.all(warming);
 }
