@@ -44,8 +44,6 @@ export interface Preprocessed {
   image: GreyImage;
   /** the skew found and removed, degrees clockwise */
   skew: number;
-  width: number;
-  height: number;
 }
 
 /** Checks that `image` is a readable, not absurdly large, not tiny image; returns its upright size. */
@@ -99,7 +97,7 @@ export async function preprocessPage(image: Buffer, what: string, options: Prepr
   const skew = options.deskew === false ? 0 : estimateSkew(grey, { maxDegrees: MAX_SKEW });
   // Below 0.1° rotating would only blur the glyphs.
   const straight = Math.abs(skew) >= 0.1 ? await rawGrey(toSharp(grey).rotate(-skew, { background: '#ffffff' })) : grey;
-  return { image: straight, skew, width: straight.width, height: straight.height };
+  return { image: straight, skew };
 }
 
 async function rawGrey(img: Sharp): Promise<GreyImage> {

@@ -71,13 +71,13 @@ test('EXIF orientation is applied before anything else', async () => {
   // Stored sideways with orientation 6 ("rotate 90° clockwise to view"), as phones do.
   const sideways = await sharp(page).rotate(-90).jpeg().withMetadata({ orientation: 6 }).toBuffer();
   const result = await preprocessPage(sideways, 'page 1');
-  assert.ok(result.height > result.width, `upright portrait page, got ${result.width}×${result.height}`);
+  assert.ok(result.image.height > result.image.width, `upright portrait page, got ${result.image.width}×${result.image.height}`);
   assert.ok(Math.abs(result.skew) < 0.5);
 });
 
 test('size normalisation: a small photo is enlarged to a width OCR reads well', async () => {
   const small = await sharp(await textPage()).resize({ width: 800 }).png().toBuffer();
-  assert.equal((await preprocessPage(small, 'page 1')).width, 1860);
+  assert.equal((await preprocessPage(small, 'page 1')).image.width, 1860);
 });
 
 test('decompression bombs and non-images are a BadInputError with a clear message', async () => {
