@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 // Resident memory of a process and of its descendants (the worker's Chromium), from /proc.
 
-function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusField(pid: number, field: 'VmRSS'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
@@ -39,9 +39,6 @@ export function rss(pid: number): { own: number; tree: number } {
   }
   return { own: statusField(pid, 'VmRSS'), tree };
 }
-
-/** Peak RSS of the process itself over its life so far (the kernel's high-water mark). */
-export const peakRss = (pid: number) => statusField(pid, 'VmHWM');
 
 /** Samples rss() of each pid every `everyMs` until stopped; keeps the maxima. */
 export function sampleRss(pids: Record<string, number>, everyMs = 1_000) {

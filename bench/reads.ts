@@ -9,7 +9,7 @@ import { Latencies, runPool, type LatencySummary } from '../scripts/loadtest/lib
 // search attributes, on a task queue no worker polls, so they stay pending and cost no OCR),
 // then the read endpoints timed one request at a time.
 
-export const PARKED_QUEUE = 'bench-parked';
+const PARKED_QUEUE = 'bench-parked';
 
 /** Starts `count` pending exams of `template` for `tenantId`; returns starts per second. */
 export async function storeParkedExams(client: Client, count: number, concurrency: number, tenantId: string, template: Template): Promise<number> {

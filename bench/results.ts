@@ -38,7 +38,8 @@ export interface BenchFigures {
   completedReadsLarge: LatencySummary;
 }
 
-const pct = (xs: number[], p: number) => {
+/** The p-th quantile (0–1) of a small sample, nearest rank. */
+export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
 };

@@ -13,7 +13,7 @@ import { ErrorCounts, fixtureTemplates, Latencies, pngBlob, renderPages, runPool
 import { examKeys } from '../lib/artifacts';
 import { rawStepCosts, type StepCosts } from './raw-steps';
 import { storeParkedExams, timeGets } from './reads';
-import { resultsMarkdown, type BenchFigures } from './results';
+import { pct, resultsMarkdown, type BenchFigures } from './results';
 import { spreadAcrossWorkers } from './second-worker';
 import { sustainedRun } from './sustained';
 import { waitForAll } from './wait-all';
@@ -36,7 +36,6 @@ const tenant = 'bench';
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${msg}`);
 const HARD_LIMIT_MS = (quick ? 20 : 120) * 60_000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 async function main(): Promise<void> {
   let stack: LocalStack | undefined;
@@ -116,10 +115,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < Math.min(3, counts.e2e4); i++) steps4.push(await rawStepCosts(science, fourPages));
     await terminateOcr();
     await closeSharedBrowser();
-    const medianSteps = (xs: StepCosts[]) => Object.fromEntries(Object.keys(xs[0]!).map((k) => [k, median(xs.map((x) => x[k as keyof StepCosts]))])) as unknown as StepCosts;
+    const medianSteps = (xs: StepCosts[]) => Object.fromEntries(Object.keys(xs[0]!).map((k) => [k, pct(xs.map((x) => x[k as keyof StepCosts]), 0.5)])) as unknown as StepCosts;
     f.steps1 = medianSteps(steps1);
     f.steps4 = medianSteps(steps4);
-    log(`   1 page p50 ${median(f.e2e1).toFixed(0)} ms (raw steps ${f.steps1.total.toFixed(0)} ms); 4 pages p50 ${median(f.e2e4).toFixed(0)} ms (raw steps ${f.steps4.total.toFixed(0)} ms)`);
+    log(`   1 page p50 ${pct(f.e2e1, 0.5).toFixed(0)} ms (raw steps ${f.steps1.total.toFixed(0)} ms); 4 pages p50 ${pct(f.e2e4, 0.5).toFixed(0)} ms (raw steps ${f.steps4.total.toFixed(0)} ms)`);
 
     // ── a second worker process ─────────────────────────────────────────────────
     log(`second worker: starting it, then ${counts.spreadExams} one-page exams at once`);
