@@ -7,6 +7,22 @@ export type QuestionType = (typeof questionTypes)[number];
 export const difficulties = ['easy', 'medium', 'hard'] as const;
 export type Difficulty = (typeof difficulties)[number];
 
+// Marking rules (design.md): points for a correct / incorrect / unmarked answer, and for a
+// `multi` question the points of a correct subset (any wrong letter scores `incorrect`).
+// `correct` defaults to the question's points; the others to 0 (or half the points for a
+// correct subset, today's rule). Negative values are negative marking.
+export const markingRulesSchema = z
+  .object({
+    correct: z.number().min(-1000).max(1000).optional(),
+    incorrect: z.number().min(-1000).max(1000).optional(),
+    unmarked: z.number().min(-1000).max(1000).optional(),
+    multiPartial: z.number().min(0).max(1000).optional(),
+  })
+  .strict();
+export type MarkingRules = z.infer<typeof markingRulesSchema>;
+
+export const sectionSchema = z.string().trim().min(1).max(20);
+
 export const templateIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must match [a-z0-9][a-z0-9-]{0,63}');
 
 export const templateQuestionSchema = z
@@ -21,6 +37,10 @@ export const templateQuestionSchema = z
     difficulty: z.enum(difficulties).optional(),
     text: z.string().max(2000).optional(),
     options: z.array(z.string().max(500)).max(8).optional(),
+    // Numbers may restart in each section; section + number identify a question.
+    section: sectionSchema.optional(),
+    // "teacher": the question always goes to teacher review (typically open questions).
+    scoredBy: z.enum(['machine', 'teacher']).optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -38,15 +58,25 @@ export const templateSchema = z
     grade: z.string().trim().max(20).optional(),
     language: z.enum(['zh', 'en', 'zh+en']),
     questions: z.array(templateQuestionSchema).min(1).max(200),
+    // Marking rules for the whole template, and per section (a section's rules win).
+    marking: markingRulesSchema.optional(),
+    sections: z.record(sectionSchema, z.object({ title: z.string().trim().max(100).optional(), marking: markingRulesSchema.optional() }).strict()).optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
     const seen = new Set<string>();
     t.questions.forEach((q, i) => {
-      if (seen.has(q.number)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question number ${q.number} appears twice` });
-      seen.add(q.number);
+      const key = questionKey(q);
+      const where = q.section ? ` in section ${q.section}` : '';
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question number ${q.number} appears twice${where}` });
+      seen.add(key);
     });
   });
+
+/** Section + number identify a question ("二/3"); without a section, the number alone. */
+export function questionKey(q: { number: string; section?: string | null }): string {
+  return q.section ? `${q.section}/${q.number}` : q.number;
+}
 
 export type Template = z.infer<typeof templateSchema>;
 export type TemplateQuestion = z.infer<typeof templateQuestionSchema>;
