@@ -10,9 +10,12 @@ import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
+import { startProdStack } from '../test/prod/prod-stack';
 import { startLocalStack } from './local-stack';
 
-// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S]
+// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S] [--prod]
+// --prod: against the production topology (test/prod/prod-stack.ts: temporal-server on
+// PostgreSQL, separate OCR and default workers; worker kills rotate through them).
 // Submits generated exams to a real examflow on loopback, then, while they run, SIGKILLs
 // the worker (restarting it) and the file-backed Temporal dev server (restarting it) and
 // turns the LLM provider faulty for a stretch. It then proves nothing was lost or done
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     'worker-kills': { type: 'string' },
     'server-kills': { type: 'string' },
     'timeout-minutes': { type: 'string', default: '30' },
+    prod: { type: 'boolean', default: false },
   },
 });
 const exams = Number(values.exams ?? (values.short ? 12 : 60));
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   const secret = 'chaos-webhook-secret-000000000001';
   const chaosLlm = await startChaosLlm();
   const receiver = await startWebhookReceiver(secret);
-  const stack = await startLocalStack(dataDir, {
+  const stack = await (values.prod ? startProdStack : startLocalStack)(dataDir, {
     ...process.env,
     EXAMFLOW_API_KEYS: `chaos:${token}`,
     EXAMFLOW_LLM_API_KEY: 'fake-key',
@@ -92,11 +96,11 @@ async function main(): Promise<void> {
       }
       if (k === 1) {
         for (let s = 0; s < serverKills; s++) {
-          log(`SIGKILL Temporal dev server (${s + 1}/${serverKills})`);
+          log(`SIGKILL Temporal server (${s + 1}/${serverKills})`);
           stack.server.kill('SIGKILL');
           await sleep(2_000);
           await stack.startServer();
-          log('Temporal dev server back');
+          log('Temporal server back');
         }
       }
     }

@@ -3,22 +3,40 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import type { ResultDocument, StatusDocument } from '../domain/documents';
 import { templateSchema } from '../domain/template';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper } from './fixtures/generator';
-import { apiClient, examForm, startStack, type Stack } from './helpers/stack';
+import { apiClient, examForm, startStack } from './helpers/stack';
 
 // Through the HTTP API against the real stack: real dev server, real workers with real
 // OCR and Chromium, a generated two-page Chinese exam, graded to the ground-truth score.
+// With EXAMFLOW_E2E_BASE_URL (and TEMPORAL_ADDRESS) the same scenario runs against an
+// examflow already running there: `npm run test:prod` points it at the production topology.
 
 const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
-let stack: Stack;
+interface Target {
+  baseUrl: string;
+  client: Client;
+  stop(): Promise<void>;
+}
+let stack: Target;
 let api: ReturnType<typeof apiClient>;
 
+async function startTarget(): Promise<Target> {
+  const external = process.env.EXAMFLOW_E2E_BASE_URL;
+  if (!external) {
+    const local = await startStack();
+    return { baseUrl: local.baseUrl, client: local.env.client, stop: () => local.stop() };
+  }
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  return { baseUrl: external, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }), stop: () => connection.close() };
+}
+
 before(async () => {
-  stack = await startStack();
+  stack = await startTarget();
   api = apiClient(stack.baseUrl, 'token-school-a');
 });
 after(async () => {
@@ -81,7 +99,7 @@ test('a two-page Chinese exam goes from upload to a graded PDF report with the g
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   assert.ok(bytes.length > 10_000);
 
-  const workflow = await stack.env.client.workflow.getHandle(examId).describe();
+  const workflow = await stack.client.workflow.getHandle(examId).describe();
   assert.equal(workflow.status.name, 'COMPLETED');
 });
 
@@ -115,7 +133,7 @@ test('bad submissions get a clear 4xx and start nothing', async () => {
 test("another tenant's exams and templates do not exist for the caller", async () => {
   const other = apiClient(stack.baseUrl, 'token-school-b');
   assert.equal((await other.get(`/v1/templates/${template.id}`)).status, 404);
-  const list = await stack.env.client.workflow.list({ query: `TenantId = 'school-a'` });
+  const list = await stack.client.workflow.list({ query: `TenantId = 'school-a'` });
   for await (const wf of list) {
     assert.equal((await other.get(`/v1/exams/${wf.workflowId}`)).status, 404);
     break;
