@@ -70,7 +70,10 @@ new Gauge({
   registers: [apiRegistry],
   async collect() {
     const byStatus = await examsByStatus();
-    for (const [status, count] of byStatus ?? []) this.set({ status }, count);
+    if (!byStatus) return;
+    // A status no longer counted must disappear, not keep its last value for ever.
+    this.reset();
+    for (const [status, count] of byStatus) this.set({ status }, count);
   },
 });
 

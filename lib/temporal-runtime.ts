@@ -33,13 +33,31 @@ export function workerMetricsAddress(cfg: Config): string | undefined {
   return cfg.EXAMFLOW_WORKER_METRICS_PORT ? `0.0.0.0:${cfg.EXAMFLOW_WORKER_METRICS_PORT}` : undefined;
 }
 
+/**
+ * Activity latency buckets in milliseconds. The runtime's defaults jump from 1 s to 5 s,
+ * exactly where an OCR page takes its time (0.5–4 s), so its p95 could not be told apart.
+ */
+export const activityLatencyBucketsMs = [50, 100, 250, 500, 750, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 7_500, 10_000, 20_000, 30_000, 60_000, 120_000];
+
 export function installTemporalRuntime(cfg: Config): Runtime {
   const bindAddress = workerMetricsAddress(cfg);
   return Runtime.install({
     logger: temporalLogger(),
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) },
-      ...(bindAddress ? { metrics: { prometheus: { bindAddress } } } : {}),
+      ...(bindAddress
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress,
+                histogramBucketOverrides: {
+                  temporal_activity_execution_latency: activityLatencyBucketsMs,
+                  temporal_activity_schedule_to_start_latency: activityLatencyBucketsMs,
+                },
+              },
+            },
+          }
+        : {}),
     },
   });
 }
