@@ -1,35 +1,29 @@
 # syntax=docker/dockerfile:1
 # examflow API and workers: one image, the compose command picks the role.
-# Build: docker build -t examflow:0.1.0 .   (the tag follows package.json's version)
+# Build: docker compose build (examflow:<package.json version>, the same value as the
+# Worker Versioning build id EXAMFLOW_BUILD_ID). Node 22 LTS (Node 20 ended 2026-04-30).
 
 # --- build: compile the TypeScript, then keep production packages only -------------------
-FROM node:20.18.1-bookworm-slim AS build
+FROM node:22.20.0-bookworm-slim AS build
 WORKDIR /app
 # Reports use Debian's Chromium (below): puppeteer must not download its own.
 ENV PUPPETEER_SKIP_DOWNLOAD=true
 COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
-COPY lib lib
-COPY domain domain
-COPY workflows workflows
-COPY activities activities
-COPY api api
-COPY worker worker
-COPY scripts scripts
-COPY cli cli
-COPY client client
-COPY bench bench
-COPY test test
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+# The app only (.dockerignore keeps tests, benchmarks, dev scripts and secrets out).
+COPY . .
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 # --- runtime: Debian with Chromium (reports), CJK fonts (Chinese reports) and poppler (PDF uploads)
-FROM node:20.18.1-bookworm-slim
+FROM node:22.20.0-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-liberation fontconfig poppler-utils tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production \
+# The Worker Versioning build id: the image's tag, given by compose as a build argument.
+ARG EXAMFLOW_BUILD_ID
+ENV EXAMFLOW_BUILD_ID=${EXAMFLOW_BUILD_ID} \
+    NODE_ENV=production \
     CHROMIUM_PATH=/usr/bin/chromium \
     EXAMFLOW_DATA_DIR=/data \
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true

@@ -51,6 +51,11 @@ const queues = {
   EXAMFLOW_OCR_PREWARM: flag(true),
   // Light activities (parse, analyze, diagnose, report) one worker process runs at once.
   EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 4),
+  // Worker Versioning: the build id this worker announces (the production image's tag). Set,
+  // the worker joins the EXAMFLOW_DEPLOYMENT_NAME deployment and receives tasks only once its
+  // version is made current (deploy/temporal/set-current-version.sh). Unset: unversioned.
+  EXAMFLOW_BUILD_ID: optionalText(),
+  EXAMFLOW_DEPLOYMENT_NAME: text('examflow'),
 };
 
 const api = {

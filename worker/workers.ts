@@ -1,6 +1,6 @@
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { activities as realActivities, type Activities } from '../activities';
-import { config, ocrSlots } from '../lib/config';
+import { config, ocrSlots, type Config } from '../lib/config';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
 export interface ExamWorkerOptions {
@@ -24,7 +24,12 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
   const cfg = config();
   const taskQueue = options.taskQueue ?? cfg.EXAMFLOW_TASK_QUEUE;
   const role = options.role ?? cfg.EXAMFLOW_WORKER_ROLE;
-  const common = { connection: options.connection, namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE, shutdownGraceTime: '20 seconds' as const };
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE,
+    shutdownGraceTime: '20 seconds' as const,
+    ...workerVersioning(cfg),
+  };
   const { ocrPage, ...lightActivities } = options.activities ?? realActivities;
   const workers: Promise<Worker>[] = [];
   if (role !== 'ocr') {
@@ -51,4 +56,20 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     );
   }
   return Promise.all(workers);
+}
+
+/**
+ * Worker Versioning (Worker Deployments) when a build id is set. Exams auto-upgrade: a running
+ * exam moves to the new current version at its next workflow task, so workflow changes still
+ * sit behind patched() and the replay tests; versioning adds the explicit, reversible cut-over.
+ */
+export function workerVersioning(cfg: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!cfg.EXAMFLOW_BUILD_ID) return {};
+  return {
+    workerDeploymentOptions: {
+      version: { deploymentName: cfg.EXAMFLOW_DEPLOYMENT_NAME, buildId: cfg.EXAMFLOW_BUILD_ID },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
 }

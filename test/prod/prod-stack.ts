@@ -1,12 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../lib/free-port';
 import { waitForTemporal } from '../../lib/temporal-cli';
 import type { LocalStack } from '../../scripts/local-stack';
 import { startRedis } from '../helpers/redis-server';
-import { startS3 } from '../helpers/s3-server';
+import { startS3, type S3Server } from '../helpers/s3-server';
 import { startPostgresCluster } from './postgres-cluster';
 import { prodTools } from './prod-tools';
 
@@ -14,7 +14,8 @@ import { prodTools } from './prod-tools';
 // carry: PostgreSQL (Temporal persistence + visibility, and examflow's own database), the
 // schema job, temporal-server with deploy/temporal's config and dynamic config, the
 // namespace job, an S3-compatible store, Redis, two OCR workers and one default worker as
-// separate processes, and the API. The jobs are the very scripts compose runs.
+// separate processes (versioned with the package version as build id), the rollout job
+// that makes that version current, and the API. The jobs are the very scripts compose runs.
 // It has LocalStack's shape, so the chaos run drives it unchanged: `worker` is the next
 // worker to kill, and startWorker() restarts it and moves on to the next (default, ocr-1, ocr-2).
 
@@ -24,13 +25,22 @@ const dist = path.resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ProdStack extends LocalStack {
+  /** the cluster's admin connection, for backups (PGHOST, PGPORT, PGUSER, PGPASSWORD) */
+  libpq: Record<string, string>;
   /** every worker process by name, as now running */
   workers: Map<string, ChildProcess>;
   /** the Prometheus endpoint of the Temporal server */
   serverMetricsUrl: string;
 }
 
-export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): Promise<ProdStack> {
+export interface ProdStackOptions {
+  /** an object store that outlives the stack (the restore rehearsal keeps the artifacts) */
+  s3?: S3Server;
+  /** a backup folder (deploy/backup/backup.sh) restored with deploy/backup/restore.sh into the fresh cluster first */
+  restoreFrom?: string;
+}
+
+export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, options: ProdStackOptions = {}): Promise<ProdStack> {
   const tools = prodTools();
   const log = createWriteStream(path.join(dataDir, 'processes.log'));
   const started: ChildProcess[] = [];
@@ -41,9 +51,10 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): P
     started.push(child);
     return child;
   };
-  const job = async (name: string, script: string, jobEnv: NodeJS.ProcessEnv) => {
+  const job = async (name: string, script: string, jobEnv: NodeJS.ProcessEnv, args: string[] = []) => {
     try {
-      const { stdout, stderr } = await run('sh', [path.join(root, script)], { env: { ...process.env, ...jobEnv } });
+      const shell = script.startsWith('deploy/backup/') ? 'bash' : 'sh';
+      const { stdout, stderr } = await run(shell, [path.join(root, script), ...args], { env: { ...process.env, ...jobEnv } });
       log.write(`[${name}] ${stdout}${stderr}`);
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
@@ -55,11 +66,11 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): P
   const cleanups: (() => Promise<void> | void)[] = [() => pg.stop()];
   try {
     const db = { POSTGRES_SEEDS: pg.host, DB_PORT: String(pg.port), POSTGRES_USER: pg.adminUser, POSTGRES_PWD: pg.adminPassword };
+    const libpq = { PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.adminUser, PGPASSWORD: pg.adminPassword };
+    if (options.restoreFrom) await job('restore', 'deploy/backup/restore.sh', { ...libpq }, [options.restoreFrom]);
     await job('temporal-schema', 'deploy/temporal/setup-schema.sh', { ...db, TEMPORAL_SQL_TOOL: tools.sqlTool, SCHEMA_DIR: tools.schemaDir });
     const examflowDbPassword = 'prod-test-examflow-db-password';
-    await job('examflow-db-init', 'deploy/postgres/create-examflow-db.sh', {
-      PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.adminUser, PGPASSWORD: pg.adminPassword, EXAMFLOW_DB_PASSWORD: examflowDbPassword,
-    });
+    await job('examflow-db-init', 'deploy/postgres/create-examflow-db.sh', { ...libpq, EXAMFLOW_DB_PASSWORD: examflowDbPassword });
 
     // Every port the server opens, fixed for the stack's life so a restarted server rejoins as itself.
     const ports = Object.fromEntries(
@@ -82,11 +93,12 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): P
     };
     const retentionDays = env.EXAMFLOW_HISTORY_RETENTION_DAYS ?? '7';
 
-    const s3 = await startS3('examflow');
-    cleanups.push(() => s3.stop());
+    const s3 = options.s3 ?? (await startS3('examflow'));
+    if (!options.s3) cleanups.push(() => s3.stop());
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const apiPort = await freePort();
+    const buildId = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
     const appEnv: NodeJS.ProcessEnv = {
       ...env,
       TEMPORAL_ADDRESS: address,
@@ -104,6 +116,8 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): P
       // examflow's own database and login (records, issue 12), as compose passes it.
       EXAMFLOW_DATABASE_URL: `postgresql://examflow:${examflowDbPassword}@${pg.host}:${pg.port}/examflow`,
       EXAMFLOW_HISTORY_RETENTION_DAYS: retentionDays,
+      // Worker Versioning as in the image: the build id is the package version (the image tag).
+      EXAMFLOW_BUILD_ID: buildId,
       EXAMFLOW_API_HOST: '127.0.0.1',
       EXAMFLOW_API_PORT: String(apiPort),
     };
@@ -122,6 +136,7 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): P
 
     const stack: ProdStack = {
       address,
+      libpq,
       baseUrl: `http://127.0.0.1:${apiPort}`,
       serverMetricsUrl: `http://127.0.0.1:${ports.METRICS}/metrics`,
       server: undefined as unknown as ChildProcess,
@@ -167,6 +182,8 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv): P
     });
     for (const [name] of workerSpecs) startWorkerNamed(name);
     stack.worker = stack.workers.get(workerSpecs[0]![0])!;
+    // The rollout step: the new build's version becomes current once all its queues are polled.
+    await job('worker-rollout', 'deploy/temporal/set-current-version.sh', { TEMPORAL_CLI: tools.temporalCli, TEMPORAL_ADDRESS: address, EXAMFLOW_BUILD_ID: buildId });
     stack.api = spawnLogged('api', process.execPath, [path.join(dist, 'api', 'main.js')], { ...appEnv, EXAMFLOW_SERVICE: 'api' });
     for (let i = 0; i < 150 && !(await fetch(`${stack.baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
     if (!(await fetch(`${stack.baseUrl}/ready`).then((r) => r.ok, () => false))) throw new Error(`the API did not become ready; see ${path.join(dataDir, 'processes.log')}`);
