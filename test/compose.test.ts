@@ -140,10 +140,16 @@ test('nothing is published but the proxy: HTTPS for the API, the Web UI and Graf
   for (const [name, s] of Object.entries(services)) if (name !== 'proxy') assert.deepEqual(published(s), [], `${name} publishes ${published(s).join(', ')}`);
   assert.deepEqual(published(services.proxy!).map((p) => p.split(':').at(-1)).sort(), ['3001', '443', '80', '8233']);
   const caddyfile = read('deploy/caddy/Caddyfile');
-  assert.match(caddyfile, /^\{\$EXAMFLOW_DOMAIN\} \{[^}]*reverse_proxy api:3000/m, 'the API behind HTTPS on the domain');
+  const site = (address: string) => {
+    const from = caddyfile.indexOf(`\n${address} {`);
+    assert.ok(from >= 0, `a site for ${address}`);
+    return caddyfile.slice(from, caddyfile.indexOf('\n}', from));
+  };
+  const apiSite = site('{$EXAMFLOW_DOMAIN}');
+  assert.match(apiSite, /reverse_proxy api:3000/, 'the API behind HTTPS on the domain');
+  assert.match(apiSite, /@metrics path \/metrics\s+respond @metrics 404/, '/metrics is not served outside');
   for (const [port, upstream] of [['8233', 'temporal-ui:8080'], ['3001', 'grafana:3000']]) {
-    const block = caddyfile.slice(caddyfile.indexOf(`{$EXAMFLOW_DOMAIN}:${port}`));
-    assert.match(block.slice(0, block.indexOf('\n}')), new RegExp(`import operators_only[\\s\\S]*reverse_proxy ${upstream}`), `${upstream} behind basic auth`);
+    assert.match(site(`{$EXAMFLOW_DOMAIN}:${port}`), new RegExp(`import operators_only[\\s\\S]*reverse_proxy ${upstream}`), `${upstream} behind basic auth`);
   }
   assert.match(caddyfile, /basic_auth \{\s*\{\$OPERATOR_USER\} \{\$OPERATOR_PASSWORD_HASH\}/);
   assert.equal(services['temporal-ui']!.environment!.TEMPORAL_DISABLE_WRITE_ACTIONS, 'true', 'UI write actions off');

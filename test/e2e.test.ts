@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { ResultDocument, StatusDocument } from '../domain/documents';
 import { templateSchema } from '../domain/template';
+import { closeSharedBrowser } from '../lib/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper } from './fixtures/generator';
@@ -32,7 +33,10 @@ async function startTarget(): Promise<Target> {
     return { baseUrl: local.baseUrl, client: local.env.client, stop: () => local.stop() };
   }
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  return { baseUrl: external, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }), stop: () => connection.close() };
+  const stop = async () => {
+    await Promise.allSettled([connection.close(), closeSharedBrowser()]); // the papers were rendered in Chromium
+  };
+  return { baseUrl: external, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }), stop };
 }
 
 before(async () => {

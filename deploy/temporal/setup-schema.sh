@@ -24,16 +24,15 @@ tolerate_exists() {
   return 1
 }
 
-tries=0
-until sql --database postgres validate-health >/dev/null 2>&1; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 60 ]; then say "PostgreSQL at $POSTGRES_SEEDS did not answer within 2 minutes"; sql --database postgres validate-health; exit 1; fi
-  sleep 2
-done
-
 for pair in "${DBNAME:-temporal}:temporal" "${VISIBILITY_DBNAME:-temporal_visibility}:visibility"; do
   db="${pair%%:*}"; kind="${pair##*:}"
-  tolerate_exists sql --database "$db" create-database
+  # The first call doubles as the wait for PostgreSQL (up to 2 minutes after the container starts).
+  tries=0
+  until tolerate_exists sql --database "$db" create-database 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 60 ]; then tolerate_exists sql --database "$db" create-database; exit 1; fi
+    sleep 2
+  done
   tolerate_exists sql --database "$db" setup-schema --version 0.0
   sql --database "$db" update-schema --schema-dir "$schema_dir/$kind/versioned"
   say "$db: schema up to date ($kind)"

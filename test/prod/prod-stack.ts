@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../lib/free-port';
@@ -42,6 +43,7 @@ export interface ProdStackOptions {
 
 export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, options: ProdStackOptions = {}): Promise<ProdStack> {
   const tools = prodTools();
+  mkdirSync(dataDir, { recursive: true });
   const log = createWriteStream(path.join(dataDir, 'processes.log'));
   const started: ChildProcess[] = [];
   const spawnLogged = (name: string, command: string, args: string[], childEnv: NodeJS.ProcessEnv) => {
@@ -72,11 +74,12 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
     const examflowDbPassword = 'prod-test-examflow-db-password';
     await job('examflow-db-init', 'deploy/postgres/create-examflow-db.sh', { ...libpq, EXAMFLOW_DB_PASSWORD: examflowDbPassword });
 
-    // Every port the server opens, fixed for the stack's life so a restarted server rejoins as itself.
+    // Every port the server opens, fixed for the stack's life so a restarted server rejoins as
+    // itself, and below 32768: Temporal stores membership ports as SQL smallint.
     const ports = Object.fromEntries(
       await Promise.all(
         ['FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'FRONTEND_MEMBERSHIP_PORT', 'MATCHING_GRPC_PORT', 'MATCHING_MEMBERSHIP_PORT', 'HISTORY_GRPC_PORT', 'HISTORY_MEMBERSHIP_PORT', 'WORKER_GRPC_PORT', 'WORKER_MEMBERSHIP_PORT', 'METRICS'].map(
-          async (k) => [k, String(await freePort())] as const,
+          async (k) => [k, String(await freePortBelow32768())] as const,
         ),
       ),
     );
@@ -192,6 +195,19 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
     for (const child of started) child.kill('SIGKILL');
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
     throw err;
+  }
+}
+
+/** A free loopback port in 20000–32767 (the OS's own picks are above 32767). */
+async function freePortBelow32768(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
   }
 }
 
