@@ -145,7 +145,8 @@ export const batchManifestSchema = z
   .array(
     z
       .object({
-        templateId: templateIdSchema,
+        // Optional as in POST /v1/exams: an answer sheet's code names the template.
+        templateId: templateIdSchema.optional(),
         student: submittedStudentSchema.optional(),
         priority: z.enum(['normal', 'urgent']).default('normal'),
         pages: z.number().int().min(1).max(200),
