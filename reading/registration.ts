@@ -1,0 +1,87 @@
+import { homography, project, type Homography, type Point } from './homography';
+import { chooseMarkers, markerCandidates, type MarkerCandidate } from './markers';
+import { codeCornersOnPage, codeInkAt, decodeCodeAt, searchCode } from './qr';
+import { darkMask, darknessAt, type PageImage } from './page-image';
+import { markerRects } from '../domain/sheet-layout';
+
+// Where the sheet is in the picture: a homography from page points to image pixels, how it was
+// found, and the sheet's code when it could be read. First the four corner markers (their
+// arrangement gives the page up to a half turn; the code's corner settles which way is up); when
+// markers are missing or covered, the QR code found anywhere in the picture places the page and
+// the markers near where it predicts them refine it.
+
+export interface Registration {
+  h: Homography;
+  method: 'markers' | 'outline' | 'code';
+  rotation: 0 | 90 | 180 | 270;
+  code: string | null;
+  /** what was seen, for an error message a teacher can act on */
+  seen: { markers: number; code: boolean };
+}
+
+const MARKER_CENTRES: Point[] = markerRects().map((m) => ({ x: m.x + m.size / 2, y: m.y + m.size / 2 }));
+const MARK_LEVEL = 0.45;
+
+function rotationOf(h: Homography): 0 | 90 | 180 | 270 {
+  const a = project(h, 300, 420);
+  const b = project(h, 310, 420);
+  const deg = (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI;
+  return ((((Math.round(deg / 90) * 90) % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+}
+
+/** Registration from four markers seen clockwise on screen: the two turns that fit the page's shape, the code decides. */
+async function fromMarkers(img: PageImage, quad: Point[]): Promise<Registration> {
+  const d = (i: number) => Math.hypot(quad[i]!.x - quad[(i + 1) % 4]!.x, quad[i]!.y - quad[(i + 1) % 4]!.y);
+  // the page's top edge (TL→TR) is a short side
+  const first = d(0) + d(2) < d(1) + d(3) ? 0 : 1;
+  const options: { h: Homography; ink: number }[] = [];
+  for (const k of [first, first + 2]) {
+    const to = [0, 1, 2, 3].map((j) => quad[(j + k) % 4]!);
+    const h = await homography(MARKER_CENTRES, to);
+    options.push({ h, ink: codeInkAt(img, h, (x, y) => darknessAt(img, x, y)) });
+  }
+  options.sort((a, b) => b.ink - a.ink); // the code's square is about half dark; elsewhere there is little ink
+  for (const option of options) {
+    const code = await decodeCodeAt(img, option.h);
+    if (code) return { h: option.h, method: 'markers', rotation: rotationOf(option.h), code, seen: { markers: 4, code: true } };
+  }
+  const h = options[0]!.h;
+  return { h, method: 'markers', rotation: rotationOf(h), code: null, seen: { markers: 4, code: false } };
+}
+
+/** Registration from the code alone, refined by whichever markers sit near where it predicts them. */
+async function fromCode(img: PageImage, candidates: MarkerCandidate[]): Promise<Registration | null> {
+  const found = searchCode(img);
+  if (!found) return null;
+  const coarse = await homography(codeCornersOnPage(), found.corners);
+  const from: Point[] = [...codeCornersOnPage()];
+  const to: Point[] = [...found.corners];
+  const tolerance = Math.hypot(found.corners[0]!.x - found.corners[2]!.x, found.corners[0]!.y - found.corners[2]!.y) * 0.6;
+  let markers = 0;
+  for (const centre of MARKER_CENTRES) {
+    const p = project(coarse, centre.x, centre.y);
+    const near = candidates.filter((c) => Math.hypot(c.x - p.x, c.y - p.y) < tolerance).sort((a, b) => Math.hypot(a.x - p.x, a.y - p.y) - Math.hypot(b.x - p.x, b.y - p.y))[0];
+    if (near) {
+      from.push(centre);
+      to.push(near);
+      markers++;
+    }
+  }
+  const h = markers > 0 ? await homography(from, to) : coarse;
+  return { h, method: 'code', rotation: rotationOf(h), code: found.text, seen: { markers, code: true } };
+}
+
+export async function registerSheet(img: PageImage): Promise<Registration | { failed: true; seen: { markers: number; code: boolean } }> {
+  const candidates = await markerCandidates(img, darkMask(img, MARK_LEVEL));
+  const quad = chooseMarkers(candidates);
+  if (quad) {
+    const byMarkers = await fromMarkers(img, quad);
+    if (byMarkers.code) return byMarkers;
+    // four squares but no code where it should be: maybe they were not our markers
+    const byCode = await fromCode(img, candidates);
+    return byCode ?? byMarkers;
+  }
+  const byCode = await fromCode(img, candidates);
+  if (byCode) return byCode;
+  return { failed: true, seen: { markers: Math.min(candidates.length, 4), code: false } };
+}
