@@ -1,7 +1,7 @@
 import type { Template } from '../domain/template';
 import { logger } from '../lib/logger';
-import { findSheetCode } from '../reading/sheet-code';
 import { ApiError } from './errors';
+import { findSheetCodeInThread } from './sheet-code-pool';
 import { loadTemplate } from './templates';
 
 // Which template an exam is graded with, and whether its pages are answer sheets: the
@@ -16,7 +16,7 @@ export interface ExamTemplate {
 /** The sheet code on a page, or null (a page that is no examflow sheet, or unreadable). */
 async function sheetCodeOf(page: Buffer): Promise<{ templateId: string } | null> {
   try {
-    return await findSheetCode(page);
+    return await findSheetCodeInThread(page);
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'looking for an answer-sheet code failed; treating the page as a paper');
     return null;
