@@ -15,12 +15,34 @@ export interface BubbleSpot { x: number; y: number; r: number; label: string }
 export interface BubbleMeasure { fill: number; core: number; mean: number }
 export interface BubbleVerdict extends BubbleMeasure { marked: boolean; margin: number; kind: 'mark' | 'faint' | 'erased' | 'stray' | 'empty' }
 
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
+};
+
 const INNER = 0.72; // share of the radius sampled: clear of the printed ring
 const GRID = 9;
-const RESIDUE = 0.16; // darkness an erasure leaves, roughly
-const INK = 0.3; // darkness of pencil pressed on paper, at least
+// Darkness on the scale where the printed markers read 0.85 (see inkScale): an erasure leaves
+// up to ~0.2, pencil pressed on paper is 0.35 and more.
+const RESIDUE = 0.2;
+const INK = 0.34;
+const MARKER_BLACK = 0.85;
 
-export function measureBubble(img: PageImage, h: Homography, b: BubbleSpot): BubbleMeasure {
+/**
+ * The factor that puts this picture's darkness on the sheet's own scale: the printed black of the
+ * corner markers reads MARKER_BLACK. A dim photo or a washed-out copy compresses all darkness.
+ */
+export function inkScale(img: PageImage, h: Homography, markers: { x: number; y: number; size: number }[]): number {
+  const values: number[] = [];
+  for (const m of markers) for (const fx of [0.35, 0.5, 0.65]) for (const fy of [0.35, 0.5, 0.65]) {
+    const p = project(h, m.x + m.size * fx, m.y + m.size * fy);
+    values.push(darknessAt(img, p.x, p.y));
+  }
+  const black = median(values);
+  return Math.min(1.6, Math.max(0.85, MARKER_BLACK / Math.max(black, 0.1)));
+}
+
+export function measureBubble(img: PageImage, h: Homography, b: BubbleSpot, scale = 1): BubbleMeasure {
   let soft = 0;
   let core = 0;
   let mean = 0;
@@ -32,9 +54,9 @@ export function measureBubble(img: PageImage, h: Homography, b: BubbleSpot): Bub
       const dx = -INNER * b.r + j * step;
       if (dx * dx + dy * dy > INNER * INNER * b.r * b.r * 1.0001) continue;
       const p = project(h, b.x + dx, b.y + dy);
-      const d = darknessAt(img, p.x, p.y);
+      const d = darknessAt(img, p.x, p.y) * scale;
       soft += Math.min(1, Math.max(0, (d - RESIDUE) / (INK - RESIDUE)));
-      if (d > INK + 0.05) core++;
+      if (d > INK) core++;
       mean += d;
       n++;
     }
@@ -42,10 +64,6 @@ export function measureBubble(img: PageImage, h: Homography, b: BubbleSpot): Bub
   return { fill: soft / n, core: core / n, mean: mean / n };
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)]! : 0;
-};
 
 /** Subtracts what an empty bubble of the same label shows on this page (its letter). */
 export function againstEmpty(spots: BubbleSpot[], measures: BubbleMeasure[]): BubbleMeasure[] {
@@ -91,13 +109,13 @@ export function judge(m: BubbleMeasure, threshold: number): BubbleVerdict {
   const marked = m.fill > threshold;
   const margin = Math.min(1, Math.abs(m.fill - threshold) / 0.25);
   let kind: BubbleVerdict['kind'];
-  if (marked) kind = m.fill < threshold + 0.12 || m.core < 0.35 ? 'faint' : 'mark';
-  else if (m.core > 0.06 && m.core < 0.6) kind = 'stray';
-  else if (m.mean > 0.07) kind = 'erased';
+  if (marked) kind = m.fill < threshold + 0.15 || m.mean < 0.3 ? 'faint' : 'mark';
+  else if (m.core >= 0.04) kind = 'stray';
+  else if (m.mean > 0.06) kind = 'erased';
   else kind = 'empty';
   return { ...m, marked, margin, kind };
 }
 
-export function measureAll(img: PageImage, h: Homography, spots: BubbleSpot[]): BubbleMeasure[] {
-  return againstEmpty(spots, spots.map((s) => measureBubble(img, h, s)));
+export function measureAll(img: PageImage, h: Homography, spots: BubbleSpot[], scale = 1): BubbleMeasure[] {
+  return againstEmpty(spots, spots.map((s) => measureBubble(img, h, s, scale)));
 }

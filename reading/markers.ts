@@ -30,10 +30,15 @@ export async function markerCandidates(img: PageImage, mask: Uint8Array): Promis
         if (bounds.width < minSide * 0.7 || bounds.height < minSide * 0.7 || bounds.width > maxSide * 1.5 || bounds.height > maxSide * 1.5) continue;
         const area = cv.contourArea(c);
         if (area < minSide * minSide || area > maxSide * maxSide) continue;
-        const rect = cv.minAreaRect(c);
-        const { width: rw, height: rh } = rect.size;
-        if (Math.max(rw, rh) / Math.min(rw, rh) > 1.7) continue;
-        if (area / (rw * rh) < 0.84) continue; // a disc fills π/4 of its box
+        // a square at an angle is a convex quadrilateral; a disc is not (π/4 of any box around it)
+        const poly = keep(new cv.Mat());
+        cv.approxPolyDP(c, poly, 0.06 * cv.arcLength(c, true), true);
+        if (poly.rows !== 4 || !cv.isContourConvex(poly)) continue;
+        const quadArea = cv.contourArea(poly);
+        if (quadArea / area < 0.85 || quadArea / area > 1.18) continue;
+        const p = poly.data32S;
+        const sides = [0, 1, 2, 3].map((k) => Math.hypot(p[2 * k]! - p[2 * ((k + 1) % 4)]!, p[2 * k + 1]! - p[2 * ((k + 1) % 4) + 1]!));
+        if (Math.max(...sides) / Math.min(...sides) > 2.2) continue;
         let dark = 0;
         for (let y = bounds.y; y < bounds.y + bounds.height; y++) for (let x = bounds.x; x < bounds.x + bounds.width; x++) if (mask[y * img.width + x]) dark++;
         if (dark / area < 0.88) continue; // hollow: a QR finder pattern, a box
@@ -80,13 +85,13 @@ export function chooseMarkers(candidates: MarkerCandidate[]): Point[] | null {
   for (let a = 0; a < pool.length; a++) for (let b = a + 1; b < pool.length; b++) for (let c = b + 1; c < pool.length; c++) for (let d = c + 1; d < pool.length; d++) {
     const four = [pool[a]!, pool[b]!, pool[c]!, pool[d]!];
     const areas = four.map((p) => p.area);
-    if (Math.max(...areas) / Math.min(...areas) > 3.5) continue;
+    if (Math.max(...areas) / Math.min(...areas) > 6) continue; // near corners look larger in a tilted photo
     const quad = convexOrder(four);
     if (!quad) continue;
-    // opposite sides similar (perspective changes them by well under a factor of 1.6)
+    // opposite sides similar (a tilt of 15–20° changes them by well under a factor of 2)
     const sides = [0, 1, 2, 3].map((i) => dist(quad[i]!, quad[(i + 1) % 4]!));
-    if (Math.max(sides[0]!, sides[2]!) / Math.min(sides[0]!, sides[2]!) > 1.6) continue;
-    if (Math.max(sides[1]!, sides[3]!) / Math.min(sides[1]!, sides[3]!) > 1.6) continue;
+    if (Math.max(sides[0]!, sides[2]!) / Math.min(sides[0]!, sides[2]!) > 2) continue;
+    if (Math.max(sides[1]!, sides[3]!) / Math.min(sides[1]!, sides[3]!) > 2) continue;
     const ratio = Math.min(sides[0]! + sides[2]!, sides[1]! + sides[3]!) / Math.max(sides[0]! + sides[2]!, sides[1]! + sides[3]!);
     if (Math.abs(ratio - expected) > 0.22) continue;
     // the markers are ~3% of the span: their size must agree with the distance between them

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { loadOpenCv, withMats } from './opencv';
 import { decodePage, type PageImage } from './page-image';
 import { registerSheet, type Registration } from './registration';
-import { fillThreshold, judge, measureAll, type BubbleSpot, type BubbleVerdict } from './bubbles';
+import { fillThreshold, inkScale, judge, measureAll, type BubbleSpot, type BubbleVerdict } from './bubbles';
 import type { Homography } from './homography';
 import { bubbleQuestions, parseSheetCode, type SheetLayout, type SheetLayoutPage, type SheetRect } from '../domain/sheet-layout';
 import type { QuestionType } from '../domain/template';
@@ -114,7 +114,7 @@ export async function readAnswerSheet(image: Buffer, layout: SheetLayout, pageIn
   const questions = bubbleQuestions(page);
   const spots: BubbleSpot[] = questions.flatMap((q) => q.options);
   const gridSpots: BubbleSpot[] = page.studentNumber?.bubbles.map((b) => ({ x: b.x, y: b.y, r: b.r, label: `#${b.value}` })) ?? [];
-  const measures = measureAll(img, reg.h, [...spots, ...gridSpots]);
+  const measures = measureAll(img, reg.h, [...spots, ...gridSpots], inkScale(img, reg.h, page.markers));
   const { threshold } = fillThreshold(measures.map((m) => m.fill));
   const verdicts = measures.map((m) => judge(m, threshold));
 
