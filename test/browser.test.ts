@@ -161,13 +161,14 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     await phone.goto(stack.baseUrl, { waitUntil: 'networkidle0' });
     await phone.evaluate(() => sessionStorage.setItem('examflow.token', 'token-school-a'));
     await phone.reload({ waitUntil: 'networkidle0' });
-    await phone.waitForSelector('#app:not([hidden])');
-    await phone.waitForSelector(`#template-select option[value="${template.id}"]`);
+    await phone.waitForSelector('#app:not([hidden])').catch((err: Error) => assert.fail(`not signed in: ${err.message}`));
+    await phone.waitForSelector(`#template-select option[value="${template.id}"]`).catch((err: Error) => assert.fail(`no templates: ${err.message}`));
     // Open a result as well when there is one, so its tables are measured too.
     const resultButton = await phone.$('button[data-action="result"]');
     if (resultButton) {
-      await resultButton.click();
-      await phone.waitForSelector('#result-panel:not([hidden]) #result-score');
+      // A DOM click: on a phone the button sits in a table that scrolls sideways in its own box.
+      await resultButton.evaluate((b) => (b as HTMLButtonElement).click());
+      await phone.waitForSelector('#result-panel:not([hidden]) #result-score').catch((err: Error) => assert.fail(`the result did not open: ${err.message}`));
     }
     const widths = await phone.evaluate(() => {
       const wide = Array.from(document.querySelectorAll('body *'))
@@ -194,10 +195,10 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
       browser.on('targetcreated', onTarget);
     });
     await phone.click('#sheet-button');
-    const res = await sheet;
+    const res = await sheet.catch((err: Error) => assert.fail(`no answer-sheet response: ${err.message}`));
     assert.equal(res.status(), 200);
     assert.equal(res.headers()['content-type'], 'application/pdf');
-    await phone.waitForSelector(`#sheet-link[data-template-id="${template.id}"]:not([hidden])`);
+    await phone.waitForSelector(`#sheet-link[data-template-id="${template.id}"]:not([hidden])`).catch((err: Error) => assert.fail(`no answer-sheet link: ${err.message}`));
     await Promise.race([popup, new Promise((r) => setTimeout(r, 3_000))]);
   } finally {
     await phone.close().catch(() => undefined);
