@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { UnreadableImageError } from './errors';
 
 // A page image as the reader works on it: one channel at a bounded size, plus an estimate of
 // the paper's local brightness so that shadows, tinted light and grey copies all read alike.
@@ -15,7 +16,6 @@ export interface PageImage {
   bg: Float32Array; bgCols: number; bgRows: number;
 }
 
-export class UnreadableImageError extends Error {}
 
 export async function decodePage(image: Buffer): Promise<PageImage> {
   let raw: { data: Buffer; info: { width: number; height: number } };
