@@ -7,7 +7,7 @@ import { UnreadableImageError } from './errors';
 // The red channel is used: the sheet prints its bubbles in red, which almost vanishes there,
 // while graphite, markers and the code stay dark. A grey photocopy simply has equal channels.
 
-export const WORK_LONG_SIDE = 2000;
+export const WORK_LONG_SIDE = 1600;
 const BLOCK = 16; // px per cell of the background estimate
 
 export interface PageImage {
@@ -53,10 +53,12 @@ function paperBrightness(data: Uint8Array, width: number, height: number): { bg:
   for (let y = 0; y < height; y++) {
     const row = ((y / half) | 0) * subCols;
     const off = y * width;
-    for (let x = 0; x < width; x++) {
-      const i = row + ((x / half) | 0);
-      sums[i]! += data[off + x]!;
-      counts[i]!++;
+    for (let sc = 0, x = 0; sc < subCols; sc++) {
+      const end = Math.min(x + half, width);
+      let sum = 0;
+      for (; x < end; x++) sum += data[off + x]!;
+      sums[row + sc]! += sum;
+      counts[row + sc]! += end - (sc * half);
     }
   }
   const cell = new Float32Array(cols * rows);

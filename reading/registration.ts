@@ -2,7 +2,12 @@ import { homography, project, type Homography, type Point } from './homography';
 import { chooseMarkers, markerCandidates, type MarkerCandidate } from './markers';
 import { codeCornersOnPage, codeInkAt, decodeCodeAt, searchCode } from './qr';
 import { darkMask, darknessAt, type PageImage } from './page-image';
-import { markerRects } from '../domain/sheet-layout';
+import { codeRect, markerRects } from '../domain/sheet-layout';
+
+function codeCentre(): Point {
+  const c = codeRect();
+  return { x: c.x + c.size / 2, y: c.y + c.size / 2 };
+}
 
 // Where the sheet is in the picture: a homography from page points to image pixels, how it was
 // found, and the sheet's code when it could be read. First the four corner markers (their
@@ -45,6 +50,19 @@ async function fromMarkers(img: PageImage, quad: Point[]): Promise<Registration>
     const code = await decodeCodeAt(img, option.h);
     if (code) return { h: option.h, method: 'markers', rotation: rotationOf(option.h), code, seen: { markers: 4, code: true } };
   }
+  // The code's square did not decode on its own (small or blurred): search the whole picture for
+  // it, and keep the turn that puts the layout's code where it was found.
+  const found = searchCode(img);
+  if (found) {
+    const centre = { x: found.corners.reduce((s, p) => s + p.x, 0) / 4, y: found.corners.reduce((s, p) => s + p.y, 0) / 4 };
+    const code = codeCentre();
+    const off = (h: Homography) => {
+      const p = project(h, code.x, code.y);
+      return Math.hypot(p.x - centre.x, p.y - centre.y);
+    };
+    const h = off(options[0]!.h) <= off(options[1]!.h) ? options[0]!.h : options[1]!.h;
+    return { h, method: 'markers', rotation: rotationOf(h), code: found.text, seen: { markers: 4, code: true } };
+  }
   const h = options[0]!.h;
   return { h, method: 'markers', rotation: rotationOf(h), code: null, seen: { markers: 4, code: false } };
 }
@@ -54,20 +72,25 @@ async function fromCode(img: PageImage, candidates: MarkerCandidate[]): Promise<
   const found = searchCode(img);
   if (!found) return null;
   const coarse = await homography(codeCornersOnPage(), found.corners);
-  const from: Point[] = [...codeCornersOnPage()];
-  const to: Point[] = [...found.corners];
   const tolerance = Math.hypot(found.corners[0]!.x - found.corners[2]!.x, found.corners[0]!.y - found.corners[2]!.y) * 0.6;
-  let markers = 0;
+  const pageMarkers: Point[] = [];
+  const seenMarkers: Point[] = [];
   for (const centre of MARKER_CENTRES) {
     const p = project(coarse, centre.x, centre.y);
     const near = candidates.filter((c) => Math.hypot(c.x - p.x, c.y - p.y) < tolerance).sort((a, b) => Math.hypot(a.x - p.x, a.y - p.y) - Math.hypot(b.x - p.x, b.y - p.y))[0];
     if (near) {
-      from.push(centre);
-      to.push(near);
-      markers++;
+      pageMarkers.push(centre);
+      seenMarkers.push(near);
     }
   }
-  const h = markers > 0 ? await homography(from, to) : coarse;
+  const markers = pageMarkers.length;
+  // The code's corners are the least precise points (jsQR estimates them), its centre is good:
+  // four markers alone, three with the code's centre, fewer with all of the code's corners.
+  const qrCentre = { x: found.corners.reduce((s, p) => s + p.x, 0) / 4, y: found.corners.reduce((s, p) => s + p.y, 0) / 4 };
+  let h = coarse;
+  if (markers === 4) h = await homography(pageMarkers, seenMarkers);
+  else if (markers === 3) h = await homography([...pageMarkers, codeCentre()], [...seenMarkers, qrCentre]);
+  else if (markers > 0) h = await homography([...codeCornersOnPage(), ...pageMarkers], [...found.corners, ...seenMarkers]);
   return { h, method: 'code', rotation: rotationOf(h), code: found.text, seen: { markers, code: true } };
 }
 
@@ -75,11 +98,7 @@ export async function registerSheet(img: PageImage): Promise<Registration | { fa
   const candidates = await markerCandidates(img, darkMask(img, MARK_LEVEL));
   const quad = chooseMarkers(candidates);
   if (quad) {
-    const byMarkers = await fromMarkers(img, quad);
-    if (byMarkers.code) return byMarkers;
-    // four squares but no code where it should be: maybe they were not our markers
-    const byCode = await fromCode(img, candidates);
-    return byCode ?? byMarkers;
+    return fromMarkers(img, quad);
   }
   const byCode = await fromCode(img, candidates);
   if (byCode) return byCode;
