@@ -127,3 +127,21 @@ test('no sheet in the picture: SheetNotFoundError says what was seen and what to
   await assert.rejects(readAnswerSheet(images[0]!, sheetLayout(template)), /belongs to template "long-sheet"/);
   await assert.rejects(readAnswerSheet(Buffer.from('not an image'), sheetLayout(template)), /could not be decoded/);
 });
+
+test('covered corner markers: the code and the page outline still place the sheet', async () => {
+  const template = quizTemplate();
+  const truth = randomSheetTruth(template, 71);
+  const { images } = await filledSheet(template, truth, { style: 'clean', seed: 71 });
+  const markers = sheetLayout(template).pages[0]!.markers;
+  const s = 150 / 72; // clean sheets are rendered at 150 dpi
+  const cover = async (which: number[]) => {
+    const rects = which.map((i) => `<rect x="${(markers[i]!.x - 4) * s}" y="${(markers[i]!.y - 4) * s}" width="${(markers[i]!.size + 8) * s}" height="${(markers[i]!.size + 8) * s}" fill="#fff"/>`).join('');
+    return sharp(images[0]!).composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754">${rects}</svg>`) }]).jpeg({ quality: 85 }).toBuffer();
+  };
+  for (const [which, method] of [[[2], 'code'], [[2, 3], 'outline']] as const) {
+    const reading = await readAnswerSheet(await cover([...which]), sheetLayout(template));
+    assert.equal(reading.registration.method, method, `markers ${which.join(', ')} covered`);
+    assert.deepEqual(wrongAnswers(reading, truth), []);
+    assert.equal(reading.studentNumber, truth.studentNumber);
+  }
+});
