@@ -75,13 +75,13 @@ export const MARKER_SPAN_W = PAGE_WIDTH - 2 * MARKER_INSET - MARKER_SIZE;
 export const MARKER_SPAN_H = PAGE_HEIGHT - 2 * MARKER_INSET - MARKER_SIZE;
 
 /**
- * The four markers, clockwise on screen, or null. Each is a corner of the page up to a turn:
+ * Sets of four markers, clockwise on screen, most likely first. Each is a corner of the page up to a turn:
  * which corner is the page's top left is for the code to tell.
  */
-export function chooseMarkers(candidates: MarkerCandidate[]): Point[] | null {
+export function chooseMarkers(candidates: MarkerCandidate[]): Point[][] {
   const pool = [...candidates].sort((a, b) => b.area - a.area).slice(0, 14);
   const expected = MARKER_SPAN_W / MARKER_SPAN_H;
-  let best: { quad: Point[]; score: number } | null = null;
+  const found: { quad: Point[]; score: number }[] = [];
   for (let a = 0; a < pool.length; a++) for (let b = a + 1; b < pool.length; b++) for (let c = b + 1; c < pool.length; c++) for (let d = c + 1; d < pool.length; d++) {
     const four = [pool[a]!, pool[b]!, pool[c]!, pool[d]!];
     const areas = four.map((p) => p.area);
@@ -99,8 +99,9 @@ export function chooseMarkers(candidates: MarkerCandidate[]): Point[] | null {
     const side = Math.sqrt(areas.reduce((s, v) => s + v, 0) / 4);
     const relative = side / span / (MARKER_SIZE / Math.sqrt(MARKER_SPAN_W * MARKER_SPAN_H));
     if (relative < 0.55 || relative > 1.8) continue;
-    const score = quadArea(quad);
-    if (!best || score > best.score) best = { quad, score };
+    found.push({ quad, score: quadArea(quad) });
   }
-  return best?.quad ?? null;
+  // largest first: the markers sit at the page's corners, so anything else spans less, except
+  // a square on the table beside the page, which the caller's check with the code rules out
+  return found.sort((a, b) => b.score - a.score).slice(0, 4).map((f) => f.quad);
 }

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { UnreadableImageError } from './errors';
 
 // A page image as the reader works on it: one channel at a bounded size, plus an estimate of
 // the paper's local brightness so that shadows, tinted light and grey copies all read alike.
@@ -6,7 +7,7 @@ import sharp from 'sharp';
 // The red channel is used: the sheet prints its bubbles in red, which almost vanishes there,
 // while graphite, markers and the code stay dark. A grey photocopy simply has equal channels.
 
-export const WORK_LONG_SIDE = 2000;
+export const WORK_LONG_SIDE = 1600;
 const BLOCK = 16; // px per cell of the background estimate
 
 export interface PageImage {
@@ -15,7 +16,6 @@ export interface PageImage {
   bg: Float32Array; bgCols: number; bgRows: number;
 }
 
-export class UnreadableImageError extends Error {}
 
 export async function decodePage(image: Buffer): Promise<PageImage> {
   let raw: { data: Buffer; info: { width: number; height: number } };
@@ -53,10 +53,12 @@ function paperBrightness(data: Uint8Array, width: number, height: number): { bg:
   for (let y = 0; y < height; y++) {
     const row = ((y / half) | 0) * subCols;
     const off = y * width;
-    for (let x = 0; x < width; x++) {
-      const i = row + ((x / half) | 0);
-      sums[i]! += data[off + x]!;
-      counts[i]!++;
+    for (let sc = 0, x = 0; sc < subCols; sc++) {
+      const end = Math.min(x + half, width);
+      let sum = 0;
+      for (; x < end; x++) sum += data[off + x]!;
+      sums[row + sc]! += sum;
+      counts[row + sc]! += end - (sc * half);
     }
   }
   const cell = new Float32Array(cols * rows);

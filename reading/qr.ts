@@ -8,7 +8,7 @@ import type { PageImage } from './page-image';
 // is already registered only the code's square is straightened and decoded (a few ms); without
 // registration the whole picture is searched, which is slower and used only as a fallback.
 
-const CROP_PX_PER_PT = 4;
+const CROP_PX_PER_PT = 3;
 const QUIET_PT = 6;
 
 function rgba(grey: Uint8Array): Uint8ClampedArray {

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { SheetNotFoundError } from './errors';
 import { loadOpenCv, withMats } from './opencv';
 import { decodePage, type PageImage } from './page-image';
 import { registerSheet, type Registration } from './registration';
@@ -27,10 +28,7 @@ export interface SheetReading {
   registration: { method: 'markers' | 'outline' | 'code'; rotation: 0 | 90 | 180 | 270 };
 }
 
-/** No answer sheet could be found in the picture; the message says what was seen and what to check. */
-export class SheetNotFoundError extends Error {
-  override name = 'SheetNotFoundError';
-}
+export { SheetNotFoundError };
 
 const BOX_PX_PER_PT = 3;
 
