@@ -1,6 +1,6 @@
 import { gradeExam, openNeedsJudgement, type GradedExam, type OpenVerdict } from '../domain/grade';
 import type { ParsedExam } from '../domain/paper';
-import type { Template } from '../domain/template';
+import { questionKey, type Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { budgetOptions } from '../lib/llm/budget';
 import type { ChatOptions } from '../lib/llm/client';
@@ -21,17 +21,17 @@ const LLM_BUDGET_MS = 40_000;
 
 /** The LLM rubric's verdict on every open answer that needs judging; 'failed' where it could not. */
 async function judgeOpenAnswers(template: Template, parsed: ParsedExam, llm: LlmSettings, call: ChatOptions): Promise<Record<string, OpenVerdict | 'failed'>> {
-  const answers = new Map(parsed.answers.map((a) => [a.number, a.answer]));
+  const answers = new Map(parsed.answers.map((a) => [questionKey(a), a.answer]));
   const missing = new Set(parsed.missing);
-  const open = template.questions.filter((q) => !missing.has(q.number) && openNeedsJudgement(q, answers.get(q.number) ?? null));
+  const open = template.questions.filter((q) => !missing.has(questionKey(q)) && openNeedsJudgement(q, answers.get(questionKey(q)) ?? null));
   // A paper has a handful of open questions: one call each, all at once.
   const verdicts = await Promise.all(
     open.map(async (q) => {
       try {
-        return [q.number, await llmOpenVerdict(llm, template, q, answers.get(q.number)!, call)] as const;
+        return [questionKey(q), await llmOpenVerdict(llm, template, q, answers.get(questionKey(q))!, call)] as const;
       } catch (err) {
         logger.warn({ err: (err as Error).message, templateId: template.id, question: q.number }, 'LLM rubric failed; using keyword credit');
-        return [q.number, 'failed'] as const;
+        return [questionKey(q), 'failed'] as const;
       }
     }),
   );

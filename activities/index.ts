@@ -4,8 +4,9 @@ import { deliverWebhook } from './deliver-webhook';
 import { diagnoseExam } from './diagnose-exam';
 import { ocrPage } from './ocr-page';
 import { parseExam } from './parse-exam';
+import { readSheetPage } from './read-sheet-page';
 import { renderReport } from './render-report';
 
 /** Every activity the workers register. Workflows import only the type. */
-export const activities = { ocrPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook };
+export const activities = { ocrPage, readSheetPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook };
 export type Activities = typeof activities;

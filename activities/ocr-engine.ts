@@ -214,6 +214,20 @@ async function readPage(
   return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
 }
 
+/**
+ * The text in one answer box cut out of an answer sheet (already upright and grey-levelled
+ * by the reading engine): a fill box is one line, read by the second-reading model in
+ * single-line mode; an open box is a block, read like a page without the page clean-up.
+ */
+export async function recognizeBox(crop: Buffer, language: TemplateLanguage, kind: 'line' | 'block'): Promise<{ text: string; confidence: number }> {
+  if (kind === 'block') {
+    const read = await recognizePage(crop, language, undefined, undefined, { preprocess: false });
+    return { text: read.text, confidence: read.confidence };
+  }
+  const line = await readLine(crop, language);
+  return { text: joinCjk(line.text), confidence: clamp01(line.confidence / 100) };
+}
+
 /** One cut-out line through the second-reading pool (REREAD_MODEL, single-line mode). */
 async function readLine(crop: Buffer, language: TemplateLanguage): Promise<{ text: string; confidence: number }> {
   const { pool, pooled } = await acquire(language, REREAD_MODEL);

@@ -1,5 +1,6 @@
 import type { OcrPage, ParsedExam } from '../domain/paper';
 import { parseExam as parsePaper } from '../domain/parse';
+import { sheetExam, type SheetPage } from '../domain/sheet-exam';
 import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import type { SubmittedStudent } from '../workflows/definitions';
@@ -8,16 +9,23 @@ import { badInput } from './errors';
 export interface ParseExamInput {
   examId: string;
   templateKey: string;
+  /** printed papers: the OCR text of each page */
   ocrKeys: string[];
+  /** answer sheets: what readSheetPage read on each page (instead of OCR text) */
+  sheetKeys?: string[];
   student: SubmittedStudent;
 }
 
-/** Finds the header and the student's answers in the OCR text, aligned to the template. */
+/** Finds the header and the student's answers (OCR text, or answer-sheet readings), aligned to the template. */
 export async function parseExam(input: ParseExamInput): Promise<{ parsedKey: string; found: number; missing: number; studentId: string | null }> {
   const store = artifacts();
   const template = await store.getJson<Template>(input.templateKey);
-  const pages = await Promise.all(input.ocrKeys.map((key) => store.getJson<OcrPage>(key)));
-  const parsed: ParsedExam = parsePaper(pages, template);
+  let parsed: ParsedExam;
+  if (input.sheetKeys) {
+    parsed = sheetExam(await Promise.all(input.sheetKeys.map((key) => store.getJson<SheetPage>(key))), template);
+  } else {
+    parsed = parsePaper(await Promise.all(input.ocrKeys.map((key) => store.getJson<OcrPage>(key))), template);
+  }
   if (parsed.answers.length === 0) {
     throw badInput(
       `none of the ${template.questions.length} questions of template "${template.id}" was found on the paper: check that the right template was chosen and that the pages are the answered exam`,

@@ -1,9 +1,10 @@
 import type { Diagnosis } from '../domain/documents';
 import type { GradedExam } from '../domain/grade';
 import type { ParsedExam } from '../domain/paper';
-import { renderReportHtml } from '../domain/report-html';
+import sharp from 'sharp';
+import { renderReportHtml, type AnswerImages } from '../domain/report-html';
 import { buildResult } from '../domain/result';
-import type { Template } from '../domain/template';
+import { questionKey, type Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import type { SubmittedStudent } from '../workflows/definitions';
 import { renderPdf } from './report-pdf';
@@ -17,6 +18,18 @@ export interface RenderReportInput {
   student: SubmittedStudent;
 }
 
+/** The answer-sheet boxes as written, small enough to sit in the report's answer column. */
+async function answerImages(parsed: ParsedExam): Promise<AnswerImages> {
+  const withImages = parsed.answers.filter((a) => a.imageKey && a.answer !== null);
+  const images = await Promise.all(
+    withImages.map(async (a) => {
+      const jpeg = await sharp(await artifacts().get(a.imageKey!)).resize({ width: 480, withoutEnlargement: true }).jpeg({ quality: 70 }).toBuffer();
+      return [questionKey(a), `data:image/jpeg;base64,${jpeg.toString('base64')}`] as const;
+    }),
+  );
+  return Object.fromEntries(images);
+}
+
 /** Writes the result document, the HTML report and its A4 PDF, each under a fixed key. */
 export async function renderReport(input: RenderReportInput): Promise<{ resultKey: string; reportHtmlKey: string; reportPdfKey: string }> {
   const store = artifacts();
@@ -28,7 +41,7 @@ export async function renderReport(input: RenderReportInput): Promise<{ resultKe
     store.getJson<Diagnosis>(input.diagnosisKey),
   ]);
   const result = buildResult({ examId: input.examId, template, parsed, graded, diagnosis, student: input.student, gradedAt: new Date() });
-  const html = renderReportHtml(result);
+  const html = renderReportHtml(result, await answerImages(parsed));
   const pdf = await renderPdf(html);
   await Promise.all([store.putJson(keys.result, result), store.put(keys.reportHtml, html), store.put(keys.reportPdf, pdf)]);
   return { resultKey: keys.result, reportHtmlKey: keys.reportHtml, reportPdfKey: keys.reportPdf };

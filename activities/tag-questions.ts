@@ -1,5 +1,5 @@
 import { needsTags, ruleTags, withTags, type QuestionTags, type TagSource } from '../domain/tagging';
-import type { Template } from '../domain/template';
+import { questionKey, type Template } from '../domain/template';
 import type { ChatOptions } from '../lib/llm/client';
 import type { LlmSettings } from '../lib/llm/settings';
 import { llmTags } from '../lib/llm/tagging';
@@ -52,17 +52,17 @@ export async function tagQuestions(template: Template, llm: LlmSettings | null, 
       } catch (err) {
         logger.warn({ err: (err as Error).message, templateId: template.id }, 'LLM tagging failed; using the rule-based tags');
       }
-      degraded.push(...ask.filter((q) => !found.has(q.number)).map((q) => q.number));
+      degraded.push(...ask.filter((q) => !found.has(q.number)).map(questionKey));
     }
   }
   const sources: Record<string, TagSource> = {};
   const questions = template.questions.map((q) => {
     if (!needsTags(q)) {
-      sources[q.number] = 'template';
+      sources[questionKey(q)] = 'template';
       return q;
     }
     const llmTagged = found.get(q.number);
-    sources[q.number] = llmTagged ? 'llm' : 'rules';
+    sources[questionKey(q)] = llmTagged ? 'llm' : 'rules';
     return withTags(q, llmTagged ?? ruleTags(template, q));
   });
   return { template: { ...template, questions }, sources, degraded };

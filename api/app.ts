@@ -9,6 +9,7 @@ import serve from 'koa-static';
 import path from 'node:path';
 import { config } from '../lib/config';
 import { httpMetrics, metricsRoute } from '../lib/metrics';
+import { answerSheetRoutes } from './answer-sheets';
 import { bearerAuth, type AuthState } from './auth';
 import { docsRoutes } from './docs';
 import { errorHandler } from './errors';
@@ -62,6 +63,6 @@ export function createApp(client: Client): Koa<AuthState> {
   meta.get('/v1/meta', (ctx) => {
     ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
   });
-  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [meta, templateRoutes(), answerSheetRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

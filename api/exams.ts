@@ -23,7 +23,7 @@ import {
 } from './schemas';
 import { examIdFor, retryExam, submitExam } from './start-exam';
 import { cachedStatistics } from './statistics';
-import { loadTemplate } from './templates';
+import { examTemplate } from './sheet-intake';
 import { checkPages, pagesUpload } from './uploads';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
@@ -34,12 +34,6 @@ export function examRoutes(client: Client): Router<AuthState> {
   const router = new Router<AuthState>();
   const upload = pagesUpload({ maxBytes: cfg.EXAMFLOW_MAX_UPLOAD_BYTES, maxPages: cfg.EXAMFLOW_MAX_PAGES });
   const uploadedFiles = (ctx: Ctx) => (ctx.request.files ?? []) as Express.Multer.File[];
-
-  async function templateOf(tenantId: string, templateId: string) {
-    const template = await loadTemplate(tenantId, templateId);
-    if (!template) throw new ApiError(400, 'unknown_template', `no template "${templateId}": create it with POST /v1/templates first`);
-    return template;
-  }
 
   /** The exam of the caller's tenant; another tenant's exam does not exist for this caller. */
   async function findExam(ctx: Ctx) {
@@ -72,11 +66,12 @@ export function examRoutes(client: Client): Router<AuthState> {
       ctx.body = accepted(examId);
       return;
     }
-    const template = await templateOf(tenantId, fields.templateId);
     const files = uploadedFiles(ctx);
     await checkPages(files);
+    // Without templateId the answer sheet's own code names the template.
+    const { template, sheet } = await examTemplate(tenantId, fields.templateId, files[0]!.buffer);
     await admitExams(client, 1);
-    const created = await submitExam(client, { examId, tenantId, template, pages: files.map((f) => f.buffer), student: fields.student, priority: fields.priority });
+    const created = await submitExam(client, { examId, tenantId, template, sheet, pages: files.map((f) => f.buffer), student: fields.student, priority: fields.priority });
     ctx.status = created ? 202 : 200;
     ctx.set('Location', `/v1/exams/${examId}`);
     ctx.body = accepted(examId);
@@ -101,10 +96,10 @@ export function examRoutes(client: Client): Router<AuthState> {
     for (const [index, entry] of manifest.entries()) {
       const pages = files.slice(offset, (offset += entry.pages));
       try {
-        const template = await templateOf(tenantId, entry.templateId);
         await checkPages(pages);
+        const { template, sheet } = await examTemplate(tenantId, entry.templateId, pages[0]!.buffer);
         const examId = examIdFor(tenantId, undefined);
-        await submitExam(client, { examId, tenantId, template, pages: pages.map((f) => f.buffer), student: entry.student, priority: entry.priority });
+        await submitExam(client, { examId, tenantId, template, sheet, pages: pages.map((f) => f.buffer), student: entry.student, priority: entry.priority });
         results.push({ index, status: 202 as const, examId, statusUrl: `/v1/exams/${examId}` });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

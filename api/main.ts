@@ -3,6 +3,7 @@ import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/tracing';
+import { closeSheetCodePool } from './sheet-code-pool';
 import { createApp } from './app';
 import { closeEventStreams } from './events';
 import { queueStatus } from './queue';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'examflow API stopping');
     clearInterval(sampler);
     closeEventStreams();
-    server.close(() => void Promise.allSettled([connection.close(), shutdownTracing()]).then(() => process.exit(0)));
+    server.close(() => void Promise.allSettled([connection.close(), shutdownTracing(), closeSheetCodePool()]).then(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -3,6 +3,7 @@ import { z } from '../lib/zod';
 import { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
 import { templateSchema } from '../domain/template';
 import {
+  answerSheetLayoutSchema,
   batchResponseSchema,
   controlResponseSchema,
   listExamsQuerySchema,
@@ -47,9 +48,22 @@ function build() {
   path('get', '/v1/templates', 'List the tenant’s templates', { responses: { 200: json(templateListResponseSchema, 'templates') } });
   path('get', '/v1/templates/{id}', 'Get one template', { request: { params: z.object({ id: z.string() }) }, responses: { 200: json(Template, 'template') } });
 
+  const templateParams = z.object({ id: z.string() });
+  path('get', '/v1/templates/{id}/answer-sheet.pdf', 'The printable answer sheet of a template (A4, one or more pages)', {
+    request: { params: templateParams },
+    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } } },
+  });
+  path('get', '/v1/templates/{id}/answer-sheet.json', 'The layout of exactly that PDF: PDF points, origin top-left, y down', {
+    request: { params: templateParams },
+    responses: { 200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout') },
+  });
+
   const examForm = z.object({
-    templateId: z.string(),
-    pages: z.array(z.string().describe('binary image file (PNG, JPEG, WebP, TIFF)')),
+    templateId: z
+      .string()
+      .optional()
+      .describe('the answer key; leave it out for examflow answer sheets, whose code names the template (400 missing_template when neither is there, 400 unknown_template when the code names a template this account does not have, 400 template_mismatch when both disagree)'),
+    pages: z.array(z.string().describe('binary image file (PNG, JPEG, WebP, TIFF) or PDF; answer sheets may be scans or phone photos')),
     student: z.string().optional().describe('JSON {"name","class","id"}'),
     priority: z.enum(['normal', 'urgent']).optional(),
   });

@@ -1,5 +1,6 @@
 import { z } from '../lib/zod';
 import { examStatuses } from '../domain/documents';
+import type { SheetLayout } from '../domain/sheet-layout';
 import { templateIdSchema } from '../domain/template';
 
 // Shapes of the API's own inputs and outputs; the documents (status, result, template)
@@ -18,7 +19,8 @@ export const submittedStudentSchema = z
 /** The text fields of the multipart form of POST /v1/exams. */
 export const submitExamFieldsSchema = z
   .object({
-    templateId: templateIdSchema,
+    // Optional: without it the code on the first answer-sheet page names the template.
+    templateId: templateIdSchema.optional(),
     // A JSON object in a form field: {"name": "…", "class": "…", "id": "…"}
     student: z
       .string()
@@ -143,7 +145,8 @@ export const batchManifestSchema = z
   .array(
     z
       .object({
-        templateId: templateIdSchema,
+        // Optional as in POST /v1/exams: an answer sheet's code names the template.
+        templateId: templateIdSchema.optional(),
         student: submittedStudentSchema.optional(),
         priority: z.enum(['normal', 'urgent']).default('normal'),
         pages: z.number().int().min(1).max(200),
@@ -186,3 +189,38 @@ export const webhookRequestSchema = z
 export const webhookResponseSchema = z.object({ url: z.string(), secret: z.string().optional(), createdAt: z.string() });
 
 export const metaResponseSchema = z.object({ temporalUiUrl: z.string(), namespace: z.string(), tenantId: z.string() });
+
+// The answer-sheet layout of design.md, as zod for the OpenAPI document. domain/sheet-layout.ts
+// owns the type; the assertion below fails to compile if the two ever drift apart.
+const point = { x: z.number(), y: z.number() };
+const rect = z.object({ ...point, w: z.number(), h: z.number() });
+const bubble = z.object({ label: z.string(), ...point, r: z.number() });
+export const answerSheetLayoutSchema = z.object({
+  templateId: z.string(),
+  title: z.string(),
+  unit: z.literal('pt'),
+  pages: z.array(
+    z.object({
+      width: z.number(),
+      height: z.number(),
+      markers: z.array(z.object({ ...point, size: z.number() })).describe('four solid squares: top-left, top-right, bottom-right, bottom-left (top-left corners)'),
+      code: z.object({ ...point, size: z.number(), text: z.string() }).describe('the QR code; text = EXF1/<templateId>/<page>/<pages>'),
+      title: z.object({ text: z.string(), ...point, size: z.number() }).nullable(),
+      nameLines: z.array(z.object({ ...point, w: z.number() })),
+      footer: z.object({ text: z.string(), ...point }),
+      studentNumber: z
+        .object({ digits: z.number(), box: rect, bubbles: z.array(z.object({ digit: z.number().describe('position, 0 = leftmost'), value: z.string(), ...point, r: z.number() })) })
+        .nullable(),
+      headings: z.array(z.object({ text: z.string(), ...point })),
+      questions: z.array(
+        z.union([
+          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(['choice', 'multi', 'truefalse']), labelAt: z.object(point), options: z.array(bubble) }),
+          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(['fill', 'open']), box: rect }),
+        ]),
+      ),
+    }),
+  ),
+});
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const layoutSchemaMatches: Same<z.infer<typeof answerSheetLayoutSchema>, SheetLayout> = true;
+void layoutSchemaMatches;

@@ -23,6 +23,8 @@ export interface Submission {
   examId: string;
   tenantId: string;
   template: Template;
+  /** the pages are examflow answer sheets */
+  sheet?: boolean;
   pages: Buffer[];
   student?: SubmittedStudent;
   priority: Priority;
@@ -45,6 +47,7 @@ export async function submitExam(client: Client, submission: Submission): Promis
     templateKey: keys.template,
     language: submission.template.language,
     pageKeys: submission.pages.map((_, i) => keys.page(i)),
+    ...(submission.sheet ? { sheet: true } : {}),
     student: submission.student,
     createdAt: new Date().toISOString(),
     notify: (await loadWebhook(submission.tenantId)) !== null,

@@ -38,12 +38,20 @@ export const commands: Record<string, Command> = {
   'templates add': { usage: 'templates add FILE', summary: 'create an answer key from a JSON file', args: [1, 1], options: [] },
   'templates list': { usage: 'templates list', summary: "list the tenant's answer keys", args: [0, 0], options: [] },
   'templates get': { usage: 'templates get ID', summary: 'print one answer key', args: [1, 1], options: [] },
+  sheet: {
+    usage: 'sheet ID -o FILE',
+    summary: "save a template's printable answer sheet (PDF; with --json its layout)",
+    args: [1, 1],
+    options: ['output'],
+    details: '  -o FILE   where to write the PDF; with --json the layout JSON goes there (or to stdout without -o)',
+  },
   submit: {
-    usage: 'submit --template ID PAGE… [--student JSON] [--priority urgent] [--idempotency-key K] [--wait [--timeout SECONDS]]',
-    summary: 'submit an exam (page images in page order)',
+    usage: 'submit [--template ID] PAGE… [--student JSON] [--priority urgent] [--idempotency-key K] [--wait [--timeout SECONDS]]',
+    summary: 'submit an exam (page images or PDFs in page order)',
     args: [1, 200],
     options: ['template', 'student', 'priority', 'idempotency-key', 'wait', 'timeout'],
     details:
+      '  --template ID      the answer key; leave it out for examflow answer sheets (their code names it)\n' +
       '  --student JSON     e.g. \'{"name":"李明","class":"八(2)班","id":"2023017"}\'\n' +
       '  --priority P       normal (default) or urgent\n' +
       '  --wait             follow the exam with a progress bar until it closes, then print the score;\n' +

@@ -64,9 +64,23 @@ export const handlers: Record<string, Handler> = {
     return { json: template, text: JSON.stringify(template, null, 2) };
   },
 
+  async sheet({ client, args, values }) {
+    // --json: the layout (to -o FILE, or printed); otherwise the printable PDF to -o FILE.
+    if (values.json) {
+      const layout = await client.answerSheetLayout(args[0]!);
+      if (!values.output) return { json: layout, text: JSON.stringify(layout, null, 2) };
+      const text = `${JSON.stringify(layout, null, 2)}\n`;
+      await writeFile(values.output, text);
+      return { json: { templateId: args[0], file: values.output, bytes: Buffer.byteLength(text), type: 'json', pages: layout.pages.length }, text: `wrote ${values.output}` };
+    }
+    if (!values.output) throw new UsageError('sheet needs -o FILE (or --json for the layout)');
+    const pdf = await client.answerSheetPdf(args[0]!);
+    await writeFile(values.output, pdf);
+    return { json: { templateId: args[0], file: values.output, bytes: pdf.length, type: 'pdf' }, text: `wrote ${values.output} (${pdf.length} bytes): print it, let students fill it in pencil, then submit scans or photos without --template` };
+  },
+
   async submit(ctx) {
     const { client, args, values } = ctx;
-    if (!values.template) throw new UsageError('submit needs --template ID');
     if (values.priority && values.priority !== 'normal' && values.priority !== 'urgent') throw new UsageError('--priority is normal or urgent');
     const submitted = await client.submitExam({
       templateId: values.template,

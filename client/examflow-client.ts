@@ -3,6 +3,7 @@ import { loadPages, type PageFile } from './pages';
 import { readSse } from './sse';
 import {
   isClosed,
+  type AnswerSheetLayout,
   type BatchResponse,
   type ControlResponse,
   type ExamSummary,
@@ -84,6 +85,17 @@ export class ExamflowClient {
     return this.json<TemplateList>('GET', '/v1/templates').then((r) => r.templates);
   }
 
+  /** The printable answer sheet of a template (PDF bytes). */
+  async answerSheetPdf(templateId: string): Promise<Buffer> {
+    const res = await this.request('GET', `/v1/templates/${encodeURIComponent(templateId)}/answer-sheet.pdf`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** The layout of exactly that PDF: points, origin top-left, y down. */
+  answerSheetLayout(templateId: string): Promise<AnswerSheetLayout> {
+    return this.json('GET', `/v1/templates/${encodeURIComponent(templateId)}/answer-sheet.json`);
+  }
+
   // ── submission ─────────────────────────────────────────────────────────────
 
   async submitExam(input: SubmitExamInput): Promise<SubmittedExam> {
@@ -94,7 +106,7 @@ export class ExamflowClient {
         headers,
         form: () => {
           const form = new FormData();
-          form.set('templateId', input.templateId);
+          if (input.templateId) form.set('templateId', input.templateId);
           if (input.student) form.set('student', JSON.stringify(input.student));
           if (input.priority) form.set('priority', input.priority);
           appendPages(form, pages);

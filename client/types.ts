@@ -2,6 +2,7 @@ import type { z } from '../lib/zod';
 import type { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
 import type { templateSchema } from '../domain/template';
 import type {
+  answerSheetLayoutSchema,
   batchResponseSchema,
   controlResponseSchema,
   examSummarySchema,
@@ -24,6 +25,8 @@ export type Template = z.infer<typeof templateSchema>;
 /** What POST /v1/templates accepts (before defaults and trimming). */
 export type TemplateInput = z.input<typeof templateSchema>;
 export type TemplateList = z.infer<typeof templateListResponseSchema>;
+/** GET /v1/templates/:id/answer-sheet.json: where every mark and box is on the printed sheet. */
+export type AnswerSheetLayout = z.infer<typeof answerSheetLayoutSchema>;
 export type StatusDocument = z.infer<typeof statusDocumentSchema>;
 export type ResultDocument = z.infer<typeof resultDocumentSchema>;
 export type ExamStatus = StatusDocument['status'];
@@ -44,7 +47,8 @@ export type QueueResponse = z.infer<typeof queueResponseSchema>;
 export type PageInput = Buffer | Uint8Array | string;
 
 export interface SubmitExamInput {
-  templateId: string;
+  /** the answer key; leave it out for examflow answer sheets, whose code names the template */
+  templateId?: string;
   /** page images in page order */
   pages: PageInput[];
   student?: SubmittedStudent;

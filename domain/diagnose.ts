@@ -81,7 +81,7 @@ function summary(template: Template, graded: GradedExam, weak: KnowledgePointMas
   const score = `${formatScore(graded.score)} / ${formatScore(graded.fullScore)}`;
   const missing = graded.questions.filter((q) => q.missing).map((q) => q.number);
   const allCorrect = graded.questions.every((q) => q.correct);
-  const noneRight = graded.questions.every((q) => q.awarded === 0);
+  const noneRight = graded.questions.every((q) => q.awarded <= 0); // negative marking can go below 0
   const parts: string[] = [];
   if (lang === 'zh') {
     parts.push(`本次《${template.title}》得分 ${score}（${pct}%）${allCorrect ? '，全部答对，取得满分，祝贺！请继续保持认真的学习习惯，可以尝试更有挑战性的题目。' : `，${level(pct, lang)}。`}`);

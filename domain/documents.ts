@@ -31,8 +31,19 @@ export const studentSchema = z.object({
 });
 export type Student = z.infer<typeof studentSchema>;
 
+/**
+ * Why an answer deserves a teacher's look: `double` two marks on a one-answer question
+ * (scored as wrong), `erased` a mark rubbed out (not counted), `stray` a stroke outside the
+ * bubbles, `faint` a mark lighter than a clear fill, `low_confidence` a box read with doubt.
+ */
+export const answerFlags = ['double', 'erased', 'stray', 'faint', 'low_confidence'] as const;
+export type AnswerFlag = (typeof answerFlags)[number];
+
 export const gradedQuestionSchema = z.object({
   number: z.string(),
+  // The template section the question belongs to (numbers may restart per section); null
+  // without sections. Optional only so that results stored before sections still validate.
+  section: z.string().nullable().optional(),
   type: z.enum(questionTypes),
   studentAnswer: z.string().nullable(),
   correctAnswer: z.string(),
@@ -52,6 +63,8 @@ export const gradedQuestionSchema = z.object({
   feedback: z.string().optional(),
   // The LLM was asked (rubric or tagging) but failed, so the rules' result stands.
   degraded: z.boolean().optional(),
+  // What the reader noticed about the marks (answer sheets) or the reading; empty when nothing.
+  flags: z.array(z.enum(answerFlags)).optional(),
 });
 export type GradedQuestion = z.infer<typeof gradedQuestionSchema>;
 

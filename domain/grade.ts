@@ -1,8 +1,9 @@
-import type { GradedQuestion, KnowledgePointMastery } from './documents';
+import { answerFlags, type AnswerFlag, type GradedQuestion, type KnowledgePointMastery } from './documents';
+import { markingFor, partialAward, type Marking } from './marking';
 import type { ParsedAnswer, ParsedExam } from './paper';
 import type { TagSource } from './tagging';
-import type { Template, TemplateLanguage, TemplateQuestion, QuestionType } from './template';
-import { answersMatch, choiceLetters, cleanNumber, normalizeAnswer, normalizeTrueFalse, roundHalf, toHalfWidth } from './normalize';
+import { questionKey, type Template, type TemplateLanguage, type TemplateQuestion, type QuestionType } from './template';
+import { answersMatch, choiceLetters, cleanNumber, normalizeAnswer, normalizeTrueFalse, toHalfWidth } from './normalize';
 
 // Grading: compares each parsed answer with the template key. Pure and deterministic,
 // so the analyze activity can retry it freely and tests pin every rule.
@@ -35,11 +36,12 @@ export interface OpenVerdict {
  * stays deterministic given its inputs.
  */
 export interface GradeOptions {
-  /** per open question number: the LLM's verdict, or 'failed' (keyword credit, marked degraded) */
+  // Questions are named by questionKey ("二/3"; the number alone without sections).
+  /** per open question: the LLM's verdict, or 'failed' (keyword credit, marked degraded) */
   open?: Record<string, OpenVerdict | 'failed'>;
-  /** per question number: where its tags came from */
+  /** per question: where its tags came from */
   tagSources?: Record<string, TagSource>;
-  /** question numbers whose LLM tagging failed (tagged by the rules instead) */
+  /** questions whose LLM tagging failed (tagged by the rules instead) */
   tagsDegraded?: string[];
 }
 
@@ -53,50 +55,75 @@ export function questionTypeLabel(type: QuestionType, language: TemplateLanguage
   return typeLabels[language === 'en' ? 'en' : 'zh'][type];
 }
 
-/**
- * A partial award: fraction × points rounded to the nearest 0.5, but never the full points
- * (rounding must not turn a partly right answer into a correct one: 0.5 of 0.5 points is 0).
- */
-export function partialAward(fraction: number, points: number): number {
-  if (fraction >= 1) return points;
-  if (fraction <= 0) return 0;
-  const rounded = roundHalf(fraction * points);
-  return rounded < points ? rounded : Math.max(0, roundHalf(points - 0.5));
+export { partialAward } from './marking';
+
+/** How an answer compares with the key, before the marking rules turn it into points. */
+export interface Judgement {
+  outcome: 'correct' | 'partial' | 'incorrect';
+  /** a partial answer's share of the points (open: keywords found); multi uses `multiPartial` instead */
+  fraction?: number;
+  /** `double`: two marks where one answer is expected (scored as incorrect) */
+  flags?: AnswerFlag[];
 }
 
 /**
- * Points earned by one non-blank answer. Rules:
- * - choice: the single letter equals the key; truefalse: √/×/对/错/T/F equals the key.
+ * Judges one non-blank answer. Rules:
+ * - choice: exactly one letter equal to the key; two or more letters are a double mark
+ *   (incorrect, flagged). truefalse: √/×/对/错/T/F equals the key; both T and F is a double mark.
  * - fill: normalised exact match with `answer` or an `accept` entry, or numeric equivalence.
- * - multi: letters order-free; all right = full; a non-empty subset with no wrong letter =
- *   half (partialAward); any wrong letter = 0.
- * - open: full if it equals the key or an `accept` entry; otherwise the share of `keywords`
- *   found in the answer (partialAward). Without keywords the key itself is the one keyword,
- *   so an answer that contains the reference answer verbatim earns full points.
+ * - multi (the Chinese rule): letters order-free; all right = correct; a non-empty subset
+ *   with no wrong letter = partial (`multiPartial` points); any wrong letter = incorrect.
+ * - open: correct if it equals the key or an `accept` entry; otherwise the share of
+ *   `keywords` found in the answer (partial; none found = incorrect). Without keywords the
+ *   key itself is the one keyword, so an answer containing it verbatim is correct.
  */
-export function awardFor(q: TemplateQuestion, answer: string): number {
+export function judgeAnswer(q: TemplateQuestion, answer: string): Judgement {
   switch (q.type) {
-    case 'choice':
-      // Exactly one letter: "AB" on a single-choice question is wrong even if it contains the key.
-      return toHalfWidth(answer).toUpperCase().replace(/[^A-Z]/g, '') === q.answer ? q.points : 0;
-    case 'truefalse':
-      return normalizeTrueFalse(answer) === q.answer ? q.points : 0;
+    case 'choice': {
+      const letters = choiceLetters(answer);
+      if (letters.length > 1) return { outcome: 'incorrect', flags: ['double'] };
+      return { outcome: letters === q.answer ? 'correct' : 'incorrect' };
+    }
+    case 'truefalse': {
+      if (/^[TF]{2}$/.test(toHalfWidth(answer).trim().toUpperCase())) return { outcome: 'incorrect', flags: ['double'] };
+      return { outcome: normalizeTrueFalse(answer) === q.answer ? 'correct' : 'incorrect' };
+    }
     case 'fill':
-      return [q.answer, ...(q.accept ?? [])].some((key) => answersMatch(answer, key)) ? q.points : 0;
+      return { outcome: [q.answer, ...(q.accept ?? [])].some((key) => answersMatch(answer, key)) ? 'correct' : 'incorrect' };
     case 'multi': {
       const given = choiceLetters(answer);
       const key = new Set(choiceLetters(q.answer));
-      if (given === '' || [...given].some((l) => !key.has(l))) return 0;
-      return given.length === key.size ? q.points : partialAward(0.5, q.points);
+      if (given === '' || [...given].some((l) => !key.has(l))) return { outcome: 'incorrect' };
+      return { outcome: given.length === key.size ? 'correct' : 'partial' };
     }
     case 'open': {
       const text = normalizeAnswer(answer);
-      if ([q.answer, ...(q.accept ?? [])].some((key) => normalizeAnswer(key) === text)) return q.points;
+      if ([q.answer, ...(q.accept ?? [])].some((key) => normalizeAnswer(key) === text)) return { outcome: 'correct' };
       const keywords = q.keywords?.length ? q.keywords : [q.answer];
-      const found = keywords.filter((k) => text.includes(normalizeAnswer(k))).length;
-      return partialAward(found / keywords.length, q.points);
+      const fraction = keywords.filter((k) => text.includes(normalizeAnswer(k))).length / keywords.length;
+      return { outcome: fraction >= 1 ? 'correct' : fraction > 0 ? 'partial' : 'incorrect', fraction };
     }
   }
+}
+
+/** The points a judgement earns under the marking rules. */
+export function pointsFor(q: TemplateQuestion, judgement: Judgement, marking: Marking): number {
+  switch (judgement.outcome) {
+    case 'correct':
+      return marking.correct;
+    case 'incorrect':
+      return marking.incorrect;
+    case 'partial': {
+      const partial = q.type === 'multi' ? marking.multiPartial : partialAward(judgement.fraction ?? 0, marking.correct);
+      // A partial answer never earns less than a wrong one would (rounding can reach 0).
+      return partial > 0 ? partial : marking.incorrect;
+    }
+  }
+}
+
+/** Points earned by one non-blank answer under `marking` (default: the question's points, no negative marking). */
+export function awardFor(q: TemplateQuestion, answer: string, marking: Marking = markingFor({}, q)): number {
+  return pointsFor(q, judgeAnswer(q, answer), marking);
 }
 
 /**
@@ -109,33 +136,55 @@ export function openNeedsJudgement(q: TemplateQuestion, answer: string | null): 
   return ![q.answer, ...(q.accept ?? [])].some((key) => normalizeAnswer(key) === text);
 }
 
-function gradeQuestion(q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, language: TemplateLanguage, options: GradeOptions): GradedQuestion {
-  const tagsDegraded = options.tagsDegraded?.includes(q.number) ?? false;
+function uniqueFlags(...lists: (AnswerFlag[] | undefined)[]): AnswerFlag[] {
+  const all = new Set(lists.flatMap((l) => l ?? []));
+  return answerFlags.filter((f) => all.has(f)); // one stable order
+}
+
+function gradeQuestion(template: Template, q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, options: GradeOptions): GradedQuestion {
+  const key = questionKey(q);
+  const marking = markingFor(template, q);
+  const tagsDegraded = options.tagsDegraded?.includes(key) ?? false;
   const base = {
     number: q.number,
+    section: q.section ?? null,
     type: q.type,
     correctAnswer: q.answer,
-    points: q.points,
+    points: marking.correct,
     // Untagged questions still count towards a mastery figure: their type stands in until tagging runs.
-    knowledgePoints: q.knowledgePoints?.length ? [...q.knowledgePoints] : [questionTypeLabel(q.type, language)],
+    knowledgePoints: q.knowledgePoints?.length ? [...q.knowledgePoints] : [questionTypeLabel(q.type, template.language)],
     difficulty: q.difficulty ?? null,
-    ...(options.tagSources?.[q.number] ? { tagSource: options.tagSources[q.number] } : {}),
+    ...(options.tagSources?.[key] ? { tagSource: options.tagSources[key] } : {}),
   };
-  const flags = (gradedBy: 'rules' | 'llm', rubricFailed = false, feedback?: string) => ({
+  const extras = (gradedBy: 'rules' | 'llm', flags: AnswerFlag[], rubricFailed = false, feedback?: string) => ({
     gradedBy,
     ...(feedback ? { feedback } : {}),
     ...(rubricFailed || tagsDegraded ? { degraded: true } : {}),
+    flags,
   });
-  if (missing || !found) return { ...base, studentAnswer: null, correct: false, missing: true, awarded: 0, confidence: 0, ...flags('rules') };
+  // Not found on the paper is the reader's failure, never the student's: 0, not `unmarked`.
+  if (missing || !found) return { ...base, studentAnswer: null, correct: false, missing: true, awarded: 0, confidence: 0, ...extras('rules', []) };
   const confidence = Math.min(1, Math.max(0, found.confidence));
   const answer = found.answer?.trim() ? found.answer : null;
-  const verdict = openNeedsJudgement(q, answer) ? options.open?.[q.number] : undefined;
-  if (verdict && verdict !== 'failed') {
-    const awarded = Math.min(q.points, Math.max(0, verdict.awarded));
-    return { ...base, studentAnswer: answer, correct: awarded === q.points, missing: false, awarded, confidence, ...flags('llm', false, verdict.feedback) };
+  if (answer === null) {
+    return { ...base, studentAnswer: null, correct: false, missing: false, awarded: marking.unmarked, confidence, ...extras('rules', uniqueFlags(found.flags)) };
   }
-  const awarded = answer === null ? 0 : awardFor(q, answer);
-  return { ...base, studentAnswer: answer, correct: awarded === q.points, missing: false, awarded, confidence, ...flags('rules', verdict === 'failed') };
+  const verdict = openNeedsJudgement(q, answer) ? options.open?.[key] : undefined;
+  if (verdict && verdict !== 'failed') {
+    const share = Math.min(marking.correct, Math.max(0, verdict.awarded));
+    const awarded = share > 0 ? share : marking.incorrect;
+    return { ...base, studentAnswer: answer, correct: share === marking.correct, missing: false, awarded, confidence, ...extras('llm', uniqueFlags(found.flags), false, verdict.feedback) };
+  }
+  const judgement = judgeAnswer(q, answer);
+  return {
+    ...base,
+    studentAnswer: answer,
+    correct: judgement.outcome === 'correct',
+    missing: false,
+    awarded: pointsFor(q, judgement, marking),
+    confidence,
+    ...extras('rules', uniqueFlags(found.flags, judgement.flags), verdict === 'failed'),
+  };
 }
 
 function sumBy<T>(items: T[], value: (item: T) => number): number {
@@ -167,9 +216,9 @@ function difficultyBreakdown(questions: GradedQuestion[]): DifficultyBreakdown[]
  * so mastery uses the tags). Questions come back in template order.
  */
 export function gradeExam(template: Template, parsed: ParsedExam, options: GradeOptions = {}): GradedExam {
-  const answers = new Map(parsed.answers.map((a) => [a.number, a]));
+  const answers = new Map(parsed.answers.map((a) => [questionKey(a), a]));
   const missing = new Set(parsed.missing);
-  const questions = template.questions.map((q) => gradeQuestion(q, answers.get(q.number), missing.has(q.number), template.language, options));
+  const questions = template.questions.map((q) => gradeQuestion(template, q, answers.get(questionKey(q)), missing.has(questionKey(q)), options));
   const degraded = questions.some((q) => q.degraded);
   return {
     ...(degraded ? { degraded } : {}),

@@ -1,4 +1,4 @@
-import type { Student } from './documents';
+import type { AnswerFlag, Student } from './documents';
 
 // What OCR reads off one page, and what the parser finds on the whole paper.
 
@@ -19,12 +19,18 @@ export interface OcrPage {
 export interface ParsedAnswer {
   /** the template's question number this answer was aligned to */
   number: string;
+  /** its template section (answer sheets); absent or null on papers without sections */
+  section?: string | null;
   /** the student's answer as written, normalised (`B`, `AC`, `T`, `5`, free text); null when blank */
   answer: string | null;
   /** 0–1, from the OCR lines the answer was read from */
   confidence: number;
   /** index of the page the question was found on */
   page: number;
+  /** what the reader noticed (double or erased marks, a doubtful box reading) */
+  flags?: AnswerFlag[];
+  /** artifact key of the answer box's image (answer sheets: fill and open boxes) */
+  imageKey?: string;
 }
 
 export interface ParsedExam {
@@ -32,6 +38,6 @@ export interface ParsedExam {
   student: Student;
   /** one entry per template question that was found on the paper */
   answers: ParsedAnswer[];
-  /** template question numbers that could not be found on the paper */
+  /** template questions (questionKey: "二/3", or the number alone) that could not be found on the paper */
   missing: string[];
 }

@@ -1,6 +1,6 @@
 import type { OcrPage, ParsedAnswer, ParsedExam } from './paper';
 import type { Student } from './documents';
-import type { Template, TemplateQuestion } from './template';
+import { questionKey, type Template, type TemplateQuestion } from './template';
 
 // Turns the OCR text of a paper into the student's answers, aligned to the template by
 // question number (design.md "How answers appear on a paper"). Pure: no I/O.
@@ -347,8 +347,9 @@ export function parseExam(pages: OcrPage[], template: Template): ParsedExam {
   const missing: string[] = [];
   for (const q of template.questions) {
     const block = found.get(q.number);
-    if (block) answers.push(readAnswer(block, q));
-    else missing.push(q.number);
+    // Printed papers carry numbers only; a sectioned template's answer keeps its section.
+    if (block) answers.push({ ...readAnswer(block, q), ...(q.section ? { section: q.section } : {}) });
+    else missing.push(questionKey(q));
   }
   return { title: title?.text ?? null, student: parseHeader(header), answers, missing };
 }

@@ -1,7 +1,8 @@
-import type { GradedQuestion, KnowledgePointMastery, ResultDocument } from './documents';
+import type { AnswerFlag, GradedQuestion, KnowledgePointMastery, ResultDocument } from './documents';
 import { STRONG_FROM, WEAK_BELOW, formatScore, percentOf } from './diagnose';
 import { questionTypeLabel } from './grade';
 import { normalizeTrueFalse } from './normalize';
+import { questionKey } from './template';
 
 // The report a teacher hands to a parent: one self-contained HTML document (inline CSS and
 // SVG, no scripts, no network) laid out for A4, printed to PDF by activities/report-pdf.ts.
@@ -17,7 +18,7 @@ const labels = {
     number: '题号', type: '题型', answer: '学生答案', key: '正确答案', points: '得分', confidence: '识别置信度', result: '结果',
     review: '请老师复核', notFound: '未识别', blank: '（未作答）', mastery: '知识点掌握情况', diagnosis: '诊断与建议',
     weak: '需要加强', strengths: '掌握较好', recommendations: '学习建议', none: '无',
-    legend: `黄色底色的行识别置信度低于 ${REVIEW_BELOW * 100}%，或答案未能识别，请老师核对原卷。`,
+    legend: `黄色底色的行识别置信度低于 ${REVIEW_BELOW * 100}%、答案未能识别或填涂有异常（多涂、擦除等），请老师核对原卷。`,
     chartLegend: [`掌握度低于 ${WEAK_BELOW * 100}%`, `${WEAK_BELOW * 100}%–${STRONG_FROM * 100}%`, `${STRONG_FROM * 100}% 及以上`],
     exam: '考试编号', template: '试卷模板', gradedAt: '批改时间',
     footnote: '本报告由 examflow 自动批改生成，标记为“请老师复核”的题目以老师核对结果为准。',
@@ -27,13 +28,15 @@ const labels = {
     source: { rules: '诊断方式：规则分析', llm: '诊断方式：AI 大模型分析' },
     degraded: '注意：AI 分析服务本次未能完成，部分内容（知识点标注、解答题评分或诊断建议）改由内置规则生成，请老师留意。',
     aiGraded: 'AI 评分',
+    flags: { double: '多涂', erased: '有擦除', stray: '有杂痕', faint: '填涂过浅', low_confidence: '识别存疑' } as Record<AnswerFlag, string>,
+    answerImage: '作答原图',
   },
   en: {
     report: 'Learning report', name: 'Name', class: 'Class', id: 'Student No.', score: 'points', questions: 'Question by question',
     number: 'No.', type: 'Type', answer: 'Student answer', key: 'Correct answer', points: 'Points', confidence: 'OCR confidence', result: 'Result',
     review: 'please check', notFound: 'not found', blank: '(blank)', mastery: 'Knowledge-point mastery', diagnosis: 'Diagnosis and advice',
     weak: 'To work on', strengths: 'Strengths', recommendations: 'Recommendations', none: 'none',
-    legend: `Highlighted rows were read with less than ${REVIEW_BELOW * 100}% confidence or could not be found: a teacher should check them against the paper.`,
+    legend: `Highlighted rows were read with less than ${REVIEW_BELOW * 100}% confidence, could not be found, or have odd marks (double, erased…): a teacher should check them against the paper.`,
     chartLegend: [`mastery below ${WEAK_BELOW * 100}%`, `${WEAK_BELOW * 100}–${STRONG_FROM * 100}%`, `${STRONG_FROM * 100}% or more`],
     exam: 'Exam', template: 'Template', gradedAt: 'Graded at',
     footnote: 'Graded automatically by examflow; for questions marked "please check", the teacher\'s reading of the paper prevails.',
@@ -43,6 +46,8 @@ const labels = {
     source: { rules: 'Diagnosis: rule-based analysis', llm: 'Diagnosis: AI language-model analysis' },
     degraded: 'Note: the AI analysis did not complete this time, so part of this report (knowledge-point tagging, open-question grading or the advice) comes from the built-in rules.',
     aiGraded: 'AI-graded',
+    flags: { double: 'double mark', erased: 'erased mark', stray: 'stray mark', faint: 'faint mark', low_confidence: 'unsure reading' } as Record<AnswerFlag, string>,
+    answerImage: 'the answer as written',
   },
 };
 type Labels = (typeof labels)['zh'];
@@ -77,22 +82,38 @@ function displayAnswer(q: GradedQuestion, answer: string, l: Labels): string {
   return tf ? l[tf] : answer;
 }
 
-function questionRow(q: GradedQuestion, lang: Lang, l: Labels): string {
-  const review = q.missing || q.confidence < REVIEW_BELOW;
+/** A row a teacher should check: not found, read with doubt, or with something odd about its marks. */
+export function needsReview(q: GradedQuestion): boolean {
+  return q.missing || q.confidence < REVIEW_BELOW || (q.flags?.length ?? 0) > 0;
+}
+
+/** "二·3" for a question of section 二; the number alone without sections. */
+function displayNumber(q: GradedQuestion): string {
+  return q.section ? `${q.section}·${q.number}` : q.number;
+}
+
+/** Images of answers as written (answer-sheet boxes), as data: URLs keyed by section + number. */
+export type AnswerImages = Record<string, string>;
+
+function questionRow(q: GradedQuestion, lang: Lang, l: Labels, images: AnswerImages): string {
+  const review = needsReview(q);
   const student = q.missing
     ? `<span class="muted">${l.notFound}</span>`
     : q.studentAnswer === null
       ? `<span class="muted">${l.blank}</span>`
       : escapeHtml(clip(displayAnswer(q, q.studentAnswer, l), 300));
   const feedback = q.feedback ? `<div class="small muted">${escapeHtml(clip(q.feedback, 200))}</div>` : '';
+  const flags = (q.flags ?? []).map((f) => `<span class="badge flagged">${l.flags[f]}</span>`).join(' ');
+  const image = images[questionKey(q)];
+  const written = image && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(image) ? `<img class="written" alt="${l.answerImage}" src="${image}">` : '';
   // Tags under the type, so a parent sees what each question tested and how hard it was.
   const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty]] : [])].map(escapeHtml).join(' · ');
   const ai = q.gradedBy === 'llm' ? `<div class="badge">${l.aiGraded}</div>` : '';
   const mark = q.missing ? marks.unknown : q.correct ? marks.right : q.awarded > 0 ? marks.partial : marks.wrong;
   return `<tr class="${review ? 'review' : ''}">
-<td class="num">${escapeHtml(q.number)}</td>
+<td class="num">${escapeHtml(displayNumber(q))}</td>
 <td>${escapeHtml(questionTypeLabel(q.type, lang))}<div class="small muted">${tags}</div>${ai}</td>
-<td class="answer">${student}${feedback}</td>
+<td class="answer">${student}${flags ? `<div>${flags}</div>` : ''}${written}${feedback}</td>
 <td class="answer">${escapeHtml(clip(displayAnswer(q, q.correctAnswer, l), 300))}</td>
 <td class="pts">${formatScore(q.awarded)} / ${formatScore(q.points)}</td>
 <td class="pts">${q.missing ? '—' : `${Math.round(q.confidence * 100)}%`}${review ? `<div class="flag">${l.review}</div>` : ''}</td>
@@ -201,6 +222,8 @@ td.answer { word-break: break-word; overflow-wrap: anywhere; max-width: 60mm; }
 .chart .val { fill: #52606d; font-size: 11px; }
 .chart .axis { fill: #8a8f98; font-size: 10px; }
 .small { font-size: 8pt; line-height: 1.35; }
+.badge.flagged { color: #b45309; border-color: #b45309; }
+img.written { display: block; max-width: 58mm; max-height: 30mm; margin-top: 3px; border: 1px solid #d9e2ec; }
 .badge { display: inline-block; font-size: 7.5pt; color: #2f5d8a; border: 1px solid #2f5d8a; border-radius: 3px; padding: 0 4px; margin-top: 2px; }
 .source { font-size: 8.5pt; color: #616e7c; margin: 0 0 6px; }
 .degraded { background: #fff4d6; border-left: 4px solid #e5a100; border-radius: 4px; padding: 6px 10px; margin: 0 0 10px; font-size: 9pt; break-inside: avoid; }
@@ -213,12 +236,12 @@ footer { margin-top: 18px; border-top: 1px solid #d9e2ec; padding-top: 6px; font
 `;
 
 /** The complete, self-contained HTML report for one graded exam. */
-export function renderReportHtml(result: ResultDocument): string {
+export function renderReportHtml(result: ResultDocument, images: AnswerImages = {}): string {
   const lang: Lang = result.language === 'en' ? 'en' : 'zh';
   const l = labels[lang];
   const pct = percentOf(result.score, result.fullScore);
   const correct = result.questions.filter((q) => q.correct).length;
-  const toReview = result.questions.filter((q) => q.missing || q.confidence < REVIEW_BELOW).length;
+  const toReview = result.questions.filter(needsReview).length;
   const oneLine = [l.correctOf(correct, result.questions.length), ...(toReview ? [l.toReview(toReview)] : [])].join(' · ');
   const who = (v: string | null) => (v ? escapeHtml(v) : '—');
   const ring = 2 * Math.PI * 30;
@@ -256,7 +279,7 @@ export function renderReportHtml(result: ResultDocument): string {
 <table>
 <thead><tr><th>${l.number}</th><th>${l.type}</th><th>${l.answer}</th><th>${l.key}</th><th>${l.points}</th><th>${l.confidence}</th><th>${l.result}</th></tr></thead>
 <tbody>
-${result.questions.map((q) => questionRow(q, lang, l)).join('\n')}
+${result.questions.map((q) => questionRow(q, lang, l, images)).join('\n')}
 </tbody>
 </table>
 ${toReview ? `<p class="note">${l.legend}</p>` : ''}

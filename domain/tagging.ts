@@ -1,4 +1,4 @@
-import type { Difficulty, Template, TemplateQuestion } from './template';
+import { questionKey, type Difficulty, type Template, type TemplateQuestion } from './template';
 import { normalizeAnswer, toHalfWidth } from './normalize';
 import { subjectOf, taxonomy, type TaxonomyEntry } from './taxonomy';
 
@@ -106,7 +106,7 @@ export function withTags(q: TemplateQuestion, tags: QuestionTags): TemplateQuest
 export function tagTemplateByRules(template: Template): { template: Template; sources: Record<string, TagSource> } {
   const sources: Record<string, TagSource> = {};
   const questions = template.questions.map((q) => {
-    sources[q.number] = needsTags(q) ? 'rules' : 'template';
+    sources[questionKey(q)] = needsTags(q) ? 'rules' : 'template';
     return needsTags(q) ? withTags(q, ruleTags(template, q)) : q;
   });
   return { template: { ...template, questions }, sources };

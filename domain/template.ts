@@ -1,4 +1,5 @@
 import { z } from '../lib/zod';
+import { markingFor } from './marking';
 
 // The answer key format of design.md ("Exam template"). `text` and `options` are an
 // examflow extension: the question as printed, used for tagging and by the fixture generator.
@@ -82,6 +83,7 @@ export type Template = z.infer<typeof templateSchema>;
 export type TemplateQuestion = z.infer<typeof templateQuestionSchema>;
 export type TemplateLanguage = Template['language'];
 
+/** The most a paper can score: each question's points for a right answer under the marking rules. */
 export function fullScore(template: Template): number {
-  return template.questions.reduce((sum, q) => sum + q.points, 0);
+  return template.questions.reduce((sum, q) => sum + markingFor(template, q).correct, 0);
 }

@@ -24,6 +24,9 @@ export function examKeys(examId: string) {
     input: `${root}/input.json`,
     page: (pageIndex: number) => `${root}/pages/${pad(pageIndex)}.img`,
     ocr: (pageIndex: number) => `${root}/ocr/${pad(pageIndex)}.json`,
+    // Answer sheets: what readSheetPage read on a page, and the images of its answer boxes.
+    sheet: (pageIndex: number) => `${root}/sheets/${pad(pageIndex)}.json`,
+    sheetBox: (pageIndex: number, box: number) => `${root}/sheets/${pad(pageIndex)}-box-${pad(box)}.png`,
     parsed: `${root}/parsed.json`,
     graded: `${root}/graded.json`,
     diagnosis: `${root}/diagnosis.json`,

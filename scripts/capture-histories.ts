@@ -15,13 +15,15 @@ import { templateSchema, type Template } from '../domain/template';
 import { createExamWorkers } from '../worker/workers';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { renderExamPaper } from '../test/fixtures/generator';
+import { filledSheetImages } from '../test/fixtures/sheet-filler';
 import { startTemporal, workflowBundle } from '../test/helpers/temporal';
 
-// npm run capture-histories -- <version>: real runs of the current workflow code (real
+// npm run capture-histories -- <version> [sheet]: real runs of the current workflow code (real
 // OCR, real Chromium, a real dev server) in the situations the replay test must keep
 // covering, saved as test/histories/<version>-<name>.json. After a workflow change
 // (behind patched()), capture a new version and commit it beside the old ones: the replay
 // test then proves the code runs both the histories before and after the change.
+// With `sheet`, answer-sheet exams instead, saved as <version>-sheet-<name>.json.
 
 const out = path.resolve(__dirname, '../../test/histories');
 const loadTemplate = (file: string): Template =>
@@ -43,9 +45,10 @@ async function save(client: Client, name: string, examId: string): Promise<void>
 }
 
 const version = process.argv[2] ?? '';
+const sheetSet = process.argv[3] === 'sheet';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+$/.test(version)) throw new Error('usage: npm run capture-histories -- v<N>');
+  if (!/^v[0-9]+$/.test(version) || (process.argv[3] !== undefined && !sheetSet)) throw new Error('usage: npm run capture-histories -- v<N> [sheet]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
@@ -62,12 +65,24 @@ async function main(): Promise<void> {
   const running = workers.map((w) => w.run());
   const client = env.client;
   const zh = loadTemplate('zh-math.json');
-  const submit = async (template: Template, pages: Buffer[], student = {}) => {
+  const submit = async (template: Template, pages: Buffer[], student = {}, sheet = false) => {
     const examId = examIdFor('school-a', undefined);
-    await submitExam(client, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal' });
+    await submitExam(client, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal', sheet });
     return examId;
   };
   try {
+    if (sheetSet) {
+      // Answer sheets: a phone photo graded, a page that is no sheet (BadInput), a cancellation.
+      const quiz = loadTemplate('zh-sheet-quiz.json');
+      const truth = { studentNumber: '20230417', answers: { '一/1': 'A', '一/2': 'B', '一/3': 'BD', '二/1': 'T', '二/3': '42' } };
+      const photo = await filledSheetImages(quiz, truth, { style: 'photo', seed: 8 });
+      await save(client, 'sheet-success-photo', await submit(quiz, photo, {}, true));
+      await save(client, 'sheet-failure-not-a-sheet', await submit(quiz, [photo[0]!, await blankPage()], {}, true));
+      const cancelled = await submit(quiz, photo, {}, true);
+      await client.workflow.getHandle(cancelled).cancel();
+      await save(client, 'sheet-cancelled', cancelled);
+      return;
+    }
     await save(client, 'success-one-page', await submit(zh, await paper(zh, 1, 3)));
     await save(client, 'success-multi-page', await submit(zh, await paper(zh, 3, 4)));
     // A blank sheet: OCR finds no text and the exam fails without retries (BadInput).

@@ -151,3 +151,56 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   await p.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
 });
+
+test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepted, and a template’s answer sheet to print', async () => {
+  const browser = await sharedBrowser();
+  const phone = await browser.newPage();
+  try {
+    phone.setDefaultTimeout(60_000);
+    await phone.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await phone.goto(stack.baseUrl, { waitUntil: 'networkidle0' });
+    await phone.evaluate(() => sessionStorage.setItem('examflow.token', 'token-school-a'));
+    await phone.reload({ waitUntil: 'networkidle0' });
+    await phone.waitForSelector('#app:not([hidden])').catch((err: Error) => assert.fail(`not signed in: ${err.message}`));
+    await phone.waitForSelector(`#template-select option[value="${template.id}"]`).catch((err: Error) => assert.fail(`no templates: ${err.message}`));
+    // Open a result as well when there is one, so its tables are measured too.
+    const resultButton = await phone.$('button[data-action="result"]');
+    if (resultButton) {
+      // A DOM click: on a phone the button sits in a table that scrolls sideways in its own box.
+      await resultButton.evaluate((b) => (b as HTMLButtonElement).click());
+      await phone.waitForSelector('#result-panel:not([hidden]) #result-score').catch((err: Error) => assert.fail(`the result did not open: ${err.message}`));
+    }
+    const widths = await phone.evaluate(() => {
+      const wide = Array.from(document.querySelectorAll('body *'))
+        .filter((el) => el.getBoundingClientRect().right > 390.5 && !el.closest('.table-wrap, #queue-body, #stats-body'))
+        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}:${Math.round(el.getBoundingClientRect().right)}`);
+      return { scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 12) };
+    });
+    assert.ok(widths.scrollWidth <= 390, `the page is ${widths.scrollWidth} px wide at 390: ${widths.wide.join(', ')}`);
+
+    const camera = await phone.$eval('#camera-input', (el) => ({ accept: el.getAttribute('accept'), capture: el.getAttribute('capture'), type: el.getAttribute('type') }));
+    assert.deepEqual(camera, { accept: 'image/*', capture: 'environment', type: 'file' });
+    assert.match((await phone.$eval('#file-input', (el) => el.getAttribute('accept'))) ?? '', /application\/pdf/);
+
+    // The answer sheet of the chosen template: fetched with the token, a PDF.
+    await phone.select('#template-select', template.id);
+    const sheet = phone.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/templates/${template.id}/answer-sheet.pdf`));
+    const popup = new Promise<void>((resolve) => {
+      const onTarget = async (t: Target) => {
+        if (t.opener() !== phone.target()) return;
+        browser.off('targetcreated', onTarget);
+        await (await t.page())?.close().catch(() => undefined);
+        resolve();
+      };
+      browser.on('targetcreated', onTarget);
+    });
+    await phone.click('#sheet-button');
+    const res = await sheet.catch((err: Error) => assert.fail(`no answer-sheet response: ${err.message}`));
+    assert.equal(res.status(), 200);
+    assert.equal(res.headers()['content-type'], 'application/pdf');
+    await phone.waitForSelector(`#sheet-link[data-template-id="${template.id}"]:not([hidden])`).catch((err: Error) => assert.fail(`no answer-sheet link: ${err.message}`));
+    await Promise.race([popup, new Promise((r) => setTimeout(r, 3_000))]);
+  } finally {
+    await phone.close().catch(() => undefined);
+  }
+});

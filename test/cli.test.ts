@@ -10,6 +10,7 @@ import { templateSchema } from '../domain/template';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper, type RenderedPaper } from './fixtures/generator';
+import { filledSheetImages } from './fixtures/sheet-filler';
 import { startStack, type Stack } from './helpers/stack';
 
 // The compiled `examflow` CLI as a child process against the real stack.
@@ -163,9 +164,34 @@ test('submit --wait of an exam that gets cancelled exits 1', async () => {
 test('--help and per-command help', async () => {
   const main = await examflow(['--help']);
   assert.equal(main.code, 0);
-  for (const command of ['templates add', 'submit --template', 'status ID', 'report ID -o FILE', 'cancel ID', 'retry ID', 'stats', 'queue']) assert.ok(main.stdout.includes(command), command);
+  for (const command of ['templates add', 'sheet ID -o FILE', 'submit', 'status ID', 'report ID -o FILE', 'cancel ID', 'retry ID', 'stats', 'queue']) assert.ok(main.stdout.includes(command), command);
   const submit = await examflow(['submit', '--help']);
   assert.equal(submit.code, 0);
-  assert.match(submit.stdout, /^usage: examflow submit --template ID PAGE…/);
+  assert.match(submit.stdout, /^usage: examflow submit \[--template ID\] PAGE…/);
   assert.match(submit.stdout, /--wait/);
+});
+
+test('sheet: a template’s answer sheet as PDF, its layout with --json, and a sheet photo submitted without --template', async () => {
+  const pdfPath = path.join(dir, 'sheet.pdf');
+  const saved = await examflow(['sheet', template.id, '-o', pdfPath]);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.match(saved.stdout, /wrote .*sheet\.pdf/);
+  assert.equal(readFileSync(pdfPath).subarray(0, 5).toString(), '%PDF-');
+  const layout = await examflow(['--json', 'sheet', template.id]);
+  assert.equal(layout.code, 0, layout.stderr);
+  const parsed = JSON.parse(layout.stdout) as { templateId: string; unit: string; pages: { questions: unknown[] }[] };
+  assert.equal(parsed.templateId, template.id);
+  assert.equal(parsed.unit, 'pt');
+  assert.equal(parsed.pages.flatMap((p) => p.questions).length, template.questions.length);
+  const usage = await examflow(['sheet', template.id]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /-o FILE/);
+
+  const photoPath = path.join(dir, 'sheet-photo.jpg');
+  writeFileSync(photoPath, (await filledSheetImages(template, { studentNumber: '20230203', answers: {} }, { style: 'photo', seed: 3 }))[0]!);
+  const submitted = await examflow(['--json', 'submit', photoPath, '--wait']);
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const out = JSON.parse(submitted.stdout) as { result: ResultDocument };
+  assert.equal(out.result.templateId, template.id);
+  assert.equal(out.result.student.id, '20230203');
 });

@@ -174,3 +174,30 @@ test('en report: difficulty, source and degraded note in English', () => {
   for (const s of ['Score by difficulty', 'Not rated', 'Diagnosis: rule-based analysis', 'Note: the AI analysis did not complete']) assert.ok(html.includes(s), `missing ${s}`);
   assert.doesNotMatch(html, /[\u4e00-\u9fff]/, 'no Chinese in an English report');
 });
+
+test('answer-sheet results: section + number, each bubble answer with its flags, and the box as written', () => {
+  const template: Template = {
+    id: 'sheet-quiz', title: '单元测验', subject: '数学', language: 'zh',
+    questions: [
+      { number: '1', section: '一', type: 'choice', points: 3, answer: 'A' },
+      { number: '1', section: '二', type: 'multi', points: 4, answer: 'BD' },
+      { number: '2', section: '二', type: 'fill', points: 5, answer: '12' },
+    ],
+  };
+  const parsed: ParsedExam = {
+    title: template.title,
+    student: { name: null, class: null, id: '20230017' },
+    answers: [
+      { number: '1', section: '一', answer: 'AC', confidence: 0.97, page: 0, flags: ['double'] },
+      { number: '1', section: '二', answer: 'B', confidence: 0.95, page: 0, flags: ['erased', 'faint'] },
+      { number: '2', section: '二', answer: '12', confidence: 0.7, page: 0, flags: ['low_confidence'], imageKey: 'k' },
+    ],
+    missing: [],
+  };
+  const pixel = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const html = renderReportHtml(result(template, parsed), { '二/2': pixel, '一/1': 'javascript:alert(1)' });
+  for (const text of ['一·1', '二·1', '二·2', '多涂', '有擦除', '填涂过浅', '识别存疑', 'AC']) assert.ok(html.includes(text), text);
+  assert.equal((html.match(/<img class="written"/g) ?? []).length, 1, 'only a real image is embedded');
+  assert.ok(!html.includes('javascript:'));
+  assert.equal((html.match(/<tr class="review">/g) ?? []).length, 3, 'flagged rows are highlighted for review');
+});

@@ -35,7 +35,7 @@ async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) =>
   return run;
 }
 
-function startExam(taskQueue: string, pages = 2) {
+function startExam(taskQueue: string, pages = 2, extra: Partial<ExamWorkflowInput> = {}) {
   const examId = randomUUID();
   const input: ExamWorkflowInput = {
     examId,
@@ -45,6 +45,7 @@ function startExam(taskQueue: string, pages = 2) {
     language: 'zh',
     pageKeys: Array.from({ length: pages }, (_, i) => `pages/${i}`),
     createdAt: new Date().toISOString(),
+    ...extra,
   };
   return client.workflow.start('examWorkflow', {
     workflowId: examId,
@@ -91,6 +92,52 @@ test('runs every step in order, reports progress, and records the outcome in sea
   assert.equal(result.score, 15);
   assert.equal(result.reportPdfKey, 'report.pdf');
   assert.deepEqual(calls.sort(), ['ocr:0', 'ocr:1', 'parse:ocr/0,ocr/1']);
+});
+
+test('answer-sheet pages are read for their marks on the OCR queue, and parse gets the readings instead of OCR text', async () => {
+  const calls: string[] = [];
+  const activities = fakeActivities({
+    ocrPage: async (input) => {
+      calls.push(`ocr:${input.pageIndex}`);
+      return { ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 };
+    },
+    readSheetPage: async (input) => {
+      calls.push(`sheet:${input.pageIndex}:${input.templateKey}`);
+      return { sheetKey: `sheets/${input.pageIndex}`, answers: 12, studentNumber: '20230017' };
+    },
+    parseExam: async (input) => {
+      calls.push(`parse:${input.ocrKeys.join(',')}|${input.sheetKeys?.join(',')}`);
+      return { parsedKey: 'parsed', found: 12, missing: 0, studentId: '20230017' };
+    },
+  });
+  await withWorkers(activities, async (taskQueue) => {
+    const handle = await startExam(taskQueue, 2, { sheet: true });
+    await handle.result();
+    const done = await handle.query(progressQuery);
+    assert.equal(done.status, 'completed');
+    assert.deepEqual(done.pages, { total: 2, processed: 2 });
+  });
+  assert.deepEqual(calls.sort(), ['parse:|sheets/0,sheets/1', 'sheet:0:templates/t1.json', 'sheet:1:templates/t1.json']);
+});
+
+test('a page that is not a readable answer sheet fails the exam at once with the reader’s message', async () => {
+  let attempts = 0;
+  const activities = fakeActivities({
+    readSheetPage: async () => {
+      attempts++;
+      throw ApplicationFailure.nonRetryable('page 1: no answer sheet found (no corner markers, no code): photograph the whole sheet', 'BadInput');
+    },
+  });
+  await withWorkers(activities, async (taskQueue) => {
+    const handle = await startExam(taskQueue, 1, { sheet: true });
+    const err = await handle.result().then(
+      () => assert.fail('the exam should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError);
+    assert.match(err.cause?.message ?? '', /^ocr failed: page 1: no answer sheet found/);
+  });
+  assert.equal(attempts, 1);
 });
 
 test('bad input fails the exam at once, without retries, with the teacher-facing message', async () => {

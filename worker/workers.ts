@@ -15,7 +15,7 @@ export interface ExamWorkerOptions {
 }
 
 /**
- * The two workers one process runs: OCR on its own queue, and the workflows plus light
+ * The two workers one process runs: OCR and answer-sheet reading on their own queue, and the workflows plus light
  * activities on the base queue. OCR takes twice as many pages as there are recognisers by
  * default: while one page is recognised the next is cleaned up on a thread, so no
  * recogniser waits (waiting pages keep heartbeating on their timer).
@@ -30,7 +30,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     shutdownGraceTime: '20 seconds' as const,
     ...workerVersioning(cfg),
   };
-  const { ocrPage, ...lightActivities } = options.activities ?? realActivities;
+  const { ocrPage, readSheetPage, ...lightActivities } = options.activities ?? realActivities;
   const workers: Promise<Worker>[] = [];
   if (role !== 'ocr') {
     workers.push(
@@ -48,7 +48,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
       Worker.create({
         ...common,
         taskQueue: ocrTaskQueue(taskQueue),
-        activities: { ocrPage },
+        activities: { ocrPage, readSheetPage },
         maxConcurrentActivityTaskExecutions: ocrSlots(cfg),
         // Heartbeats reach the server within 2 s, and with them a cancellation reaches the page.
         maxHeartbeatThrottleInterval: '2 seconds',

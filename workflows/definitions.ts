@@ -16,6 +16,8 @@ export interface ExamWorkflowInput {
   templateKey: string;
   language: TemplateLanguage;
   pageKeys: string[];
+  /** the pages are answer sheets examflow printed (their code named the template): read marks, not text */
+  sheet?: boolean;
   student?: SubmittedStudent;
   createdAt: string;
   /** the tenant had a webhook when the exam was submitted: notify it when the exam closes */

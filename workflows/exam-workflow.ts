@@ -28,8 +28,10 @@ const { cleanupExam } = proxyActivities<Activities>(activityPolicies.cleanupExam
 /** One exam, from uploaded pages to a graded, diagnosed report. Workflow id = examId. */
 export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkflowResult> {
   const { examId, templateKey } = input;
-  // OCR runs on its own task queue, named after the queue this workflow runs on.
-  const { ocrPage } = proxyActivities<Activities>({ ...activityPolicies.ocrPage, taskQueue: ocrTaskQueue(workflowInfo().taskQueue) });
+  // OCR and sheet reading run on their own task queue, named after the queue this workflow runs on.
+  const readQueue = ocrTaskQueue(workflowInfo().taskQueue);
+  const { ocrPage } = proxyActivities<Activities>({ ...activityPolicies.ocrPage, taskQueue: readQueue });
+  const { readSheetPage } = proxyActivities<Activities>({ ...activityPolicies.readSheetPage, taskQueue: readQueue });
   const progress = startProgress(examId, input.createdAt, input.pageKeys.length, Date.now());
   setHandler(progressQuery, () => statusDocument(progress, Date.now()));
 
@@ -44,16 +46,26 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
 
   try {
     // Pages are read in parallel; the OCR worker's concurrency limit bounds the real parallelism.
-    const ocrKeys = await Promise.all(
-      input.pageKeys.map(async (pageKey, pageIndex) => {
-        const page = await ocrPage({ examId, pageIndex, pageKey, language: input.language });
-        progress.pagesProcessed += 1;
-        return page.ocrKey;
-      }),
-    );
+    // Answer sheets are read for their marks instead of their text (histories before
+    // answer sheets never carry `sheet`, so they never reach the marker).
+    const readPages = async <K>(read: (pageKey: string, pageIndex: number) => Promise<K>) =>
+      Promise.all(
+        input.pageKeys.map(async (pageKey, pageIndex) => {
+          const key = await read(pageKey, pageIndex);
+          progress.pagesProcessed += 1;
+          return key;
+        }),
+      );
+    let pagesRead: { ocrKeys: string[]; sheetKeys?: string[] };
+    if (input.sheet && patched('answer-sheets')) {
+      const sheetKeys = await readPages(async (pageKey, pageIndex) => (await readSheetPage({ examId, pageIndex, pageKey, templateKey, language: input.language })).sheetKey);
+      pagesRead = { ocrKeys: [], sheetKeys };
+    } else {
+      pagesRead = { ocrKeys: await readPages(async (pageKey, pageIndex) => (await ocrPage({ examId, pageIndex, pageKey, language: input.language })).ocrKey) };
+    }
 
     moveTo('parse');
-    const parsed = await parseExam({ examId, templateKey, ocrKeys, student: input.student ?? {} });
+    const parsed = await parseExam({ examId, templateKey, ...pagesRead, student: input.student ?? {} });
     if (parsed.studentId) upsertSearchAttributes([{ key: StudentIdKey, value: parsed.studentId }]);
 
     moveTo('analyze');

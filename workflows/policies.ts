@@ -14,6 +14,13 @@ export const activityPolicies = {
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
   },
+  // One answer-sheet page: marks in well under a second, a few boxes by OCR; CPU-bound like OCR.
+  readSheetPage: {
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: '20 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
   parseExam: {
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: '10 minutes',

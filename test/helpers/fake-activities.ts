@@ -4,6 +4,7 @@ import type { Activities } from '../../activities';
 export function fakeActivities(overrides: Partial<Activities> = {}): Activities {
   return {
     ocrPage: async (input) => ({ ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 }),
+    readSheetPage: async (input) => ({ sheetKey: `sheets/${input.pageIndex}`, answers: 10, studentNumber: '20230017' }),
     parseExam: async () => ({ parsedKey: 'parsed', found: 3, missing: 0, studentId: 'S-7' }),
     analyzeAnswers: async () => ({ gradedKey: 'graded', score: 15, fullScore: 20 }),
     diagnoseExam: async () => ({ diagnosisKey: 'diagnosis', weakPoints: 1 }),

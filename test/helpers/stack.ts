@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { terminateOcr } from '../../activities/ocr-engine';
 import { createApp } from '../../api/app';
+import { closeSheetCodePool } from '../../api/sheet-code-pool';
 import { closeSharedBrowser } from '../../lib/browser';
 import { createExamWorkers } from '../../worker/workers';
 import { startTemporal, workflowBundle } from './temporal';
@@ -28,7 +29,7 @@ export async function startStack(): Promise<Stack> {
       await new Promise((r) => server.close(r));
       workers.forEach((w) => w.shutdown());
       await Promise.all(running);
-      await Promise.allSettled([terminateOcr(), closeSharedBrowser()]);
+      await Promise.allSettled([terminateOcr(), closeSharedBrowser(), closeSheetCodePool()]);
       await env.teardown();
     },
   };

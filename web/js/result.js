@@ -7,6 +7,15 @@ import { $, h } from './dom.js';
 let currentExam = null;
 let pdfUrl = null;
 
+// What the reader noticed on an answer sheet, for the badge's tooltip.
+const flagTitles = {
+  double: '两个选项都涂了 · two bubbles filled on a one-answer question (scored as wrong)',
+  erased: '有擦除痕迹 · an erased mark (not counted)',
+  stray: '有杂痕 · a stray stroke near the bubbles',
+  faint: '填涂过浅 · a light mark',
+  low_confidence: '识别存疑 · the box was read with doubt',
+};
+
 export function initResult({ error }) {
   $('#result-close').addEventListener('click', () => {
     $('#result-panel').hidden = true;
@@ -34,19 +43,22 @@ export async function showResult(examId) {
       ),
     ),
     h('div', { class: 'result-grid' },
-      h('table', { class: 'compact questions', id: 'result-table' },
+      h('div', { class: 'table-wrap' }, h('table', { class: 'compact questions', id: 'result-table' },
         h('thead', {}, h('tr', {}, ['#', 'type', 'answer · 作答', 'key · 答案', '', 'points', 'confidence'].map((t) => h('th', {}, t)))),
         h('tbody', {}, r.questions.map((q) =>
           h('tr', { class: q.correct ? 'right' : 'wrong' },
-            h('td', {}, q.number),
+            h('td', {}, q.section ? `${q.section}·${q.number}` : q.number),
             h('td', { class: 'muted' }, q.type),
-            h('td', {}, q.missing ? h('em', { class: 'muted' }, 'not found') : (q.studentAnswer ?? h('em', { class: 'muted' }, 'blank'))),
+            h('td', {},
+              q.missing ? h('em', { class: 'muted' }, 'not found') : (q.studentAnswer ?? h('em', { class: 'muted' }, 'blank')),
+              (q.flags ?? []).map((f) => h('span', { class: 'badge flag', title: flagTitles[f] ?? f }, f.replace('_', ' '))),
+            ),
             h('td', {}, q.correctAnswer),
             h('td', { class: 'mark' }, q.correct ? '✓' : '✗'),
             h('td', {}, `${q.awarded} / ${q.points}`),
             h('td', { class: q.confidence < 0.6 ? 'low-conf' : 'muted' }, `${Math.round(q.confidence * 100)}%`),
           ))),
-      ),
+      )),
       h('div', { class: 'mastery' },
         h('h3', {}, '知识点 · Knowledge points'),
         r.knowledgePoints.map((k) => {

@@ -1,9 +1,13 @@
 import { getJson, request } from './api.js';
 import { $, h, showMessage } from './dom.js';
 
-// The upload form: template picker, drag-and-drop pages (reorderable), student, priority.
+// The upload form: template picker (and its printable answer sheet), drag-and-drop or
+// camera pages (reorderable), student, priority.
 
-const accepted = ['image/png', 'image/jpeg', 'image/webp', 'image/tiff'];
+const accepted = ['image/png', 'image/jpeg', 'image/webp', 'image/tiff', 'application/pdf'];
+// No template chosen: the code printed on examflow's answer sheets names it.
+const FROM_SHEET = '';
+let sheetUrl = null;
 let files = [];
 
 export async function loadTemplates() {
@@ -16,21 +20,42 @@ export async function loadTemplates() {
     if (err.status !== 403) throw err; // an admin token has no templates of its own
   }
   select.replaceChildren(
-    ...(templates.length
-      ? templates.map((t) => h('option', { value: t.id }, `${t.title} (${t.id}) · ${t.questions} questions`))
-      : [h('option', { value: '', disabled: true, selected: true }, 'no templates yet: POST /v1/templates or examflow templates add FILE')]),
+    h('option', { value: FROM_SHEET }, templates.length ? '从答题卡识别 · from the answer sheet’s code' : 'no templates yet: POST /v1/templates or examflow templates add FILE'),
+    ...templates.map((t) => h('option', { value: t.id }, `${t.title} (${t.id}) · ${t.questions} questions`)),
   );
   if (templates.some((t) => t.id === previous)) select.value = previous;
+  templateChosen();
+}
+
+function templateChosen() {
+  const id = $('#template-select').value;
+  $('#sheet-button').disabled = !id;
+  $('#sheet-button').title = id ? `the printable answer sheet of ${id}` : 'pick a template to print its answer sheet';
+}
+
+/** The chosen template's answer sheet, fetched with the token and opened as a blob URL. */
+async function openSheet() {
+  const id = $('#template-select').value;
+  if (!id) return;
+  const res = await request(`/v1/templates/${encodeURIComponent(id)}/answer-sheet.pdf`, { accept: 'application/pdf' });
+  if (sheetUrl) URL.revokeObjectURL(sheetUrl);
+  sheetUrl = URL.createObjectURL(new Blob([await res.blob()], { type: 'application/pdf' }));
+  const link = $('#sheet-link');
+  link.href = sheetUrl;
+  link.download = `answer-sheet-${id}.pdf`;
+  link.dataset.templateId = id;
+  link.hidden = false;
+  window.open(sheetUrl, '_blank', 'noopener');
 }
 
 function addFiles(list) {
-  const added = [...list].filter((f) => accepted.includes(f.type) || /\.(png|jpe?g|webp|tiff?)$/i.test(f.name));
+  const added = [...list].filter((f) => accepted.includes(f.type) || /\.(png|jpe?g|webp|tiff?|pdf)$/i.test(f.name));
   const skipped = list.length - added.length;
   // Several files dropped at once come in no reliable order: page-2 before page-10 by name.
   added.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   files = [...files, ...added];
   renderPages();
-  if (skipped) showMessage($('#upload-message'), `${skipped} file(s) skipped: only PNG, JPEG, WebP and TIFF images`, 'error');
+  if (skipped) showMessage($('#upload-message'), `${skipped} file(s) skipped: only PNG, JPEG, WebP and TIFF images and PDFs`, 'error');
 }
 
 function renderPages() {
@@ -92,10 +117,15 @@ export function initUpload({ onSubmitted }) {
   zone.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') (e.preventDefault(), input.click());
   });
-  input.addEventListener('change', () => {
-    addFiles(input.files);
-    input.value = '';
-  });
+  // The phone's camera: each photo is one more page.
+  for (const picker of [input, $('#camera-input')]) {
+    picker.addEventListener('change', () => {
+      addFiles(picker.files);
+      picker.value = '';
+    });
+  }
+  $('#template-select').addEventListener('change', templateChosen);
+  $('#sheet-button').addEventListener('click', () => openSheet().catch((err) => showMessage(message, err.message, 'error')));
   $('#page-list').addEventListener('click', (e) => {
     const button = e.target.closest('button[data-action]');
     if (button) movePage(button.dataset.action, Number(button.dataset.index));
@@ -104,10 +134,9 @@ export function initUpload({ onSubmitted }) {
   $('#upload-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const templateId = $('#template-select').value;
-    if (!templateId) return showMessage(message, 'Pick a template first.', 'error');
     if (!files.length) return showMessage(message, 'Add at least one page image.', 'error');
     const form = new FormData();
-    form.set('templateId', templateId);
+    if (templateId !== FROM_SHEET) form.set('templateId', templateId);
     const student = studentField();
     if (student) form.set('student', student);
     form.set('priority', $('#priority-select').value);
@@ -120,7 +149,7 @@ export function initUpload({ onSubmitted }) {
       const body = await res.json();
       message.dataset.examId = body.examId;
       showMessage(message, `已提交 Submitted: exam ${body.examId}`, 'ok');
-      onSubmitted({ examId: body.examId, templateId, studentId: $('#student-id').value.trim() || null, pages: files.length });
+      onSubmitted({ examId: body.examId, templateId: templateId || null, studentId: $('#student-id').value.trim() || null, pages: files.length });
       files = [];
       renderPages();
       for (const id of ['#student-name', '#student-class', '#student-id']) $(id).value = '';

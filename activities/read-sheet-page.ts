@@ -1,0 +1,72 @@
+import { Context } from '@temporalio/activity';
+import type { AnswerFlag } from '../domain/documents';
+import type { SheetPage, SheetPageBox } from '../domain/sheet-exam';
+import { sheetLayout } from '../domain/sheet-layout';
+import type { Template, TemplateLanguage } from '../domain/template';
+import { artifacts, examKeys } from '../lib/artifacts';
+import { readAnswerSheet, SheetNotFoundError, type SheetBox, type SheetReading } from '../reading/read-sheet';
+import { badInput } from './errors';
+import { recognizeBox } from './ocr-engine';
+import { prepareBox } from './sheet-boxes';
+
+export interface ReadSheetPageInput {
+  examId: string;
+  pageIndex: number;
+  pageKey: string;
+  templateKey: string;
+  language: TemplateLanguage;
+}
+
+export interface ReadSheetPageOutput {
+  sheetKey: string;
+  answers: number;
+  studentNumber: string | null;
+}
+
+/**
+ * Reads one page of an answer sheet examflow printed: its marks with the reading engine,
+ * its fill and open boxes by OCR of their images (kept in the artifact store for the
+ * report and for review). Stores the page's reading under a fixed key.
+ */
+export async function readSheetPage(input: ReadSheetPageInput): Promise<ReadSheetPageOutput> {
+  const ctx = Context.current();
+  const store = artifacts();
+  const keys = examKeys(input.examId);
+  const [template, image] = await Promise.all([store.getJson<Template>(input.templateKey), store.get(input.pageKey)]);
+  const which = `page ${input.pageIndex + 1}`;
+  let reading: SheetReading;
+  try {
+    reading = await readAnswerSheet(image, sheetLayout(template));
+  } catch (err) {
+    if (err instanceof SheetNotFoundError) throw badInput(`${which}: ${err.message}`);
+    throw err;
+  }
+  if (reading.templateId !== template.id) {
+    throw badInput(`${which} is an answer sheet of template "${reading.templateId}", not of "${template.id}": submit each exam's sheets together`);
+  }
+  ctx.heartbeat({ pageIndex: input.pageIndex, marks: reading.answers.length });
+  const boxes: SheetPageBox[] = [];
+  for (const [i, box] of reading.boxes.entries()) {
+    boxes.push(await readBox(box, keys.sheetBox(input.pageIndex, i), template.language));
+    ctx.heartbeat({ pageIndex: input.pageIndex, boxes: i + 1 });
+  }
+  const page: SheetPage = {
+    pageIndex: input.pageIndex,
+    sheetPage: reading.pageIndex,
+    templateId: reading.templateId,
+    studentNumber: reading.studentNumber,
+    studentNumberConfidence: reading.studentNumberConfidence,
+    answers: reading.answers.map((a) => ({ number: a.number, section: a.section, type: a.type, answer: a.answer, confidence: a.confidence, flags: [...a.flags] as AnswerFlag[] })),
+    boxes,
+    registration: reading.registration,
+  };
+  const sheetKey = await store.putJson(keys.sheet(input.pageIndex), page);
+  return { sheetKey, answers: page.answers.length + boxes.length, studentNumber: page.studentNumber };
+}
+
+/** Stores the box's image and reads its text (nothing to read in an empty box). */
+async function readBox(box: SheetBox, imageKey: string, language: TemplateLanguage): Promise<SheetPageBox> {
+  const [prepared] = await Promise.all([prepareBox(box.png), artifacts().put(imageKey, box.png)]);
+  const read = prepared.png ? await recognizeBox(prepared.png, language, box.type === 'fill' ? 'line' : 'block') : { text: '', confidence: 1 };
+  return { number: box.number, section: box.section, type: box.type, imageKey, text: read.text.trim() || null, confidence: read.confidence };
+}

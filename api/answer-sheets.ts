@@ -1,0 +1,49 @@
+import Router from '@koa/router';
+import { sheetLayout } from '../domain/sheet-layout';
+import { templateIdSchema, type Template } from '../domain/template';
+import { renderAnswerSheetPdf } from '../lib/answer-sheet-pdf';
+import { requireTenant, type AuthState } from './auth';
+import { ApiError, validate } from './errors';
+import { loadTemplate } from './templates';
+
+// The printable answer sheet of a template and its layout (design.md "Answer-sheet layout").
+// A template never changes once created, so its sheet is rendered once and kept (a few).
+
+const rendered = new Map<string, Promise<Buffer>>();
+const MAX_RENDERED = 50;
+
+function sheetPdf(tenantId: string, template: Template): Promise<Buffer> {
+  const key = `${tenantId}/${template.id}`;
+  let pdf = rendered.get(key);
+  if (!pdf) {
+    if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
+    pdf = renderAnswerSheetPdf(template);
+    rendered.set(key, pdf);
+    pdf.catch(() => rendered.delete(key)); // a failed render is tried again next time
+  }
+  return pdf;
+}
+
+export function answerSheetRoutes(): Router<AuthState> {
+  const router = new Router<AuthState>();
+
+  async function template(tenantId: string, rawId: string): Promise<Template> {
+    const id = validate(templateIdSchema, rawId, 'template id');
+    const found = await loadTemplate(tenantId, id);
+    if (!found) throw new ApiError(404, 'template_not_found', `no template "${id}"`);
+    return found;
+  }
+
+  router.get('/v1/templates/:id/answer-sheet.pdf', requireTenant(), async (ctx) => {
+    const t = await template(ctx.state.tenantId, ctx.params.id);
+    ctx.type = 'application/pdf';
+    ctx.set('Content-Disposition', `inline; filename="answer-sheet-${t.id}.pdf"`);
+    ctx.body = await sheetPdf(ctx.state.tenantId, t);
+  });
+
+  router.get('/v1/templates/:id/answer-sheet.json', requireTenant(), async (ctx) => {
+    ctx.body = sheetLayout(await template(ctx.state.tenantId, ctx.params.id));
+  });
+
+  return router;
+}
