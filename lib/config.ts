@@ -66,6 +66,14 @@ const api = {
   EXAMFLOW_CORS_ORIGINS: z.string().default(''),
   EXAMFLOW_MAX_UPLOAD_BYTES: int(1, null, 20 * 1024 * 1024),
   EXAMFLOW_MAX_PAGES: int(1, null, 20),
+  // A tenant may hold at most this share of EXAMFLOW_MAX_IN_FLIGHT, so one school cannot starve the others.
+  EXAMFLOW_TENANT_SHARE: z.coerce.number({ error: 'must be a number above 0 and at most 1' }).gt(0, { error: 'must be a number above 0 and at most 1' }).max(1, { error: 'must be a number above 0 and at most 1' }).default(0.5),
+  // Failed authentications one client address may make a minute before it gets 429.
+  EXAMFLOW_AUTH_FAILURES_PER_MINUTE: int(1, null, 30),
+  // A request (an upload included) must arrive whole within this time, or it is cut with 408.
+  EXAMFLOW_UPLOAD_TIMEOUT_MS: int(1000, null, 60_000),
+  // Webhooks to loopback, private and other non-public addresses: local development and tests only.
+  EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: flag(false),
 };
 
 const storage = {
@@ -103,6 +111,13 @@ const llm = {
   EXAMFLOW_LLM_MAX_RETRIES: int(0, 5, 2),
 };
 
+const security = {
+  // AES-256-GCM key for Temporal payloads (workflow inputs, results): students' names and ids
+  // never reach Temporal in clear text. Any string (hashed to 256 bits); unset: a fixed
+  // development key, fine on one machine only. Production compose requires it.
+  EXAMFLOW_PAYLOAD_KEY: optionalText(),
+};
+
 const operations = {
   CHROMIUM_PATH: text('/usr/bin/chromium'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -123,7 +138,7 @@ function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): 
   if (!!cfg.TEMPORAL_TLS_CERT_PATH !== !!cfg.TEMPORAL_TLS_KEY_PATH) issue('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both or neither');
 }
 
-export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...operations };
+export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...security, ...operations };
 export const configSchema = z.object(configShape).superRefine(checkCombinations);
 /** Every setting's name: the compose test checks that each variable it sets is one of these. */
 export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];
