@@ -4,6 +4,7 @@ import { logger } from '../lib/logger';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { createApp } from './app';
+import { hardenServer } from './http-server';
 import { closeEventStreams } from './events';
 import { queueStatus } from './queue';
 
@@ -14,9 +15,12 @@ async function main(): Promise<void> {
   const tracing = tracingPlugin(cfg);
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, plugins: tracing ? [tracing] : [] });
-  const server = createApp(client).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
-    logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
-  });
+  const server = hardenServer(
+    createApp(client).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
+      logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
+    }),
+    cfg,
+  );
 
   // The queue maxima ("highest backlog since start") need samples between /v1/queue calls.
   const sampler = setInterval(() => void queueStatus(client, null).catch(() => undefined), 10_000);

@@ -196,7 +196,16 @@ export const controlResponseSchema = z.object({
 
 export const templateListResponseSchema = z.object({
   templates: z.array(
-    z.object({ id: z.string(), title: z.string(), subject: z.string(), grade: z.string().nullable(), language: z.enum(['zh', 'en', 'zh+en']), questions: z.number() }),
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      subject: z.string(),
+      grade: z.string().nullable(),
+      language: z.enum(['zh', 'en', 'zh+en']),
+      questions: z.number(),
+      /** admin tokens only: the tenant the template belongs to */
+      tenantId: z.string().optional(),
+    }),
   ),
 });
 

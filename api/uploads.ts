@@ -18,9 +18,18 @@ export function pagesUpload(limits: { maxBytes: number; maxPages: number }): Mid
   return (ctx, next) =>
     receive(ctx, async () => {
       const files = ctx.request.files;
+      if (Array.isArray(files)) files.forEach((f, i) => checkFileName(f.originalname, i));
       if (Array.isArray(files)) ctx.request.files = ctx.files = await expandPdfPages(files, limits.maxPages);
       await next();
     });
+}
+
+/** A file name is shown back to teachers and logged: printable text of a sensible length only. */
+function checkFileName(name: string, index: number): void {
+  // eslint-disable-next-line no-control-regex
+  if (name.length > 255 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+    throw new ApiError(400, 'invalid_upload', `file ${index + 1} has a name that is too long or holds control characters: rename it (at most 255 printable characters)`);
+  }
 }
 
 interface UploadedFile {
