@@ -9,6 +9,7 @@ import path from 'node:path';
 import { config } from '../lib/config';
 import { httpMetrics, metricsRoute } from '../lib/metrics';
 import { bearerAuth, type AuthState } from './auth';
+import { codecRoutes } from './codec';
 import { docsRoutes } from './docs';
 import { ApiError, errorHandler } from './errors';
 import { refuseOversizedBody, maxBodyBytes } from './http-server';
@@ -67,7 +68,7 @@ export function createApp(client: Client): Koa<AuthState> {
   meta.get('/v1/meta', (ctx) => {
     ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
   });
-  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(
+  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(
       router.allowedMethods({
         throw: true,
         methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),

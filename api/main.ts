@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { createApp } from './app';
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   // trace that the workflow and its activities continue.
   const tracing = tracingPlugin(cfg);
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
-  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, plugins: tracing ? [tracing] : [] });
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: examflowDataConverter(cfg), plugins: tracing ? [tracing] : [] });
   const server = hardenServer(
     createApp(client).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
       logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');

@@ -6,6 +6,8 @@ import { Client, Connection } from '@temporalio/client';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
 import { closeSharedBrowser } from '../lib/browser';
+import { config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   });
   const { address, baseUrl } = stack;
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: examflowDataConverter(config()) });
   const examflow = new ExamflowClient({ baseUrl, token });
 
   const templates = [loadTemplate('zh-math.json'), loadTemplate('en-english.json')];

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { activities as realActivities, type Activities } from '../activities';
 import { config, ocrSlots } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
 export interface ExamWorkerOptions {
@@ -24,7 +25,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
   const cfg = config();
   const taskQueue = options.taskQueue ?? cfg.EXAMFLOW_TASK_QUEUE;
   const role = options.role ?? cfg.EXAMFLOW_WORKER_ROLE;
-  const common = { connection: options.connection, namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE, shutdownGraceTime: '20 seconds' as const };
+  const common = { connection: options.connection, namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE, shutdownGraceTime: '20 seconds' as const, dataConverter: examflowDataConverter(cfg) };
   const { ocrPage, ...lightActivities } = options.activities ?? realActivities;
   const workers: Promise<Worker>[] = [];
   if (role !== 'ocr') {
