@@ -13,6 +13,8 @@ import { configKeys } from '../lib/config';
 const root = path.resolve(__dirname, '../..');
 interface Service {
   image?: string;
+  ports?: (string | { target: number; published?: string | number })[];
+  volumes?: (string | { source?: string; target?: string })[];
   healthcheck?: { test?: unknown; disable?: boolean };
   environment?: Record<string, string | null>;
   restart?: string;
@@ -22,7 +24,14 @@ interface Service {
 function composeConfig(): { services: Record<string, Service> } {
   const out = execFileSync('docker-compose', ['-f', path.join(root, 'docker-compose.yml'), 'config'], {
     encoding: 'utf8',
-    env: { ...process.env, EXAMFLOW_API_KEYS: 'school-1:compose-test-token' },
+    env: {
+      ...process.env,
+      EXAMFLOW_API_KEYS: 'school-1:compose-test-token,*:compose-admin-token',
+      EXAMFLOW_PAYLOAD_KEY: 'compose-test-payload-key',
+      EXAMFLOW_CODEC_TOKEN: 'compose-admin-token',
+      TEMPORAL_UI_USER: 'operator',
+      TEMPORAL_UI_PASSWORD_HASH: '$2a$14$compose.test.hash.not.a.real.one.000000000000000000000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return parse(out) as { services: Record<string, Service> };
@@ -32,7 +41,7 @@ const { services } = composeConfig();
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('docker-compose config accepts the file and it has the whole topology', () => {
-  for (const name of ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'api', 'worker-ocr', 'worker-default', 'minio', 'minio-init', 'redis', 'prometheus', 'grafana']) {
+  for (const name of ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'temporal-ui-proxy', 'api', 'worker-ocr', 'worker-default', 'minio', 'minio-init', 'redis', 'prometheus', 'grafana']) {
     assert.ok(services[name], `service ${name}`);
   }
 });
@@ -92,4 +101,27 @@ test('Prometheus scrapes the API and both worker kinds; Grafana provisions the d
   const dashboard = JSON.parse(readFileSync(path.join(root, 'deploy/grafana/dashboards/examflow.json'), 'utf8')) as { panels: { title: string }[] };
   const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
   for (const panel of ['exams by status', 'throughput', 'step latency', 'backlog', 'activity failures', 'worker slots']) assert.ok(titles.includes(panel), panel);
+});
+
+test('Temporal is not exposed: no published gRPC port, the Web UI only behind the authenticating proxy', () => {
+  const published = (s: Service) => (s.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published ?? ''}:${p.target}`));
+  for (const [name, s] of Object.entries(services)) {
+    assert.ok(!published(s).some((p) => /(^|:)7233$|:7233:|^7233/.test(p)), `${name} publishes Temporal's gRPC port`);
+  }
+  assert.deepEqual(published(services['temporal']!), [], 'the Temporal server publishes nothing');
+  assert.deepEqual(published(services['temporal-ui']!), [], 'the Web UI is not published directly');
+  assert.ok(published(services['temporal-ui-proxy']!).some((p) => /8233/.test(p)), 'the proxy serves the UI');
+  const caddyfile = readFileSync(path.join(root, 'deploy/caddy/Caddyfile'), 'utf8');
+  assert.match(caddyfile, /basic_auth/);
+  assert.match(caddyfile, /reverse_proxy temporal-ui:8080/);
+});
+
+test('production compose refuses private webhook targets and requires a payload key', () => {
+  for (const name of ['api', 'worker-ocr', 'worker-default']) {
+    const env = services[name]!.environment!;
+    assert.equal(env.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE, 'false', name);
+    assert.equal(env.EXAMFLOW_PAYLOAD_KEY, 'compose-test-payload-key', `${name} takes the payload key from the environment`);
+  }
+  const raw = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+  assert.match(raw, /EXAMFLOW_PAYLOAD_KEY: \$\{EXAMFLOW_PAYLOAD_KEY:\?/, 'no default payload key in production');
 });
