@@ -30,7 +30,7 @@ export const errorHandler: Middleware = async (ctx, next) => {
     if (ctx.status === 404 && ctx.body === undefined) throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
   } catch (err) {
     const apiError = toApiError(err);
-    if (apiError.status >= 500) logger.error({ err, path: ctx.path }, 'request failed');
+    if (apiError.code === 'internal') logger.error({ err, path: ctx.path }, 'request failed');
     ctx.status = apiError.status;
     ctx.set(apiError.headers);
     ctx.body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) } };

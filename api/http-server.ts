@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
+import type Koa from 'koa';
 import type { Middleware } from 'koa';
 import type { Config } from '../lib/config';
 import { ApiError } from './errors';
@@ -31,10 +32,18 @@ function jsonError(status: number, code: string, message: string, reason: string
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-export function hardenServer(server: Server, cfg: Pick<Config, 'EXAMFLOW_UPLOAD_TIMEOUT_MS' | 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'>): Server {
-  // A slow upload is cut after this long (Node's default is 300 s); headers must come sooner.
-  server.requestTimeout = cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS;
-  server.headersTimeout = Math.min(cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS, 20_000);
+/** The HTTP server of the API (not yet listening), with the limits above. */
+export function apiServer(app: Pick<Koa, 'callback'>, cfg: Pick<Config, 'EXAMFLOW_UPLOAD_TIMEOUT_MS' | 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'>): Server {
+  const server = http.createServer(
+    {
+      // A slow upload is cut after this long (Node's default is 300 s); headers must come
+      // sooner; and the deadlines are checked every second, not every 30 s.
+      requestTimeout: cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS,
+      headersTimeout: Math.min(cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS, 20_000),
+      connectionsCheckingInterval: 1_000,
+    },
+    app.callback(),
+  );
   const limit = maxBodyBytes(cfg);
   // "Expect: 100-continue" with an oversized Content-Length: refuse instead of inviting the body.
   server.on('checkContinue', (req, res) => {

@@ -5,7 +5,7 @@ import { examflowDataConverter } from '../lib/payload-codec';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { createApp } from './app';
-import { hardenServer } from './http-server';
+import { apiServer } from './http-server';
 import { closeEventStreams } from './events';
 import { queueStatus } from './queue';
 
@@ -16,12 +16,9 @@ async function main(): Promise<void> {
   const tracing = tracingPlugin(cfg);
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: examflowDataConverter(cfg), plugins: tracing ? [tracing] : [] });
-  const server = hardenServer(
-    createApp(client).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
-      logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
-    }),
-    cfg,
-  );
+  const server = apiServer(createApp(client), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
+    logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
+  });
 
   // The queue maxima ("highest backlog since start") need samples between /v1/queue calls.
   const sampler = setInterval(() => void queueStatus(client, null).catch(() => undefined), 10_000);
