@@ -1,21 +1,17 @@
 import Router from '@koa/router';
 import type { Payload } from '@temporalio/common';
 import { config } from '../lib/config';
-import { z } from '../lib/zod';
+import type { z } from '../lib/zod';
 import { payloadCodec } from '../lib/payload-codec';
 import type { AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { requireJsonBody } from './content-types';
+import { codecRequestSchema } from './schemas';
 
 // Temporal's remote codec protocol, for the Temporal Web UI (its "codec endpoint" setting,
 // with "pass access token"): POST /v1/codec/decode and /encode with
 // { payloads: [{ metadata: { key: base64 }, data: base64 }] }. Only an admin token may
 // use it: decoding shows students' names and ids.
-
-const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
-const codecRequestSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
-});
 
 const fromJson = (p: z.infer<typeof codecRequestSchema>['payloads'][number]): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),

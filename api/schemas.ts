@@ -220,3 +220,9 @@ export const webhookRequestSchema = z
 export const webhookResponseSchema = z.object({ url: z.string(), secret: z.string().optional(), createdAt: z.string() });
 
 export const metaResponseSchema = z.object({ temporalUiUrl: z.string(), namespace: z.string(), tenantId: z.string() });
+
+/** Temporal's remote codec protocol (POST /v1/codec/encode and /decode): payloads with base64 metadata values and data. */
+const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+export const codecRequestSchema = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+});

@@ -494,15 +494,18 @@ test('idempotency: a second submission under the same key never overwrites the f
 });
 
 test('a page of random noise is never scored: the exam fails, saying what was found and what to check', async () => {
+  // Scattered, rotated digits, letters and brackets: OCR reads a few "questions" into it.
   const width = 1240;
   const height = 1754;
   let seed = 13;
-  const noise = Buffer.alloc(width * height);
-  for (let i = 0; i < noise.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    noise[i] = seed >> 23;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const glyphs = '1234567890ABCDabcd.、()（）答案：=+-';
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/>`;
+  for (let i = 0; i < 400; i++) {
+    const [x, y, size, angle] = [Math.floor(random() * width), Math.floor(random() * height), 10 + Math.floor(random() * 40), Math.floor(random() * 360)];
+    svg += `<text x="${x}" y="${y}" font-size="${size}" transform="rotate(${angle} ${x} ${y})">${glyphs[Math.floor(random() * glyphs.length)]}</text>`;
   }
-  const page = await sharp(noise, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  const page = await sharp(Buffer.from(`${svg}</svg>`)).png().toBuffer();
   const res = await post(withFile(page, 'noise.png', 'image/png'));
   assert.equal(res.status, 202);
   const doc = await waitClosed(((await res.json()) as { examId: string }).examId);
