@@ -1,6 +1,7 @@
 import { z } from '../lib/zod';
 import { examStatuses } from '../domain/documents';
 import { templateIdSchema } from '../domain/template';
+import { openPageToken } from '../lib/page-token';
 
 // Shapes of the API's own inputs and outputs; the documents (status, result, template)
 // are defined in domain/ and reused here.
@@ -56,20 +57,13 @@ const queryDate = z.iso
   }, 'must fall between 1970-01-01 and 9999-12-31 (UTC) once its offset is applied');
 
 /**
- * The cursor of GET /v1/exams: exactly what the previous page's nextPageToken was, which is
- * always base64url of a JSON object. Anything else is refused here, before any read.
+ * The cursor of GET /v1/exams: exactly what the previous page's nextPageToken was, sealed by
+ * this API (lib/page-token.ts). Anything else is refused here, before any read.
  */
 const pageTokenSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged')
-  .refine((token) => {
-    try {
-      const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-      return typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded);
-    } catch {
-      return false;
-    }
-  }, 'not a page token this API issued: pass back nextPageToken unchanged, or leave it out for the first page');
+  .refine((token) => openPageToken(token) !== null, 'not a page token this API issued: pass back nextPageToken unchanged, or leave it out for the first page');
 
 export const listExamsQuerySchema = z
   .object({

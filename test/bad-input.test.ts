@@ -359,6 +359,8 @@ test('list and statistics queries: malformed tokens, impossible dates and fracti
   await quick('pageToken AAAA', '/v1/exams?pageToken=AAAA', /page token/);
   await quick('pageToken of plain text', `/v1/exams?pageToken=${Buffer.from('not-json').toString('base64url')}`, /page token/);
   await quick('pageToken of a JSON array', `/v1/exams?pageToken=${Buffer.from('[1,2]').toString('base64url')}`, /page token/);
+  await quick('pageToken shaped like Temporal’s, forged', `/v1/exams?pageToken=${Buffer.from('{"CloseTime":"x","StartTime":"y","RunID":"z"}').toString('base64url')}`, /page token/);
+  await quick('pageToken of an empty object', `/v1/exams?pageToken=${Buffer.from('{}').toString('base64url')}`, /page token/);
   await quick('pageToken with a NUL', '/v1/exams?pageToken=%00');
   await quick('pageToken of 5000 characters', `/v1/exams?pageToken=${'A'.repeat(5000)}`);
   await quick('createdTo past the year 9999', `/v1/exams?createdTo=${encodeURIComponent('9999-12-31T23:59:59-23:59')}`, /9999/);
