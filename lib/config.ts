@@ -119,6 +119,8 @@ const security = {
 };
 
 const operations = {
+  // "production" in the Docker image; refuses development-only settings.
+  NODE_ENV: z.string().optional(),
   CHROMIUM_PATH: text('/usr/bin/chromium'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   // The `service` field of every log line and the OpenTelemetry service name.
@@ -136,6 +138,10 @@ function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): 
   if (!!cfg.EXAMFLOW_S3_ACCESS_KEY_ID !== !!cfg.EXAMFLOW_S3_SECRET_ACCESS_KEY) issue('EXAMFLOW_S3_SECRET_ACCESS_KEY', 'EXAMFLOW_S3_ACCESS_KEY_ID and EXAMFLOW_S3_SECRET_ACCESS_KEY go together: set both or neither');
   if (cfg.EXAMFLOW_TAG_CACHE === 'redis' && !cfg.EXAMFLOW_REDIS_URL) issue('EXAMFLOW_REDIS_URL', 'is required when EXAMFLOW_TAG_CACHE=redis');
   if (!!cfg.TEMPORAL_TLS_CERT_PATH !== !!cfg.TEMPORAL_TLS_KEY_PATH) issue('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both or neither');
+  // The production image (NODE_ENV=production) never lets a tenant's webhook reach private addresses.
+  if (cfg.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE === true && cfg.NODE_ENV === 'production') {
+    issue('EXAMFLOW_WEBHOOK_ALLOW_PRIVATE', 'must not be true in production (NODE_ENV=production): it lets webhooks reach this network');
+  }
 }
 
 export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...security, ...operations };
