@@ -68,12 +68,12 @@ export function createApp(client: Client): Koa<AuthState> {
   meta.get('/v1/meta', (ctx) => {
     ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
   });
-  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(
-      router.allowedMethods({
-        throw: true,
-        methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
-        notImplemented: () => new ApiError(501, 'not_implemented', 'this API does not implement that HTTP method: see /openapi.json'),
-      }),
-    );
+  // Wrong methods answer in the JSON error shape too (405 with Allow, 501 for unknown methods).
+  const allowedMethods = {
+    throw: true,
+    methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
+    notImplemented: () => new ApiError(501, 'not_implemented', 'this API does not implement that HTTP method: see /openapi.json'),
+  };
+  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   return app;
 }
