@@ -68,7 +68,7 @@ export function createApp(client: Client): Koa<AuthState> {
   meta.get('/v1/meta', (ctx) => {
     ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
   });
-  // Wrong methods answer in the JSON error shape too (405 with Allow, 501 for unknown methods).
+  // Wrong methods answer in the JSON error shape too (405, and 501 for methods no route knows).
   const allowedMethods = {
     throw: true,
     methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
