@@ -1,4 +1,5 @@
 import type { OcrPage, ParsedExam } from '../domain/paper';
+import { judgePaper } from '../domain/paper-confidence';
 import { parseExam as parsePaper } from '../domain/parse';
 import { sheetExam, type SheetPage } from '../domain/sheet-exam';
 import type { Template } from '../domain/template';
@@ -26,11 +27,9 @@ export async function parseExam(input: ParseExamInput): Promise<{ parsedKey: str
   } else {
     parsed = parsePaper(await Promise.all(input.ocrKeys.map((key) => store.getJson<OcrPage>(key))), template);
   }
-  if (parsed.answers.length === 0) {
-    throw badInput(
-      `none of the ${template.questions.length} questions of template "${template.id}" was found on the paper: check that the right template was chosen and that the pages are the answered exam`,
-    );
-  }
+  // A paper that cannot be read with confidence is never scored (a teacher can act on the reason).
+  const verdict = judgePaper(parsed, template);
+  if (!verdict.readable) throw badInput(verdict.reason);
   const parsedKey = await store.putJson(examKeys(input.examId).parsed, parsed);
   return {
     parsedKey,

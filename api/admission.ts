@@ -3,37 +3,60 @@ import { config } from '../lib/config';
 import { ApiError } from './errors';
 import { examQuery } from './visibility';
 
-// Admission control: above EXAMFLOW_MAX_IN_FLIGHT running exams, new submissions are
-// refused with 429 and Retry-After rather than queued without bound. The count comes from
-// visibility, refreshed in the background about once a second, so a burst of submissions
-// costs one query and none of them waits for it.
+// Admission control: above EXAMFLOW_MAX_IN_FLIGHT running exams in all, or above a
+// tenant's share of it (EXAMFLOW_TENANT_SHARE), new submissions are refused with 429 and
+// Retry-After rather than queued without bound, so one school's load cannot starve the
+// others. The counts come from visibility, refreshed about once a second, so a burst of
+// submissions costs one query per scope and none of them waits for it. The 429 names no
+// figures: one tenant learns nothing of another's load.
 
-let cached: { at: number; inFlight: number } | undefined;
-/** the count being fetched: a burst of submissions shares one query instead of sending one each */
-let counting: Promise<void> | undefined;
+interface Count {
+  at: number;
+  inFlight: number;
+}
+const counts = new Map<string, Count>();
+/** the counts being fetched: a burst of submissions shares one query per scope */
+const counting = new Map<string, Promise<void>>();
 const freshMs = 1_000;
 /** Rough drain time of the excess, for Retry-After: a page of OCR is a few seconds a core. */
 const secondsPerExcessExam = 2;
 
-export async function admitExams(client: Client, count: number): Promise<void> {
-  const limit = config().EXAMFLOW_MAX_IN_FLIGHT;
+/** The in-flight count of one tenant, or of all (scope null), at most about a second old. */
+async function inFlight(client: Client, scope: string | null): Promise<Count> {
+  const key = scope ?? '*';
+  const cached = counts.get(key);
   if (!cached || Date.now() - cached.at > freshMs) {
-    counting ??= client.workflow
-      .count(`${examQuery({ scope: null })} AND ExecutionStatus = 'Running'`)
-      .then(({ count: inFlight }) => {
-        cached = { at: Date.now(), inFlight };
-      })
-      .finally(() => {
-        counting = undefined;
-      });
+    let pending = counting.get(key);
+    if (!pending) {
+      pending = client.workflow
+        .count(`${examQuery({ scope })} AND ExecutionStatus = 'Running'`)
+        .then(({ count }) => {
+          counts.set(key, { at: Date.now(), inFlight: count });
+        })
+        .finally(() => counting.delete(key));
+      counting.set(key, pending);
+    }
     // Only the first submission waits; later ones go on the last count while it refreshes.
-    if (cached) counting.catch(() => undefined);
-    else await counting;
+    if (cached) pending.catch(() => undefined);
+    else await pending;
   }
-  if (!cached) throw new Error('admission count unavailable'); // unreachable: counting sets it or throws
-  if (cached.inFlight + count > limit) {
-    const retryAfter = Math.max(5, Math.ceil((cached.inFlight + count - limit) * secondsPerExcessExam));
-    throw new ApiError(429, 'too_many_exams_in_flight', `${cached.inFlight} exams are being processed (limit ${limit}): submit again in ${retryAfter} s`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+  return counts.get(key)!;
+}
+
+/** How many exams one tenant may have in flight at once. */
+export function tenantAdmissionLimit(): number {
+  const cfg = config();
+  return Math.max(1, Math.floor(cfg.EXAMFLOW_MAX_IN_FLIGHT * cfg.EXAMFLOW_TENANT_SHARE));
+}
+
+export async function admitExams(client: Client, tenantId: string, count: number): Promise<void> {
+  const limit = config().EXAMFLOW_MAX_IN_FLIGHT;
+  const [all, tenant] = await Promise.all([inFlight(client, null), inFlight(client, tenantId)]);
+  const excess = Math.max(all.inFlight + count - limit, tenant.inFlight + count - tenantAdmissionLimit());
+  if (excess > 0) {
+    const retryAfter = Math.max(5, Math.ceil(excess * secondsPerExcessExam));
+    throw new ApiError(429, 'too_many_exams_in_flight', `too many exams are being processed right now: submit again in ${retryAfter} s`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
   }
-  cached.inFlight += count;
+  all.inFlight += count;
+  tenant.inFlight += count;
 }

@@ -4,15 +4,17 @@ import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
-import ratelimit from 'koa-ratelimit';
 import serve from 'koa-static';
 import path from 'node:path';
 import { config } from '../lib/config';
 import { httpMetrics, metricsRoute } from '../lib/metrics';
 import { answerSheetRoutes } from './answer-sheets';
 import { bearerAuth, type AuthState } from './auth';
+import { codecRoutes } from './codec';
 import { docsRoutes } from './docs';
-import { errorHandler } from './errors';
+import { ApiError, errorHandler } from './errors';
+import { refuseOversizedBody, maxBodyBytes } from './http-server';
+import { slidingWindowLimiter } from './rate-limit';
 import { examRoutes } from './exams';
 import { templateRoutes } from './templates';
 import { webhookRoutes } from './webhooks';
@@ -45,24 +47,34 @@ export function createApp(client: Client): Koa<AuthState> {
   app.use(docsRoutes().routes());
   app.use(serve(webDir, { index: 'index.html', maxage: 60_000 }));
 
-  app.use(bearerAuth(cfg.EXAMFLOW_API_KEYS));
-  app.use(
-    ratelimit({
-      driver: 'memory',
-      db: new Map(),
-      duration: 60_000,
-      max: cfg.EXAMFLOW_RATE_LIMIT_PER_MINUTE,
-      id: (ctx) => (ctx.state as AuthState).tokenId,
-      throw: true,
-      errorMessage: `more than ${cfg.EXAMFLOW_RATE_LIMIT_PER_MINUTE} requests a minute with this token: wait for Retry-After`,
-    }),
-  );
+  app.use(refuseOversizedBody(maxBodyBytes(cfg)));
+  app.use(bearerAuth(cfg.EXAMFLOW_API_KEYS, { failuresPerMinute: cfg.EXAMFLOW_AUTH_FAILURES_PER_MINUTE }));
+  // Everything behind a token is one tenant's data: never kept by a browser or proxy cache.
+  app.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  // Per token, over a sliding minute (a fixed window lets twice the limit through at its edge).
+  const perToken = slidingWindowLimiter({ max: cfg.EXAMFLOW_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 });
+  app.use(async (ctx, next) => {
+    const wait = perToken.hit(ctx.state.tokenId);
+    if (wait !== null) {
+      throw new ApiError(429, 'rate_limited', `more than ${cfg.EXAMFLOW_RATE_LIMIT_PER_MINUTE} requests a minute with this token: wait ${wait} s (Retry-After)`, { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+    }
+    await next();
+  });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   const meta = new Router<AuthState>();
   // What the web page needs to link each exam to its workflow in the Temporal Web UI.
   meta.get('/v1/meta', (ctx) => {
     ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
   });
-  for (const router of [meta, templateRoutes(), answerSheetRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
+  // Wrong methods answer in the JSON error shape too (405, and 501 for methods no route knows).
+  const allowedMethods = {
+    throw: true,
+    methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
+    notImplemented: () => new ApiError(501, 'not_implemented', 'this API does not implement that HTTP method: see /openapi.json'),
+  };
+  for (const router of [meta, templateRoutes(), answerSheetRoutes(), examRoutes(client), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   return app;
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { ApiError } from './errors';
+import { slidingWindowLimiter } from './rate-limit';
 
 export interface AuthState {
   /** the caller's tenant; "*" for an admin token */
@@ -40,19 +41,35 @@ export function parseApiKeys(spec: string): { tenantId: string; tokenHash: Buffe
     });
 }
 
-export function bearerAuth(apiKeys: string): Middleware<AuthState> {
+/** The tenants named in EXAMFLOW_API_KEYS (admin tokens aside). */
+export function configuredTenants(apiKeys: string): string[] {
+  return [...new Set(parseApiKeys(apiKeys).map((k) => k.tenantId))].filter((t) => t !== '*');
+}
+
+/**
+ * Bearer-token authentication. A client address that fails more than
+ * `failuresPerMinute` times in a sliding minute gets 429 for every request until the
+ * minute has passed, valid token or not, so tokens cannot be guessed at speed.
+ */
+export function bearerAuth(apiKeys: string, options: { failuresPerMinute: number }): Middleware<AuthState> {
   const keys = parseApiKeys(apiKeys);
+  const failures = slidingWindowLimiter({ max: options.failuresPerMinute, windowMs: 60_000 });
+  const refuse = (address: string, message: string): never => {
+    failures.hit(address);
+    throw new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer' });
+  };
   return async (ctx, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
-    if (!match) {
-      ctx.set('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
+    const wait = failures.blocked(ctx.ip);
+    if (wait !== null) {
+      throw new ApiError(429, 'rate_limited', `too many failed sign-ins from this address: wait ${wait} s, then use a valid token`, { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
     }
+    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+    if (!match) return refuse(ctx.ip, 'missing bearer token: send "Authorization: Bearer <token>"');
     const presented = sha256(match[1]!);
     // Compare against every key, without stopping early, so timing does not tell which matched.
     let tenantId: string | undefined;
     for (const key of keys) if (timingSafeEqual(presented, key.tokenHash) && !tenantId) tenantId = key.tenantId;
-    if (!tenantId) throw new ApiError(401, 'unauthorized', 'unknown or revoked token');
+    if (!tenantId) return refuse(ctx.ip, 'unknown or revoked token');
     ctx.state.tenantId = tenantId;
     ctx.state.admin = tenantId === '*';
     ctx.state.tokenId = presented.toString('hex').slice(0, 16);

@@ -30,7 +30,7 @@ export const errorHandler: Middleware = async (ctx, next) => {
     if (ctx.status === 404 && ctx.body === undefined) throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
   } catch (err) {
     const apiError = toApiError(err);
-    if (apiError.status >= 500) logger.error({ err, path: ctx.path }, 'request failed');
+    if (apiError.code === 'internal') logger.error({ err, path: ctx.path }, 'request failed');
     ctx.status = apiError.status;
     ctx.set(apiError.headers);
     ctx.body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) } };
@@ -53,10 +53,18 @@ function toApiError(err: unknown): ApiError {
     const [status, message] = multerCodes[e.code]!;
     return new ApiError(status, status === 413 ? 'payload_too_large' : 'invalid_upload', message);
   }
+  // A body that is not what its Content-Encoding says (gzip, deflate, br): a client error.
+  if (e?.code && /^Z_|^ERR__ERROR|BROTLI/.test(e.code)) {
+    return new ApiError(400, 'invalid_request', 'the body could not be decompressed as its Content-Encoding says: send it uncompressed, without Content-Encoding');
+  }
+  if (e?.status === 501) return new ApiError(501, 'not_implemented', `this API does not implement that method: use ${e.headers?.Allow ?? 'GET or POST'}`);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const codes: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+    const codes: Record<number, string> = { 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
     return new ApiError(e.status, codes[e.status] ?? 'invalid_request', e.message || 'invalid request', undefined, e.headers ?? {});
   }
-  if (e?.message && /Multipart|Unexpected end of form|boundary/i.test(e.message)) return new ApiError(400, 'invalid_upload', `malformed multipart body: ${e.message}`);
+  if (e?.message && /Malformed part header/i.test(e.message)) {
+    return new ApiError(400, 'invalid_upload', 'malformed multipart part header: a file name must be printable text of at most 255 characters, without control characters');
+  }
+  if (e?.message && /Multipart|Unexpected end of form|boundary|Request aborted/i.test(e.message)) return new ApiError(400, 'invalid_upload', `malformed multipart body: ${e.message}`);
   return new ApiError(500, 'internal', 'internal error; the request can be retried');
 }

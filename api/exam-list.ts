@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { ExamStatus } from '../domain/documents';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
+import { openPageToken, sealPageToken } from '../lib/page-token';
 import type { ExamMemo } from './exam-status';
 import type { ExamSummary } from './schemas';
 import { examQuery, type ExamFilter } from './visibility';
@@ -9,8 +10,9 @@ import { examQuery, type ExamFilter } from './visibility';
 // GET /v1/exams: one page of Temporal visibility, newest first, with an opaque token for
 // the next page. Each row comes from the visibility record alone: no query, no replay.
 
-const toToken = (raw: Uint8Array | null | undefined) => (raw && raw.length > 0 ? Buffer.from(raw).toString('base64url') : null);
-const fromToken = (token: string | undefined) => (token ? Buffer.from(token, 'base64url') : undefined);
+// Tokens are sealed (lib/page-token.ts); the query schema has refused any other already.
+const toToken = (raw: Uint8Array | null | undefined) => (raw && raw.length > 0 ? sealPageToken(raw) : null);
+const fromToken = (token: string | undefined) => (token ? (openPageToken(token) ?? undefined) : undefined);
 
 const runningStatus = (value: string | undefined): ExamStatus => (value === 'processing' ? 'processing' : 'pending');
 const closedStatus: Record<string, ExamStatus> = { COMPLETED: 'completed', CANCELLED: 'cancelled' };

@@ -24,6 +24,8 @@ import {
 import { examIdFor, retryExam, submitExam } from './start-exam';
 import { cachedStatistics } from './statistics';
 import { examTemplate } from './sheet-intake';
+import { TenantIdKey } from '../workflows/search-attributes';
+import { loadTemplate } from './templates';
 import { checkPages, pagesUpload } from './uploads';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
@@ -70,7 +72,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     await checkPages(files);
     // Without templateId the answer sheet's own code names the template.
     const { template, sheet } = await examTemplate(tenantId, fields.templateId, files[0]!.buffer);
-    await admitExams(client, 1);
+    await admitExams(client, tenantId, 1);
     const created = await submitExam(client, { examId, tenantId, template, sheet, pages: files.map((f) => f.buffer), student: fields.student, priority: fields.priority });
     ctx.status = created ? 202 : 200;
     ctx.set('Location', `/v1/exams/${examId}`);
@@ -90,7 +92,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     const files = uploadedFiles(ctx);
     const expected = manifest.reduce((n, m) => n + m.pages, 0);
     if (files.length !== expected) throw new ApiError(400, 'invalid_upload', `the manifest lists ${expected} pages but ${files.length} were uploaded`);
-    await admitExams(client, manifest.length);
+    await admitExams(client, tenantId, manifest.length);
     let offset = 0;
     const results = [];
     for (const [index, entry] of manifest.entries()) {
@@ -178,7 +180,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     if (description.status.name === 'RUNNING' || description.status.name === 'COMPLETED') {
       throw new ApiError(409, 'exam_not_retryable', `exam ${description.workflowId} is ${description.status.name.toLowerCase()}: only a failed or cancelled exam can be retried`);
     }
-    await admitExams(client, 1);
+    await admitExams(client, description.typedSearchAttributes.get(TenantIdKey) ?? ctx.state.tenantId, 1);
     await retryExam(client, description.workflowId);
     ctx.status = 202;
     ctx.body = { examId: description.workflowId, accepted: 'retry', statusUrl: `/v1/exams/${description.workflowId}` };

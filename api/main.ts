@@ -1,10 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { closeSheetCodePool } from './sheet-code-pool';
 import { createApp } from './app';
+import { apiServer } from './http-server';
 import { closeEventStreams } from './events';
 import { queueStatus } from './queue';
 
@@ -14,8 +16,8 @@ async function main(): Promise<void> {
   // trace that the workflow and its activities continue.
   const tracing = tracingPlugin(cfg);
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
-  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, plugins: tracing ? [tracing] : [] });
-  const server = createApp(client).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: examflowDataConverter(cfg), plugins: tracing ? [tracing] : [] });
+  const server = apiServer(createApp(client), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });
 

@@ -16,6 +16,7 @@ import {
   templateListResponseSchema,
   webhookRequestSchema,
   webhookResponseSchema,
+  codecRequestSchema,
 } from './schemas';
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
@@ -113,6 +114,12 @@ function build() {
   });
   path('get', '/v1/webhook', 'The tenant’s webhook (without its secret)', { responses: { 200: json(webhookResponseSchema, 'webhook') } });
   registry.registerPath({ method: 'delete', path: '/v1/webhook', summary: 'Remove the webhook', security, responses: { ...errors, 204: { description: 'removed' } } });
+  for (const direction of ['encode', 'decode'] as const) {
+    path('post', `/v1/codec/${direction}`, `Temporal remote codec: ${direction} payloads (admin token only; for the Temporal Web UI)`, {
+      request: { body: { content: { 'application/json': { schema: codecRequestSchema } } } },
+      responses: { 200: json(codecRequestSchema, `the payloads, ${direction}d`), 403: json(Error, 'not an admin token') },
+    });
+  }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'examflow API', version: '1', description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.' },

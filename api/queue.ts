@@ -4,17 +4,23 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { config, ocrSlots } from '../lib/config';
 import { ocrTaskQueue } from '../workflows/task-queues';
 import type { QueueResponse } from './schemas';
+import { tenantAdmissionLimit } from './admission';
 import { examQuery } from './visibility';
 
 // GET /v1/queue: what waits and what runs, per stage, from the task queues' own statistics
-// and visibility counts; the maxima are this API process's since it started.
+// and visibility counts; the maxima are this API process's since it started. The task
+// queues are shared, so backlog, dispatch rate and the wait estimate are the service's;
+// in-flight and pending counts, their maxima and the admission limit are the caller's own
+// (its tenant's, or everything for an admin), so no tenant sees another's load.
 
 const { TaskQueueType } = temporal.api.enums.v1;
 /** Expected cost of one task, for a wait estimate before the server has measured a dispatch rate. */
 const expectedTaskMs = { ocr: 4000, default: 500 };
 
 const since = new Date().toISOString();
-const maxima = { ocr: { backlog: 0, inFlight: 0 }, default: { backlog: 0, inFlight: 0 }, inFlight: 0 };
+const newMaxima = () => ({ ocr: { backlog: 0, inFlight: 0 }, default: { backlog: 0, inFlight: 0 }, inFlight: 0 });
+/** per scope ("*" for admins); bounded by the tenants in EXAMFLOW_API_KEYS */
+const maximaByScope = new Map<string, ReturnType<typeof newMaxima>>();
 
 async function taskQueueStats(client: Client, name: string, types: temporal.api.enums.v1.TaskQueueType[]) {
   const results = await Promise.all(
@@ -37,6 +43,8 @@ async function taskQueueStats(client: Client, name: string, types: temporal.api.
 
 export async function queueStatus(client: Client, scope: string | null): Promise<QueueResponse> {
   const cfg = config();
+  const maxima = maximaByScope.get(scope ?? '*') ?? newMaxima();
+  maximaByScope.set(scope ?? '*', maxima);
   const count = async (query: string) => (await client.workflow.count(query)).count;
   const running = examQuery({ scope, status: 'processing' });
   const [ocr, light, ocrInFlight, lightInFlight, pending] = await Promise.all([
@@ -75,7 +83,7 @@ export async function queueStatus(client: Client, scope: string | null): Promise
     pending,
     inFlight,
     maxInFlight: maxima.inFlight,
-    admissionLimit: cfg.EXAMFLOW_MAX_IN_FLIGHT,
+    admissionLimit: scope === null ? cfg.EXAMFLOW_MAX_IN_FLIGHT : tenantAdmissionLimit(),
     since,
   };
 }

@@ -2,6 +2,7 @@ import { z } from '../lib/zod';
 import { examStatuses } from '../domain/documents';
 import type { SheetLayout } from '../domain/sheet-layout';
 import { templateIdSchema } from '../domain/template';
+import { openPageToken } from '../lib/page-token';
 
 // Shapes of the API's own inputs and outputs; the documents (status, result, template)
 // are defined in domain/ and reused here.
@@ -49,16 +50,33 @@ export type SubmitExamResponse = z.infer<typeof submitExamResponseSchema>;
 /** Filter values go into visibility queries: letters, digits and a few separators only, never a quote. */
 const queryValue = z.string().regex(/^[\p{L}\p{N} ._\-()/]{1,64}$/u, 'letters, digits, spaces and . _ - ( ) / only');
 
+/** A date-time with an offset, between 1970 and 9999 once the offset is applied (what visibility and the database can compare). */
+const queryDate = z.iso
+  .datetime({ offset: true, message: 'an ISO 8601 date-time with an offset, such as 2026-05-01T00:00:00+08:00' })
+  .refine((value) => {
+    const ms = Date.parse(value);
+    return ms >= Date.UTC(1970, 0, 1) && ms <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+  }, 'must fall between 1970-01-01 and 9999-12-31 (UTC) once its offset is applied');
+
+/**
+ * The cursor of GET /v1/exams: exactly what the previous page's nextPageToken was, sealed by
+ * this API (lib/page-token.ts). Anything else is refused here, before any read.
+ */
+const pageTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged')
+  .refine((token) => openPageToken(token) !== null, 'not a page token this API issued: pass back nextPageToken unchanged, or leave it out for the first page');
+
 export const listExamsQuerySchema = z
   .object({
     status: z.enum(examStatuses).optional(),
     subject: queryValue.optional(),
     studentId: queryValue.optional(),
     templateId: templateIdSchema.optional(),
-    createdFrom: z.iso.datetime({ offset: true }).optional(),
-    createdTo: z.iso.datetime({ offset: true }).optional(),
+    createdFrom: queryDate.optional(),
+    createdTo: queryDate.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged').optional(),
+    pageToken: pageTokenSchema.optional(),
   })
   .strict();
 
@@ -86,7 +104,8 @@ export const listExamsResponseSchema = z.object({
 
 export const statisticsQuerySchema = z
   .object({
-    windowHours: z.coerce.number().min(1).max(24 * 30).default(24),
+    // Whole hours only: each value is its own cached answer, so fractions would be a cache-bypass.
+    windowHours: z.coerce.number().int('whole hours only, from 1 to 720').min(1).max(24 * 30).default(24),
   })
   .strict();
 
@@ -174,7 +193,16 @@ export const controlResponseSchema = z.object({
 
 export const templateListResponseSchema = z.object({
   templates: z.array(
-    z.object({ id: z.string(), title: z.string(), subject: z.string(), grade: z.string().nullable(), language: z.enum(['zh', 'en', 'zh+en']), questions: z.number() }),
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      subject: z.string(),
+      grade: z.string().nullable(),
+      language: z.enum(['zh', 'en', 'zh+en']),
+      questions: z.number(),
+      /** admin tokens only: the tenant the template belongs to */
+      tenantId: z.string().optional(),
+    }),
   ),
 });
 
@@ -224,3 +252,9 @@ export const answerSheetLayoutSchema = z.object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const layoutSchemaMatches: Same<z.infer<typeof answerSheetLayoutSchema>, SheetLayout> = true;
 void layoutSchemaMatches;
+
+/** Temporal's remote codec protocol (POST /v1/codec/encode and /decode): payloads with base64 metadata values and data. */
+const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+export const codecRequestSchema = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+});

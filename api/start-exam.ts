@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
@@ -6,6 +6,7 @@ import { config } from '../lib/config';
 import { loadWebhook } from '../lib/webhooks';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
+import { ApiError } from './errors';
 import type { ExamMemo } from './exam-status';
 
 export type Priority = 'normal' | 'urgent';
@@ -35,7 +36,7 @@ export interface Submission {
 /**
  * Stores the pages, a copy of the template and the workflow input under the exam's keys,
  * then starts its workflow. Returns false when an exam with this id already exists
- * (a repeated idempotent submission).
+ * (a repeated idempotent submission); its stored files are never overwritten.
  */
 export async function submitExam(client: Client, submission: Submission): Promise<boolean> {
   const keys = examKeys(submission.examId);
@@ -52,19 +53,41 @@ export async function submitExam(client: Client, submission: Submission): Promis
     createdAt: new Date().toISOString(),
     notify: (await loadWebhook(submission.tenantId)) !== null,
   };
-  // Everything the workflow and a later retry read, stored before the workflow exists.
-  await Promise.all([
-    ...submission.pages.map((page, i) => store.put(keys.page(i), page)),
-    store.putJson(keys.template, submission.template),
-    store.putJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject }),
-  ]);
+  // Everything the workflow and a later retry read, stored before the workflow exists, and
+  // written once: the input claims the exam id, so of two racing submissions with one
+  // Idempotency-Key the second stores nothing and answers with the first one's exam.
   try {
+    await store.createJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    await waitForWorkflow(client, submission.examId);
+    return false;
+  }
+  try {
+    await Promise.all([...submission.pages.map((page, i) => store.create(keys.page(i), page)), store.createJson(keys.template, submission.template)]);
     await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', submission.taskQueue);
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     await store.remove(keys.root);
     throw err;
+  }
+}
+
+/** The first submission stores its pages, then starts the exam: a racing second one waits for that. */
+async function waitForWorkflow(client: Client, examId: string): Promise<void> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await client.workflow.getHandle(examId).describe();
+      return;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    if (Date.now() > until) {
+      throw new ApiError(409, 'submission_in_progress', 'a submission with this Idempotency-Key is still being stored or has just failed: send it again in a few seconds');
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

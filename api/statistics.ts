@@ -1,5 +1,6 @@
 import type { Client, CountWorkflowExecution } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
+import LRUCache from 'lru-cache';
 import type { StatisticsResponse } from './schemas';
 import { examQuery, examStatusOfExecution, type ExamFilter } from './visibility';
 
@@ -75,10 +76,11 @@ export async function examStatistics(client: Client, scope: string | null, windo
  * Statistics cost ~30 visibility counts, which grow with the number of exams stored, while
  * dashboards ask every few seconds. Answers are shared for `freshMs`; a stale answer (up to
  * `staleMs`) is served at once while a new one is computed, so only the very first request
- * of a scope waits. `generatedAt` tells how old an answer is.
+ * of a scope waits. `generatedAt` tells how old an answer is. At most `maxEntries` answers
+ * (scope × window) are kept, the least recently used going first.
  */
-export function cachedStatistics(client: Client, freshMs = 5_000, staleMs = 120_000) {
-  const cache = new Map<string, { at: number; value: Promise<StatisticsResponse> }>();
+export function cachedStatistics(client: Client, freshMs = 5_000, staleMs = 120_000, maxEntries = 256) {
+  const cache = new LRUCache<string, { at: number; value: Promise<StatisticsResponse> }>({ max: maxEntries });
   const refresh = (key: string, scope: string | null, windowHours: number) => {
     const entry = { at: Date.now(), value: examStatistics(client, scope, windowHours) };
     cache.set(key, entry);

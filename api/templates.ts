@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import { isDeepStrictEqual } from 'node:util';
 import { templateIdSchema, templateSchema, type Template } from '../domain/template';
 import { artifacts, templateKey } from '../lib/artifacts';
-import { requireTenant, type AuthState } from './auth';
+import { config } from '../lib/config';
+import { configuredTenants, requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { requireJsonBody } from './content-types';
 
@@ -26,16 +27,30 @@ export async function loadTemplate(tenantId: string, templateId: string): Promis
 
 export function templateRoutes(): Router<AuthState> {
   const router = new Router<AuthState>();
-  // Templates belong to one tenant: admin tokens work on exams, not on answer keys.
-  router.use('/v1/templates', requireTenant());
-
+  // Listing is a read: a tenant sees its own templates, an admin those of every tenant.
   router.get('/v1/templates', async (ctx) => {
-    const keys = await artifacts().list(`templates/${ctx.state.tenantId}`);
-    const templates = await Promise.all(keys.map((key) => artifacts().getJson<Template>(key)));
+    const tenants = ctx.state.admin ? configuredTenants(config().EXAMFLOW_API_KEYS) : [ctx.state.tenantId];
+    const perTenant = await Promise.all(
+      tenants.map(async (tenantId) => {
+        const keys = await artifacts().list(`templates/${tenantId}`);
+        return (await Promise.all(keys.map((key) => artifacts().getJson<Template>(key)))).map((t) => ({ t, tenantId }));
+      }),
+    );
     ctx.body = {
-      templates: templates.map((t) => ({ id: t.id, title: t.title, subject: t.subject, grade: t.grade ?? null, language: t.language, questions: t.questions.length })),
+      templates: perTenant.flat().map(({ t, tenantId }) => ({
+        id: t.id,
+        title: t.title,
+        subject: t.subject,
+        grade: t.grade ?? null,
+        language: t.language,
+        questions: t.questions.length,
+        ...(ctx.state.admin ? { tenantId } : {}),
+      })),
     };
   });
+
+  // Templates belong to one tenant: an admin token lists them, but creates and reads one only as that tenant.
+  router.use('/v1/templates', requireTenant());
 
   router.post('/v1/templates', requireJsonBody(), async (ctx) => {
     const template = validate(templateSchema, ctx.request.body, 'template');

@@ -1,7 +1,7 @@
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
-import { isPdf, pdfToPages, TooManyPagesError } from '../activities/pdf-pages';
+import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../activities/pdf-pages';
 import { BadInputError } from '../activities/preprocess';
 import { ApiError } from './errors';
 
@@ -18,9 +18,18 @@ export function pagesUpload(limits: { maxBytes: number; maxPages: number }): Mid
   return (ctx, next) =>
     receive(ctx, async () => {
       const files = ctx.request.files;
+      if (Array.isArray(files)) files.forEach((f, i) => checkFileName(f.originalname, i));
       if (Array.isArray(files)) ctx.request.files = ctx.files = await expandPdfPages(files, limits.maxPages);
       await next();
     });
+}
+
+/** A file name is shown back to teachers and logged: printable text of a sensible length only. */
+function checkFileName(name: string, index: number): void {
+  // eslint-disable-next-line no-control-regex
+  if (name.length > 255 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+    throw new ApiError(400, 'invalid_upload', `file ${index + 1} has a name that is too long or holds control characters: rename it (at most 255 printable characters)`);
+  }
 }
 
 interface UploadedFile {
@@ -30,30 +39,52 @@ interface UploadedFile {
   mimetype: string;
 }
 
-/** Replaces every PDF file by its pages (PNG, 150 dpi), in order; at most maxPages pages in all. */
+/**
+ * Replaces every PDF file by its pages (PNG, 150 dpi), in order; at most maxPages pages in
+ * all. All files are counted, then every page of every PDF is measured, and only then is
+ * anything rendered: a refused upload costs a pdfinfo per file, never a render.
+ */
 export async function expandPdfPages<F extends UploadedFile>(files: F[], maxPages: number): Promise<F[]> {
   if (!files.some((f) => isPdf(f.buffer))) return files;
-  const pages: F[] = [];
-  for (const [i, file] of files.entries()) {
-    if (!isPdf(file.buffer)) {
-      pages.push(file);
-      continue;
+  const opened: (PdfFile | null)[] = [];
+  try {
+    for (const [i, file] of files.entries()) {
+      opened.push(isPdf(file.buffer) ? await translate(() => openPdf(file.buffer, `file ${i + 1} (${file.originalname || 'unnamed'})`)) : null);
     }
-    const what = `file ${i + 1} (${file.originalname || 'unnamed'})`;
-    let rendered: Buffer[];
-    try {
-      rendered = await pdfToPages(file.buffer, { maxPages, what });
-    } catch (err) {
-      if (err instanceof TooManyPagesError) throw new ApiError(400, 'too_many_pages', err.message);
-      if (err instanceof BadInputError) throw new ApiError(400, 'invalid_page', err.message);
-      throw err;
+    const total = opened.reduce((n, pdf) => n + (pdf ? pdf.pages : 1), 0);
+    if (total > maxPages) {
+      const pdfs = opened.filter((p): p is PdfFile => p !== null).map((p) => `${p.what}: ${p.pages}`).join(', ');
+      throw new ApiError(400, 'too_many_pages', `the upload has ${total} pages once its PDFs are split (${pdfs}), more than the ${maxPages} pages an exam may have`);
     }
-    rendered.forEach((png, k) =>
-      pages.push({ ...file, buffer: png, size: png.length, mimetype: 'image/png', originalname: `${file.originalname || 'document.pdf'} page ${k + 1}` }),
-    );
+    for (const pdf of opened) if (pdf) await translate(() => checkPdfPageSizes(pdf));
+    const pages: F[] = [];
+    for (const [i, file] of files.entries()) {
+      const pdf = opened[i];
+      if (!pdf) {
+        pages.push(file);
+        continue;
+      }
+      const rendered = await translate(() => renderPdf(pdf));
+      rendered.forEach((png, k) =>
+        pages.push({ ...file, buffer: png, size: png.length, mimetype: 'image/png', originalname: `${file.originalname || 'document.pdf'} page ${k + 1}` }),
+      );
+    }
+    return pages;
+  } finally {
+    await Promise.all(opened.map((pdf) => pdf?.dispose()));
   }
-  if (pages.length > maxPages) throw new ApiError(400, 'too_many_pages', `the upload has ${pages.length} pages once its PDFs are split, more than the ${maxPages} pages an exam may have`);
-  return pages;
+}
+
+/** PDF problems as the API's answers. */
+async function translate<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof PageTooLargeError) throw new ApiError(413, 'image_too_large', err.message);
+    if (err instanceof TooManyPagesError) throw new ApiError(400, 'too_many_pages', err.message);
+    if (err instanceof BadInputError) throw new ApiError(400, 'invalid_page', err.message);
+    throw err;
+  }
 }
 
 const readableFormats = new Set(['png', 'jpeg', 'webp', 'tiff']);

@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import { config } from '../lib/config';
+import { checkWebhookTarget, UnsafeWebhookTarget } from '../lib/webhook-target';
 import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks';
 import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
@@ -13,6 +15,12 @@ export function webhookRoutes(): Router<AuthState> {
 
   router.put('/v1/webhook', requireJsonBody(), async (ctx) => {
     const { url, secret } = validate(webhookRequestSchema, ctx.request.body, 'webhook');
+    try {
+      await checkWebhookTarget(url, { allowPrivate: config().EXAMFLOW_WEBHOOK_ALLOW_PRIVATE });
+    } catch (err) {
+      if (err instanceof UnsafeWebhookTarget) throw new ApiError(400, 'unsafe_webhook_url', err.message);
+      throw err;
+    }
     ctx.body = await saveWebhook(ctx.state.tenantId, url, secret);
   });
 

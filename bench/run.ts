@@ -8,6 +8,8 @@ import { prewarmOcr, recognizePage, terminateOcr } from '../activities/ocr-engin
 import { startExamRun, submitExam } from '../api/start-exam';
 import { ExamflowClient } from '../client/examflow-client';
 import { closeSharedBrowser } from '../lib/browser';
+import { config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import { ErrorCounts, fixtureTemplates, Latencies, pngBlob, renderPages, runPool, sleep, submitOnce, type LatencySummary } from '../scripts/loadtest/lib';
 import { examKeys } from '../lib/artifacts';
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   stack = await startLocalStack(dataDir, process.env);
   const { address, baseUrl } = stack;
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: examflowDataConverter(config()) });
   const examflow = new ExamflowClient({ baseUrl, token });
   for (const t of [en, science, zh]) await examflow.createTemplate(t);
   log(`stack up: Temporal ${address}, API ${baseUrl}, ${ocrWorkers} recognisers per language; data ${dataDir}`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { checkArtifactKey, fromJson, toJson, type ArtifactStore } from './artifact-store';
+import { checkArtifactKey, existingArtifact, fromJson, toJson, type ArtifactStore } from './artifact-store';
 
 // The default store: a folder. Writes are atomic (temp file + rename) so a retried
 // activity simply overwrites the same key and a reader never sees half a file.
@@ -23,6 +23,27 @@ export class FsArtifactStore implements ArtifactStore {
 
   putJson(key: string, value: unknown): Promise<string> {
     return this.put(key, toJson(value));
+  }
+
+  /** Written in full to a temp file, then hard-linked into place: link() fails if the key exists. */
+  async create(key: string, data: Buffer | string): Promise<string> {
+    const file = this.pathOf(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    await fs.writeFile(tmp, data);
+    try {
+      await fs.link(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw existingArtifact(key);
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+    return key;
+  }
+
+  createJson(key: string, value: unknown): Promise<string> {
+    return this.create(key, toJson(value));
   }
 
   get(key: string): Promise<Buffer> {

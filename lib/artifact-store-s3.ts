@@ -7,7 +7,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { checkArtifactKey, fromJson, missingArtifact, toJson, type ArtifactStore } from './artifact-store';
+import { checkArtifactKey, existingArtifact, fromJson, missingArtifact, toJson, type ArtifactStore } from './artifact-store';
 import type { Config } from './config';
 
 // Node 20 is this project's runtime; without this the SDK prints a support notice on start.
@@ -55,6 +55,28 @@ export class S3ArtifactStore implements ArtifactStore {
 
   putJson(key: string, value: unknown): Promise<string> {
     return this.put(key, toJson(value));
+  }
+
+  /**
+   * A conditional PUT (If-None-Match: *): S3 and MinIO refuse it with 412 when the key
+   * exists, atomically. The HEAD first gives the same answer on servers that ignore the
+   * condition (s3rver in the tests), short of a race.
+   */
+  async create(key: string, data: Buffer | string): Promise<string> {
+    if (await this.exists(key)) throw existingArtifact(key);
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: checkArtifactKey(key), Body: typeof data === 'string' ? Buffer.from(data) : data, IfNoneMatch: '*' }));
+    } catch (err) {
+      const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+      // 412: the key exists; 409: another conditional write of it is under way (it wins).
+      if (status === 412 || status === 409 || (err as Error).name === 'PreconditionFailed') throw existingArtifact(key);
+      throw err;
+    }
+    return key;
+  }
+
+  createJson(key: string, value: unknown): Promise<string> {
+    return this.create(key, toJson(value));
   }
 
   async get(key: string): Promise<Buffer> {

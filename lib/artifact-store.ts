@@ -5,6 +5,14 @@
 
 export interface ArtifactStore {
   put(key: string, data: Buffer | string): Promise<string>;
+  /**
+   * Write-once: stores the key only if it does not exist yet, atomically; otherwise rejects
+   * with an error whose `code` is 'EEXIST' and leaves the stored object untouched. What a
+   * submission stores is written this way, so a racing second submission can never
+   * overwrite the first one's files.
+   */
+  create(key: string, data: Buffer | string): Promise<string>;
+  createJson(key: string, value: unknown): Promise<string>;
   putJson(key: string, value: unknown): Promise<string>;
   /** Rejects with an error whose `code` is 'ENOENT' when the key does not exist. */
   get(key: string): Promise<Buffer>;
@@ -27,6 +35,11 @@ export function checkArtifactKey(key: string): string {
 /** The error a missing key produces, whatever the store (callers test `code === 'ENOENT'`). */
 export function missingArtifact(key: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`ENOENT: no such artifact ${JSON.stringify(key)}`), { code: 'ENOENT' });
+}
+
+/** The error a write-once key that already exists produces, whatever the store (`code === 'EEXIST'`). */
+export function existingArtifact(key: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`EEXIST: artifact ${JSON.stringify(key)} exists already and is never overwritten`), { code: 'EEXIST' });
 }
 
 export const toJson = (value: unknown): string => JSON.stringify(value, null, 2);

@@ -1,4 +1,5 @@
 import puppeteer, { type Browser } from 'puppeteer';
+import { watchBrowser } from './browser-watchdog';
 import { config } from './config';
 
 // One Chromium per process, launched on first use and relaunched if it dies; every
@@ -23,7 +24,11 @@ export function sharedBrowser(): Promise<Browser> {
       ],
     })
     .then((browser) => {
+      // The browser dies with this process, even when it is killed outright.
+      const pid = browser.process()?.pid;
+      const watchdog = pid ? watchBrowser(pid) : undefined;
       browser.on('disconnected', () => {
+        watchdog?.disarm();
         launching = undefined;
       });
       return browser;

@@ -71,6 +71,14 @@ const api = {
   EXAMFLOW_CORS_ORIGINS: z.string().default(''),
   EXAMFLOW_MAX_UPLOAD_BYTES: int(1, null, 20 * 1024 * 1024),
   EXAMFLOW_MAX_PAGES: int(1, null, 20),
+  // A tenant may hold at most this share of EXAMFLOW_MAX_IN_FLIGHT, so one school cannot starve the others.
+  EXAMFLOW_TENANT_SHARE: z.coerce.number({ error: 'must be a number above 0 and at most 1' }).gt(0, { error: 'must be a number above 0 and at most 1' }).max(1, { error: 'must be a number above 0 and at most 1' }).default(0.5),
+  // Failed authentications one client address may make a minute before it gets 429.
+  EXAMFLOW_AUTH_FAILURES_PER_MINUTE: int(1, null, 30),
+  // A request (an upload included) must arrive whole within this time, or it is cut with 408.
+  EXAMFLOW_UPLOAD_TIMEOUT_MS: int(1000, null, 60_000),
+  // Webhooks to loopback, private and other non-public addresses: local development and tests only.
+  EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: flag(false),
 };
 
 const storage = {
@@ -108,7 +116,16 @@ const llm = {
   EXAMFLOW_LLM_MAX_RETRIES: int(0, 5, 2),
 };
 
+const security = {
+  // AES-256-GCM key for Temporal payloads (workflow inputs, results): students' names and ids
+  // never reach Temporal in clear text. Any string (hashed to 256 bits); unset: a fixed
+  // development key, fine on one machine only. Production compose requires it.
+  EXAMFLOW_PAYLOAD_KEY: optionalText(),
+};
+
 const operations = {
+  // "production" in the Docker image; refuses development-only settings.
+  NODE_ENV: z.string().optional(),
   CHROMIUM_PATH: text('/usr/bin/chromium'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   // The `service` field of every log line and the OpenTelemetry service name.
@@ -126,9 +143,13 @@ function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): 
   if (!!cfg.EXAMFLOW_S3_ACCESS_KEY_ID !== !!cfg.EXAMFLOW_S3_SECRET_ACCESS_KEY) issue('EXAMFLOW_S3_SECRET_ACCESS_KEY', 'EXAMFLOW_S3_ACCESS_KEY_ID and EXAMFLOW_S3_SECRET_ACCESS_KEY go together: set both or neither');
   if (cfg.EXAMFLOW_TAG_CACHE === 'redis' && !cfg.EXAMFLOW_REDIS_URL) issue('EXAMFLOW_REDIS_URL', 'is required when EXAMFLOW_TAG_CACHE=redis');
   if (!!cfg.TEMPORAL_TLS_CERT_PATH !== !!cfg.TEMPORAL_TLS_KEY_PATH) issue('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both or neither');
+  // The production image (NODE_ENV=production) never lets a tenant's webhook reach private addresses.
+  if (cfg.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE === true && cfg.NODE_ENV === 'production') {
+    issue('EXAMFLOW_WEBHOOK_ALLOW_PRIVATE', 'must not be true in production (NODE_ENV=production): it lets webhooks reach this network');
+  }
 }
 
-export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...operations };
+export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...security, ...operations };
 export const configSchema = z.object(configShape).superRefine(checkCombinations);
 /** Every setting's name: the compose test checks that each variable it sets is one of these. */
 export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 
 // npm run capture-history -- <examId> <name>
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const cfg = config();
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   try {
-    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: examflowDataConverter(cfg) });
     const handle = client.workflow.getHandle(examId);
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') throw new Error(`exam ${examId} is still running: capture it once it has closed`);

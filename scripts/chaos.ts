@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,8 @@ import { Client, Connection } from '@temporalio/client';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
 import { closeSharedBrowser } from '../lib/browser';
+import { config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
@@ -49,6 +51,7 @@ function loadTemplate(file: string): Template {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'examflow-chaos-'));
+  const runMarker = path.basename(dataDir);
   const token = 'chaos-token-0001';
   const secret = 'chaos-webhook-secret-000000000001';
   const chaosLlm = await startChaosLlm();
@@ -56,6 +59,10 @@ async function main(): Promise<void> {
   const stack = await (values.prod ? startProdStack : startLocalStack)(dataDir, {
     ...process.env,
     EXAMFLOW_API_KEYS: `chaos:${token}`,
+    // The webhook receiver is on loopback, which only this setting allows.
+    EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: 'true',
+    // Marks every process of this run (Chromium inherits it), to find orphans after the kills.
+    EXAMFLOW_CHAOS_RUN: runMarker,
     EXAMFLOW_LLM_API_KEY: 'fake-key',
     EXAMFLOW_LLM_BASE_URL: chaosLlm.llm.baseUrl,
     EXAMFLOW_LLM_TIMEOUT_MS: '2000',
@@ -65,7 +72,7 @@ async function main(): Promise<void> {
   });
   const { address, baseUrl } = stack;
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: examflowDataConverter(config()) });
   const examflow = new ExamflowClient({ baseUrl, token });
 
   const templates = [loadTemplate('zh-math.json'), loadTemplate('en-english.json')];
@@ -196,8 +203,11 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
   logs                ${path.join(dataDir, 'processes.log')}`);
 
-  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && !submitting;
   await stack.stop();
+  await sleep(2_000);
+  const orphans = orphanBrowsers(runMarker);
+  console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
+  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && !submitting && orphans.length === 0;
   await connection.close();
   chaosLlm.llm.close();
   receiver.close();
@@ -205,6 +215,21 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   if (ok) rmSync(dataDir, { recursive: true, force: true });
   console.log(ok ? 'PASS: nothing lost, nothing duplicated, every exam closed' : 'FAIL');
   process.exit(ok ? 0 : 1);
+}
+
+/** Chromium processes still running with this run's marker in their environment: every worker SIGKILL must have taken its browser along. */
+function orphanBrowsers(marker: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (!/chrom/i.test(comm)) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`EXAMFLOW_CHAOS_RUN=${marker}`)) found.push(`pid ${pid} (${comm})`);
+    } catch {
+      // gone meanwhile, or another user's process
+    }
+  }
+  return found;
 }
 
 main().catch((err: unknown) => {

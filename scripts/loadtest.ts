@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { loadConfig } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { ensureTemplate, ErrorCounts, fixtureTemplates, fmtMs, Latencies, networkErrorKind, pngBlob, renderPages, runPool, submitOnce } from './loadtest/lib';
 
 // node dist/scripts/loadtest.js --requests N --concurrency C [--url http://127.0.0.1:3000]
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
   let lost: string[] = [];
   if (!values['no-verify'] && accepted.length) {
     const connection = await Connection.connect({ address: values.temporal!, connectTimeout: 5_000 });
-    const client = new Client({ connection, namespace: values.namespace! });
+    const client = new Client({ connection, namespace: values.namespace!, dataConverter: examflowDataConverter(loadConfig()) });
     const unverified = new ErrorCounts();
     const verifyUntil = Math.max(deadline, Date.now() + 120_000);
     let checked = 0;

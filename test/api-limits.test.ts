@@ -39,7 +39,24 @@ test('above the in-flight limit a submission gets 429 with Retry-After, and noth
   assert.ok(Number(refused.headers.get('retry-after')) >= 5);
   const body = (await refused.json()) as { error: { code: string; message: string } };
   assert.equal(body.error.code, 'too_many_exams_in_flight');
+  assert.doesNotMatch(body.error.message, /\d+ exams|limit \d/, 'the 429 names no load figures');
   assert.equal((await env.client.workflow.count(`WorkflowType = 'examWorkflow'`)).count, 2);
+});
+
+test('one tenant at its share of the admission limit does not starve another; queue figures are per tenant', async () => {
+  const a = apiClient(baseUrl, 'token-school-a');
+  const b = apiClient(baseUrl, 'token-school-b');
+  const seenByA = (await (await a.get('/v1/queue')).json()) as { inFlight: number; maxInFlight: number; admissionLimit: number };
+  assert.equal(seenByA.inFlight, 2);
+  assert.equal(seenByA.admissionLimit, 2, 'half of EXAMFLOW_MAX_IN_FLIGHT=4');
+  const seenByB = (await (await b.get('/v1/queue')).json()) as { inFlight: number; maxInFlight: number; pending: number; stages: { inFlight: number; maxInFlightSeen: number }[] };
+  assert.equal(seenByB.inFlight, 0, 'school-a’s exams are not in school-b’s figures');
+  assert.equal(seenByB.pending, 0);
+  assert.equal(seenByB.maxInFlight, 0, 'nor in its maxima');
+  assert.ok(seenByB.stages.every((s) => s.inFlight === 0 && s.maxInFlightSeen === 0));
+  await b.postJson('/v1/templates', template);
+  const accepted = await b.postForm('/v1/exams', examForm(template.id, [page]));
+  assert.equal(accepted.status, 202, 'school-b is admitted while school-a is at its share');
 });
 
 test('uploads over the size or page limit get 413 and 400 with clear messages', async () => {

@@ -32,7 +32,9 @@ interface Service {
 
 /** Every secret compose requires, with a stand-in value. */
 const secrets: Record<string, string> = {
-  EXAMFLOW_API_KEYS: 'school-1:compose-test-token',
+  EXAMFLOW_API_KEYS: 'school-1:compose-test-token,*:compose-admin-token',
+  EXAMFLOW_PAYLOAD_KEY: 'compose-test-payload-key',
+  EXAMFLOW_CODEC_TOKEN: 'compose-admin-token',
   POSTGRES_PASSWORD: 'compose-test-postgres',
   EXAMFLOW_DB_PASSWORD: 'compose-test-examflow-db',
   EXAMFLOW_S3_ACCESS_KEY_ID: 'compose-test-app-key',
@@ -264,4 +266,21 @@ test('backups: scheduled dumps and object-store mirroring in compose, with a res
   const restore = read('deploy/backup/restore.sh');
   assert.match(restore, /pg_restore --exit-on-error --create/);
   assert.match(read('deploy/backup/backup.sh'), /pg_dump --format=custom/);
+});
+
+test('the Web UI decrypts payloads only through the proxy, which adds the admin codec token', () => {
+  assert.deepEqual(published(services['temporal-ui']!), [], 'the Web UI is not published directly');
+  assert.match(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT!, /:8233\/codec$/);
+  const caddyfile = read('deploy/caddy/Caddyfile');
+  assert.match(caddyfile, /handle_path \/codec\/\*/);
+  assert.match(caddyfile, /header_up Authorization "Bearer \{\$EXAMFLOW_CODEC_TOKEN\}"/);
+});
+
+test('production compose refuses private webhook targets and requires a payload key', () => {
+  for (const name of ['api', 'worker-ocr', 'worker-default']) {
+    const env = services[name]!.environment!;
+    assert.equal(env.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE, 'false', name);
+    assert.equal(env.EXAMFLOW_PAYLOAD_KEY, 'compose-test-payload-key', `${name} takes the payload key from the environment`);
+  }
+  assert.match(raw, /EXAMFLOW_PAYLOAD_KEY: \$\{EXAMFLOW_PAYLOAD_KEY:\?/, 'no default payload key in production');
 });

@@ -82,3 +82,9 @@ test('Temporal connection options: plain by default, TLS with an API key, files 
     /TEMPORAL_TLS_CERT_PATH: cannot read \/no\/such\/cert.pem/,
   );
 });
+
+test('webhooks to private addresses are a development setting: refused in production', () => {
+  assert.equal(loadConfig({ EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: 'true' }).EXAMFLOW_WEBHOOK_ALLOW_PRIVATE, true);
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).EXAMFLOW_WEBHOOK_ALLOW_PRIVATE, false);
+  assert.match(problems({ NODE_ENV: 'production', EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: 'true' }), /EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: must not be true in production/);
+});

@@ -1,4 +1,6 @@
 import './helpers/env';
+import { examflowDataConverter } from '../lib/payload-codec';
+import { config } from '../lib/config';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -45,7 +47,7 @@ test('an urgent exam overtakes a backlog of normal exams', async () => {
   const [workflowWorker] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities, role: 'default' });
   const workflowsRunning = workflowWorker!.runUntil(all);
   await waitForOcrBacklog(submitted.map((s) => s.examId), ocrTaskQueue(taskQueue));
-  const ocrWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: ocrTaskQueue(taskQueue), activities: { ocrPage: activities.ocrPage }, maxConcurrentActivityTaskExecutions: 1 });
+  const ocrWorker = await Worker.create({ connection: env.nativeConnection, dataConverter: examflowDataConverter(config()), taskQueue: ocrTaskQueue(taskQueue), activities: { ocrPage: activities.ocrPage }, maxConcurrentActivityTaskExecutions: 1 });
   await Promise.all([ocrWorker.runUntil(all), workflowsRunning]);
   const urgent = submitted.find((s) => s.priority === 'urgent')!.examId;
   assert.equal(order[0], urgent, `OCR order: ${order.map((id) => submitted.find((s) => s.examId === id)!.priority).join(', ')}`);

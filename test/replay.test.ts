@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
+import { config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { workflowBundle } from './helpers/temporal';
 
 // Histories captured from real runs (npm run capture-history) must replay against the
@@ -17,6 +19,6 @@ test('there are committed histories to replay', () => {
 for (const file of files) {
   test(`replays ${file}`, async () => {
     const history = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, path.basename(file, '.json'));
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: examflowDataConverter(config()) }, history, path.basename(file, '.json'));
   });
 }

@@ -98,3 +98,10 @@ test('artifacts() builds the S3 store when EXAMFLOW_ARTIFACT_STORE=s3', async ()
   assert.deepEqual(await store.getJson('templates/t/x.json'), { ok: true });
   configured.client.destroy();
 });
+
+test('create is write-once: a second create of the key rejects with EEXIST and leaves the first object', async () => {
+  await store.create('exams/e9/pages/001.img', Buffer.from('alice'));
+  await assert.rejects(store.create('exams/e9/pages/001.img', Buffer.from('bob')), (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST');
+  await assert.rejects(store.createJson('exams/e9/pages/001.img', { who: 'bob' }), (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST');
+  assert.equal((await store.get('exams/e9/pages/001.img')).toString(), 'alice');
+});

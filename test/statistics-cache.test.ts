@@ -57,3 +57,16 @@ test('statistics: a failed computation is not kept', async () => {
   fail = false;
   assert.equal((await statistics(null, 24)).total, 1);
 });
+
+test('statistics: the cache is bounded; the least recently used answer goes first', async () => {
+  const { client, calls } = countingClient();
+  const statistics = cachedStatistics(client, 60_000, 120_000, 8);
+  await statistics('school-0', 24);
+  const perComputation = calls.count;
+  for (let hours = 1; hours <= 20; hours++) await statistics('school-x', hours);
+  const before = calls.count;
+  await statistics('school-0', 24);
+  assert.equal(calls.count, before + perComputation, 'the oldest answer was evicted, not kept without bound');
+  await statistics('school-x', 20);
+  assert.equal(calls.count, before + perComputation, 'a recent answer is still cached');
+});

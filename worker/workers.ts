@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { activities as realActivities, type Activities } from '../activities';
 import { config, ocrSlots, type Config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
 export interface ExamWorkerOptions {
@@ -28,6 +29,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     connection: options.connection,
     namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE,
     shutdownGraceTime: '20 seconds' as const,
+    dataConverter: examflowDataConverter(cfg),
     ...workerVersioning(cfg),
   };
   const { ocrPage, readSheetPage, ...lightActivities } = options.activities ?? realActivities;

@@ -1,5 +1,7 @@
 // Tight limits for the limits test, set before any module reads the configuration.
-process.env.EXAMFLOW_MAX_IN_FLIGHT = '2';
+process.env.EXAMFLOW_MAX_IN_FLIGHT = '4';
+// each tenant may hold half: 2 exams
+process.env.EXAMFLOW_TENANT_SHARE = '0.5';
 process.env.EXAMFLOW_RATE_LIMIT_PER_MINUTE = '40';
 process.env.EXAMFLOW_MAX_UPLOAD_BYTES = String(512 * 1024);
 process.env.EXAMFLOW_MAX_PAGES = '3';

@@ -6,4 +6,6 @@ import path from 'node:path';
 // folder and quiet logs, before any module reads the configuration.
 process.env.EXAMFLOW_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'examflow-test-'));
 process.env.LOG_LEVEL ??= 'warn';
+// Tests run webhook receivers on loopback; the hostile-input suite turns this off again.
+process.env.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE ??= 'true';
 process.env.EXAMFLOW_API_KEYS ??= 'school-a:token-school-a,school-b:token-school-b,*:token-admin-0';

@@ -5,6 +5,8 @@ import type { Worker } from '@temporalio/worker';
 import { terminateOcr } from '../../activities/ocr-engine';
 import { createApp } from '../../api/app';
 import { closeSheetCodePool } from '../../api/sheet-code-pool';
+import { apiServer } from '../../api/http-server';
+import { config } from '../../lib/config';
 import { closeSharedBrowser } from '../../lib/browser';
 import { createExamWorkers } from '../../worker/workers';
 import { startTemporal, workflowBundle } from './temporal';
@@ -37,7 +39,7 @@ export async function startStack(): Promise<Stack> {
 
 /** The HTTP API on a free loopback port, over the test's Temporal (no workers). */
 export async function listenApi(env: TestWorkflowEnvironment): Promise<{ server: Server; baseUrl: string }> {
-  const server = createApp(env.client).listen(0, '127.0.0.1');
+  const server = apiServer(createApp(env.client), config()).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -1,11 +1,15 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { config } from '../../lib/config';
+import { examflowDataConverter } from '../../lib/payload-codec';
 import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal-cli';
 import { examSearchAttributes } from '../../workflows/search-attributes';
 
 /** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes. */
 export function startTemporal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
+    // The client encrypts payloads as the API's does (the workers get the same codec).
+    client: { dataConverter: examflowDataConverter(config()) },
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: examSearchAttributes,
