@@ -1,4 +1,4 @@
-import { questionKey, type QuestionType, type Template, type TemplateQuestion } from './template';
+import type { QuestionType, Template, TemplateQuestion } from './template';
 
 // The answer sheet of a template, as pure geometry (design.md "Answer-sheet layout"): PDF points,
 // origin at the page's top-left corner, y downwards. The PDF is drawn from exactly this, and the
@@ -35,7 +35,7 @@ export interface SheetLayoutPage {
   code: { x: number; y: number; size: number; text: string };
   /** title and the name/class lines (first page); page number on every page */
   title: { text: string; x: number; y: number; size: number } | null;
-  nameLines: { x: number; y: number; w: number }[] ;
+  nameLines: { x: number; y: number; w: number }[];
   footer: { text: string; x: number; y: number };
   studentNumber: { digits: number; box: SheetRect; bubbles: SheetDigitBubble[] } | null;
   headings: SheetHeading[];
@@ -247,8 +247,4 @@ export function sheetLayout(template: Template): SheetLayout {
 /** Every bubble question of a layout page, keyed as the template keys its questions. */
 export function bubbleQuestions(page: SheetLayoutPage): SheetBubbleQuestion[] {
   return page.questions.filter((q): q is SheetBubbleQuestion => 'options' in q);
-}
-
-export function layoutQuestionKey(q: SheetQuestion): string {
-  return questionKey(q);
 }

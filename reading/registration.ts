@@ -5,16 +5,11 @@ import { darkMask, darknessAt, type PageImage } from './page-image';
 import { codeRect, MARKER_SIZE, markerRects, PAGE_HEIGHT, PAGE_WIDTH } from '../domain/sheet-layout';
 import { pageOutline } from './outline';
 
-function codeCentre(): Point {
-  const c = codeRect();
-  return { x: c.x + c.size / 2, y: c.y + c.size / 2 };
-}
-
 // Where the sheet is in the picture: a homography from page points to image pixels, how it was
 // found, and the sheet's code when it could be read. First the four corner markers (their
 // arrangement gives the page up to a half turn; the code's corner settles which way is up); when
-// markers are missing or covered, the QR code found anywhere in the picture places the page and
-// the markers near where it predicts them refine it.
+// markers are missing or covered, the QR code found anywhere in the picture with the markers
+// near where it predicts them, or the page's outline turned by the code.
 
 export interface Registration {
   h: Homography;
@@ -27,6 +22,11 @@ export interface Registration {
 
 const MARKER_CENTRES: Point[] = markerRects().map((m) => ({ x: m.x + m.size / 2, y: m.y + m.size / 2 }));
 const MARK_LEVEL = 0.45;
+
+function codeCentre(): Point {
+  const c = codeRect();
+  return { x: c.x + c.size / 2, y: c.y + c.size / 2 };
+}
 
 function rotationOf(h: Homography): 0 | 90 | 180 | 270 {
   const a = project(h, 300, 420);
