@@ -13,6 +13,7 @@ import { bearerAuth, type AuthState } from './auth';
 import { docsRoutes } from './docs';
 import { errorHandler } from './errors';
 import { examRoutes } from './exams';
+import { studentRoutes } from './students';
 import { templateRoutes } from './templates';
 import { webhookRoutes } from './webhooks';
 
@@ -62,6 +63,6 @@ export function createApp(client: Client): Koa<AuthState> {
   meta.get('/v1/meta', (ctx) => {
     ctx.body = { temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, tenantId: ctx.state.tenantId };
   });
-  for (const router of [meta, templateRoutes(), examRoutes(client), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [meta, templateRoutes(), examRoutes(client), studentRoutes(), webhookRoutes()]) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -4,6 +4,8 @@ import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
 import { loadWebhook } from '../lib/webhooks';
+import { findExamRecord } from '../records/exam-reads';
+import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../records/exam-writes';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
 import type { ExamMemo } from './exam-status';
@@ -55,22 +57,49 @@ export async function submitExam(client: Client, submission: Submission): Promis
     store.putJson(keys.template, submission.template),
     store.putJson(keys.input, { input, priority: submission.priority, subject: submission.template.subject }),
   ]);
+  // The record comes before the workflow: Temporal never runs an exam the database does not
+  // know. With the database down this throws, and the submission is refused (503).
+  await recordSubmission({
+    examId: input.examId,
+    tenantId: input.tenantId,
+    templateId: input.templateId,
+    subject: submission.template.subject,
+    student: input.student,
+    priority: submission.priority,
+    pages: input.pageKeys.length,
+    createdAt: input.createdAt,
+  }).catch(async (err: unknown) => {
+    await store.remove(keys.root);
+    throw err;
+  });
   try {
     await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', submission.taskQueue);
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    await forgetSubmission(input.examId).catch(() => undefined);
     await store.remove(keys.root);
     throw err;
   }
 }
 
+/** An idempotent repeat: the exam of this tenant already exists. */
+export async function submissionExists(examId: string, tenantId: string): Promise<boolean> {
+  return (await findExamRecord(examId, tenantId)) !== null;
+}
+
 /** A new run of an exam that failed or was cancelled, with the input it was submitted with. */
-export async function retryExam(client: Client, examId: string): Promise<void> {
+export async function retryExam(client: Client, examId: string, by: string): Promise<void> {
   const stored = await artifacts().getJson<{ input: ExamWorkflowInput; priority: Priority; subject: string }>(examKeys(examId).input);
   const notify = (await loadWebhook(stored.input.tenantId)) !== null;
   const input = { ...stored.input, createdAt: new Date().toISOString(), notify };
-  await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
+  const closed = await reopenForRetry(examId, by);
+  try {
+    await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
+  } catch (err) {
+    if (closed) await restoreAfterFailedRetry(examId, closed);
+    throw err;
+  }
 }
 
 /** Starts the exam's workflow run; the pages, template and input are stored already. */

@@ -2,9 +2,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal-cli';
 import { examSearchAttributes } from '../../workflows/search-attributes';
+import { useTestRecords } from './records';
 
-/** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes. */
-export function startTemporal(): Promise<TestWorkflowEnvironment> {
+/** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes, and the records database. */
+export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  // Every test with Temporal has the records database too (the workers write to it).
+  const [env] = await Promise.all([createLocal(), useTestRecords()]);
+  return env;
+}
+
+function createLocal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
