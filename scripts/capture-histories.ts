@@ -45,7 +45,7 @@ async function save(client: Client, name: string, examId: string): Promise<void>
 const version = process.argv[2] ?? '';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+$/.test(version)) throw new Error('usage: npm run capture-histories -- v<N>');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
