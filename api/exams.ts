@@ -26,7 +26,7 @@ import {
   submitExamFieldsSchema,
   type SubmitExamResponse,
 } from './schemas';
-import { examIdFor, retryExam, submitExam, submissionExists } from './start-exam';
+import { examIdFor, retryExam, submitExam } from './start-exam';
 import { cachedStatistics } from './statistics';
 import { loadTemplate } from './templates';
 import { checkPages, pagesUpload } from './uploads';
@@ -64,6 +64,16 @@ export function examRoutes(client: Client): Router<AuthState> {
     return { found, keys: examKeys(found.examId) };
   }
 
+  /**
+   * A repeated idempotent submission: the exam exists once its workflow started. A record
+   * alone (left pending when the start failed and the database could not be told) is not
+   * an accepted exam: the repeat submits it again.
+   */
+  async function alreadyAccepted(examId: string, tenantId: string): Promise<boolean> {
+    const found = await lookupExam(client, examId, tenantId);
+    return !!found && (found.description !== null || found.record.status !== 'pending');
+  }
+
   const accepted = (examId: string): SubmitExamResponse => ({ examId, status: 'pending', statusUrl: `/v1/exams/${examId}` });
 
   router.post('/v1/exams', requireTenant(), requireMultipart(), upload, async (ctx) => {
@@ -72,7 +82,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     const idempotencyKey = ctx.get('idempotency-key') ? validate(idempotencyKeySchema, ctx.get('idempotency-key'), 'Idempotency-Key header') : undefined;
     const examId = examIdFor(tenantId, idempotencyKey);
     // A repeated idempotent submission answers with the exam it already created.
-    if (idempotencyKey && (await submissionExists(examId, tenantId))) {
+    if (idempotencyKey && (await alreadyAccepted(examId, tenantId))) {
       ctx.status = 200;
       ctx.body = accepted(examId);
       return;

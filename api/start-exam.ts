@@ -4,7 +4,6 @@ import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
 import { loadWebhook } from '../lib/webhooks';
-import { findExamRecord } from '../records/exam-reads';
 import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../records/exam-writes';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
@@ -81,11 +80,6 @@ export async function submitExam(client: Client, submission: Submission): Promis
     await store.remove(keys.root);
     throw err;
   }
-}
-
-/** An idempotent repeat: the exam of this tenant already exists. */
-export async function submissionExists(examId: string, tenantId: string): Promise<boolean> {
-  return (await findExamRecord(examId, tenantId)) !== null;
 }
 
 /** A new run of an exam that failed or was cancelled, with the input it was submitted with. */

@@ -6,18 +6,22 @@ import { Client, Connection } from '@temporalio/client';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
 import { closeSharedBrowser } from '../lib/browser';
+import { closeRecords, openRecords } from '../records/database';
+import { auditRecords } from './chaos/records-audit';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
 import { startLocalStack } from './local-stack';
 
-// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S]
+// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S --db-kills D]
 // Submits generated exams to a real examflow on loopback, then, while they run, SIGKILLs
-// the worker (restarting it) and the file-backed Temporal dev server (restarting it) and
-// turns the LLM provider faulty for a stretch. It then proves nothing was lost or done
-// twice: every accepted exam closed, one report and one webhook delivery per run, scores
-// against the ground truth. Exits non-zero when anything was lost, duplicated or left open.
+// the worker (restarting it), the file-backed Temporal dev server (restarting it) and the
+// records database server (restarting it), and turns the LLM provider faulty for a
+// stretch. It then proves nothing was lost or done twice: every accepted exam closed, one
+// report and one webhook delivery per run, one record per exam in the state Temporal
+// closed it in, no workflow without a record, scores against the ground truth. Exits
+// non-zero when anything was lost, duplicated or left open.
 
 const { values } = parseArgs({
   options: {
@@ -25,12 +29,14 @@ const { values } = parseArgs({
     exams: { type: 'string' },
     'worker-kills': { type: 'string' },
     'server-kills': { type: 'string' },
+    'db-kills': { type: 'string' },
     'timeout-minutes': { type: 'string', default: '30' },
   },
 });
 const exams = Number(values.exams ?? (values.short ? 12 : 60));
 const workerKills = Number(values['worker-kills'] ?? (values.short ? 3 : 5));
 const serverKills = Number(values['server-kills'] ?? 1);
+const dbKills = Number(values['db-kills'] ?? 1);
 const deadline = Date.now() + Number(values['timeout-minutes']) * 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,6 +76,7 @@ async function main(): Promise<void> {
   if (!hook.ok) throw new Error(`webhook setup failed: ${hook.status}`);
 
   const accepted = new Map<string, { expected: number; index: number }>();
+  let refused503 = 0;
   let submitting = true;
   const chaos = (async () => {
     while (accepted.size < Math.min(3, exams)) await sleep(200);
@@ -99,6 +106,15 @@ async function main(): Promise<void> {
           log('Temporal dev server back');
         }
       }
+      if (k === 2 || (k === workerKills - 1 && k < 2)) {
+        for (let d = 0; d < dbKills; d++) {
+          log(`SIGKILL PostgreSQL (${d + 1}/${dbKills})`);
+          stack.postgres.process.kill('SIGKILL');
+          await sleep(3_000);
+          await stack.postgres.restart();
+          log('PostgreSQL back');
+        }
+      }
     }
     log('chaos done');
   })();
@@ -121,6 +137,7 @@ async function main(): Promise<void> {
         break;
       } catch (err) {
         if (Date.now() > deadline) throw err;
+        if ((err as { status?: number }).status === 503) refused503++;
         await sleep(1_000);
       }
     }
@@ -179,20 +196,25 @@ async function main(): Promise<void> {
       failed.set(reason, (failed.get(reason) ?? 0) + 1);
     }
   }
+  await openRecords(stack.databaseUrl, { poolSize: 2 });
+  const records = await auditRecords(temporal, closed);
+  await closeRecords();
   const completed = [...closed.values()].filter((s) => s === 'COMPLETED').length;
   const lost = accepted.size - closed.size;
   console.log(`
-chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Temporal server SIGKILLs, ${chaosLlm.faultsServed()} faulty LLM answers
+chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Temporal server SIGKILLs, ${dbKills} PostgreSQL SIGKILLs, ${chaosLlm.faultsServed()} faulty LLM answers
   accepted            ${accepted.size}
   completed           ${completed}
   failed              ${accepted.size - completed - lost}${[...failed].map(([r, n]) => `\n    ${n} × ${r}`).join('')}
   lost                ${lost}   (accepted, but no workflow or never closed)
   duplicated          ${duplicated + reportsTwice}   (a second run, report or webhook delivery for one exam run)
   score ≠ truth       ${scoreDiffs.length}${scoreDiffs.map((s) => `\n    ${s}`).join('')}
+  records             ${records.matching} in Temporal's final state, ${records.missing} missing, ${records.wrongState.length} in another state${records.wrongState.map((w) => `\n    ${w}`).join('')}, ${records.unknownWorkflows} workflows without a record; ${refused503} submissions refused with 503 while the database was down
   webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
   logs                ${path.join(dataDir, 'processes.log')}`);
 
-  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && !submitting;
+  const recordsOk = records.missing === 0 && records.wrongState.length === 0 && records.unknownWorkflows === 0;
+  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting;
   await stack.stop();
   await connection.close();
   chaosLlm.llm.close();
