@@ -57,10 +57,17 @@ function ownFolder(dir: string, user: RunAs): void {
   chmodSync(dir, 0o700);
 }
 
-/** The server user must be able to walk down to the cluster; say which folder stops it. */
+/**
+ * The server user must be able to walk down to the cluster. The data folder itself (often
+ * a private temp folder) gets the bare search bit for others, nothing more; any other
+ * folder in the way is named in the error.
+ */
 function checkReachable(dir: string, user: RunAs): void {
   if (user.uid === undefined) return;
-  for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) {
+  const parent = path.dirname(dir);
+  const parentStat = statSync(parent);
+  if (parentStat.uid === process.getuid?.() && (parentStat.mode & 0o001) === 0) chmodSync(parent, (parentStat.mode & 0o7777) | 0o001);
+  for (let d = parent; d !== path.dirname(d); d = path.dirname(d)) {
     const s = statSync(d);
     const others = (s.mode & 0o001) !== 0;
     const owner = s.uid === user.uid && (s.mode & 0o100) !== 0;
@@ -103,6 +110,7 @@ export async function startPostgres(dataDir: string, options: { log?: (line: str
       const child = server.process;
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
+        child.ref(); // keep this process alive until the server has gone
         child.kill('SIGINT'); // fast shutdown
         await exited;
       }

@@ -9,14 +9,25 @@ import type { Database } from './schema';
 
 let db: Kysely<Database> | undefined;
 
-export async function openRecords(url: string, options: { poolSize?: number } = {}): Promise<Kysely<Database>> {
+/**
+ * Connects and migrates. A database that is not reachable yet (starting, restarting) is
+ * waited for up to `waitMs`, so a worker restarted during a database restart comes up.
+ */
+export async function openRecords(url: string, options: { poolSize?: number; waitMs?: number } = {}): Promise<Kysely<Database>> {
   if (db) return db;
   const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
   // An idle connection the server dropped (restart, kill) must not crash the process.
   pool.on('error', () => undefined);
   const opened = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const { error } = await new Migrator({ db: opened, provider: { getMigrations: async () => migrations } }).migrateToLatest();
-  if (error) {
+  const migrator = new Migrator({ db: opened, provider: { getMigrations: async () => migrations } });
+  const deadline = Date.now() + (options.waitMs ?? 120_000);
+  for (;;) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) break;
+    if (isDatabaseUnavailable(error) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      continue;
+    }
     await opened.destroy();
     throw new Error(`database migrations failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPostgres, type PostgresServer } from '../../lib/postgres-server';
@@ -14,7 +14,6 @@ let started: Promise<PostgresServer> | undefined;
 export function useTestRecords(): Promise<PostgresServer> {
   started ??= (async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'examflow-records-'));
-    chmodSync(dir, 0o711); // the postgres user must reach the cluster inside
     const server = await startPostgres(path.join(dir, 'cluster'));
     process.once('exit', () => {
       server.stopSync();
