@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { records } from './database';
 import type { RecordedStatus } from './schema';
 
@@ -12,25 +13,25 @@ const closedStatuses = ['completed', 'failed', 'cancelled'] as const;
 
 const rate = (completed: number, failed: number) => (completed + failed > 0 ? Math.round((1000 * completed) / (completed + failed)) / 10 : null);
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 export async function recordStatistics(scope: string | null, windowHours: number, now = new Date()) {
   const db = records();
   const currentHour = Math.floor(now.getTime() / hourMs) * hourMs;
   const windowStart = new Date(currentHour - (Math.ceil(windowHours) - 1) * hourMs);
   const trendStart = new Date(currentHour - 23 * hourMs);
-  const hourlyFrom = windowStart < trendStart ? windowStart : trendStart;
 
   let totalsQ = db.selectFrom('exam_status_totals').select(['status', (eb) => eb.fn.sum<string>('count').as('count')]).groupBy('status');
-  let hourlyQ = db
+  let windowQ = db
+    .selectFrom('exam_hourly')
+    .select(['status', (eb) => eb.fn.sum<string>('count').as('count')])
+    .where('hour', '>=', windowStart)
+    .groupBy('status');
+  let trendQ = db
     .selectFrom('exam_hourly')
     .select(['hour', 'status', (eb) => eb.fn.sum<string>('count').as('count')])
-    .where('hour', '>=', hourlyFrom)
+    .where('hour', '>=', trendStart)
     .groupBy(['hour', 'status']);
-  let durationsQ = db
+  // Mean and p95 over the newest completed exams of the window, computed in the database.
+  let sampleQ = db
     .selectFrom('exams')
     .select('duration_ms')
     .where('status', '=', 'completed')
@@ -39,26 +40,33 @@ export async function recordStatistics(scope: string | null, windowHours: number
     .limit(durationSample);
   if (scope !== null) {
     totalsQ = totalsQ.where('tenant_id', '=', scope);
-    hourlyQ = hourlyQ.where('tenant_id', '=', scope);
-    durationsQ = durationsQ.where('tenant_id', '=', scope);
+    windowQ = windowQ.where('tenant_id', '=', scope);
+    trendQ = trendQ.where('tenant_id', '=', scope);
+    sampleQ = sampleQ.where('tenant_id', '=', scope);
   }
-  const [totals, hourly, durationRows] = await Promise.all([totalsQ.execute(), hourlyQ.execute(), durationsQ.execute()]);
+  const durationsQ = db
+    .selectFrom(sampleQ.as('sample'))
+    .select([
+      (eb) => eb.fn.countAll<string>().as('sampled'),
+      sql<number | null>`round(avg(duration_ms))`.as('average'),
+      sql<string | null>`percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms)`.as('p95'),
+    ]);
+  const [totals, windowRows, trendRows, durations] = await Promise.all([totalsQ.execute(), windowQ.execute(), trendQ.execute(), durationsQ.executeTakeFirstOrThrow()]);
 
   const byStatus: Record<RecordedStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const t of totals) if (t.status in byStatus) byStatus[t.status] = Number(t.count);
+  const isClosed = (status: string): status is (typeof closedStatuses)[number] => (closedStatuses as readonly string[]).includes(status);
   const window = { completed: 0, failed: 0, cancelled: 0 };
+  for (const w of windowRows) if (isClosed(w.status)) window[w.status] += Number(w.count);
   const trend = new Map<number, { completed: number; failed: number; cancelled: number }>();
   for (let i = 0; i < 24; i++) trend.set(trendStart.getTime() + i * hourMs, { completed: 0, failed: 0, cancelled: 0 });
-  for (const h of hourly) {
-    const status = h.status as (typeof closedStatuses)[number];
-    if (!closedStatuses.includes(status)) continue;
-    const at = h.hour.getTime();
-    if (at >= windowStart.getTime()) window[status] += Number(h.count);
-    const bucket = trend.get(at);
-    if (bucket) bucket[status] += Number(h.count);
+  for (const h of trendRows) {
+    const bucket = trend.get(h.hour.getTime());
+    if (bucket && isClosed(h.status)) bucket[h.status] += Number(h.count);
   }
-  const durations = durationRows.map((r) => Number(r.duration_ms)).sort((a, b) => a - b);
-  const average = durations.length ? Math.round(durations.reduce((s, d) => s + d, 0) / durations.length) : null;
+  const sampled = Number(durations.sampled);
+  const average = durations.average === null ? null : Number(durations.average);
+  const p95 = durations.p95 === null ? null : Number(durations.p95);
   return {
     total: Object.values(byStatus).reduce((s, n) => s + n, 0),
     byStatus,
@@ -68,7 +76,7 @@ export async function recordStatistics(scope: string | null, windowHours: number
       ...window,
       successRate: rate(window.completed, window.failed),
       throughputPerMinute: Math.round((100 * window.completed) / (windowHours * 60)) / 100,
-      processingMs: { average, p95: percentile(durations, 95), sampled: durations.length },
+      processingMs: { average, p95, sampled },
     },
     hourlyTrend: [...trend.entries()].map(([at, c]) => ({ hour: new Date(at).toISOString(), ...c })),
     generatedAt: now.toISOString(),
