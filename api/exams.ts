@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { eraseExam } from '../lib/exam-erasure';
 import { InvalidCursor } from '../records/exam-cursor';
 import { listExamRecords } from '../records/exam-reads';
-import { recordControl } from '../records/exam-writes';
+import { recordCancelRequest } from '../records/exam-writes';
 import { markForErasure } from '../records/erasure';
 import { requireTenant, tenantScope, type AuthState } from './auth';
 import { admitExams } from './admission';
@@ -190,7 +190,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     const found = await findExam(ctx);
     const status = await examStatus(client, found);
     if (isClosed(status.status) || !found.description) throw new ApiError(409, 'exam_closed', `exam ${found.examId} is already ${status.status}; nothing to cancel`);
-    await recordControl(found.examId, 'cancel', ctx.state.tenantId);
+    await recordCancelRequest(found.examId, ctx.state.tenantId);
     await client.workflow.getHandle(found.examId).cancel();
     ctx.status = 202;
     ctx.body = { examId: found.examId, accepted: 'cancel', statusUrl: `/v1/exams/${found.examId}` };

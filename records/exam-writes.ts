@@ -119,9 +119,9 @@ export async function recordRun(run: RunRecord, submission: Submission): Promise
     .execute();
 }
 
-/** Who asked for a cancel (the token's tenant), kept with the exam. */
-export async function recordControl(examId: string, action: 'cancel', by: string): Promise<void> {
-  if (action === 'cancel') await records().updateTable('exams').where('exam_id', '=', examId).set({ cancelled_by: by }).execute();
+/** Who asked for the cancel (the token's tenant, `*` for an admin), kept with the exam. */
+export async function recordCancelRequest(examId: string, by: string): Promise<void> {
+  await records().updateTable('exams').where('exam_id', '=', examId).set({ cancelled_by: by }).execute();
 }
 
 type ClosedState = Pick<ExamRow, 'status' | 'step' | 'started_at' | 'finished_at' | 'error'>;
