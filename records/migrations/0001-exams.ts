@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('student_name', 'text')
     .addColumn('student_class', 'text')
     .addColumn('priority', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')`))
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled')`))
     .addColumn('step', 'text', (c) => c.notNull())
     .addColumn('pages', 'integer', (c) => c.notNull())
     .addColumn('run_id', 'text')
