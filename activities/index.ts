@@ -4,9 +4,11 @@ import { deliverWebhook } from './deliver-webhook';
 import { diagnoseExam } from './diagnose-exam';
 import { ocrPage } from './ocr-page';
 import { parseExam } from './parse-exam';
+import { purgeExams } from './purge-exams';
 import { readSheetPage } from './read-sheet-page';
+import { recordExam } from './record-exam';
 import { renderReport } from './render-report';
 
 /** Every activity the workers register. Workflows import only the type. */
-export const activities = { ocrPage, readSheetPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook };
+export const activities = { ocrPage, readSheetPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook, recordExam, purgeExams };
 export type Activities = typeof activities;

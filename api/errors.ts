@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { z } from '../lib/zod';
 import { logger } from '../lib/logger';
+import { isDatabaseUnavailable } from '../records/database';
 
 /** An error the client caused, answered as `{ error: { code, message, details? } }` (design.md). */
 export class ApiError extends Error {
@@ -62,6 +63,7 @@ function toApiError(err: unknown): ApiError {
     const codes: Record<number, string> = { 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
     return new ApiError(e.status, codes[e.status] ?? 'invalid_request', e.message || 'invalid request', undefined, e.headers ?? {});
   }
+  if (isDatabaseUnavailable(err)) return new ApiError(503, 'database_unavailable', 'the records database cannot be reached right now: nothing was changed, retry in a few seconds', undefined, { 'Retry-After': '5' });
   if (e?.message && /Malformed part header/i.test(e.message)) {
     return new ApiError(400, 'invalid_upload', 'malformed multipart part header: a file name must be printable text of at most 255 characters, without control characters');
   }

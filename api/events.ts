@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Context } from 'koa';
 import { PassThrough } from 'node:stream';
 import type { StatusDocument } from '../domain/documents';
-import { describeExam, examStatusDocument } from './exam-status';
+import { examStatus, lookupExam } from './exam-lookup';
 
 // GET /v1/exams/:examId/events — Server-Sent Events: the status document on every change
 // until the exam closes. Comment lines keep proxies from timing the stream out.
@@ -55,14 +55,14 @@ export function streamExamEvents(ctx: Context, client: Client, examId: string, s
     }
     polling = true;
     try {
-      const description = await describeExam(client, examId, scope);
-      if (!description) return stop();
-      const doc = await examStatusDocument(client, description);
+      const found = await lookupExam(client, examId, scope);
+      if (!found) return stop();
+      const doc = await examStatus(client, found);
       // Push on a change, and every few seconds anyway so the ETA keeps counting down.
       if (fingerprint(doc) !== last || Date.now() - lastSentAt > 5_000) send(doc);
       if (isClosed(doc)) stop();
     } catch {
-      // a passing Temporal hiccup: the next tick tries again
+      // a passing Temporal or database hiccup: the next tick tries again
     } finally {
       polling = false;
       if (pollAgain) {

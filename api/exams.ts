@@ -1,16 +1,21 @@
 import Router from '@koa/router';
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Context } from 'koa';
 import type { ExamStatus, ResultDocument } from '../domain/documents';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
+import { eraseExam } from '../lib/exam-erasure';
+import { InvalidCursor } from '../records/exam-cursor';
+import { listExamRecords } from '../records/exam-reads';
+import { recordCancelRequest } from '../records/exam-writes';
+import { markForErasure } from '../records/erasure';
 import { requireTenant, tenantScope, type AuthState } from './auth';
 import { admitExams } from './admission';
 import { requireMultipart } from './content-types';
 import { ApiError, validate } from './errors';
 import { streamExamEvents } from './events';
-import { listExams } from './exam-list';
-import { describeExam, examStatusDocument } from './exam-status';
+import { examStatus, isCompleted, lookupExam, type FoundExam } from './exam-lookup';
+import { describeExam } from './exam-status';
 import { queueStatus } from './queue';
 import {
   batchManifestSchema,
@@ -24,8 +29,6 @@ import {
 import { examIdFor, retryExam, submitExam } from './start-exam';
 import { cachedStatistics } from './statistics';
 import { examTemplate } from './sheet-intake';
-import { TenantIdKey } from '../workflows/search-attributes';
-import { loadTemplate } from './templates';
 import { checkPages, pagesUpload } from './uploads';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
@@ -38,21 +41,32 @@ export function examRoutes(client: Client): Router<AuthState> {
   const uploadedFiles = (ctx: Ctx) => (ctx.request.files ?? []) as Express.Multer.File[];
 
   /** The exam of the caller's tenant; another tenant's exam does not exist for this caller. */
-  async function findExam(ctx: Ctx) {
+  async function findExam(ctx: Ctx): Promise<FoundExam> {
     const examId = validate(examIdSchema, ctx.params.examId, 'exam id');
-    const description = await describeExam(client, examId, tenantScope(ctx.state));
-    if (!description) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
-    return description;
+    const found = await lookupExam(client, examId, tenantScope(ctx.state));
+    if (!found) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
+    return found;
   }
 
   /** Result and report exist once the exam completed; before that say where it stands. */
   async function completedExam(ctx: Ctx) {
-    const description = await findExam(ctx);
-    if (description.status.name !== 'COMPLETED') {
-      const status = await examStatusDocument(client, description);
-      throw new ApiError(409, 'exam_not_completed', `exam ${description.workflowId} is ${status.status}${status.error ? `: ${status.error}` : ''}`, status);
+    const found = await findExam(ctx);
+    // A workflow reports itself completed (its report is stored) a moment before its record says so.
+    const status = isCompleted(found) ? null : await examStatus(client, found);
+    if (status && status.status !== 'completed') {
+      throw new ApiError(409, 'exam_not_completed', `exam ${found.examId} is ${status.status}${status.error ? `: ${status.error}` : ''}`, status);
     }
-    return examKeys(description.workflowId);
+    return { found, keys: examKeys(found.examId) };
+  }
+
+  /**
+   * A repeated idempotent submission: the exam exists once its workflow started. A record
+   * alone (left pending when the start failed and the database could not be told) is not
+   * an accepted exam: the repeat submits it again.
+   */
+  async function alreadyAccepted(examId: string, tenantId: string): Promise<boolean> {
+    const found = await lookupExam(client, examId, tenantId);
+    return !!found && (found.description !== null || found.record.status !== 'pending');
   }
 
   const accepted = (examId: string): SubmitExamResponse => ({ examId, status: 'pending', statusUrl: `/v1/exams/${examId}` });
@@ -63,7 +77,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     const idempotencyKey = ctx.get('idempotency-key') ? validate(idempotencyKeySchema, ctx.get('idempotency-key'), 'Idempotency-Key header') : undefined;
     const examId = examIdFor(tenantId, idempotencyKey);
     // A repeated idempotent submission answers with the exam it already created.
-    if (idempotencyKey && (await describeExam(client, examId, tenantId))) {
+    if (idempotencyKey && (await alreadyAccepted(examId, tenantId))) {
       ctx.status = 200;
       ctx.body = accepted(examId);
       return;
@@ -114,23 +128,24 @@ export function examRoutes(client: Client): Router<AuthState> {
 
   router.get('/v1/exams', async (ctx) => {
     const q = validate(listExamsQuerySchema, ctx.query, 'list query');
-    ctx.body = await listExams(
-      client,
-      {
-        scope: tenantScope(ctx.state),
-        status: q.status,
-        subject: q.subject,
-        studentId: q.studentId,
-        templateId: q.templateId,
-        createdFrom: q.createdFrom ? new Date(q.createdFrom) : undefined,
-        createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
-      },
-      q.limit,
-      q.pageToken,
-    );
+    const filter = {
+      scope: tenantScope(ctx.state),
+      status: q.status,
+      subject: q.subject,
+      studentId: q.studentId,
+      templateId: q.templateId,
+      createdFrom: q.createdFrom ? new Date(q.createdFrom) : undefined,
+      createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
+    };
+    try {
+      ctx.body = await listExamRecords(filter, q.limit, q.pageToken);
+    } catch (err) {
+      if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
+      throw err;
+    }
   });
 
-  const statistics = cachedStatistics(client);
+  const statistics = cachedStatistics();
   router.get('/v1/exams/statistics', async (ctx) => {
     const q = validate(statisticsQuerySchema, ctx.query, 'statistics query');
     ctx.body = await statistics(tenantScope(ctx.state), q.windowHours);
@@ -141,60 +156,79 @@ export function examRoutes(client: Client): Router<AuthState> {
   });
 
   router.get('/v1/exams/:examId', async (ctx) => {
-    ctx.body = await examStatusDocument(client, await findExam(ctx));
+    ctx.body = await examStatus(client, await findExam(ctx));
   });
 
   router.get('/v1/exams/:examId/events', async (ctx) => {
-    const description = await findExam(ctx);
-    streamExamEvents(ctx, client, description.workflowId, tenantScope(ctx.state), await examStatusDocument(client, description));
+    const found = await findExam(ctx);
+    streamExamEvents(ctx, client, found.examId, tenantScope(ctx.state), await examStatus(client, found));
   });
 
   router.get('/v1/exams/:examId/result', async (ctx) => {
-    ctx.body = await artifacts().getJson<ResultDocument>((await completedExam(ctx)).result);
+    const { found, keys } = await completedExam(ctx);
+    ctx.body = (found.record.result as ResultDocument | null) ?? (await artifacts().getJson<ResultDocument>(keys.result));
   });
 
   router.get('/v1/exams/:examId/report.pdf', async (ctx) => {
-    const keys = await completedExam(ctx);
+    const { keys } = await completedExam(ctx);
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `inline; filename="exam-${ctx.params.examId}.pdf"`);
     ctx.body = await artifacts().get(keys.reportPdf);
   });
 
   router.get('/v1/exams/:examId/report.html', async (ctx) => {
-    const keys = await completedExam(ctx);
+    const { keys } = await completedExam(ctx);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = await artifacts().get(keys.reportHtml);
   });
 
   router.post('/v1/exams/:examId/cancel', async (ctx) => {
-    const description = await findExam(ctx);
-    const status = await examStatusDocument(client, description);
-    if (isClosed(status.status)) throw new ApiError(409, 'exam_closed', `exam ${description.workflowId} is already ${status.status}; nothing to cancel`);
-    await client.workflow.getHandle(description.workflowId).cancel();
+    const found = await findExam(ctx);
+    const status = await examStatus(client, found);
+    if (isClosed(status.status) || !found.description) throw new ApiError(409, 'exam_closed', `exam ${found.examId} is already ${status.status}; nothing to cancel`);
+    await recordCancelRequest(found.examId, ctx.state.tenantId);
+    await client.workflow.getHandle(found.examId).cancel();
     ctx.status = 202;
-    ctx.body = { examId: description.workflowId, accepted: 'cancel', statusUrl: `/v1/exams/${description.workflowId}` };
+    ctx.body = { examId: found.examId, accepted: 'cancel', statusUrl: `/v1/exams/${found.examId}` };
   });
 
   router.post('/v1/exams/:examId/retry', async (ctx) => {
-    const description = await settled(await findExam(ctx));
-    if (description.status.name === 'RUNNING' || description.status.name === 'COMPLETED') {
-      throw new ApiError(409, 'exam_not_retryable', `exam ${description.workflowId} is ${description.status.name.toLowerCase()}: only a failed or cancelled exam can be retried`);
+    const found = await settled(await findExam(ctx));
+    const status = await examStatus(client, found);
+    if (status.status !== 'failed' && status.status !== 'cancelled') {
+      throw new ApiError(409, 'exam_not_retryable', `exam ${found.examId} is ${status.status}: only a failed or cancelled exam can be retried`);
     }
-    await admitExams(client, description.typedSearchAttributes.get(TenantIdKey) ?? ctx.state.tenantId, 1);
-    await retryExam(client, description.workflowId);
+    await admitExams(client, found.record.tenant_id, 1);
+    await retryExam(client, found.examId, ctx.state.tenantId);
     ctx.status = 202;
-    ctx.body = { examId: description.workflowId, accepted: 'retry', statusUrl: `/v1/exams/${description.workflowId}` };
+    ctx.body = { examId: found.examId, accepted: 'retry', statusUrl: `/v1/exams/${found.examId}` };
+  });
+
+  // A student's right to erasure: the record, the artifacts and the workflow histories, or
+  // (on a failure half-way) a 503 and a mark that hides the exam until a retry or the next
+  // purge finishes the job.
+  router.delete('/v1/exams/:examId', async (ctx) => {
+    const examId = validate(examIdSchema, ctx.params.examId, 'exam id');
+    const runIds = await markForErasure(examId, tenantScope(ctx.state));
+    if (!runIds) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
+    try {
+      await eraseExam(client, examId, runIds);
+    } catch (err) {
+      throw new ApiError(503, 'erasure_incomplete', `exam ${examId} is hidden but not yet fully erased (${err instanceof Error ? err.message : String(err)}): send DELETE again, or the next purge finishes it`, undefined, { 'Retry-After': '5' });
+    }
+    ctx.status = 204;
   });
 
   /**
    * An exam reports itself failed or cancelled a moment before its workflow closes (the
-   * cleanup and the notice run last); wait that moment out rather than refuse a retry.
+   * record, the cleanup and the notice run last); wait that moment out rather than refuse a retry.
    */
-  async function settled(description: WorkflowExecutionDescription): Promise<WorkflowExecutionDescription> {
-    if (description.status.name !== 'RUNNING' || !isClosed((await examStatusDocument(client, description)).status)) return description;
-    const handle = client.workflow.getHandle(description.workflowId);
+  async function settled(found: FoundExam): Promise<FoundExam> {
+    const description = found.description ?? (await describeExam(client, found.examId, null));
+    if (description?.status.name !== 'RUNNING' || !isClosed((await examStatus(client, found)).status)) return found;
+    const handle = client.workflow.getHandle(found.examId);
     await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
-    return handle.describe();
+    return (await lookupExam(client, found.examId, null)) ?? found;
   }
 
   return router;

@@ -2,6 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { examflowDataConverter } from '../lib/payload-codec';
+import { connectRecords } from '../lib/records-connection';
+import { applyHistoryRetention, ensurePurgeSchedule } from '../lib/retention';
+import { closeRecords } from '../records/database';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/tracing';
 import { closeSheetCodePool } from './sheet-code-pool';
@@ -17,6 +20,9 @@ async function main(): Promise<void> {
   const tracing = tracingPlugin(cfg);
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: examflowDataConverter(cfg), plugins: tracing ? [tracing] : [] });
+  await connectRecords(cfg);
+  await applyHistoryRetention(client, cfg);
+  await ensurePurgeSchedule(client, cfg);
   const server = apiServer(createApp(client), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });
@@ -31,7 +37,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'examflow API stopping');
     clearInterval(sampler);
     closeEventStreams();
-    server.close(() => void Promise.allSettled([connection.close(), shutdownTracing(), closeSheetCodePool()]).then(() => process.exit(0)));
+    server.close(() => void Promise.allSettled([connection.close(), closeRecords(), shutdownTracing(), closeSheetCodePool()]).then(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -10,6 +10,8 @@ import {
   listExamsResponseSchema,
   queueResponseSchema,
   statisticsQuerySchema,
+  studentExamsQuerySchema,
+  studentExamsResponseSchema,
   statisticsResponseSchema,
   submitExamResponseSchema,
   metaResponseSchema,
@@ -82,7 +84,7 @@ function build() {
     request: { body: { content: { 'multipart/form-data': { schema: z.object({ manifest: z.string(), pages: z.array(z.string()) }) } } } },
     responses: { 200: json(batchResponseSchema, 'one result per exam') },
   });
-  path('get', '/v1/exams', 'List exams, newest first, from Temporal visibility', { request: { query: listExamsQuerySchema }, responses: { 200: json(listExamsResponseSchema, 'a page of exams') } });
+  path('get', '/v1/exams', 'List exams, newest first, from the records database (cursor pagination)', { request: { query: listExamsQuerySchema }, responses: { 200: json(listExamsResponseSchema, 'a page of exams') } });
   path('get', '/v1/exams/statistics', 'Totals, success rate, durations and hourly trend', { request: { query: statisticsQuerySchema }, responses: { 200: json(statisticsResponseSchema, 'statistics') } });
   path('get', '/v1/queue', 'Backlog, in-flight, limits and estimated wait per stage', { responses: { 200: json(queueResponseSchema, 'queue status') } });
   path('get', '/v1/exams/{examId}', 'Status document', { request: { params: examParams }, responses: { 200: json(Status, 'status') } });
@@ -102,6 +104,18 @@ function build() {
   path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
   path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
 
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/exams/{examId}',
+    summary: 'Erase one exam: its record, artifacts and workflow histories',
+    security,
+    request: { params: examParams },
+    responses: { ...errors, 204: { description: 'erased' }, 503: json(Error, 'not fully erased yet: send DELETE again') },
+  });
+  path('get', '/v1/students/{studentId}/exams', 'One student’s exams over time, with scores and knowledge-point mastery', {
+    request: { params: z.object({ studentId: z.string() }), query: studentExamsQuerySchema },
+    responses: { 200: json(studentExamsResponseSchema, 'the student’s exams, oldest first') },
+  });
   path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', { responses: { 200: json(metaResponseSchema, 'meta') } });
   const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };
   registry.registerPath({

@@ -258,3 +258,36 @@ const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, '
 export const codecRequestSchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
 });
+
+/** A student id as submitted in `student.id` or read from the paper. */
+export const studentIdParamSchema = z.string().trim().min(1).max(64);
+export const studentExamsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+
+const knowledgePointMasteryOut = z.object({ name: z.string(), mastery: z.number(), awarded: z.number(), points: z.number() });
+export const studentExamsResponseSchema = z.object({
+  student: z.object({ id: z.string(), name: z.string().nullable(), class: z.string().nullable() }),
+  /** oldest first */
+  exams: z.array(
+    z.object({
+      examId: z.string(),
+      templateId: z.string(),
+      subject: z.string(),
+      status: z.string(),
+      createdAt: z.string(),
+      finishedAt: z.string().nullable(),
+      score: z.number().nullable(),
+      fullScore: z.number().nullable(),
+      knowledgePoints: z.array(knowledgePointMasteryOut),
+    }),
+  ),
+  /** weakest first: overall mastery, the latest, the change since the first exam, and the history */
+  knowledgePoints: z.array(
+    z.object({
+      name: z.string(),
+      mastery: z.number(),
+      latest: z.number(),
+      change: z.number().nullable(),
+      history: z.array(z.object({ examId: z.string(), at: z.string(), mastery: z.number(), awarded: z.number(), points: z.number() })),
+    }),
+  ),
+});

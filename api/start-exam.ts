@@ -4,6 +4,7 @@ import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { config } from '../lib/config';
 import { loadWebhook } from '../lib/webhooks';
+import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../records/exam-writes';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
 import { ApiError } from './errors';
@@ -65,10 +66,23 @@ export async function submitExam(client: Client, submission: Submission): Promis
   }
   try {
     await Promise.all([...submission.pages.map((page, i) => store.create(keys.page(i), page)), store.createJson(keys.template, submission.template)]);
+    // The record comes before the workflow: Temporal never runs an exam the database does not
+    // know. With the database down this throws, and the submission is refused (503).
+    await recordSubmission({
+      examId: input.examId,
+      tenantId: input.tenantId,
+      templateId: input.templateId,
+      subject: submission.template.subject,
+      student: input.student,
+      priority: submission.priority,
+      pages: input.pageKeys.length,
+      createdAt: input.createdAt,
+    });
     await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', submission.taskQueue);
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    await forgetSubmission(input.examId).catch(() => undefined);
     await store.remove(keys.root);
     throw err;
   }
@@ -92,11 +106,17 @@ async function waitForWorkflow(client: Client, examId: string): Promise<void> {
 }
 
 /** A new run of an exam that failed or was cancelled, with the input it was submitted with. */
-export async function retryExam(client: Client, examId: string): Promise<void> {
+export async function retryExam(client: Client, examId: string, by: string): Promise<void> {
   const stored = await artifacts().getJson<{ input: ExamWorkflowInput; priority: Priority; subject: string }>(examKeys(examId).input);
   const notify = (await loadWebhook(stored.input.tenantId)) !== null;
   const input = { ...stored.input, createdAt: new Date().toISOString(), notify };
-  await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
+  const closed = await reopenForRetry(examId, by);
+  try {
+    await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
+  } catch (err) {
+    if (closed) await restoreAfterFailedRetry(examId, closed);
+    throw err;
+  }
 }
 
 /** Starts the exam's workflow run; the pages, template and input are stored already. */

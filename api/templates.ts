@@ -1,13 +1,12 @@
 import Router from '@koa/router';
 import { isDeepStrictEqual } from 'node:util';
 import { templateIdSchema, templateSchema, type Template } from '../domain/template';
-import { artifacts, templateKey } from '../lib/artifacts';
-import { config } from '../lib/config';
-import { configuredTenants, requireTenant, type AuthState } from './auth';
+import { findTemplate, insertTemplate, listTemplates } from '../records/templates';
+import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { requireJsonBody } from './content-types';
 
-// Answer keys, one JSON file per tenant and id. An exam takes a copy at submission, so a
+// Answer keys, one record per tenant and id. An exam takes a copy at submission, so a
 // template can never change under an exam that is already running.
 
 /** Templates never change once created (other content under the same id is refused), so loaded ones are kept. */
@@ -15,11 +14,11 @@ const loaded = new Map<string, Template>();
 const MAX_LOADED = 1000;
 
 export async function loadTemplate(tenantId: string, templateId: string): Promise<Template | null> {
-  const key = templateKey(tenantId, templateId);
+  const key = `${tenantId}/${templateId}`;
   const known = loaded.get(key);
   if (known) return known;
-  if (!(await artifacts().exists(key))) return null;
-  const template = await artifacts().getJson<Template>(key);
+  const template = await findTemplate(tenantId, templateId);
+  if (!template) return null;
   if (loaded.size >= MAX_LOADED) loaded.delete(loaded.keys().next().value!);
   loaded.set(key, template);
   return template;
@@ -29,15 +28,9 @@ export function templateRoutes(): Router<AuthState> {
   const router = new Router<AuthState>();
   // Listing is a read: a tenant sees its own templates, an admin those of every tenant.
   router.get('/v1/templates', async (ctx) => {
-    const tenants = ctx.state.admin ? configuredTenants(config().EXAMFLOW_API_KEYS) : [ctx.state.tenantId];
-    const perTenant = await Promise.all(
-      tenants.map(async (tenantId) => {
-        const keys = await artifacts().list(`templates/${tenantId}`);
-        return (await Promise.all(keys.map((key) => artifacts().getJson<Template>(key)))).map((t) => ({ t, tenantId }));
-      }),
-    );
+    const rows = await listTemplates(ctx.state.admin ? null : ctx.state.tenantId);
     ctx.body = {
-      templates: perTenant.flat().map(({ t, tenantId }) => ({
+      templates: rows.map(({ template: t, tenantId }) => ({
         id: t.id,
         title: t.title,
         subject: t.subject,
@@ -58,8 +51,12 @@ export function templateRoutes(): Router<AuthState> {
     if (existing && !isDeepStrictEqual(existing, template)) {
       throw new ApiError(409, 'template_exists', `template "${template.id}" already exists with different content: give the new version a new id, e.g. "${template.id}-v2"`);
     }
-    if (!existing) await artifacts().putJson(templateKey(ctx.state.tenantId, template.id), template);
-    ctx.status = existing ? 200 : 201;
+    const created = !existing && (await insertTemplate(ctx.state.tenantId, template));
+    // Two identical POSTs at once: the second finds the first one's row and is a no-op.
+    if (!existing && !created && !isDeepStrictEqual(await loadTemplate(ctx.state.tenantId, template.id), template)) {
+      throw new ApiError(409, 'template_exists', `template "${template.id}" was just created with different content`);
+    }
+    ctx.status = created ? 201 : 200;
     ctx.set('Location', `/v1/templates/${template.id}`);
     ctx.body = template;
   });

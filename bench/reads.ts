@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { startExamRun } from '../api/start-exam';
 import type { Template } from '../domain/template';
 import { examKeys } from '../lib/artifacts';
+import { recordSubmission } from '../records/exam-writes';
 import { Latencies, runPool, type LatencySummary } from '../scripts/loadtest/lib';
 
 // Reads at scale: exams stored in bulk (real examWorkflow executions with the API's memo and
@@ -27,6 +28,7 @@ export async function storeParkedExams(client: Client, count: number, concurrenc
       createdAt: new Date().toISOString(),
       notify: false,
     };
+    await recordSubmission({ examId, tenantId, templateId: template.id, subject: template.subject, priority: 'normal', pages: 1, createdAt: input.createdAt });
     await startExamRun(client, input, template.subject, 'normal', 'REJECT_DUPLICATE', PARKED_QUEUE);
   });
   return count / ((performance.now() - t) / 1000);

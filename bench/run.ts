@@ -19,6 +19,8 @@ import { pct, resultsMarkdown, type BenchFigures } from './results';
 import { spreadAcrossWorkers } from './second-worker';
 import { sustainedRun } from './sustained';
 import { waitForAll } from './wait-all';
+import { closeRecords, openRecords } from '../records/database';
+import { recordsBenchmark, recordsBenchTable } from './records';
 
 // node dist/bench/run.js [--quick]
 // examflow against the raw limits of this machine, in one run, on its own Temporal dev
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
 
   stack = await startLocalStack(dataDir, process.env);
   const { address, baseUrl } = stack;
+  await openRecords(stack.databaseUrl, { poolSize: 16 }); // this process submits exams itself too
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, dataConverter: examflowDataConverter(config()) });
   const examflow = new ExamflowClient({ baseUrl, token });
@@ -70,11 +73,18 @@ async function main(): Promise<void> {
   // filled in phase by phase below
   const f = { quick, ocrWorkers, counts } as Partial<BenchFigures> as BenchFigures;
 
+  // How far each exam's first ETA was from its real finish (the ETA learns from the records).
+  const etaErrorsMs: number[] = [];
   const submitAndWait = async (templateId: string, pages: Buffer[]) => {
     const t = performance.now();
     const { examId } = await examflow.submitExam({ templateId, pages });
-    const final = await examflow.waitFor(examId, { timeoutMs: 10 * 60_000 });
+    let firstEta: { at: number; etaMs: number } | undefined;
+    const final = await examflow.waitFor(examId, {
+      timeoutMs: 10 * 60_000,
+      onProgress: (doc) => void (firstEta ??= doc.etaMs !== null && doc.status !== 'completed' ? { at: performance.now(), etaMs: doc.etaMs } : undefined),
+    });
     if (final.status !== 'completed') throw new Error(`exam ${examId} ended ${final.status}: ${final.error ?? ''}`);
+    if (firstEta) etaErrorsMs.push(Math.abs(firstEta.at + firstEta.etaMs - performance.now()));
     completedIds.push(examId);
     return performance.now() - t;
   };
@@ -120,6 +130,7 @@ async function main(): Promise<void> {
     const medianSteps = (xs: StepCosts[]) => Object.fromEntries(Object.keys(xs[0]!).map((k) => [k, pct(xs.map((x) => x[k as keyof StepCosts]), 0.5)])) as unknown as StepCosts;
     f.steps1 = medianSteps(steps1);
     f.steps4 = medianSteps(steps4);
+    log(`   first ETA vs real finish: median off by ${pct(etaErrorsMs, 0.5).toFixed(0)} ms, p90 ${pct(etaErrorsMs, 0.9).toFixed(0)} ms over ${etaErrorsMs.length} exams`);
     log(`   1 page p50 ${pct(f.e2e1, 0.5).toFixed(0)} ms (raw steps ${f.steps1.total.toFixed(0)} ms); 4 pages p50 ${pct(f.e2e4, 0.5).toFixed(0)} ms (raw steps ${f.steps4.total.toFixed(0)} ms)`);
 
     // ── a second worker process ─────────────────────────────────────────────────
@@ -197,7 +208,11 @@ async function main(): Promise<void> {
     f.list = await timeGets(baseUrl, token, ['/v1/exams?limit=100'], n);
     f.completedReadsLarge = await timeGets(baseUrl, token, completedIds.map((id) => `/v1/exams/${id}`), counts.reads);
 
-    const md = resultsMarkdown(f, { en, science, zh });
+    log('records database: 1 000 000 exam rows, list and statistics latencies');
+    await closeRecords(); // the benchmark opens its own database
+    const recordsTable = recordsBenchTable(await recordsBenchmark(quick ? 100_000 : 1_000_000, quick ? 50 : 300, log));
+    console.log(recordsTable);
+    const md = `${resultsMarkdown(f, { en, science, zh })}\n## Records database\n\n${recordsTable}\n`;
     const out = values.out ?? path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md');
     writeFileSync(out, md);
     console.log(`\n${md}`);

@@ -96,6 +96,18 @@ const storage = {
   EXAMFLOW_S3_FORCE_PATH_STYLE: flag(false),
 };
 
+const recordsDb = {
+  // The system of record (PostgreSQL). Unset: `npm start` runs a local server with its
+  // cluster under the data folder and passes its URL to the API and the workers.
+  EXAMFLOW_DATABASE_URL: z.preprocess(blankIsUnset, z.string().regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres:// or postgresql:// URL' }).optional()),
+  // Connections each process keeps to it.
+  EXAMFLOW_DATABASE_POOL_SIZE: int(1, 200, 10),
+  // How long exam records and their artifacts are kept, in days; 0 keeps them for ever.
+  EXAMFLOW_RETENTION_DAYS: int(0, null, 365),
+  // How long Temporal keeps a closed workflow's history (the namespace's retention, set at start).
+  EXAMFLOW_HISTORY_RETENTION_DAYS: int(1, 3650, 7),
+};
+
 const cache = {
   // Knowledge-point/difficulty tags from the LLM are cached per question this long (7 days).
   EXAMFLOW_TAG_CACHE_TTL_HOURS: z.coerce.number({ error: 'must be a positive number of hours' }).positive({ error: 'must be a positive number of hours' }).default(168),
@@ -149,7 +161,7 @@ function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): 
   }
 }
 
-export const configShape = { ...temporal, ...queues, ...api, ...storage, ...cache, ...llm, ...security, ...operations };
+export const configShape = { ...temporal, ...queues, ...api, ...storage, ...recordsDb, ...cache, ...llm, ...security, ...operations };
 export const configSchema = z.object(configShape).superRefine(checkCombinations);
 /** Every setting's name: the compose test checks that each variable it sets is one of these. */
 export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { artifacts } from './artifacts';
+import { deleteWebhook, findWebhook, upsertWebhook } from '../records/webhooks';
 
 // A tenant's webhook: where examflow POSTs the status document when an exam closes, and
 // the secret it signs each body with.
@@ -10,21 +10,19 @@ export interface WebhookConfig {
   createdAt: string;
 }
 
-const keyOf = (tenantId: string) => `tenants/${tenantId}/webhook.json`;
-
-export async function loadWebhook(tenantId: string): Promise<WebhookConfig | null> {
-  const key = keyOf(tenantId);
-  return (await artifacts().exists(key)) ? artifacts().getJson<WebhookConfig>(key) : null;
+// Kept in the records database (one row per tenant).
+export function loadWebhook(tenantId: string): Promise<WebhookConfig | null> {
+  return findWebhook(tenantId);
 }
 
 export async function saveWebhook(tenantId: string, url: string, secret?: string): Promise<WebhookConfig> {
   const config: WebhookConfig = { url, secret: secret ?? randomBytes(24).toString('base64url'), createdAt: new Date().toISOString() };
-  await artifacts().putJson(keyOf(tenantId), config);
+  await upsertWebhook(tenantId, config);
   return config;
 }
 
 export function removeWebhook(tenantId: string): Promise<void> {
-  return artifacts().remove(keyOf(tenantId));
+  return deleteWebhook(tenantId);
 }
 
 /**

@@ -48,7 +48,7 @@ const version = process.argv[2] ?? '';
 const sheetSet = process.argv[3] === 'sheet';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+$/.test(version) || (process.argv[3] !== undefined && !sheetSet)) throw new Error('usage: npm run capture-histories -- v<N> [sheet]');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));

@@ -8,6 +8,8 @@ import { templateSchema, type Template } from '../domain/template';
 import { closeSharedBrowser } from '../lib/browser';
 import { config } from '../lib/config';
 import { examflowDataConverter } from '../lib/payload-codec';
+import { closeRecords, openRecords } from '../records/database';
+import { auditRecords } from './chaos/records-audit';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
@@ -15,14 +17,16 @@ import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
 import { startProdStack } from '../test/prod/prod-stack';
 import { startLocalStack } from './local-stack';
 
-// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S] [--prod]
+// npm run chaos [-- --short | --exams N --worker-kills K --server-kills S --db-kills D] [--prod]
 // --prod: against the production topology (test/prod/prod-stack.ts: temporal-server on
 // PostgreSQL, separate OCR and default workers; worker kills rotate through them).
 // Submits generated exams to a real examflow on loopback, then, while they run, SIGKILLs
-// the worker (restarting it) and the file-backed Temporal dev server (restarting it) and
-// turns the LLM provider faulty for a stretch. It then proves nothing was lost or done
-// twice: every accepted exam closed, one report and one webhook delivery per run, scores
-// against the ground truth. Exits non-zero when anything was lost, duplicated or left open.
+// the worker (restarting it), the file-backed Temporal dev server (restarting it) and the
+// records database server (restarting it), and turns the LLM provider faulty for a
+// stretch. It then proves nothing was lost or done twice: every accepted exam closed, one
+// report and one webhook delivery per run, one record per exam in the state Temporal
+// closed it in, no workflow without a record, scores against the ground truth. Exits
+// non-zero when anything was lost, duplicated or left open.
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     exams: { type: 'string' },
     'worker-kills': { type: 'string' },
     'server-kills': { type: 'string' },
+    'db-kills': { type: 'string' },
     'timeout-minutes': { type: 'string', default: '30' },
     prod: { type: 'boolean', default: false },
   },
@@ -37,6 +42,8 @@ const { values } = parseArgs({
 const exams = Number(values.exams ?? (values.short ? 12 : 60));
 const workerKills = Number(values['worker-kills'] ?? (values.short ? 3 : 5));
 const serverKills = Number(values['server-kills'] ?? 1);
+// The production stack's PostgreSQL also carries Temporal: its kills are the server kills there.
+const dbKills = values.prod ? 0 : Number(values['db-kills'] ?? 1);
 const deadline = Date.now() + Number(values['timeout-minutes']) * 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
   if (!hook.ok) throw new Error(`webhook setup failed: ${hook.status}`);
 
   const accepted = new Map<string, { expected: number; index: number }>();
+  let refused503 = 0;
   let submitting = true;
   const chaos = (async () => {
     while (accepted.size < Math.min(3, exams)) await sleep(200);
@@ -113,6 +121,18 @@ async function main(): Promise<void> {
     }
     log('chaos done');
   })();
+  // The records database dies half-way through the submissions: those in the gap must get
+  // a 503 (and are sent again), or be recorded once it is back; the workers' writes wait.
+  const dbChaos = (async () => {
+    for (let d = 0; d < dbKills; d++) {
+      while (submitting && accepted.size < Math.floor(((d + 1) * exams) / (dbKills + 1))) await sleep(100);
+      log(`SIGKILL PostgreSQL (${d + 1}/${dbKills})`);
+      stack.postgres!.process.kill('SIGKILL');
+      await sleep(3_000);
+      await stack.postgres!.restart();
+      log('PostgreSQL back');
+    }
+  })();
 
   // Submissions retry with the same Idempotency-Key through the server outage, so an exam
   // counts as accepted exactly when examflow answered 202/200 for it.
@@ -132,13 +152,14 @@ async function main(): Promise<void> {
         break;
       } catch (err) {
         if (Date.now() > deadline) throw err;
+        if ((err as { status?: number }).status === 503) refused503++;
         await sleep(1_000);
       }
     }
   }
   submitting = false;
   log(`${accepted.size} exams accepted`);
-  await chaos;
+  await Promise.all([chaos, dbChaos]);
 
   // Wait for every accepted exam to close.
   const closed = new Map<string, string>();
@@ -190,24 +211,29 @@ async function main(): Promise<void> {
       failed.set(reason, (failed.get(reason) ?? 0) + 1);
     }
   }
+  await openRecords(stack.databaseUrl, { poolSize: 2 });
+  const records = await auditRecords(temporal, closed);
+  await closeRecords();
   const completed = [...closed.values()].filter((s) => s === 'COMPLETED').length;
   const lost = accepted.size - closed.size;
   console.log(`
-chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Temporal server SIGKILLs, ${chaosLlm.faultsServed()} faulty LLM answers
+chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Temporal server SIGKILLs, ${dbKills} PostgreSQL SIGKILLs, ${chaosLlm.faultsServed()} faulty LLM answers
   accepted            ${accepted.size}
   completed           ${completed}
   failed              ${accepted.size - completed - lost}${[...failed].map(([r, n]) => `\n    ${n} × ${r}`).join('')}
   lost                ${lost}   (accepted, but no workflow or never closed)
   duplicated          ${duplicated + reportsTwice}   (a second run, report or webhook delivery for one exam run)
   score ≠ truth       ${scoreDiffs.length}${scoreDiffs.map((s) => `\n    ${s}`).join('')}
+  records             ${records.matching} in Temporal's final state, ${records.missing} missing, ${records.wrongState.length} in another state${records.wrongState.map((w) => `\n    ${w}`).join('')}, ${records.unknownWorkflows} workflows without a record; ${refused503} submissions refused with 503 while the database was down
   webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
   logs                ${path.join(dataDir, 'processes.log')}`);
 
+  const recordsOk = records.missing === 0 && records.wrongState.length === 0 && records.unknownWorkflows === 0;
   await stack.stop();
   await sleep(2_000);
   const orphans = orphanBrowsers(runMarker);
   console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
-  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && !submitting && orphans.length === 0;
+  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
   await connection.close();
   chaosLlm.llm.close();
   receiver.close();

@@ -2,16 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../lib/free-port';
+import { startPostgres, type PostgresServer } from '../lib/postgres-server';
 import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
 
-// A whole examflow on loopback as child processes — the file-backed Temporal dev server,
-// one worker and the API, each on a free port, their output in <dataDir>/processes.log.
-// The chaos run kills and restarts the parts; the benchmark stops the worker.
+// A whole examflow on loopback as child processes — PostgreSQL (records, cluster under
+// <dataDir>/postgres), the file-backed Temporal dev server, one worker and the API, each
+// on a free port, their output in <dataDir>/processes.log. The chaos run kills and
+// restarts the parts; the benchmark stops the worker.
 
 export interface LocalStack {
   address: string;
   baseUrl: string;
   server: ChildProcess;
+  /** the records database server (its process may be killed and restarted); the production
+   *  stack's PostgreSQL also carries Temporal, so it has none of its own to kill */
+  postgres?: PostgresServer;
+  databaseUrl: string;
   worker: ChildProcess | null;
   api: ChildProcess;
   /** starts the dev server again on the same SQLite file and waits until it answers */
@@ -32,8 +38,9 @@ const dist = path.resolve(__dirname, '..');
 export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): Promise<LocalStack> {
   const address = `127.0.0.1:${await freePort()}`;
   const apiPort = await freePort();
-  const childEnv = { ...env, EXAMFLOW_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address, EXAMFLOW_API_HOST: '127.0.0.1', EXAMFLOW_API_PORT: String(apiPort) };
   const log = createWriteStream(path.join(dataDir, 'processes.log'));
+  const postgres = await startPostgres(path.join(dataDir, 'postgres'), { log: (line) => log.write(`[postgres] ${line}`) });
+  const childEnv = { ...env, EXAMFLOW_DATABASE_URL: postgres.url, EXAMFLOW_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address, EXAMFLOW_API_HOST: '127.0.0.1', EXAMFLOW_API_PORT: String(apiPort) };
   const run = (name: string, command: string, args: string[]) => {
     const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
@@ -46,6 +53,8 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
     baseUrl: `http://127.0.0.1:${apiPort}`,
     // set just below, in start order
     server: undefined as unknown as ChildProcess,
+    postgres,
+    databaseUrl: postgres.url,
     worker: null,
     api: undefined as unknown as ChildProcess,
     async startServer() {
@@ -66,9 +75,11 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
       stack.api.kill('SIGTERM');
       await sleep(1_500);
       stack.server.kill('SIGTERM');
+      await postgres.stop();
     },
     kill() {
       for (const child of [stack.worker, ...stack.extraWorkers, stack.api, stack.server]) child?.kill('SIGKILL');
+      postgres.stopSync();
     },
   };
   await stack.startServer();

@@ -24,6 +24,9 @@ fc-list 2>/dev/null | grep -i 'Liberation Sans' >/dev/null || missing+=(fonts-li
 # redis-server (tag cache test) and docker-compose (validates docker-compose.yml) for the tests.
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# PostgreSQL, the records database that npm start and the tests run locally (any version:
+# the code finds the newest /usr/lib/postgresql/<version>/bin).
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     say "installing ${missing[*]} from Debian"

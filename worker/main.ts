@@ -3,6 +3,8 @@ import { prewarmOcr, terminateOcr } from '../activities/ocr-engine';
 import { closeSharedBrowser } from '../lib/browser';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { connectRecords } from '../lib/records-connection';
+import { closeRecords } from '../records/database';
 import { closeTagCache } from '../lib/tag-cache';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { installTemporalRuntime, workerMetricsAddress } from '../lib/temporal-runtime';
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   installTemporalRuntime(cfg);
   // A plugin on the connection reaches every worker built from it (tracing is opt-in).
   const tracing = tracingPlugin(cfg);
+  await connectRecords(cfg);
   const connection = await NativeConnection.connect({ ...temporalConnectionOptions(cfg), plugins: tracing ? [tracing] : [] });
   try {
     const workers = await createExamWorkers({ connection });
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     );
     await Promise.all(workers.map((w) => w.run()));
   } finally {
-    await Promise.allSettled([terminateOcr(), closeSharedBrowser(), closeTagCache(), shutdownTracing()]);
+    await Promise.allSettled([terminateOcr(), closeSharedBrowser(), closeTagCache(), closeRecords(), shutdownTracing()]);
     await connection.close();
   }
   logger.info('examflow worker stopped');

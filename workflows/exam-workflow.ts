@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { RecordExamInput } from '../activities/record-exam';
 import type { ExamStep } from '../domain/documents';
 import { progressQuery, type ExamEvent, type ExamWorkflowInput, type ExamWorkflowResult } from './definitions';
 import { activityPolicies } from './policies';
@@ -24,6 +25,7 @@ const { analyzeAnswers } = proxyActivities<Activities>(activityPolicies.analyzeA
 const { diagnoseExam } = proxyActivities<Activities>(activityPolicies.diagnoseExam);
 const { renderReport } = proxyActivities<Activities>(activityPolicies.renderReport);
 const { cleanupExam } = proxyActivities<Activities>(activityPolicies.cleanupExam);
+const { recordExam } = proxyActivities<Activities>(activityPolicies.recordExam);
 
 /** One exam, from uploaded pages to a graded, diagnosed report. Workflow id = examId. */
 export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkflowResult> {
@@ -35,7 +37,21 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
   const progress = startProgress(examId, input.createdAt, input.pageKeys.length, Date.now());
   setHandler(progressQuery, () => statusDocument(progress, Date.now()));
 
+  // The exam's record in the database (system of record): started now, closed below.
+  // Histories from before the records database replay without these writes.
+  const recording = patched('records');
+  const stepMs: NonNullable<RecordExamInput['stepMs']> = {};
+  const record = (fields: Omit<RecordExamInput, 'examId' | 'runId' | 'startedAt'>): Promise<void> =>
+    recording ? recordExam({ examId, runId: workflowInfo().runId, startedAt: new Date(progress.startedAtMs).toISOString(), ...fields }) : Promise.resolve();
+  const closeRecord = async (fields: Omit<RecordExamInput, 'examId' | 'runId' | 'startedAt' | 'finishedAt' | 'stepMs'>) => {
+    await started; // the start is written first, so the close is the last write
+    await record({ ...fields, finishedAt: new Date(progress.finishedAtMs ?? Date.now()).toISOString(), stepMs });
+  };
+  // Not awaited: the pages are read while it is written (a database restart never holds them up).
+  const started = record({ status: 'processing', step: 'ocr' }).catch(() => undefined);
+
   const moveTo = (step: ExamStep) => {
+    if (progress.step !== 'done') stepMs[progress.step] = Date.now() - progress.stepStartedAtMs;
     enterStep(progress, step, Date.now());
     upsertSearchAttributes([{ key: ExamStepKey, value: step }]);
   };
@@ -84,12 +100,14 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
       student: input.student ?? {},
     });
 
+    stepMs.report = Date.now() - progress.stepStartedAtMs;
     finish(progress, 'completed', Date.now());
     upsertSearchAttributes([
       { key: ExamStatusKey, value: 'completed' },
       { key: ExamStepKey, value: 'done' },
       { key: ExamScoreKey, value: graded.score },
     ]);
+    await closeRecord({ status: 'completed', step: 'done', score: graded.score, fullScore: graded.fullScore, ...report });
     await notify('exam.completed');
     return { examId, score: graded.score, fullScore: graded.fullScore, ...report };
   } catch (err) {
@@ -99,6 +117,7 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
       // The exam is cancelled already; the cleanup and the notice must still run.
       await CancellationScope.nonCancellable(async () => {
         if (patched('cleanup-on-cancel')) await cleanupExam({ examId });
+        await closeRecord({ status: 'cancelled', step: progress.step });
         await notify('exam.cancelled');
       });
       throw err;
@@ -106,6 +125,7 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
     const message = teacherMessage(progress.step, err);
     finish(progress, 'failed', Date.now(), message);
     upsertSearchAttributes([{ key: ExamStatusKey, value: 'failed' }]);
+    await closeRecord({ status: 'failed', step: progress.step, error: message });
     await notify('exam.failed');
     throw ApplicationFailure.create({ message, type: failureType(err), nonRetryable: true, cause: err instanceof Error ? err : undefined });
   }

@@ -47,6 +47,20 @@ export const activityPolicies = {
     scheduleToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
   },
+  // The exam's record in the database. A database that is down for a while (restart,
+  // failover) must not lose the record: keep trying for a day, at most a minute apart.
+  recordExam: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
+  },
+  // One batch of the retention purge; heartbeats once per exam erased.
+  purgeExams: {
+    startToCloseTimeout: '10 minutes',
+    scheduleToCloseTimeout: '1 hour',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  },
   // A school's endpoint may be down for a while: keep trying for about a day.
   deliverWebhook: {
     startToCloseTimeout: '30 seconds',

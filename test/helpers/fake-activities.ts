@@ -11,6 +11,8 @@ export function fakeActivities(overrides: Partial<Activities> = {}): Activities 
     renderReport: async () => ({ resultKey: 'result', reportHtmlKey: 'report.html', reportPdfKey: 'report.pdf' }),
     cleanupExam: async () => ({ removed: 0 }),
     deliverWebhook: async () => ({ delivered: true, status: 200 }),
+    recordExam: async () => undefined,
+    purgeExams: async () => ({ purged: 0 }),
     ...overrides,
   };
 }

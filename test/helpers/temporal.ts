@@ -4,9 +4,16 @@ import { config } from '../../lib/config';
 import { examflowDataConverter } from '../../lib/payload-codec';
 import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal-cli';
 import { examSearchAttributes } from '../../workflows/search-attributes';
+import { useTestRecords } from './records';
 
-/** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes. */
-export function startTemporal(): Promise<TestWorkflowEnvironment> {
+/** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes, and the records database. */
+export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  // Every test with Temporal has the records database too (the workers write to it).
+  const [env] = await Promise.all([createLocal(), useTestRecords()]);
+  return env;
+}
+
+function createLocal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     // The client encrypts payloads as the API's does (the workers get the same codec).
     client: { dataConverter: examflowDataConverter(config()) },

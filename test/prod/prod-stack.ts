@@ -140,6 +140,7 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
     const stack: ProdStack = {
       address,
       libpq,
+      databaseUrl: appEnv.EXAMFLOW_DATABASE_URL!,
       baseUrl: `http://127.0.0.1:${apiPort}`,
       serverMetricsUrl: `http://127.0.0.1:${ports.METRICS}/metrics`,
       server: undefined as unknown as ChildProcess,

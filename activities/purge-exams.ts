@@ -1,0 +1,28 @@
+import { Context } from '@temporalio/activity';
+import { eraseExam } from '../lib/exam-erasure';
+import { markForErasure, purgeCandidates } from '../records/erasure';
+
+export interface PurgeExamsInput {
+  /** records older than this are erased; 0 keeps them (only unfinished erasures are completed) */
+  retentionDays: number;
+  batchSize: number;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * One bounded batch of the retention purge: exams closed and older than the retention,
+ * and erasures that did not finish, each erased everywhere (history, artifacts, record).
+ * Idempotent: a retried batch finds what is left and goes on.
+ */
+export async function purgeExams(input: PurgeExamsInput): Promise<{ purged: number }> {
+  const context = Context.current();
+  const before = input.retentionDays > 0 ? new Date(Date.now() - input.retentionDays * dayMs) : new Date(0);
+  const candidates = await purgeCandidates(before, input.batchSize);
+  for (const { examId } of candidates) {
+    const runIds = await markForErasure(examId, null);
+    if (runIds) await eraseExam(context.client, examId, runIds);
+    context.heartbeat(examId);
+  }
+  return { purged: candidates.length };
+}

@@ -1,0 +1,100 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// The tables of the system of record, as Kysely sees them. The migrations in
+// records/migrations/ create exactly these; every query is typed against them.
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** jsonb: read as the parsed value, written as JSON text (pg would turn arrays into PG arrays) */
+type Json<T> = ColumnType<T, string, string>;
+
+export type RecordedStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+export interface ExamArtifacts {
+  resultKey?: string;
+  reportHtmlKey?: string;
+  reportPdfKey?: string;
+}
+
+/** Measured milliseconds of each step of one run (the ETA learns from these). */
+export interface StepTimes {
+  ocr?: number;
+  parse?: number;
+  analyze?: number;
+  diagnose?: number;
+  report?: number;
+}
+
+export interface ExamsTable {
+  exam_id: string;
+  tenant_id: string;
+  template_id: string;
+  subject: string;
+  student_id: string | null;
+  student_name: string | null;
+  student_class: string | null;
+  priority: string;
+  status: RecordedStatus;
+  step: string;
+  pages: number;
+  /** the current run, and every run the exam had (a retry adds one) */
+  run_id: string | null;
+  run_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  /** finished_at - created_at, computed by the database */
+  duration_ms: ColumnType<number | null, never, never>;
+  score: number | null;
+  full_score: number | null;
+  result: Json<unknown> | null;
+  error: string | null;
+  artifacts: Json<ExamArtifacts>;
+  step_ms: Json<StepTimes> | null;
+  cancelled_by: string | null;
+  retried_by: string | null;
+  retries: Generated<number>;
+  /** set when an erasure began; such an exam is gone for every reader */
+  erase_requested_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+/** Closed exams per tenant, hour of closing and final status (kept by a trigger). */
+export interface ExamHourlyTable {
+  tenant_id: string;
+  hour: Date;
+  status: RecordedStatus;
+  count: ColumnType<string, never, never>;
+  duration_ms_sum: ColumnType<string, never, never>;
+}
+
+/** Exams per tenant and status, all time (kept by a trigger). */
+export interface ExamStatusTotalsTable {
+  tenant_id: string;
+  status: RecordedStatus;
+  count: ColumnType<string, never, never>;
+}
+
+export interface TemplatesTable {
+  tenant_id: string;
+  template_id: string;
+  body: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface WebhooksTable {
+  tenant_id: string;
+  url: string;
+  secret: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  exams: ExamsTable;
+  exam_hourly: ExamHourlyTable;
+  exam_status_totals: ExamStatusTotalsTable;
+  templates: TemplatesTable;
+  webhooks: WebhooksTable;
+}
+
+export type ExamRow = Selectable<ExamsTable>;
+export type NewExamRow = Insertable<ExamsTable>;
