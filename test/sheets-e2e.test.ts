@@ -86,8 +86,10 @@ for (const [style, seed, type] of [['scan', 21, 'image/png'], ['photo', 22, 'ima
     assert.equal(byKey.get('一/3')!.awarded, 2, 'a correct subset of a multi earns the partial points');
     assert.deepEqual([...new Set(result.questions.map((q) => q.section))], ['一', '二']);
 
-    const workflow = await stack.env.client.workflow.getHandle(body.examId).describe();
-    assert.equal(workflow.status.name, 'COMPLETED');
+    // The record says completed just before the workflow returns: wait for its result.
+    const handle = stack.env.client.workflow.getHandle(body.examId);
+    await handle.result();
+    assert.equal((await handle.describe()).status.name, 'COMPLETED');
     const html = await client.getReportHtml(body.examId);
     assert.ok(html.includes('多涂'), 'the report shows the double mark');
     assert.ok(html.includes('<img class="written"'), 'the report shows the fill boxes as written');

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { deliverWebhook } from '../activities/deliver-webhook';
 import { blockedAddressKind, checkWebhookTarget, postToWebhook, UnsafeWebhookTarget } from '../lib/webhook-target';
 import { saveWebhook } from '../lib/webhooks';
+import { useTestRecords } from './helpers/records';
 
 // Webhook targets: which addresses may receive deliveries, and what a delivery does when
 // the target turns out to be private at send time or answers with a redirect. Receivers
@@ -19,6 +20,8 @@ let firstPort = 0;
 let secondPort = 0;
 
 before(async () => {
+  // Webhook settings live in the records database.
+  await useTestRecords();
   second = http.createServer((req, res) => {
     hits.second++;
     res.end('ok');
