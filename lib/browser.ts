@@ -28,6 +28,10 @@ export function sharedBrowser(): Promise<Browser> {
       const pid = browser.process()?.pid;
       const watchdog = pid ? watchBrowser(pid) : undefined;
       browser.on('disconnected', () => {
+        // The connection can close before Chromium's processes have exited (seen: the browser
+        // and its crashpad handlers still alive after the worker stopped): end the whole
+        // process group now, then the watchdog that would have done it on this process's death.
+        if (pid) killProcessGroup(pid);
         watchdog?.disarm();
         launching = undefined;
       });
@@ -44,4 +48,14 @@ export async function closeSharedBrowser(): Promise<void> {
   const pending = launching;
   launching = undefined;
   if (pending) await (await pending.catch(() => undefined))?.close();
+}
+
+function killProcessGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -7,6 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { ResultDocument, StatusDocument } from '../domain/documents';
 import { templateSchema } from '../domain/template';
 import { closeSharedBrowser } from '../lib/browser';
+import { config } from '../lib/config';
+import { examflowDataConverter } from '../lib/payload-codec';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper } from './fixtures/generator';
@@ -36,7 +38,7 @@ async function startTarget(): Promise<Target> {
   const stop = async () => {
     await Promise.allSettled([connection.close(), closeSharedBrowser()]); // the papers were rendered in Chromium
   };
-  return { baseUrl: external, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }), stop };
+  return { baseUrl: external, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: examflowDataConverter(config()) }), stop };
 }
 
 before(async () => {

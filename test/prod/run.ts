@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { config } from '../../lib/config';
+import { examflowDataConverter } from '../../lib/payload-codec';
 import { examSearchAttributes } from '../../workflows/search-attributes';
 import { startS3 } from '../helpers/s3-server';
 import { prodTools } from './prod-tools';
@@ -83,7 +85,8 @@ async function readBack(stack: ProdStack): Promise<Record<string, unknown>> {
   };
   const connection = await Connection.connect({ address: stack.address });
   try {
-    const client = new Client({ connection });
+    // Payloads are encrypted (EXAMFLOW_PAYLOAD_KEY); the stack's processes use the same key.
+    const client = new Client({ connection, dataConverter: examflowDataConverter(config()) });
     const seen: Record<string, unknown> = { template: await get(`/v1/templates/${templateId}`) };
     for await (const wf of client.workflow.list({ query: `TenantId = 'school-a' AND ExecutionStatus = 'Completed'` })) {
       seen[wf.workflowId] = { status: wf.status.name, result: await get(`/v1/exams/${wf.workflowId}/result`) };
