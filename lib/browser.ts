@@ -11,6 +11,10 @@ export function sharedBrowser(): Promise<Browser> {
     .launch({
       executablePath: config().CHROMIUM_PATH,
       headless: true,
+      // DevTools over a pipe: Chromium exits by itself when this process's end of the pipe
+      // closes, however the process dies, even while the launch is still under way (the
+      // watchdog below only exists once the launch has returned).
+      pipe: true,
       // Offline machine: no background networking; root in containers needs --no-sandbox.
       args: [
         '--no-sandbox',
