@@ -51,10 +51,19 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   worker.kill('SIGTERM');
   assert.equal(await exited(worker), 0);
   assert.ok(Date.now() - signalledAt < 25_000, 'within the shutdown grace time');
-  // The OCR activity's own completion (the exam's record is written by an activity too).
-  const events = (await handle.fetchHistory()).events ?? [];
-  const ocrScheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ocrPage').map((e) => String(e.eventId)));
-  const ocrDone = events.some((e) => e.activityTaskCompletedEventAttributes && ocrScheduled.has(String(e.activityTaskCompletedEventAttributes.scheduledEventId)));
+  // The OCR activity's own completion (the exam's record is written by an activity too). The
+  // worker may exit while its completion is still being written to history: look for a few
+  // seconds (a completion that never arrives would show as a second attempt below as well).
+  const ocrCompleted = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const ocrScheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ocrPage').map((e) => String(e.eventId)));
+    return events.some((e) => e.activityTaskCompletedEventAttributes && ocrScheduled.has(String(e.activityTaskCompletedEventAttributes.scheduledEventId)));
+  };
+  let ocrDone = await ocrCompleted();
+  for (let i = 0; i < 50 && !ocrDone; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    ocrDone = await ocrCompleted();
+  }
   assert.ok(ocrDone, 'the page that was being read completed before the worker left');
   assert.ok(await artifacts().exists(`exams/${examId}/ocr/001.json`));
 
