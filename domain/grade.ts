@@ -64,6 +64,27 @@ export interface Judgement {
   fraction?: number;
   /** `double`: two marks where one answer is expected (scored as incorrect) */
   flags?: AnswerFlag[];
+  /** a weighted answer's own points (`answerPoints`), instead of the marking's */
+  points?: number;
+}
+
+/** Whether two answers to a question of this type say the same thing. */
+function sameAnswer(type: QuestionType, a: string, b: string): boolean {
+  if (type === 'choice' || type === 'multi') return choiceLetters(a) !== '' && choiceLetters(a) === choiceLetters(b);
+  if (type === 'truefalse') return normalizeTrueFalse(a) !== null && normalizeTrueFalse(a) === normalizeTrueFalse(b);
+  if (type === 'fill') return answersMatch(a, b);
+  return normalizeAnswer(a) === normalizeAnswer(b);
+}
+
+/**
+ * A weighted answer (`answerPoints`) earns its own points; an `accept` entry of a choice,
+ * multi or truefalse question is another right answer (several correct answers, e.g. "BC").
+ */
+function keyedJudgement(q: TemplateQuestion, answer: string): Judgement | null {
+  const weighted = Object.entries(q.answerPoints ?? {}).find(([key]) => sameAnswer(q.type, answer, key));
+  if (weighted) return { outcome: weighted[1] > 0 ? 'correct' : 'incorrect', points: weighted[1] };
+  if ((q.type === 'choice' || q.type === 'multi' || q.type === 'truefalse') && q.accept?.some((key) => sameAnswer(q.type, answer, key))) return { outcome: 'correct' };
+  return null;
 }
 
 /**
@@ -73,11 +94,15 @@ export interface Judgement {
  * - fill: normalised exact match with `answer` or an `accept` entry, or numeric equivalence.
  * - multi (the Chinese rule): letters order-free; all right = correct; a non-empty subset
  *   with no wrong letter = partial (`multiPartial` points); any wrong letter = incorrect.
+ * - any type: an `answerPoints` entry earns its own points; choice, multi and truefalse
+ *   also take `accept` entries as right answers (checked before the double-mark rule).
  * - open: correct if it equals the key or an `accept` entry; otherwise the share of
  *   `keywords` found in the answer (partial; none found = incorrect). Without keywords the
  *   key itself is the one keyword, so an answer containing it verbatim is correct.
  */
 export function judgeAnswer(q: TemplateQuestion, answer: string): Judgement {
+  const keyed = keyedJudgement(q, answer);
+  if (keyed) return keyed;
   switch (q.type) {
     case 'choice': {
       const letters = choiceLetters(answer);
@@ -108,6 +133,7 @@ export function judgeAnswer(q: TemplateQuestion, answer: string): Judgement {
 
 /** The points a judgement earns under the marking rules. */
 export function pointsFor(q: TemplateQuestion, judgement: Judgement, marking: Marking): number {
+  if (judgement.points !== undefined) return judgement.points;
   switch (judgement.outcome) {
     case 'correct':
       return marking.correct;

@@ -1,5 +1,6 @@
 import { z } from '../lib/zod';
 import { markingFor } from './marking';
+import { layoutSchema, questionLabels } from './omr-layout';
 
 // The answer key format of design.md ("Exam template"). `text` and `options` are an
 // examflow extension: the question as printed, used for tagging and by the fixture generator.
@@ -42,6 +43,9 @@ export const templateQuestionSchema = z
     section: sectionSchema.optional(),
     // "teacher": the question always goes to teacher review (typically open questions).
     scoredBy: z.enum(['machine', 'teacher']).optional(),
+    // Weighted answers: points for these exact answers instead of the marking's `correct`
+    // (OMRChecker's weighted answers, e.g. {"B": 2, "C": 1.5}).
+    answerPoints: z.record(z.string().trim().min(1).max(40), z.number().min(-1000).max(1000)).optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -62,6 +66,8 @@ export const templateSchema = z
     // Marking rules for the whole template, and per section (a section's rules win).
     marking: markingRulesSchema.optional(),
     sections: z.record(sectionSchema, z.object({ title: z.string().trim().max(100).optional(), marking: markingRulesSchema.optional() }).strict()).optional(),
+    // A sheet examflow did not print: where its fields are (docs/third-party-layouts.md).
+    layout: layoutSchema.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -72,6 +78,12 @@ export const templateSchema = z
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question number ${q.number} appears twice${where}` });
       seen.add(key);
     });
+    if (t.layout) {
+      const found = questionLabels(t.layout, t.questions.map(questionKey));
+      t.questions.forEach((q, i) => {
+        if (!found.has(questionKey(q))) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question ${questionKey(q)} has no field on the layout: label a field "q${q.number}" or map it under layout.questions` });
+      });
+    }
   });
 
 /** Section + number identify a question ("二/3"); without a section, the number alone. */
