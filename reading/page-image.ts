@@ -37,6 +37,11 @@ export async function decodePage(image: Buffer): Promise<PageImage> {
   return { data, width, height, ...paperBrightness(data, width, height) };
 }
 
+/** A page image from grey pixels already at working size (after filters changed them). */
+export function pageImageOf(data: Uint8Array, width: number, height: number): PageImage {
+  return { data, width, height, ...paperBrightness(data, width, height) };
+}
+
 /**
  * The paper's brightness around each cell: the brightest quarter-cell mean in the cell, then
  * the brightest of its neighbours (so a mark or marker smaller than two cells does not pull

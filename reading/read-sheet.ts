@@ -12,7 +12,7 @@ import type { QuestionType } from '../domain/template';
 // own empty bubbles, the student number, and the fill/open boxes cut out straight for OCR and
 // for the report.
 
-export type MarkFlag = 'double' | 'erased' | 'stray' | 'faint';
+export type MarkFlag = 'double' | 'erased' | 'stray' | 'faint' | 'low_confidence';
 export interface SheetAnswer {
   number: string; section: string | null; type: QuestionType;
   /** "B", "AC" (two marks on a single choice read as both letters), "T"/"F"; null = blank */
@@ -25,7 +25,7 @@ export interface SheetReading {
   templateId: string; pageIndex: number;
   studentNumber: string | null; studentNumberConfidence: number;
   answers: SheetAnswer[]; boxes: SheetBox[];
-  registration: { method: 'markers' | 'outline' | 'code'; rotation: 0 | 90 | 180 | 270 };
+  registration: { method: 'markers' | 'outline' | 'code' | 'none'; rotation: 0 | 90 | 180 | 270 };
 }
 
 export { SheetNotFoundError };
@@ -84,13 +84,13 @@ function studentNumberOf(page: SheetLayoutPage, verdicts: BubbleVerdict[]): { va
   return { value: text, confidence: Math.round(confidence * 1000) / 1000 };
 }
 
-/** The box straightened from the picture, in grey, at BOX_PX_PER_PT. */
-async function cutBox(img: PageImage, h: Homography, box: SheetRect): Promise<Buffer> {
+/** The box straightened from the picture, in grey, at `pxPerUnit` pixels per layout unit. */
+export async function cutBox(img: PageImage, h: Homography, box: SheetRect, pxPerUnit = BOX_PX_PER_PT): Promise<Buffer> {
   const { cv } = await loadOpenCv();
-  const s = 1 / BOX_PX_PER_PT;
+  const s = 1 / pxPerUnit;
   const m = [h[0]! * s, h[1]! * s, h[0]! * box.x + h[1]! * box.y + h[2]!, h[3]! * s, h[4]! * s, h[3]! * box.x + h[4]! * box.y + h[5]!, h[6]! * s, h[7]! * s, h[6]! * box.x + h[7]! * box.y + h[8]!];
-  const w = Math.round(box.w * BOX_PX_PER_PT);
-  const hh = Math.round(box.h * BOX_PX_PER_PT);
+  const w = Math.round(box.w * pxPerUnit);
+  const hh = Math.round(box.h * pxPerUnit);
   const pixels = withMats((keep) => {
     const src = keep(cv.matFromArray(img.height, img.width, cv.CV_8UC1, img.data));
     const map = keep(cv.matFromArray(3, 3, cv.CV_64FC1, m));

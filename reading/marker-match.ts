@@ -1,0 +1,84 @@
+import sharp from 'sharp';
+import { loadOpenCv, withMats, type CV } from './opencv';
+import type { Point } from './homography';
+
+// Four copies of a sheet's own marker image, one in each quarter of a straightened page:
+// normalised cross-correlation at a range of scales, the scale that matches best over the four
+// quarters wins (a marker has one size on one sheet), and each quarter's best match gives its
+// centre. The marker and the page are both lightly blurred so print texture and JPEG noise do
+// not decide the match.
+
+export interface GreyImage { data: Uint8Array; width: number; height: number }
+export interface MarkerMatch { centres: Point[]; scores: number[]; markerWidth: number }
+
+const MIN_SCORE = 0.3;
+/** a quarter that matches much worse than the others holds no marker */
+const MAX_SPREAD = 0.4;
+
+export async function decodeMarker(image: Buffer): Promise<GreyImage> {
+  const { data, info } = await sharp(image, { failOn: 'none' }).rotate().greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+function matOf(cv: CV, img: GreyImage) {
+  return cv.matFromArray(img.height, img.width, cv.CV_8UC1, img.data);
+}
+
+/** Marker widths to try: around page width ÷ ratio when the ratio is known, else a wide range. */
+function widthsToTry(pageWidth: number, widthRatio: number | undefined): number[] {
+  const widths: number[] = [];
+  if (widthRatio) {
+    const expected = pageWidth / widthRatio;
+    for (let s = 0.3; s <= 1.3001; s += 0.05) widths.push(expected * s);
+  } else {
+    for (let f = 1 / 60; f <= 1 / 5; f *= 1.08) widths.push(pageWidth * f);
+  }
+  return widths.filter((w) => w >= 6);
+}
+
+/**
+ * The centres of the four markers (top-left, top-right, bottom-right, bottom-left) in `page`,
+ * or null with the best scores seen when a quarter shows no marker.
+ */
+export async function matchMarkers(page: GreyImage, marker: GreyImage, widthRatio?: number): Promise<MarkerMatch | { failed: true; scores: number[] }> {
+  const { cv } = await loadOpenCv();
+  return withMats((keep) => {
+    const src = keep(matOf(cv, page));
+    cv.GaussianBlur(src, src, new cv.Size(3, 3), 0);
+    const mk = keep(matOf(cv, marker));
+    cv.GaussianBlur(mk, mk, new cv.Size(3, 3), 0);
+    const midX = Math.floor(page.width / 2);
+    const midY = Math.floor(page.height / 2);
+    const quarters = [
+      new cv.Rect(0, 0, midX, midY),
+      new cv.Rect(midX, 0, page.width - midX, midY),
+      new cv.Rect(midX, midY, page.width - midX, page.height - midY),
+      new cv.Rect(0, midY, midX, page.height - midY),
+    ];
+    const rois = quarters.map((r) => keep(src.roi(r)));
+    const noMask = keep(new cv.Mat());
+    let best: { total: number; width: number; found: { x: number; y: number; score: number }[]; w: number; h: number } | null = null;
+    for (const width of widthsToTry(page.width, widthRatio)) {
+      const w = Math.round(width);
+      const h = Math.max(3, Math.round((marker.height * width) / marker.width));
+      if (w >= midX || h >= midY) continue;
+      const scaled = keep(new cv.Mat());
+      cv.resize(mk, scaled, new cv.Size(w, h), 0, 0, cv.INTER_AREA);
+      const found = rois.map((roi) => {
+        const res = new cv.Mat();
+        cv.matchTemplate(roi, scaled, res, cv.TM_CCOEFF_NORMED);
+        const m = cv.minMaxLoc(res, noMask);
+        res.delete();
+        return { x: m.maxLoc.x, y: m.maxLoc.y, score: m.maxVal };
+      });
+      const total = found.reduce((s, f) => s + f.score, 0);
+      if (!best || total > best.total) best = { total, width, found, w, h };
+    }
+    if (!best) return { failed: true, scores: [0, 0, 0, 0] };
+    const scores = best.found.map((f) => Math.round(f.score * 1000) / 1000);
+    const top = Math.max(...scores);
+    if (scores.some((s) => s < MIN_SCORE || top - s > MAX_SPREAD)) return { failed: true, scores };
+    const centres = best.found.map((f, i) => ({ x: quarters[i]!.x + f.x + best!.w / 2, y: quarters[i]!.y + f.y + best!.h / 2 }));
+    return { centres, scores, markerWidth: best.width };
+  });
+}
