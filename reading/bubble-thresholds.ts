@@ -5,7 +5,7 @@
 // darknesses of all bubbles (marks against empty bubbles on this sheet, in this light), then per
 // field a local threshold where the field's own darknesses have a clear gap (a light pencil in
 // one row, a shadow over one corner), kept near the page's threshold so a smudge in an empty row
-// does not become a mark. A mark that only the local threshold sees is faint; a field whose
+// does not become a mark: never below the page's floor, where print and noise end. A mark that only the local threshold sees is faint; a field whose
 // darknesses sit close to its threshold has a low confidence.
 
 export interface FieldReading {
@@ -17,42 +17,77 @@ export interface FieldReading {
   faint: boolean;
 }
 
-export interface PageThreshold { threshold: number; jump: number }
+export interface PageThreshold {
+  threshold: number;
+  jump: number;
+  /** darker than this is more than paper, print and noise: the least a mark can be */
+  floor: number;
+}
 
-const GLOBAL_MIN_JUMP = 0.12;
-const LOCAL_MIN_JUMP = 0.14;
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
+};
+
+const GLOBAL_MIN_JUMP = 0.09;
+const LOCAL_MIN_JUMP = 0.06;
+/** a field's gap counts when it is this many times its next largest gap (the spread of its empty bubbles) */
+const LOCAL_CLEAR = 2.5;
 const DEFAULT_THRESHOLD = 0.4;
-/** below this darkness nothing is a mark, whatever the gaps say (a dust speck, a printed letter) */
-const MARK_FLOOR = 0.2;
-const LOCAL_BELOW = 0.22;
+/** a mark is at least this much darker than an empty bubble, whatever the noise */
+const MIN_CONTRAST = 0.05;
+/** …and stands this many robust deviations above the empty bubbles */
+const NOISE_SIGMAS = 4;
+const MAX_NOISE_FLOOR = 0.12;
 const LOCAL_ABOVE = 0.12;
 const CONFIDENT_MARGIN = 0.18;
 const FAINT_MARGIN = 0.08;
 
-/** The middle of the largest gap between sorted values (within `lo`…`hi`), and the gap. */
-function largestGap(values: number[], lo: number, hi: number): { mid: number; gap: number } {
+/**
+ * Darkness above what an empty bubble of the same kind shows on this page (its printed letter or
+ * digit): the median of bubbles sharing a key, when there are enough of them to be mostly empty.
+ */
+export function againstEmptyLook(darkness: number[], keys: string[]): number[] {
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => groups.set(k, [...(groups.get(k) ?? []), darkness[i]!]));
+  const overall = median(darkness);
+  const base = new Map([...groups].map(([k, v]) => [k, v.length >= 5 ? Math.min(median(v), overall + 0.1) : overall]));
+  return darkness.map((d, i) => d - base.get(keys[i]!)! + overall);
+}
+
+/** The middle of the largest gap between sorted values (within `lo`…`hi`), the gap, and the next largest gap. */
+function largestGap(values: number[], lo: number, hi: number): { mid: number; gap: number; next: number } {
   const s = [...values].sort((a, b) => a - b);
-  let best = { mid: DEFAULT_THRESHOLD, gap: 0 };
+  let best = { mid: DEFAULT_THRESHOLD, gap: 0, next: 0 };
   for (let i = 0; i + 1 < s.length; i++) {
     const mid = (s[i]! + s[i + 1]!) / 2;
     const gap = s[i + 1]! - s[i]!;
-    if (mid >= lo && mid <= hi && gap > best.gap) best = { mid, gap };
+    if (mid < lo || mid > hi) continue;
+    if (gap > best.gap) best = { mid, gap, next: best.gap };
+    else if (gap > best.next) best.next = gap;
   }
   return best;
 }
 
-/** The page's threshold over every bubble's darkness; without a clear gap, a fixed level. */
+/**
+ * The page's threshold over every bubble's darkness (without a clear gap, a fixed level), and
+ * its floor: most bubbles of a sheet are empty, so the median is the empty look and the median
+ * deviation its noise.
+ */
 export function pageThreshold(darkness: number[]): PageThreshold {
-  const { mid, gap } = largestGap(darkness, MARK_FLOOR, 0.9);
-  return gap >= GLOBAL_MIN_JUMP ? { threshold: mid, jump: gap } : { threshold: DEFAULT_THRESHOLD, jump: gap };
+  const empty = median(darkness);
+  const spread = 1.4826 * median(darkness.map((d) => Math.abs(d - empty)));
+  const floor = empty + Math.max(MIN_CONTRAST, Math.min(MAX_NOISE_FLOOR, NOISE_SIGMAS * spread));
+  const { mid, gap } = largestGap(darkness, floor, 0.9);
+  return gap >= GLOBAL_MIN_JUMP ? { threshold: mid, jump: gap, floor } : { threshold: Math.max(DEFAULT_THRESHOLD, floor), jump: gap, floor };
 }
 
 /** One field's marks against the page's threshold and its own gap. */
 export function readField(darkness: number[], page: PageThreshold): FieldReading {
   let threshold = page.threshold;
   if (darkness.length >= 2) {
-    const local = largestGap(darkness, MARK_FLOOR, 0.9);
-    if (local.gap >= LOCAL_MIN_JUMP) threshold = Math.min(page.threshold + LOCAL_ABOVE, Math.max(page.threshold - LOCAL_BELOW, MARK_FLOOR, local.mid));
+    const local = largestGap(darkness, 0, 0.9);
+    if (local.gap >= LOCAL_MIN_JUMP && local.gap >= LOCAL_CLEAR * local.next) threshold = Math.min(page.threshold + LOCAL_ABOVE, Math.max(page.floor, local.mid));
   }
   const marked = darkness.map((d) => d > threshold);
   const margin = Math.min(...darkness.map((d) => Math.abs(d - threshold)));

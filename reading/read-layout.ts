@@ -1,6 +1,6 @@
 import { applyFilters } from './layout-filters';
 import { registerLayout } from './layout-registration';
-import { pageThreshold, readField, type FieldReading } from './bubble-thresholds';
+import { againstEmptyLook, pageThreshold, readField, type FieldReading } from './bubble-thresholds';
 import { project, type Homography } from './homography';
 import { darknessAt, decodePage, type PageImage } from './page-image';
 import { cutBox, type MarkFlag, type SheetAnswer, type SheetBox, type SheetReading } from './read-sheet';
@@ -43,8 +43,12 @@ interface FieldValue { value: string; reading: FieldReading; marks: number }
 /** Every bubble field's value: the values of its marked bubbles, joined ("" when blank). */
 export function readFields(img: PageImage, h: Homography, layout: Layout): Map<string, FieldValue> {
   const fields = layoutFields(layout);
-  const darkness = fields.map((f) => f.bubbles.map((b) => bubbleDarkness(img, h, b)));
-  const page = pageThreshold(darkness.flat());
+  const raw = fields.flatMap((f) => f.bubbles.map((b) => bubbleDarkness(img, h, b)));
+  // bubbles of one value and size print the same letter: they share an empty look
+  const flat = againstEmptyLook(raw, fields.flatMap((f) => f.bubbles.map((b) => `${b.value}@${b.width}x${b.height}`)));
+  let at = 0;
+  const darkness = fields.map((f) => flat.slice(at, (at += f.bubbles.length)));
+  const page = pageThreshold(flat);
   const out = new Map<string, FieldValue>();
   fields.forEach((f, i) => {
     const reading = readField(darkness[i]!, page);
