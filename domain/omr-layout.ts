@@ -35,6 +35,8 @@ export const bubbleGridSchema = z
     direction: z.enum(['horizontal', 'vertical']),
     /** one label per field, in order */
     labels: z.array(fieldLabelSchema).min(1).max(300),
+    /** a field's value when none of its bubbles is marked (default: blank) */
+    emptyValue: z.string().trim().max(20).optional(),
   })
   .strict();
 
@@ -89,13 +91,14 @@ export type LayoutFilter = z.infer<typeof filterSchema>;
 
 export interface LayoutBubble { x: number; y: number; width: number; height: number; value: string }
 /** One field: a row (or column) of bubbles read as one value. */
-export interface LayoutField { label: string; bubbles: LayoutBubble[] }
+export interface LayoutField { label: string; bubbles: LayoutBubble[]; emptyValue: string }
 
 /** Every field of a bubble grid with its bubbles' rectangles in the frame. */
 export function gridFields(grid: BubbleGrid): LayoutField[] {
   const horizontal = grid.direction === 'horizontal';
   return grid.labels.map((label, f) => ({
     label,
+    emptyValue: grid.emptyValue ?? '',
     bubbles: grid.values.map((value, b) => {
       const along = b * grid.bubblesGap;
       const across = f * grid.labelsGap;

@@ -23,6 +23,7 @@ const fieldBlockSchema = z
     bubblesGap: z.number(),
     labelsGap: z.number(),
     bubbleDimensions: pair.optional(),
+    emptyValue: z.string().optional(),
   })
   .passthrough();
 const preProcessorSchema = z.object({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() }).passthrough();
@@ -34,6 +35,7 @@ export const omrCheckerTemplateSchema = z
     fieldBlocks: z.record(z.string(), fieldBlockSchema),
     customLabels: z.record(z.string(), z.array(z.string())).optional(),
     preProcessors: z.array(preProcessorSchema).optional(),
+    emptyValue: z.string().optional(),
   })
   .passthrough();
 export type OmrCheckerTemplate = z.infer<typeof omrCheckerTemplateSchema>;
@@ -58,14 +60,15 @@ export function expandLabels(labels: string[]): string[] {
   });
 }
 
-function gridOf(name: string, block: z.infer<typeof fieldBlockSchema>, bubble: [number, number]): BubbleGrid {
+function gridOf(name: string, block: z.infer<typeof fieldBlockSchema>, bubble: [number, number], emptyValue: string | undefined): BubbleGrid {
   const type = block.fieldType ? FIELD_TYPES[block.fieldType] : undefined;
   if (block.fieldType && !type) throw new OmrCheckerImportError(`field block "${name}": unknown fieldType "${block.fieldType}" (known: ${Object.keys(FIELD_TYPES).join(', ')}); give bubbleValues and direction instead`);
   const values = block.bubbleValues ?? type?.values;
   const direction = block.direction ?? type?.direction;
   if (!values || !direction) throw new OmrCheckerImportError(`field block "${name}" needs a fieldType, or bubbleValues and direction`);
   const [w, h] = block.bubbleDimensions ?? bubble;
-  return { kind: 'bubbles', name, origin: block.origin, bubble: { width: w, height: h }, bubblesGap: block.bubblesGap, labelsGap: block.labelsGap, values, direction, labels: expandLabels(block.fieldLabels) };
+  const empty = block.emptyValue ?? emptyValue;
+  return { kind: 'bubbles', name, origin: block.origin, bubble: { width: w, height: h }, bubblesGap: block.bubblesGap, labelsGap: block.labelsGap, values, direction, labels: expandLabels(block.fieldLabels), ...(empty ? { emptyValue: empty } : {}) };
 }
 
 const kernelOf = (v: unknown, fallback: number) => {
@@ -102,7 +105,7 @@ export function layoutFromOmrChecker(raw: unknown, markerDataUrl?: string): { la
   const parsed = omrCheckerTemplateSchema.safeParse(raw);
   if (!parsed.success) throw new OmrCheckerImportError('template is not an OMRChecker template.json', parsed.error.issues);
   const t = parsed.data;
-  const fields = Object.entries(t.fieldBlocks).map(([name, block]) => gridOf(name, block, t.bubbleDimensions));
+  const fields = Object.entries(t.fieldBlocks).map(([name, block]) => gridOf(name, block, t.bubbleDimensions, t.emptyValue));
   const { registration, filters } = stepsOf(t.preProcessors, markerDataUrl !== undefined);
   const columns = new Map<string, string[]>();
   const grouped = new Set<string>();

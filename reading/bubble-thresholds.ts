@@ -30,7 +30,7 @@ const median = (v: number[]) => {
 };
 
 const GLOBAL_MIN_JUMP = 0.09;
-const LOCAL_MIN_JUMP = 0.06;
+const LOCAL_MIN_JUMP = 0.05;
 /** a field's gap counts when it is this many times its next largest gap (the spread of its empty bubbles) */
 const LOCAL_CLEAR = 2.5;
 const DEFAULT_THRESHOLD = 0.4;

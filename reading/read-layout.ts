@@ -53,7 +53,7 @@ export function readFields(img: PageImage, h: Homography, layout: Layout): Map<s
   fields.forEach((f, i) => {
     const reading = readField(darkness[i]!, page);
     const marked = f.bubbles.filter((_, k) => reading.marked[k]);
-    out.set(f.label, { value: marked.map((b) => b.value).join(''), reading, marks: marked.length });
+    out.set(f.label, { value: marked.map((b) => b.value).join('') || f.emptyValue, reading, marks: marked.length });
   });
   return out;
 }
