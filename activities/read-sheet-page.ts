@@ -5,6 +5,7 @@ import { sheetLayout } from '../domain/sheet-layout';
 import type { Template, TemplateLanguage } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { readAnswerSheet, SheetNotFoundError, type SheetBox, type SheetReading } from '../reading/read-sheet';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
 import { badInput } from './errors';
 import { recognizeBox } from './ocr-engine';
 import { prepareBox } from './sheet-boxes';
@@ -36,7 +37,8 @@ export async function readSheetPage(input: ReadSheetPageInput): Promise<ReadShee
   const which = `page ${input.pageIndex + 1}`;
   let reading: SheetReading;
   try {
-    reading = await readAnswerSheet(image, sheetLayout(template));
+    // a third-party sheet is read through the template's layout, examflow's own through its printed one
+    reading = template.layout ? await readLayoutSheet(image, template as LayoutTemplate) : await readAnswerSheet(image, sheetLayout(template));
   } catch (err) {
     if (err instanceof SheetNotFoundError) throw badInput(`${which}: ${err.message}`);
     throw err;

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from '../lib/zod';
 import { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
 import { templateSchema } from '../domain/template';
+import { omrCheckerImportForm } from './omrchecker-import';
 import {
   answerSheetLayoutSchema,
   batchResponseSchema,
@@ -50,6 +51,23 @@ function build() {
   });
   path('get', '/v1/templates', 'List the tenant’s templates', { responses: { 200: json(templateListResponseSchema, 'templates') } });
   path('get', '/v1/templates/{id}', 'Get one template', { request: { params: z.object({ id: z.string() }) }, responses: { 200: json(Template, 'template') } });
+
+  const importForm = omrCheckerImportForm.extend({
+    template: z.string().describe("binary: OMRChecker's template.json (pageDimensions, bubbleDimensions, fieldBlocks, customLabels, preProcessors)"),
+    evaluation: z.string().optional().describe("binary: OMRChecker's evaluation.json (answers_in_order, marking_schemes with fractions such as -2/3, several correct or weighted answers, section schemes); needed unless answerKey is sent"),
+    answerKey: z.string().optional().describe('binary: an answer-key CSV (label,answer per line), for evaluations with source_type "csv"'),
+    marker: z.string().optional().describe('binary: the marker image CropOnMarkers matches (PNG, JPEG, WebP; stored with the template, at most 256 KB as PNG)'),
+  });
+  path('post', '/v1/templates/import/omrchecker', 'A template from OMRChecker files (multipart); its layout reads the sheets (docs/third-party-layouts.md)', {
+    request: { body: { content: { 'multipart/form-data': { schema: importForm } } } },
+    responses: {
+      201: json(Template, 'created (the template, with its layout)'),
+      200: json(Template, 'identical template existed'),
+      409: json(Error, 'id taken by different content'),
+      413: json(Error, 'a file is too large'),
+      415: json(Error, 'not multipart, or the marker is not an image'),
+    },
+  });
 
   const templateParams = z.object({ id: z.string() });
   path('get', '/v1/templates/{id}/answer-sheet.pdf', 'The printable answer sheet of a template (A4, one or more pages)', {

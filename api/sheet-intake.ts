@@ -9,7 +9,7 @@ import { loadTemplate } from './templates';
 
 export interface ExamTemplate {
   template: Template;
-  /** the first page carries an examflow answer-sheet code: read marks, not text */
+  /** the first page carries an examflow answer-sheet code, or the template has a third-party layout: read marks, not text */
   sheet: boolean;
 }
 
@@ -43,5 +43,6 @@ export async function examTemplate(tenantId: string, templateId: string | undefi
       : `the answer sheet names template "${id}", which this account does not have: print sheets from your own templates (GET /v1/templates/{id}/answer-sheet.pdf)`;
     throw new ApiError(400, 'unknown_template', message);
   }
-  return { template, sheet: code !== null };
+  // a template with a layout describes the sheet its pages are: read them through it
+  return { template, sheet: code !== null || template.layout !== undefined };
 }

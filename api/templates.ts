@@ -24,6 +24,23 @@ export async function loadTemplate(tenantId: string, templateId: string): Promis
   return template;
 }
 
+/**
+ * Stores a new template; the same template again is a no-op (false), other content under a
+ * used id is refused (409).
+ */
+export async function storeTemplate(tenantId: string, template: Template): Promise<boolean> {
+  const existing = await loadTemplate(tenantId, template.id);
+  if (existing && !isDeepStrictEqual(existing, template)) {
+    throw new ApiError(409, 'template_exists', `template "${template.id}" already exists with different content: give the new version a new id, e.g. "${template.id}-v2"`);
+  }
+  const created = !existing && (await insertTemplate(tenantId, template));
+  // Two identical POSTs at once: the second finds the first one's row and is a no-op.
+  if (!existing && !created && !isDeepStrictEqual(await loadTemplate(tenantId, template.id), template)) {
+    throw new ApiError(409, 'template_exists', `template "${template.id}" was just created with different content`);
+  }
+  return created;
+}
+
 export function templateRoutes(): Router<AuthState> {
   const router = new Router<AuthState>();
   // Listing is a read: a tenant sees its own templates, an admin those of every tenant.
@@ -47,15 +64,7 @@ export function templateRoutes(): Router<AuthState> {
 
   router.post('/v1/templates', requireJsonBody(), async (ctx) => {
     const template = validate(templateSchema, ctx.request.body, 'template');
-    const existing = await loadTemplate(ctx.state.tenantId, template.id);
-    if (existing && !isDeepStrictEqual(existing, template)) {
-      throw new ApiError(409, 'template_exists', `template "${template.id}" already exists with different content: give the new version a new id, e.g. "${template.id}-v2"`);
-    }
-    const created = !existing && (await insertTemplate(ctx.state.tenantId, template));
-    // Two identical POSTs at once: the second finds the first one's row and is a no-op.
-    if (!existing && !created && !isDeepStrictEqual(await loadTemplate(ctx.state.tenantId, template.id), template)) {
-      throw new ApiError(409, 'template_exists', `template "${template.id}" was just created with different content`);
-    }
+    const created = await storeTemplate(ctx.state.tenantId, template);
     ctx.status = created ? 201 : 200;
     ctx.set('Location', `/v1/templates/${template.id}`);
     ctx.body = template;
