@@ -68,7 +68,7 @@ export async function registerLayout(img: PageImage, layout: Layout): Promise<La
       const found = await matchMarkers(grey, await decodeMarker(assetBytes(layout, step.marker)), step.widthRatio);
       if ('failed' in found) {
         throw new SheetNotFoundError(
-          `the sheet's four corner markers were not all found (match per corner ${found.scores.join(', ')}; at least 0.3 each): scan or photograph the whole sheet flat, with all four markers visible and unmarked`,
+          `the sheet's four corner markers were not all found (match per corner ${found.scores.join(', ')}; at least 0.5 each, near the four corners): scan or photograph the whole sheet flat, with all four markers visible and unmarked`,
         );
       }
       const corners = found.centres.map((c) => project(region.toImage, c.x / scale, c.y / scale));
