@@ -12,6 +12,7 @@ import { findSheetCode } from '../reading/sheet-code';
 import { filledSheet, randomSheetTruth, type SheetStyle, type SheetTruth } from '../test/fixtures/sheet-filler';
 import { quizTemplate, sectionedTemplate } from '../test/fixtures/sheet-templates';
 import { sheetsReport, type StyleTally } from './sheets-report';
+import { omrSamplesBench } from './omr-samples';
 
 // npm run bench:sheets [-- --scan 40 --photo 40 --clean 10 --out bench/SHEETS.md]
 // Answer sheets printed by examflow (a 30-question quiz, and every fourth sheet a 2-page
@@ -139,7 +140,9 @@ async function main(): Promise<void> {
   for (const [style, count] of [['clean', values.clean], ['scan', values.scan], ['photo', values.photo]] as const) {
     if (Number(count) > 0) tallies.push(await benchStyle(style, Number(count), seed + tallies.length * 1000, templates));
   }
-  const report = sheetsReport(tallies, { cpus: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) });
+  // third-party sheets: OMRChecker's samples through imported templates (bench/omr-samples.ts)
+  const omr = await omrSamplesBench();
+  const report = `${sheetsReport(tallies, { cpus: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) })}\n${omr.markdown}`;
   console.log(report);
   fs.mkdirSync(path.dirname(values.out!), { recursive: true });
   fs.writeFileSync(values.out!, report);

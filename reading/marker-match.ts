@@ -34,7 +34,7 @@ function widthsToTry(pageWidth: number, widthRatio: number | undefined): number[
   } else {
     for (let f = 1 / 60; f <= 1 / 5; f *= 1.08) widths.push(pageWidth * f);
   }
-  return widths.filter((w) => w >= 6);
+  return widths.filter((w) => w >= 8);
 }
 
 /**
@@ -55,9 +55,44 @@ export function cornerShaped(c: Point[], width: number, height: number): boolean
   return true;
 }
 
+type Keep = <M extends { delete(): void }>(m: M) => M;
+interface ScaleMatch { total: number; width: number; w: number; h: number; found: { x: number; y: number; score: number }[] }
+
+/** The four quarters of an image. */
+function quartersOf(cv: CV, width: number, height: number) {
+  const midX = Math.floor(width / 2);
+  const midY = Math.floor(height / 2);
+  return [new cv.Rect(0, 0, midX, midY), new cv.Rect(midX, 0, width - midX, midY), new cv.Rect(midX, midY, width - midX, height - midY), new cv.Rect(0, midY, midX, height - midY)];
+}
+
+/** The marker widths (of those given) by how well they match over the four quarters of `src`, best first. */
+function rankScales(cv: CV, keep: Keep, src: InstanceType<CV['Mat']>, mk: InstanceType<CV['Mat']>, aspect: number, widths: number[]): ScaleMatch[] {
+  const quarters = quartersOf(cv, src.cols, src.rows);
+  const rois = quarters.map((r) => keep(src.roi(r)));
+  const noMask = keep(new cv.Mat());
+  const ranked: ScaleMatch[] = [];
+  for (const width of widths) {
+    const w = Math.round(width);
+    const h = Math.max(3, Math.round(width * aspect));
+    if (w < 4 || w >= quarters[0]!.width || h >= quarters[0]!.height) continue;
+    const scaled = keep(new cv.Mat());
+    cv.resize(mk, scaled, new cv.Size(w, h), 0, 0, cv.INTER_AREA);
+    const found = rois.map((roi, i) => {
+      const res = new cv.Mat();
+      cv.matchTemplate(roi, scaled, res, cv.TM_CCOEFF_NORMED);
+      const m = cv.minMaxLoc(res, noMask);
+      res.delete();
+      return { x: quarters[i]!.x + m.maxLoc.x, y: quarters[i]!.y + m.maxLoc.y, score: m.maxVal };
+    });
+    ranked.push({ total: found.reduce((sum, f) => sum + f.score, 0), width, w, h, found });
+  }
+  return ranked.sort((a, b) => b.total - a.total);
+}
+
 /**
  * The centres of the four markers (top-left, top-right, bottom-right, bottom-left) in `page`,
- * or null with the best scores seen when a quarter shows no marker.
+ * or the best scores seen when a quarter shows no marker. The scale is searched on a half-size
+ * copy, its three best refined at full size.
  */
 export async function matchMarkers(page: GreyImage, marker: GreyImage, widthRatio?: number): Promise<MarkerMatch | { failed: true; scores: number[] }> {
   const { cv } = await loadOpenCv();
@@ -66,38 +101,16 @@ export async function matchMarkers(page: GreyImage, marker: GreyImage, widthRati
     cv.GaussianBlur(src, src, new cv.Size(3, 3), 0);
     const mk = keep(matOf(cv, marker));
     cv.GaussianBlur(mk, mk, new cv.Size(3, 3), 0);
-    const midX = Math.floor(page.width / 2);
-    const midY = Math.floor(page.height / 2);
-    const quarters = [
-      new cv.Rect(0, 0, midX, midY),
-      new cv.Rect(midX, 0, page.width - midX, midY),
-      new cv.Rect(midX, midY, page.width - midX, page.height - midY),
-      new cv.Rect(0, midY, midX, page.height - midY),
-    ];
-    const rois = quarters.map((r) => keep(src.roi(r)));
-    const noMask = keep(new cv.Mat());
-    let best: { total: number; width: number; found: { x: number; y: number; score: number }[]; w: number; h: number } | null = null;
-    for (const width of widthsToTry(page.width, widthRatio)) {
-      const w = Math.round(width);
-      const h = Math.max(3, Math.round((marker.height * width) / marker.width));
-      if (w >= midX || h >= midY) continue;
-      const scaled = keep(new cv.Mat());
-      cv.resize(mk, scaled, new cv.Size(w, h), 0, 0, cv.INTER_AREA);
-      const found = rois.map((roi) => {
-        const res = new cv.Mat();
-        cv.matchTemplate(roi, scaled, res, cv.TM_CCOEFF_NORMED);
-        const m = cv.minMaxLoc(res, noMask);
-        res.delete();
-        return { x: m.maxLoc.x, y: m.maxLoc.y, score: m.maxVal };
-      });
-      const total = found.reduce((s, f) => s + f.score, 0);
-      if (!best || total > best.total) best = { total, width, found, w, h };
-    }
+    const half = keep(new cv.Mat());
+    cv.resize(src, half, new cv.Size(Math.round(page.width / 2), Math.round(page.height / 2)), 0, 0, cv.INTER_AREA);
+    const aspect = marker.height / marker.width;
+    const coarse = rankScales(cv, keep, half, mk, aspect, widthsToTry(page.width, widthRatio).map((w) => w / 2)).slice(0, 3);
+    const best = rankScales(cv, keep, src, mk, aspect, coarse.flatMap((c) => [0.96, 1, 1.04].map((f) => f * c.width * 2)))[0];
     if (!best) return { failed: true, scores: [0, 0, 0, 0] };
     const scores = best.found.map((f) => Math.round(f.score * 1000) / 1000);
     const top = Math.max(...scores);
     if (scores.some((s) => s < MIN_SCORE || top - s > MAX_SPREAD)) return { failed: true, scores };
-    const centres = best.found.map((f, i) => ({ x: quarters[i]!.x + f.x + best!.w / 2, y: quarters[i]!.y + f.y + best!.h / 2 }));
+    const centres = best.found.map((f) => ({ x: f.x + best.w / 2, y: f.y + best.h / 2 }));
     if (!cornerShaped(centres, page.width, page.height)) return { failed: true, scores };
     return { centres, scores, markerWidth: best.width };
   });
