@@ -14,7 +14,7 @@ import { storeTemplate } from './templates';
 // evaluation.json (or its answer-key CSV) and marker image, stored like any other template.
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
-const FILES = ['template', 'evaluation', 'answerKey', 'marker'] as const;
+const FILES = ['template', 'evaluation', 'answerKey', 'marker', 'reference'] as const;
 
 export const omrCheckerImportForm = z.object({
   id: templateIdSchema,
@@ -23,7 +23,7 @@ export const omrCheckerImportForm = z.object({
   language: z.enum(['zh', 'en', 'zh+en']),
 });
 
-const receive = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 4, fields: 10, fieldSize: 1000, parts: 14 } }).fields(FILES.map((name) => ({ name, maxCount: 1 })));
+const receive = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 5, fields: 10, fieldSize: 1000, parts: 15 } }).fields(FILES.map((name) => ({ name, maxCount: 1 })));
 
 /** multer's own errors, said for this form. */
 const upload: Middleware = async (ctx, next) => {
@@ -31,7 +31,7 @@ const upload: Middleware = async (ctx, next) => {
     await receive(ctx, async () => undefined);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_UNEXPECTED_FILE') throw new ApiError(400, 'invalid_upload', `unexpected file "${(err as { field?: string }).field ?? ''}": send "template" (template.json), and optionally "evaluation", "answerKey" and "marker"`);
+    if (code === 'LIMIT_UNEXPECTED_FILE') throw new ApiError(400, 'invalid_upload', `unexpected file "${(err as { field?: string }).field ?? ''}": send "template" (template.json), and optionally "evaluation", "answerKey", "marker" and "reference"`);
     if (code === 'LIMIT_FILE_SIZE') throw new ApiError(413, 'payload_too_large', `each file is at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
     throw err;
   }
@@ -47,23 +47,27 @@ function jsonFile(file: Express.Multer.File | undefined, name: string): unknown 
   }
 }
 
-/** The marker as a PNG data URL (decoded and re-encoded, so only an image gets stored). */
-async function markerDataUrl(file: Express.Multer.File | undefined): Promise<string | undefined> {
+/**
+ * An image file as a data URL (decoded and re-encoded, so only an image gets stored): the
+ * marker as it is in PNG, the reference scan in JPEG at the size its features are matched at.
+ */
+async function imageDataUrl(file: Express.Multer.File | undefined, name: 'marker' | 'reference'): Promise<string | undefined> {
   if (!file) return undefined;
-  let png: Buffer;
+  let bytes: Buffer;
   try {
-    png = await sharp(file.buffer, { limitInputPixels: 4_000_000 }).rotate().greyscale().png().toBuffer();
+    const image = sharp(file.buffer, { limitInputPixels: 40_000_000 }).rotate().greyscale();
+    bytes = name === 'marker' ? await image.png().toBuffer() : await image.resize(1000, 1000, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
   } catch {
-    throw new ApiError(415, 'unsupported_media_type', '"marker" is not an image: send the marker as PNG, JPEG or WebP');
+    throw new ApiError(415, 'unsupported_media_type', `"${name}" is not an image: send it as PNG, JPEG or WebP`);
   }
-  if (png.length > MAX_ASSET_BYTES) throw new ApiError(413, 'payload_too_large', `the marker image is ${Math.round(png.length / 1024)} KB as PNG; at most ${MAX_ASSET_BYTES / 1024} KB: crop it to the marker`);
-  return `data:image/png;base64,${png.toString('base64')}`;
+  if (bytes.length > MAX_ASSET_BYTES) throw new ApiError(413, 'payload_too_large', `the ${name} image is ${Math.round(bytes.length / 1024)} KB once stored; at most ${MAX_ASSET_BYTES / 1024} KB${name === 'marker' ? ': crop it to the marker' : ''}`);
+  return `data:image/${name === 'marker' ? 'png' : 'jpeg'};base64,${bytes.toString('base64')}`;
 }
 
 export function omrCheckerImportRoutes(): Router<AuthState> {
   const router = new Router<AuthState>();
   router.post('/v1/templates/import/omrchecker', requireTenant(), async (ctx, next) => {
-    if (!ctx.is('multipart/form-data')) throw new ApiError(415, 'unsupported_media_type', 'send multipart/form-data: fields id, title, subject, language and files template, evaluation?, answerKey?, marker?');
+    if (!ctx.is('multipart/form-data')) throw new ApiError(415, 'unsupported_media_type', 'send multipart/form-data: fields id, title, subject, language and files template, evaluation?, answerKey?, marker?, reference?');
     await next();
   }, upload, async (ctx) => {
     const form = validate(omrCheckerImportForm, (ctx.request as { body?: unknown }).body, 'import form');
@@ -77,7 +81,8 @@ export function omrCheckerImportRoutes(): Router<AuthState> {
         template,
         evaluation: jsonFile(files.evaluation?.[0], 'evaluation'),
         answerKeyCsv: files.answerKey?.[0]?.buffer.toString('utf8'),
-        markerDataUrl: await markerDataUrl(files.marker?.[0]),
+        markerDataUrl: await imageDataUrl(files.marker?.[0], 'marker'),
+        referenceDataUrl: await imageDataUrl(files.reference?.[0], 'reference'),
       });
     } catch (err) {
       if (!(err instanceof OmrCheckerImportError)) throw err;

@@ -57,6 +57,7 @@ function build() {
     evaluation: z.string().optional().describe("binary: OMRChecker's evaluation.json (answers_in_order, marking_schemes with fractions such as -2/3, several correct or weighted answers, section schemes); needed unless answerKey is sent"),
     answerKey: z.string().optional().describe('binary: an answer-key CSV (label,answer per line), for evaluations with source_type "csv"'),
     marker: z.string().optional().describe('binary: the marker image CropOnMarkers matches (PNG, JPEG, WebP; stored with the template, at most 256 KB as PNG)'),
+    reference: z.string().optional().describe('binary: the reference scan FeatureBasedAlignment matches (stored with the template, scaled to 1000 px)'),
   });
   path('post', '/v1/templates/import/omrchecker', 'A template from OMRChecker files (multipart); its layout reads the sheets (docs/third-party-layouts.md)', {
     request: { body: { content: { 'multipart/form-data': { schema: importForm } } } },

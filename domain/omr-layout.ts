@@ -56,6 +56,8 @@ export const registrationStepSchema = z.discriminatedUnion('method', [
       widthRatio: z.number().min(2).max(200).optional(),
     })
     .strict(),
+  /** features of the reference scan (an asset, any size: it is scaled to the frame) matched on the page */
+  z.object({ method: z.literal('features'), reference: assetNameSchema }).strict(),
 ]);
 
 export const filterSchema = z.discriminatedUnion('op', [
@@ -143,6 +145,7 @@ function checkLayout(l: Omit<Layout, never>, ctx: z.RefinementCtx): void {
   l.studentId?.forEach((label, i) => known(['studentId', i], label));
   l.registration?.forEach((step, i) => {
     if (step.method === 'markers' && !l.assets?.[step.marker]) issue(['registration', i, 'marker'], `no asset named "${step.marker}": add the marker image under assets`);
+    if (step.method === 'features' && !l.assets?.[step.reference]) issue(['registration', i, 'reference'], `no asset named "${step.reference}": add the reference scan under assets`);
   });
 }
 

@@ -29,6 +29,8 @@ export interface OmrCheckerImport {
   /** an answer key CSV (label,answer per line), for evaluations with source_type "csv" */
   answerKeyCsv?: string;
   markerDataUrl?: string;
+  /** the reference scan FeatureBasedAlignment matches */
+  referenceDataUrl?: string;
 }
 
 /** "3", "-1", "-2/3", 1.5 → a number. */
@@ -91,7 +93,7 @@ function keyOf(item: AnswerItem, singleLetters: boolean, where: string): Pick<Te
 const SECTION_MAX = 20;
 
 export function importOmrChecker(input: OmrCheckerImport): Template {
-  const { layout, columns } = layoutFromOmrChecker(input.template, input.markerDataUrl);
+  const { layout, columns } = layoutFromOmrChecker(input.template, { marker: input.markerDataUrl, reference: input.referenceDataUrl });
   const evalParsed = input.evaluation === undefined ? undefined : omrCheckerEvaluationSchema.safeParse(input.evaluation);
   if (evalParsed && !evalParsed.success) throw new OmrCheckerImportError('evaluation is not an OMRChecker evaluation.json', evalParsed.error.issues);
   const evaluation = evalParsed?.data;

@@ -76,37 +76,44 @@ const kernelOf = (v: unknown, fallback: number) => {
   return Number.isInteger(k) && k % 2 === 1 ? k : fallback;
 };
 
-function stepsOf(pre: OmrCheckerTemplate['preProcessors'], hasMarker: boolean): { registration: RegistrationStep[]; filters: LayoutFilter[] } {
+function stepsOf(pre: OmrCheckerTemplate['preProcessors'], has: { marker: boolean; reference: boolean }): { registration: RegistrationStep[]; filters: LayoutFilter[] } {
   const registration: RegistrationStep[] = [];
   const filters: LayoutFilter[] = [];
   for (const p of pre ?? []) {
     const o = p.options ?? {};
     if (p.name === 'CropPage') registration.push({ method: 'outline' });
     else if (p.name === 'CropOnMarkers') {
-      if (!hasMarker) throw new OmrCheckerImportError(`the CropOnMarkers pre-processor needs its marker image (${String(o.relativePath ?? 'omr_marker.jpg')}): send it as the "marker" file`);
+      if (!has.marker) throw new OmrCheckerImportError(`the CropOnMarkers pre-processor needs its marker image (${String(o.relativePath ?? 'omr_marker.jpg')}): send it as the "marker" file`);
       const ratio = Number(o.sheetToMarkerWidthRatio);
       registration.push({ method: 'markers', marker: 'marker', ...(ratio >= 2 && ratio <= 200 ? { widthRatio: ratio } : {}) });
+    } else if (p.name === 'FeatureBasedAlignment') {
+      if (!has.reference) throw new OmrCheckerImportError(`the FeatureBasedAlignment pre-processor needs its reference scan (${String(o.reference ?? 'reference image')}): send it as the "reference" file`);
+      registration.push({ method: 'features', reference: 'reference' });
     } else if (p.name === 'GaussianBlur') filters.push({ op: 'gaussianBlur', kernel: kernelOf(o.kSize, 3), sigma: Number(o.sigmaX ?? 0) || 0 });
     else if (p.name === 'MedianBlur') filters.push({ op: 'medianBlur', kernel: kernelOf(o.kSize, 5) });
     else if (p.name === 'Levels') {
       const low = Number(o.low ?? 0);
       const high = Number(o.high ?? 1);
       filters.push({ op: 'levels', low, high, ...(o.gamma !== undefined ? { gamma: Number(o.gamma) } : {}) });
-    } else throw new OmrCheckerImportError(`the pre-processor "${p.name}" is not supported: examflow imports CropPage, CropOnMarkers, GaussianBlur, MedianBlur and Levels`);
+    } else throw new OmrCheckerImportError(`the pre-processor "${p.name}" is not supported: examflow imports CropPage, CropOnMarkers, FeatureBasedAlignment, GaussianBlur, MedianBlur and Levels`);
   }
   if (registration.length > 2 || (registration.length === 2 && registration[0]!.method !== 'outline')) {
-    throw new OmrCheckerImportError('at most one CropPage followed by one CropOnMarkers can register a page');
+    throw new OmrCheckerImportError('at most two steps register a page: CropPage, then CropOnMarkers or FeatureBasedAlignment');
   }
   return { registration, filters };
 }
 
 /** The layout of an OMRChecker template, and its output columns: custom labels and the remaining single fields. */
-export function layoutFromOmrChecker(raw: unknown, markerDataUrl?: string): { layout: Omit<Layout, 'questions' | 'studentId'>; columns: Map<string, string[]> } {
+export function layoutFromOmrChecker(raw: unknown, assets: { marker?: string; reference?: string } = {}): { layout: Omit<Layout, 'questions' | 'studentId'>; columns: Map<string, string[]> } {
   const parsed = omrCheckerTemplateSchema.safeParse(raw);
   if (!parsed.success) throw new OmrCheckerImportError('template is not an OMRChecker template.json', parsed.error.issues);
   const t = parsed.data;
   const fields = Object.entries(t.fieldBlocks).map(([name, block]) => gridOf(name, block, t.bubbleDimensions, t.emptyValue));
-  const { registration, filters } = stepsOf(t.preProcessors, markerDataUrl !== undefined);
+  const { registration, filters } = stepsOf(t.preProcessors, { marker: assets.marker !== undefined, reference: assets.reference !== undefined });
+  const used = {
+    ...(assets.marker && registration.some((r) => r.method === 'markers') ? { marker: assets.marker } : {}),
+    ...(assets.reference && registration.some((r) => r.method === 'features') ? { reference: assets.reference } : {}),
+  };
   const columns = new Map<string, string[]>();
   const grouped = new Set<string>();
   for (const [name, labels] of Object.entries(t.customLabels ?? {})) {
@@ -120,7 +127,7 @@ export function layoutFromOmrChecker(raw: unknown, markerDataUrl?: string): { la
     ...(registration.length ? { registration } : {}),
     ...(filters.length ? { filters } : {}),
     fields,
-    ...(markerDataUrl && registration.some((r) => r.method === 'markers') ? { assets: { marker: markerDataUrl } } : {}),
+    ...(Object.keys(used).length ? { assets: used } : {}),
   };
   return { layout, columns };
 }

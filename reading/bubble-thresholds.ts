@@ -22,6 +22,8 @@ export interface PageThreshold {
   jump: number;
   /** darker than this is more than paper, print and noise: the least a mark can be */
   floor: number;
+  /** the least a mark can be in a field whose own gap is very clear */
+  clearFloor: number;
 }
 
 const median = (v: number[]) => {
@@ -39,6 +41,9 @@ const MIN_CONTRAST = 0.05;
 /** …and stands this many robust deviations above the empty bubbles */
 const NOISE_SIGMAS = 4;
 const MAX_NOISE_FLOOR = 0.12;
+/** a field whose gap is very clear (this large, and VERY_CLEAR × its next gap) may go lower, to half the floor's margin */
+const VERY_CLEAR_JUMP = 0.12;
+const VERY_CLEAR = 4;
 const LOCAL_ABOVE = 0.12;
 const CONFIDENT_MARGIN = 0.18;
 const FAINT_MARGIN = 0.08;
@@ -77,9 +82,11 @@ function largestGap(values: number[], lo: number, hi: number): { mid: number; ga
 export function pageThreshold(darkness: number[]): PageThreshold {
   const empty = median(darkness);
   const spread = 1.4826 * median(darkness.map((d) => Math.abs(d - empty)));
-  const floor = empty + Math.max(MIN_CONTRAST, Math.min(MAX_NOISE_FLOOR, NOISE_SIGMAS * spread));
+  const margin = Math.max(MIN_CONTRAST, Math.min(MAX_NOISE_FLOOR, NOISE_SIGMAS * spread));
+  const floor = empty + margin;
+  const clearFloor = empty + Math.max(MIN_CONTRAST, margin / 2);
   const { mid, gap } = largestGap(darkness, floor, 0.9);
-  return gap >= GLOBAL_MIN_JUMP ? { threshold: mid, jump: gap, floor } : { threshold: Math.max(DEFAULT_THRESHOLD, floor), jump: gap, floor };
+  return { threshold: gap >= GLOBAL_MIN_JUMP ? mid : Math.max(DEFAULT_THRESHOLD, floor), jump: gap, floor, clearFloor };
 }
 
 /** One field's marks against the page's threshold and its own gap. */
@@ -87,7 +94,8 @@ export function readField(darkness: number[], page: PageThreshold): FieldReading
   let threshold = page.threshold;
   if (darkness.length >= 2) {
     const local = largestGap(darkness, 0, 0.9);
-    if (local.gap >= LOCAL_MIN_JUMP && local.gap >= LOCAL_CLEAR * local.next) threshold = Math.min(page.threshold + LOCAL_ABOVE, Math.max(page.floor, local.mid));
+    const veryClear = local.gap >= VERY_CLEAR_JUMP && local.gap >= VERY_CLEAR * local.next;
+    if (local.gap >= LOCAL_MIN_JUMP && local.gap >= LOCAL_CLEAR * local.next) threshold = Math.min(page.threshold + LOCAL_ABOVE, Math.max(veryClear ? page.clearFloor : page.floor, local.mid));
   }
   const marked = darkness.map((d) => d > threshold);
   const margin = Math.min(...darkness.map((d) => Math.abs(d - threshold)));

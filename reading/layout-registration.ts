@@ -4,15 +4,17 @@ import { loadOpenCv, withMats } from './opencv';
 import { pageOutline } from './outline';
 import type { PageImage } from './page-image';
 import { SheetNotFoundError } from './errors';
-import type { Layout } from '../domain/omr-layout';
+import type { Layout, RegistrationStep } from '../domain/omr-layout';
+import { matchFeatures } from './feature-match';
+import sharp from 'sharp';
 
 // Brings a page of a third-party sheet onto its layout's frame: a homography from frame pixels
 // to picture pixels. The registration steps run in order, each inside the region the step
-// before found: the page's outline (the same outline examflow's own sheets fall back on), then
-// the corner markers matched inside it. The last region's corners are the frame's corners.
+// before found: the page's outline (the same outline examflow's own sheets fall back on), the
+// corner markers matched inside it, or the reference scan's features. The last region's corners are the frame's corners.
 // Without steps the whole picture is the frame.
 
-export type LayoutRegistrationMethod = 'none' | 'outline' | 'markers';
+export type LayoutRegistrationMethod = 'none' | 'outline' | 'markers' | 'features';
 export interface LayoutRegistration { h: Homography; method: LayoutRegistrationMethod; markerScores?: number[] }
 
 /** A region of the picture: its own width and height, and where its points lie in the picture. */
@@ -53,6 +55,46 @@ function assetBytes(layout: Layout, name: string): Buffer {
   return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 }
 
+/** The grey pixels of an asset, at most WORK_LONG_SIDE px long. */
+async function assetImage(layout: Layout, name: string, longSide = Infinity): Promise<GreyImage> {
+  const full = await decodeMarker(assetBytes(layout, name));
+  const scale = Math.min(1, longSide / Math.max(full.width, full.height));
+  if (scale === 1) return full;
+  const { data, info } = await sharp(Buffer.from(full.data), { raw: { width: full.width, height: full.height, channels: 1 } })
+    .resize(Math.round(full.width * scale), Math.round(full.height * scale), { kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+/** The four marker centres, in the picture, found inside `region`. */
+async function byMarkers(img: PageImage, region: Region, layout: Layout, step: Extract<RegistrationStep, { method: 'markers' }>): Promise<{ corners: Point[]; scores: number[] }> {
+  const { grey, scale } = await straighten(img, region);
+  const found = await matchMarkers(grey, await decodeMarker(assetBytes(layout, step.marker)), step.widthRatio);
+  if ('failed' in found) {
+    throw new SheetNotFoundError(
+      `the sheet's four corner markers were not all found (match per corner ${found.scores.join(', ')}; at least 0.5 each, near the four corners): scan or photograph the whole sheet flat, with all four markers visible and unmarked`,
+    );
+  }
+  return { corners: found.centres.map((c) => project(region.toImage, c.x / scale, c.y / scale)), scores: found.scores };
+}
+
+/** The reference scan's corners, in the picture, by its features matched inside `region`. */
+async function byFeatures(img: PageImage, region: Region, layout: Layout, step: Extract<RegistrationStep, { method: 'features' }>): Promise<Point[]> {
+  const { grey, scale } = await straighten(img, region);
+  const reference = await assetImage(layout, step.reference, WORK_LONG_SIDE);
+  const found = await matchFeatures(reference, grey);
+  if ('failed' in found) {
+    throw new SheetNotFoundError(
+      `this page does not match the layout's reference scan (${found.inliers} features agree, 25 needed): check that the exam's template is this sheet's, and scan or photograph the whole sheet flat and in focus`,
+    );
+  }
+  return rectCorners(reference.width, reference.height).map((c) => {
+    const p = project(found.h, c.x, c.y);
+    return project(region.toImage, p.x / scale, p.y / scale);
+  });
+}
+
 export async function registerLayout(img: PageImage, layout: Layout): Promise<LayoutRegistration> {
   let region = await regionOf(rectCorners(img.width, img.height));
   let method: LayoutRegistrationMethod = 'none';
@@ -62,20 +104,14 @@ export async function registerLayout(img: PageImage, layout: Layout): Promise<La
       const quad = await pageOutline(img);
       if (!quad) throw new SheetNotFoundError("the sheet's outline could not be found: photograph or scan the whole page against a darker background, with all four edges visible");
       region = await regionOf(quad);
-      method = 'outline';
-    } else {
-      const { grey, scale } = await straighten(img, region);
-      const found = await matchMarkers(grey, await decodeMarker(assetBytes(layout, step.marker)), step.widthRatio);
-      if ('failed' in found) {
-        throw new SheetNotFoundError(
-          `the sheet's four corner markers were not all found (match per corner ${found.scores.join(', ')}; at least 0.5 each, near the four corners): scan or photograph the whole sheet flat, with all four markers visible and unmarked`,
-        );
-      }
-      const corners = found.centres.map((c) => project(region.toImage, c.x / scale, c.y / scale));
-      region = await regionOf(corners);
-      method = 'markers';
+    } else if (step.method === 'markers') {
+      const found = await byMarkers(img, region, layout, step);
+      region = await regionOf(found.corners);
       markerScores = found.scores;
+    } else {
+      region = await regionOf(await byFeatures(img, region, layout, step));
     }
+    method = step.method;
   }
   const h = await homography(rectCorners(layout.frame.width, layout.frame.height), region.corners);
   return { h, method, ...(markerScores ? { markerScores } : {}) };

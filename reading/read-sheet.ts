@@ -25,7 +25,7 @@ export interface SheetReading {
   templateId: string; pageIndex: number;
   studentNumber: string | null; studentNumberConfidence: number;
   answers: SheetAnswer[]; boxes: SheetBox[];
-  registration: { method: 'markers' | 'outline' | 'code' | 'none'; rotation: 0 | 90 | 180 | 270 };
+  registration: { method: 'markers' | 'outline' | 'code' | 'none' | 'features'; rotation: 0 | 90 | 180 | 270 };
 }
 
 export { SheetNotFoundError };
