@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { layoutSchema } from '../domain/omr-layout';
+import { registerLayout } from '../reading/layout-registration';
+import { decodePage } from '../reading/page-image';
+import { cutBox } from '../reading/read-sheet';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
+import { compareSample, loadSamples } from './fixtures/omrchecker-samples';
+
+// Registration by the features of a reference scan: the reference is sample3's sheet
+// straightened onto its frame (by its outline), the page is the same scan turned by 4° and
+// shrunk on a white table. Read through the reference's features alone, every answer must
+// still equal OMRChecker's.
+
+test('a turned and shrunk scan registered by the features of a reference scan reads as OMRChecker read it', async () => {
+  const sample = loadSamples().find((s) => s.name.endsWith('rgb-100-gsm.jpg'))!;
+  const layout = sample.template.layout!;
+  const original = readFileSync(sample.image);
+  const img = await decodePage(original);
+  const straight = await registerLayout(img, layout);
+  const scale = 1000 / Math.max(layout.frame.width, layout.frame.height);
+  const reference = await cutBox(img, straight.h, { x: 0, y: 0, w: layout.frame.width, h: layout.frame.height }, scale);
+  const referenceJpeg = await sharp(reference).jpeg({ quality: 85 }).toBuffer();
+
+  const meta = await sharp(original).metadata();
+  const turned = await sharp(original)
+    .resize(Math.round(meta.width! * 0.8))
+    .rotate(4, { background: '#ffffff' })
+    .extend({ top: 60, bottom: 60, left: 80, right: 80, background: '#ffffff' })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+
+  const withFeatures = layoutSchema.parse({ ...layout, registration: [{ method: 'features', reference: 'reference' }], assets: { reference: `data:image/jpeg;base64,${referenceJpeg.toString('base64')}` } });
+  const template = { ...sample.template, layout: withFeatures } as LayoutTemplate;
+  const reading = await readLayoutSheet(turned, template);
+  assert.equal(reading.registration.method, 'features');
+  assert.deepEqual(compareSample({ ...sample, template }, reading).differences, []);
+
+  // another sheet does not match the reference: a clear refusal, not a reading
+  const other = loadSamples().find((s) => s.name.endsWith('simple_omr_sheet.jpg'))!;
+  await assert.rejects(readLayoutSheet(readFileSync(other.image), template), /does not match the layout's reference scan/);
+});
