@@ -42,3 +42,15 @@ test('a turned and shrunk scan registered by the features of a reference scan re
   const other = loadSamples().find((s) => s.name.endsWith('simple_omr_sheet.jpg'))!;
   await assert.rejects(readLayoutSheet(readFileSync(other.image), template), /does not match the layout's reference scan/);
 });
+
+test('a box field of a layout is cut out straight for OCR, and its question is not read as bubbles', async () => {
+  const sample = loadSamples().find((s) => s.name.endsWith('rgb-100-gsm.jpg'))!;
+  const layout = sample.template.layout!;
+  const boxed = layoutSchema.parse({ ...layout, fields: [...layout.fields, { kind: 'box', label: 'note', x: 300, y: 200, width: 1200, height: 300 }], questions: { ...layout.questions, '101': ['note'] } });
+  const template = { ...sample.template, questions: [...sample.template.questions, { number: '101', type: 'fill' as const, points: 1, answer: 'x' }], layout: boxed } as LayoutTemplate;
+  const reading = await readLayoutSheet(readFileSync(sample.image), template);
+  assert.equal(reading.answers.length, 100);
+  assert.equal(reading.boxes.length, 1);
+  const meta = await sharp(reading.boxes[0]!.png).metadata();
+  assert.deepEqual([reading.boxes[0]!.number, reading.boxes[0]!.type, meta.width, meta.height], ['101', 'fill', 1200, 300]);
+});
