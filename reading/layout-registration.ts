@@ -99,9 +99,12 @@ export async function registerLayout(img: PageImage, layout: Layout): Promise<La
   let region = await regionOf(rectCorners(img.width, img.height));
   let method: LayoutRegistrationMethod = 'none';
   let markerScores: number[] | undefined;
-  for (const step of layout.registration ?? []) {
+  const steps = layout.registration ?? [];
+  for (const [i, step] of steps.entries()) {
     if (step.method === 'outline') {
       const quad = await pageOutline(img);
+      // a page filling the picture has no outline to find: the markers or features after it still register it
+      if (!quad && i + 1 < steps.length) continue;
       if (!quad) throw new SheetNotFoundError("the sheet's outline could not be found: photograph or scan the whole page against a darker background, with all four edges visible");
       region = await regionOf(quad);
     } else if (step.method === 'markers') {
