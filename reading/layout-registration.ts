@@ -73,7 +73,7 @@ async function byMarkers(img: PageImage, region: Region, layout: Layout, step: E
   const found = await matchMarkers(grey, await decodeMarker(assetBytes(layout, step.marker)), step.widthRatio);
   if ('failed' in found) {
     throw new SheetNotFoundError(
-      `the sheet's four corner markers were not all found (match per corner ${found.scores.join(', ')}; at least 0.5 each, near the four corners): scan or photograph the whole sheet flat, with all four markers visible and unmarked`,
+      `the sheet's four corner markers were not all found (match per corner ${found.scores.join(', ')}; at least 0.4 each, near the four corners): scan or photograph the whole sheet flat, with all four markers visible and unmarked`,
     );
   }
   return { corners: found.centres.map((c) => project(region.toImage, c.x / scale, c.y / scale)), scores: found.scores };
