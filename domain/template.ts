@@ -81,7 +81,7 @@ export const templateSchema = z
     if (t.layout) {
       const found = questionLabels(t.layout, t.questions.map(questionKey));
       t.questions.forEach((q, i) => {
-        if (!found.has(questionKey(q))) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question ${questionKey(q)} has no field on the layout: label a field "q${q.number}" or map it under layout.questions` });
+        if (!found.has(questionKey(q))) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: q.section ? `question ${questionKey(q)} has no field on the layout: map it under layout.questions ("${questionKey(q)}": [its field labels])` : `question ${questionKey(q)} has no field on the layout: label a field "q${q.number}" or map it under layout.questions` });
       });
     }
   });
