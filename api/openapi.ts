@@ -73,11 +73,11 @@ function build() {
   const templateParams = z.object({ id: z.string() });
   path('get', '/v1/templates/{id}/answer-sheet.pdf', 'The printable answer sheet of a template (A4, one or more pages)', {
     request: { params: templateParams },
-    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } } },
+    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } }, 409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout') },
   });
   path('get', '/v1/templates/{id}/answer-sheet.json', 'The layout of exactly that PDF: PDF points, origin top-left, y down', {
     request: { params: templateParams },
-    responses: { 200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout') },
+    responses: { 200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout'), 409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout') },
   });
 
   const examForm = z.object({

@@ -46,6 +46,9 @@ test('an imported OMRChecker template grades a scan submitted through POST /v1/e
   assert.match(template.layout!.assets!.marker!, /^data:image\/png;base64,/, 'the marker is stored with the template');
   assert.equal((await api.postForm('/v1/templates/import/omrchecker', importForm(sample5()))).status, 200, 'importing the same files again is a no-op');
   assert.deepEqual(await (await api.get('/v1/templates/omr-sample5')).json(), template);
+  const printed = await api.get('/v1/templates/omr-sample5/answer-sheet.pdf');
+  assert.equal(printed.status, 409, 'no examflow sheet is printed for a third-party layout');
+  assert.equal(((await printed.json()) as { error: { code: string } }).error.code, 'third_party_layout');
 
   const { examId } = await client.submitExam({ templateId: 'omr-sample5', pages: [sample('sample5', 'ScanBatch2', 'camscanner-2.jpg')] });
   const final = await client.waitFor(examId, { timeoutMs: 180_000 });
