@@ -4,9 +4,11 @@
 // As a careful OMR reader does it: a page-wide threshold in the largest gap between the sorted
 // darknesses of all bubbles (marks against empty bubbles on this sheet, in this light), then per
 // field a local threshold where the field's own darknesses have a clear gap (a light pencil in
-// one row, a shadow over one corner), kept near the page's threshold so a smudge in an empty row
-// does not become a mark: never below the page's floor, where print and noise end. A mark that only the local threshold sees is faint; a field whose
-// darknesses sit close to its threshold has a low confidence.
+// one row, a shadow over one corner). Most bubbles are empty, so their median and spread give a
+// floor where print and noise end: no threshold goes below it (a little below for a field whose
+// gap is very clear), so a smudge in an empty row does not become a mark. A mark that only the
+// local threshold sees is faint; a field whose darknesses sit close to its threshold has a low
+// confidence.
 
 export interface FieldReading {
   marked: boolean[];
