@@ -24,6 +24,9 @@ async function sheetCodeOf(page: Buffer): Promise<{ templateId: string } | null>
 }
 
 export async function examTemplate(tenantId: string, templateId: string | undefined, firstPage: Buffer): Promise<ExamTemplate> {
+  // a template with a layout describes the sheet its pages are: read them through it, no code to look for
+  const named = templateId ? await loadTemplate(tenantId, templateId) : null;
+  if (named?.layout) return { template: named, sheet: true };
   const code = await sheetCodeOf(firstPage);
   if (!templateId && !code) {
     throw new ApiError(
@@ -43,6 +46,5 @@ export async function examTemplate(tenantId: string, templateId: string | undefi
       : `the answer sheet names template "${id}", which this account does not have: print sheets from your own templates (GET /v1/templates/{id}/answer-sheet.pdf)`;
     throw new ApiError(400, 'unknown_template', message);
   }
-  // a template with a layout describes the sheet its pages are: read them through it
   return { template, sheet: code !== null || template.layout !== undefined };
 }
