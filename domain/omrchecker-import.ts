@@ -129,6 +129,7 @@ export function importOmrChecker(input: OmrCheckerImport): Template {
     questions.push(q);
     mapping[questionKey(q)] = labels;
   }
+  if (!questions.length) throw new OmrCheckerImportError('the answer key names no question: list the answer columns (q1, q2, …) in questions_in_order with their answers_in_order, or in the answer-key CSV');
   const rollColumn = [...columns.keys()].find((c) => /roll|student|reg(istration)?_?no/i.test(c));
   const full: Layout = { ...layout, questions: mapping, ...(rollColumn ? { studentId: columns.get(rollColumn)! } : {}) };
   const template = {
