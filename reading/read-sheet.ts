@@ -85,7 +85,7 @@ function studentNumberOf(page: SheetLayoutPage, verdicts: BubbleVerdict[]): { va
 }
 
 /** The box straightened from the picture, in grey, at BOX_PX_PER_PT. */
-async function cutBox(img: PageImage, h: Homography, box: SheetRect): Promise<Buffer> {
+export async function cutBox(img: PageImage, h: Homography, box: SheetRect): Promise<Buffer> {
   const { cv } = await loadOpenCv();
   const s = 1 / BOX_PX_PER_PT;
   const m = [h[0]! * s, h[1]! * s, h[0]! * box.x + h[1]! * box.y + h[2]!, h[3]! * s, h[4]! * s, h[3]! * box.x + h[4]! * box.y + h[5]!, h[6]! * s, h[7]! * s, h[6]! * box.x + h[7]! * box.y + h[8]!];

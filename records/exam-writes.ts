@@ -67,6 +67,8 @@ export interface RunRecord {
   studentId?: string | null;
   studentName?: string | null;
   studentClass?: string | null;
+  /** needs_review: how many answers wait for a teacher */
+  reviewItems?: number;
 }
 
 /**
@@ -87,6 +89,8 @@ export async function recordRun(run: RunRecord, submission: Submission): Promise
     result: run.result === undefined ? null : JSON.stringify(run.result),
     artifacts: JSON.stringify(run.artifacts ?? {}),
     step_ms: run.stepMs ? JSON.stringify(run.stepMs) : null,
+    // Waiting for a teacher since now; the next write (decided, closed) leaves the queue by its status.
+    ...(run.status === 'needs_review' ? { review_items: run.reviewItems ?? null, review_since: new Date().toISOString() } : {}),
   };
   await records()
     .insertInto('exams')

@@ -41,6 +41,18 @@ export const activityPolicies = {
     scheduleToCloseTimeout: '15 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
   },
+  // Teacher review: the waiting items and their answer regions (a sheet page registered once
+  // per page, well under a second each), and the exam regraded with the decisions.
+  prepareReview: {
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: '15 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+  applyReview: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
   // Cleanup after a cancelled exam; best effort, never blocks the cancellation for long.
   cleanupExam: {
     startToCloseTimeout: '30 seconds',
