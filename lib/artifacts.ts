@@ -33,6 +33,8 @@ export function examKeys(examId: string) {
     review: `${root}/review/items.json`,
     reviewImage: (itemId: string) => `${root}/review/${itemId}.png`,
     reviewed: `${root}/review/graded.json`,
+    // The exam as corrected after completion (the latest correction).
+    corrected: `${root}/corrected.json`,
     diagnosis: `${root}/diagnosis.json`,
     result: `${root}/result.json`,
     reportHtml: `${root}/report.html`,

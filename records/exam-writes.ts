@@ -157,3 +157,14 @@ export async function reopenForRetry(examId: string, by: string): Promise<Closed
 export async function restoreAfterFailedRetry(examId: string, state: ClosedState): Promise<void> {
   await records().updateTable('exams').set(state).where('exam_id', '=', examId).where('status', '=', 'pending').execute();
 }
+
+/** A completed exam corrected by a teacher: its result and score change, nothing else. */
+export async function recordCorrection(examId: string, result: { score: number; fullScore: number }): Promise<void> {
+  await records()
+    .updateTable('exams')
+    .set({ result: JSON.stringify(result), score: result.score, full_score: result.fullScore, corrected_at: new Date(), updated_at: new Date() })
+    .where('exam_id', '=', examId)
+    .where('status', '=', 'completed')
+    .where('erase_requested_at', 'is', null)
+    .execute();
+}

@@ -131,6 +131,25 @@ test('a scoredBy: teacher question stops the exam in needs_review until the teac
   const after = (await (await api.get(`/v1/exams/${examId}/review`)).json()) as ReviewDoc;
   assert.equal(after.waiting, false);
   assert.ok(after.items.every((i) => i.decision !== null), 'the decisions stay visible after completion');
+
+  // After completion the teacher still corrects an answer: result, report and record change, the change is kept.
+  const q1 = result.questions.find((q) => q.number === '1')!;
+  const wrongLetter = q1.correctAnswer === 'A' ? 'C' : 'A';
+  const corrected = await api.postJson(`/v1/exams/${examId}/corrections`, { number: '1', answer: wrongLetter, teacher: 'mr-wang' });
+  assert.equal(corrected.status, 200, await corrected.clone().text());
+  const fixed = (await corrected.json()) as ResultDocument;
+  assert.equal(fixed.score, result.score - q1.awarded);
+  assert.deepEqual(fixed.corrections?.map((c) => [c.number, c.by, c.before.answer, c.after.answer, c.after.awarded]), [['1', 'mr-wang', q1.studentAnswer, wrongLetter, 0]]);
+  const reread = (await (await api.get(`/v1/exams/${examId}/result`)).json()) as ResultDocument;
+  assert.equal(reread.score, fixed.score, 'the record holds the corrected result');
+  assert.equal(reread.questions.find((q) => q.number === '8')!.awarded, 7, 'the teacher’s review stays');
+  assert.ok((await (await api.get(`/v1/exams/${examId}/report.html`)).text()).includes('老师已更正'), 'the report shows the correction');
+  const list = (await (await api.get(`/v1/exams?limit=5`)).json()) as { exams: { examId: string; score: number }[] };
+  assert.equal(list.exams.find((e) => e.examId === examId)?.score, fixed.score);
+  const outOfRangeFix = await api.postJson(`/v1/exams/${examId}/corrections`, { number: '1', awarded: 6 });
+  assert.equal(outOfRangeFix.status, 400);
+  const unknownQuestion = await api.postJson(`/v1/exams/${examId}/corrections`, { number: '42', awarded: 1 });
+  assert.equal(unknownQuestion.status, 400);
 });
 
 test('a double mark on an answer sheet waits for the teacher, who reads the intended letter', async () => {
@@ -148,6 +167,8 @@ test('a double mark on an answer sheet waits for the teacher, who reads the inte
   assert.equal(double.reason, 'double');
   assert.equal(double.machineAnswer, 'BC');
   await assertImage(double.imageUrl);
+  const early = await api.postJson(`/v1/exams/${examId}/corrections`, { number: '2', section: '一', answer: 'B' });
+  assert.equal(early.status, 409, 'an exam waiting for review is decided, not corrected');
   const bad = await decide(examId, [{ itemId: double.itemId, awarded: 4 }]);
   assert.equal(bad.status, 400, 'a 3-point question takes at most 3 points');
 

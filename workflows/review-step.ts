@@ -65,10 +65,11 @@ export async function reviewStep(c: ReviewStepContext, graded: Graded): Promise<
   );
 
   c.moveTo('review');
+  // Recorded first: an exam that says needs_review is in the review queue already.
+  await c.record({ status: 'needs_review', step: 'review', reviewItems: items.length });
   c.progress.status = 'needs_review';
   c.progress.review = { items: items.length, decided: 0, deadline };
   upsertSearchAttributes([{ key: ExamStatusKey, value: 'needs_review' }]);
-  await c.record({ status: 'needs_review', step: 'review', reviewItems: items.length });
   await c.notify('exam.needs_review');
 
   await condition(() => allDecided(items, decisions), c.settings.timeoutMs);

@@ -15,6 +15,8 @@ export function fakeActivities(overrides: Partial<Activities> = {}): Activities 
     purgeExams: async () => ({ purged: 0 }),
     prepareReview: async () => ({ items: [] }),
     applyReview: async () => ({ gradedKey: 'reviewed', score: 15, fullScore: 20 }),
+    correctExam: async () => ({ gradedKey: 'corrected', score: 14 }),
+    recordCorrection: async () => undefined,
     ...overrides,
   };
 }
