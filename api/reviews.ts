@@ -29,6 +29,15 @@ export function reviewRoutes(client: Client): Router<AuthState> {
     return found;
   }
 
+  /** A waiting exam's review lives in its workflow: no worker to answer is a moment's outage. */
+  async function waitingReview(examId: string): Promise<ReviewState> {
+    try {
+      return await client.withDeadline(Date.now() + 5_000, () => client.workflow.getHandle(examId).query(reviewQuery));
+    } catch {
+      throw new ApiError(503, 'review_unavailable', `the review of exam ${examId} cannot be read right now (no worker answers): try again in a few seconds`, undefined, { 'Retry-After': '5' });
+    }
+  }
+
   router.get('/v1/reviews', async (ctx) => {
     const q = validate(reviewQueueQuerySchema, ctx.query, 'review queue query');
     try {
@@ -42,7 +51,7 @@ export function reviewRoutes(client: Client): Router<AuthState> {
   router.get('/v1/exams/:examId/review', async (ctx) => {
     const found = await findExam(ctx);
     const status = await examStatus(client, found);
-    const state = status.status === 'needs_review' ? await client.workflow.getHandle(found.examId).query(reviewQuery) : await closedReview(found);
+    const state = status.status === 'needs_review' ? await waitingReview(found.examId) : await closedReview(found);
     if (!state) throw new ApiError(409, 'exam_not_waiting', `exam ${found.examId} is ${status.status} and has no review`, status);
     const decided = new Map(state.decisions.map((d) => [d.itemId, d]));
     ctx.body = {

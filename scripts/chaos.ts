@@ -87,15 +87,24 @@ async function main(): Promise<void> {
   const examflow = new ExamflowClient({ baseUrl, token });
 
   const zhMath = loadTemplate('zh-math.json');
-  // Every third exam has a question only the teacher scores: it always waits for a review.
-  const zhReview: Template = { ...zhMath, id: 'g8-math-teacher', questions: zhMath.questions.map((q, i, all) => (i === all.length - 1 ? { ...q, scoredBy: 'teacher' as const } : q)) };
+  // Every third exam has two questions only the teacher scores: it always waits for a review.
+  const zhReview: Template = { ...zhMath, id: 'g8-math-teacher', questions: zhMath.questions.map((q, i, all) => (i >= all.length - 2 ? { ...q, scoredBy: 'teacher' as const } : q)) };
   const templates = [zhMath, loadTemplate('en-english.json'), zhReview];
   for (const t of templates) await examflow.createTemplate(t);
   const hook = await fetch(`${baseUrl}/v1/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, secret }) });
   if (!hook.ok) throw new Error(`webhook setup failed: ${hook.status}`);
 
   const accepted = new Map<string, { expected: number; index: number; truth: Map<string, string | null> }>();
-  const reviewer = startReviewer(examflow, (examId) => accepted.get(examId)?.truth, log);
+  // The first two exams that wait lose their worker between the teacher's partial decision and the rest.
+  let reviewKills = 0;
+  const reviewer = startReviewer(examflow, (examId) => accepted.get(examId)?.truth, log, async (examId) => {
+    if (reviewKills >= 2) return;
+    reviewKills += 1;
+    log(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`);
+    stack.worker?.kill('SIGKILL');
+    await sleep(between(500, 1_500));
+    stack.startWorker();
+  });
   let refused503 = 0;
   let submitting = true;
   const chaos = (async () => {
@@ -237,7 +246,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   duplicated          ${duplicated + reportsTwice}   (a second run, report or webhook delivery for one exam run)
   score ≠ truth       ${scoreDiffs.length}${scoreDiffs.map((s) => `\n    ${s}`).join('')}
   records             ${records.matching} in Temporal's final state, ${records.missing} missing, ${records.wrongState.length} in another state${records.wrongState.map((w) => `\n    ${w}`).join('')}, ${records.unknownWorkflows} workflows without a record; ${refused503} submissions refused with 503 while the database was down
-  teacher review      ${reviewer.seen.size} exams waited, ${reviewer.decided.size} decided through the kills
+  teacher review      ${reviewer.seen.size} exams waited, ${reviewer.decided.size} decided, ${reviewKills} worker SIGKILLs between a partial decision and the rest
   webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
   logs                ${path.join(dataDir, 'processes.log')}`);
 
@@ -246,7 +255,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   await sleep(2_000);
   const orphans = orphanBrowsers(runMarker);
   console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
-  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
+  const ok = reviewer.decided.size === reviewer.seen.size && reviewer.seen.size > 0 && lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
   await connection.close();
   chaosLlm.llm.close();
   receiver.close();

@@ -189,3 +189,21 @@ test('a double mark on an answer sheet waits for the teacher, who reads the inte
   assert.equal(q.review?.machineAnswer, 'BC');
   assert.equal(result.score, 3 + 3 + 4 + 4 + 2 + 2 + 5 + 5 + 5);
 });
+
+test('the review routes are in /openapi.json, and bad input is refused before any exam is read', async () => {
+  const doc = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  for (const route of ['/v1/reviews', '/v1/exams/{examId}/review', '/v1/exams/{examId}/review/{itemId}/image.png', '/v1/exams/{examId}/corrections']) assert.ok(doc.paths[route], route);
+  const examId = '00000000-0000-4000-8000-000000000000';
+  const cases: [string, unknown, number][] = [
+    ['no decisions', { decisions: [] }, 400],
+    ['neither answer nor points', { decisions: [{ itemId: 'q1' }] }, 400],
+    ['negative points', { decisions: [{ itemId: 'q1', awarded: -1 }] }, 400],
+    ['a malformed item id', { decisions: [{ itemId: '../q1', awarded: 1 }] }, 400],
+    ['an unknown field', { decisions: [{ itemId: 'q1', awarded: 1 }], extra: true }, 400],
+    ['an exam that does not exist', { decisions: [{ itemId: 'q1', awarded: 1 }] }, 404],
+  ];
+  for (const [what, body, status] of cases) assert.equal((await api.postJson(`/v1/exams/${examId}/review`, body)).status, status, what);
+  assert.equal((await api.get(`/v1/exams/${examId}/review`)).status, 404);
+  assert.equal((await api.get(`/v1/reviews?limit=0`)).status, 400);
+  assert.equal((await api.get(`/v1/reviews?pageToken=not-ours`)).status, 400);
+});

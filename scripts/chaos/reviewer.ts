@@ -12,7 +12,13 @@ export interface Reviewer {
   stop(): Promise<void>;
 }
 
-export function startReviewer(client: ExamflowClient, truthOf: (examId: string) => Map<string, string | null> | undefined, log: (...parts: unknown[]) => void): Reviewer {
+export function startReviewer(
+  client: ExamflowClient,
+  truthOf: (examId: string) => Map<string, string | null> | undefined,
+  log: (...parts: unknown[]) => void,
+  /** after a partial decision: the chaos run kills a worker here, so the rest is decided across a kill */
+  afterPartial: (examId: string) => Promise<void> = async () => undefined,
+): Reviewer {
   const seen = new Set<string>();
   const decided = new Set<string>();
   let running = true;
@@ -36,8 +42,10 @@ export function startReviewer(client: ExamflowClient, truthOf: (examId: string) 
               }),
               'chaos-teacher',
             );
-          if (open.length > 1 && open.length === review.items.length) await decide(open.slice(0, 1));
-          else if (open.length) {
+          if (open.length > 1 && open.length === review.items.length) {
+            await decide(open.slice(0, 1));
+            await afterPartial(exam.examId);
+          } else if (open.length) {
             await decide(open);
             decided.add(exam.examId);
           }
