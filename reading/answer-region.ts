@@ -8,8 +8,9 @@ import { registerSheet } from './registration';
 // on an answer sheet the question's bubble row (with its printed number) or box, straightened
 // by the sheet's registration; on any other page the page itself, scaled to a screen's width.
 
-/** Room around a bubble row, in points, so a stray mark beside it is seen too. */
-const MARGIN = 8;
+/** Room around a bubble row, in points: a stray mark beside it is seen, the next row is not. */
+const MARGIN_X = 8;
+const MARGIN_Y = 3;
 const SCREEN_WIDTH = 1000;
 
 /** Where a question's answer sits on its sheet page, in layout points; null when the layout has no such question. */
@@ -18,10 +19,10 @@ export function sheetRegion(layout: SheetLayout, number: string, section: string
     const q = page.questions.find((x) => x.number === number && x.section === section);
     if (!q) continue;
     if ('box' in q) return q.box;
-    const left = Math.min(q.labelAt.x, ...q.options.map((o) => o.x - o.r)) - MARGIN;
-    const right = Math.max(...q.options.map((o) => o.x + o.r)) + MARGIN;
-    const top = Math.min(q.labelAt.y - 10, ...q.options.map((o) => o.y - o.r)) - MARGIN;
-    const bottom = Math.max(...q.options.map((o) => o.y + o.r)) + MARGIN;
+    const left = Math.min(q.labelAt.x, ...q.options.map((o) => o.x - o.r)) - MARGIN_X;
+    const right = Math.max(...q.options.map((o) => o.x + o.r)) + MARGIN_X;
+    const top = Math.min(...q.options.map((o) => o.y - o.r)) - MARGIN_Y;
+    const bottom = Math.max(...q.options.map((o) => o.y + o.r)) + MARGIN_Y;
     return { x: left, y: top, w: right - left, h: bottom - top };
   }
   return null;
