@@ -2,10 +2,11 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { sheetLayout } from '../domain/sheet-layout';
 import { templateSchema } from '../domain/template';
+import { closeSharedBrowser } from '../lib/browser';
 import { pageForScreen, sheetCutter, sheetRegion } from '../reading/answer-region';
 import { filledSheetImages } from './fixtures/sheet-filler';
 
@@ -15,6 +16,9 @@ import { filledSheetImages } from './fixtures/sheet-filler';
 const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-sheet-quiz.json'), 'utf8')));
 
 /** Share of near-black pixels (each crop is contrast-stretched on its own, so means do not compare). */
+// The sheet PDF is rendered in Chromium.
+after(() => closeSharedBrowser());
+
 async function inkShare(png: Buffer): Promise<number> {
   const pixels = await sharp(png).greyscale().raw().toBuffer();
   return pixels.filter((v) => v < 60).length / pixels.length;
