@@ -20,7 +20,8 @@ export async function deliverWebhook(input: WebhookDeliveryInput): Promise<{ del
     'Content-Type': 'application/json',
     'User-Agent': 'examflow-webhook/1',
     'X-Examflow-Event': input.event,
-    'X-Examflow-Delivery': `${input.examId}/webhook/${input.runId}`,
+    // One delivery id per exam run and event kind: a run may say `needs_review` before it closes.
+    'X-Examflow-Delivery': `${input.examId}/webhook/${input.runId}${input.event === 'exam.needs_review' ? '/needs_review' : ''}`,
     'X-Examflow-Timestamp': timestamp,
     'X-Examflow-Signature': signWebhook(webhook.secret, timestamp, body),
   };

@@ -8,7 +8,9 @@ import type { ExamWorkflowInput } from '../workflows/definitions';
 export interface RecordExamInput {
   examId: string;
   runId: string;
-  status: 'processing' | 'completed' | 'failed' | 'cancelled';
+  status: 'processing' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
+  /** needs_review: how many answers wait for a teacher */
+  reviewItems?: number;
   step: string;
   startedAt: string;
   finishedAt?: string;
@@ -64,6 +66,7 @@ export async function recordExam(input: RecordExamInput): Promise<void> {
       result,
       artifacts: input.resultKey ? { resultKey: input.resultKey, reportHtmlKey: input.reportHtmlKey, reportPdfKey: input.reportPdfKey } : {},
       stepMs: input.stepMs ?? null,
+      ...(input.reviewItems !== undefined ? { reviewItems: input.reviewItems } : {}),
       studentId: result?.student.id ?? null,
       studentName: result?.student.name ?? null,
       studentClass: result?.student.class ?? null,

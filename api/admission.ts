@@ -7,7 +7,8 @@ import { examQuery } from './visibility';
 // tenant's share of it (EXAMFLOW_TENANT_SHARE), new submissions are refused with 429 and
 // Retry-After rather than queued without bound, so one school's load cannot starve the
 // others. The counts come from visibility, refreshed about once a second, so a burst of
-// submissions costs one query per scope and none of them waits for it. The 429 names no
+// submissions costs one query per scope and none of them waits for it. An exam waiting for
+// a teacher holds no worker and may wait for days: it is not in flight. The 429 names no
 // figures: one tenant learns nothing of another's load.
 
 interface Count {
@@ -29,7 +30,7 @@ async function inFlight(client: Client, scope: string | null): Promise<Count> {
     let pending = counting.get(key);
     if (!pending) {
       pending = client.workflow
-        .count(`${examQuery({ scope })} AND ExecutionStatus = 'Running'`)
+        .count(`${examQuery({ scope })} AND ExecutionStatus = 'Running' AND ExamStatus != 'needs_review'`)
         .then(({ count }) => {
           counts.set(key, { at: Date.now(), inFlight: count });
         })

@@ -16,6 +16,8 @@ import { ApiError, errorHandler } from './errors';
 import { refuseOversizedBody, maxBodyBytes } from './http-server';
 import { slidingWindowLimiter } from './rate-limit';
 import { examRoutes } from './exams';
+import { reviewRoutes } from './reviews';
+import { correctionRoutes } from './corrections';
 import { studentRoutes } from './students';
 import { templateRoutes } from './templates';
 import { omrCheckerImportRoutes } from './omrchecker-import';
@@ -77,6 +79,6 @@ export function createApp(client: Client): Koa<AuthState> {
     methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
     notImplemented: () => new ApiError(501, 'not_implemented', 'this API does not implement that HTTP method: see /openapi.json'),
   };
-  for (const router of [meta, templateRoutes(), omrCheckerImportRoutes(), answerSheetRoutes(), examRoutes(client), studentRoutes(), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
+  for (const router of [meta, templateRoutes(), omrCheckerImportRoutes(), answerSheetRoutes(), examRoutes(client), reviewRoutes(client), correctionRoutes(client), studentRoutes(), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   return app;
 }

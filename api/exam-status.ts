@@ -45,8 +45,11 @@ export async function examStatusDocument(client: Client, description: WorkflowEx
     try {
       return await client.withDeadline(Date.now() + 3_000, () => handle.query(progressQuery));
     } catch {
-      // Not picked up by a worker yet (or none is running): it is waiting its turn.
-      return pendingDocument(description, memo);
+      // No worker answers right now: an exam waiting for a teacher still says so (its progress
+      // is in the worker's memory); any other is waiting its turn.
+      const pending = pendingDocument(description, memo);
+      if (description.typedSearchAttributes.get(ExamStatusKey) === 'needs_review') return { ...pending, status: 'needs_review', step: 'review', pages: { total: memo.pages, processed: memo.pages } };
+      return pending;
     }
   }
   const status = closedStatus[description.status.name] ?? 'failed';

@@ -21,6 +21,7 @@ import {
   webhookResponseSchema,
   codecRequestSchema,
 } from './schemas';
+import { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from './review-schemas';
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
 
@@ -122,6 +123,27 @@ function build() {
   });
   path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
   path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
+
+  path('get', '/v1/reviews', 'The tenant’s exams waiting for a teacher, oldest wait first (cursor pagination)', {
+    request: { query: reviewQueueQuerySchema },
+    responses: { 200: json(reviewQueueResponseSchema, 'a page of waiting exams') },
+  });
+  path('get', '/v1/exams/{examId}/review', 'The answers an exam waits on (or waited on): reason, machine reading, confidence, image, decision', {
+    request: { params: examParams },
+    responses: { 200: json(registry.register('Review', reviewResponseSchema), 'review items'), 409: json(Error, 'the exam has no review') },
+  });
+  path('get', '/v1/exams/{examId}/review/{itemId}/image.png', 'The answer region of one review item, cut from the page', {
+    request: { params: z.object({ examId: z.uuid(), itemId: z.string() }) },
+    responses: { 200: { description: 'PNG', content: { 'image/png': { schema: z.string() } } } },
+  });
+  path('post', '/v1/exams/{examId}/review', 'Decide review items: a corrected answer (graded as usual) or points (0 to the question’s points); the exam goes on once every item is decided', {
+    request: { params: examParams, body: { content: { 'application/json': { schema: reviewRequestSchema } } } },
+    responses: { 200: json(Status, 'decisions taken: the status document'), 409: json(Error, 'the exam is not waiting for a review') },
+  });
+  path('post', '/v1/exams/{examId}/corrections', 'Correct one answer of a completed exam: result, report and record are updated; the change is kept (who, when, before, after)', {
+    request: { params: examParams, body: { content: { 'application/json': { schema: correctionRequestSchema } } } },
+    responses: { 200: json(Result, 'the corrected result'), 409: json(Error, 'the exam is not completed') },
+  });
 
   registry.registerPath({
     method: 'delete',

@@ -111,7 +111,7 @@ export const statisticsQuerySchema = z
 
 export const statisticsResponseSchema = z.object({
   total: z.number(),
-  byStatus: z.object({ pending: z.number(), processing: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
+  byStatus: z.object({ pending: z.number(), processing: z.number(), needs_review: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
   /** completed / (completed + failed), percent, all time; null before anything closed */
   successRate: z.number().nullable(),
   window: z.object({

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { createHash, randomUUID } from 'node:crypto';
 import type { Template } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
-import { config } from '../lib/config';
+import { config, reviewSettings } from '../lib/config';
 import { loadWebhook } from '../lib/webhooks';
 import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../records/exam-writes';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
@@ -42,6 +42,7 @@ export interface Submission {
 export async function submitExam(client: Client, submission: Submission): Promise<boolean> {
   const keys = examKeys(submission.examId);
   const store = artifacts();
+  const review = reviewSettings(config());
   const input: ExamWorkflowInput = {
     examId: submission.examId,
     tenantId: submission.tenantId,
@@ -53,6 +54,8 @@ export async function submitExam(client: Client, submission: Submission): Promis
     student: submission.student,
     createdAt: new Date().toISOString(),
     notify: (await loadWebhook(submission.tenantId)) !== null,
+    // Read once here: the workflow stays deterministic and keeps these settings for its life.
+    ...(review ? { review } : {}),
   };
   // Everything the workflow and a later retry read, stored before the workflow exists, and
   // written once: the input claims the exam id, so of two racing submissions with one

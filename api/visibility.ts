@@ -7,6 +7,7 @@ import type { ExamStatus } from '../domain/documents';
 const statusClauses: Record<ExamStatus, string> = {
   pending: `ExecutionStatus = 'Running' AND ExamStatus = 'pending'`,
   processing: `ExecutionStatus = 'Running' AND ExamStatus = 'processing'`,
+  needs_review: `ExecutionStatus = 'Running' AND ExamStatus = 'needs_review'`,
   completed: `ExecutionStatus = 'Completed'`,
   failed: `ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut')`,
   cancelled: `ExecutionStatus = 'Canceled'`,

@@ -18,6 +18,7 @@ export const options = {
   limit: { type: 'string' },
   output: { type: 'string', short: 'o' },
   html: { type: 'boolean' },
+  teacher: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof options;
@@ -66,6 +67,21 @@ export const commands: Record<string, Command> = {
   retry: { usage: 'retry ID', summary: 'run a failed or cancelled exam again', args: [1, 1], options: [] },
   result: { usage: 'result ID', summary: 'the graded result', args: [1, 1], options: [] },
   report: { usage: 'report ID -o FILE [--html]', summary: 'save the PDF (or HTML) report', args: [1, 1], options: ['output', 'html'] },
+  'review list': { usage: 'review list [--limit N]', summary: 'exams waiting for a teacher, oldest first', args: [0, 0], options: ['limit'] },
+  'review show': { usage: 'review show ID [-o DIR]', summary: "an exam's waiting answers (images saved to DIR)", args: [1, 1], options: ['output'] },
+  'review decide': {
+    usage: 'review decide ID DECISION… [--teacher NAME]',
+    summary: 'decide waiting answers: the exam goes on once all are decided',
+    args: [2, 200],
+    options: ['teacher'],
+    details: '  ITEM=ANSWER        the answer as written, graded as usual (q3=12)\n  ITEM:points=N      award N points directly, 0 to the question’s points (q4:points=7)',
+  },
+  correct: {
+    usage: 'correct ID QUESTION=ANSWER|QUESTION:points=N [--teacher NAME]',
+    summary: 'correct one answer of a completed exam (a question of a section as 二/3)',
+    args: [2, 2],
+    options: ['teacher'],
+  },
 };
 
 export class UsageError extends Error {}
@@ -92,6 +108,7 @@ export function parse(argv: string[]): Parsed {
   const command = commands[name];
   if (!command) {
     if (name === 'templates') throw new UsageError(`"templates" needs a subcommand: add, list or get`);
+    if (name === 'review') throw new UsageError(`"review" needs a subcommand: list, show or decide`);
     throw new UsageError(`unknown command "${name}": run examflow --help`);
   }
   const args = words.slice(name.split(' ').length);
@@ -121,7 +138,7 @@ export function mainHelp(): string {
     '  --json         machine-readable JSON output, no progress bar',
     '  -h, --help     this help; "examflow COMMAND --help" for one command',
     '',
-    'exit status: 0 success, 1 failure (API error, exam failed or cancelled), 2 usage error',
+    'exit status: 0 success, 1 failure (API error, exam failed or cancelled), 2 usage error, 3 the exam waits for a teacher (submit --wait, wait)',
   ].join('\n');
 }
 

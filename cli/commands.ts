@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { ExamflowClient, ExamStatus, Priority, SubmittedStudent, TemplateInput } from '../client/examflow-client';
 import { UsageError, type Values } from './args';
 import { duration, resultText, statusLines, table } from './format';
+import { reviewHandlers } from './review-commands';
 import { waitWithBar } from './wait';
 
 // One function per command. Each returns what to print: JSON for --json, text otherwise,
@@ -21,7 +22,7 @@ export interface Context {
 
 type Handler = (ctx: Context) => Promise<Outcome>;
 
-const statuses: ExamStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
+const statuses: ExamStatus[] = ['pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled'];
 
 function jsonArg<T>(text: string, what: string): T {
   try {
@@ -40,6 +41,9 @@ function seconds(text: string | undefined, fallback: number): number {
 
 async function waitAndScore(ctx: Context, examId: string): Promise<Outcome> {
   const final = await waitWithBar(ctx.client, examId, seconds(ctx.values.timeout, 600), !ctx.values.json);
+  if (final.status === 'needs_review') {
+    return { json: { status: final }, text: `exam ${examId} waits for a teacher (${final.review?.items ?? '?'} answers): examflow review show ${examId}`, exitCode: 3 };
+  }
   if (final.status !== 'completed') {
     return { json: { status: final }, text: `exam ${examId} ${final.status}${final.error ? `: ${final.error}` : ''}`, exitCode: 1 };
   }
@@ -119,7 +123,7 @@ export const handlers: Record<string, Handler> = {
     const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)}%`);
     const text = [
       `total          ${s.total}`,
-      table(['pending', 'processing', 'completed', 'failed', 'cancelled'], [[s.byStatus.pending, s.byStatus.processing, s.byStatus.completed, s.byStatus.failed, s.byStatus.cancelled]]),
+      table(['pending', 'processing', 'needs review', 'completed', 'failed', 'cancelled'], [[s.byStatus.pending, s.byStatus.processing, s.byStatus.needs_review, s.byStatus.completed, s.byStatus.failed, s.byStatus.cancelled]]),
       '',
       `success rate   ${pct(s.successRate)} (all time), ${pct(s.window.successRate)} (last ${s.window.hours} h)`,
       `throughput     ${s.window.throughputPerMinute.toFixed(2)} exams/min (last ${s.window.hours} h)`,
@@ -158,4 +162,6 @@ export const handlers: Record<string, Handler> = {
     await writeFile(values.output, bytes);
     return { json: { examId: args[0], file: values.output, bytes: bytes.length, type: values.html ? 'html' : 'pdf' }, text: `wrote ${values.output} (${bytes.length} bytes)` };
   },
+
+  ...reviewHandlers,
 };

@@ -5,7 +5,7 @@ import { duration } from './format';
 // `--wait`: a progress bar (step, percent, pages, ETA) on stderr until the exam closes.
 
 export async function waitWithBar(client: ExamflowClient, examId: string, timeoutMs: number, showBar: boolean): Promise<StatusDocument> {
-  if (!showBar) return client.waitFor(examId, { timeoutMs });
+  if (!showBar) return client.waitFor(examId, { timeoutMs, orNeedsReview: true });
   const bar = new SingleBar({
     format: '{bar} {percentage}% | {step} | pages {pagesDone}/{pagesTotal} | ETA {etaText}',
     barCompleteChar: '█',
@@ -22,6 +22,7 @@ export async function waitWithBar(client: ExamflowClient, examId: string, timeou
   try {
     const final = await client.waitFor(examId, {
       timeoutMs,
+      orNeedsReview: true,
       onProgress: (doc) =>
         bar.update(Math.round(doc.progress), { step: doc.status === 'processing' ? doc.step : doc.status, pagesDone: doc.pages.processed, pagesTotal: doc.pages.total, etaText: duration(doc.etaMs) }),
     });

@@ -6,11 +6,16 @@ import {
   type AnswerSheetLayout,
   type BatchResponse,
   type ControlResponse,
+  type CorrectionRequest,
   type ExamSummary,
   type ListExamsQuery,
   type ListExamsResponse,
   type QueueResponse,
   type ResultDocument,
+  type ReviewDecision,
+  type ReviewDocument,
+  type ReviewQueueQuery,
+  type ReviewQueueResponse,
   type StatisticsQuery,
   type StatisticsResponse,
   type StatusDocument,
@@ -46,6 +51,8 @@ export interface WaitOptions {
   /** polling interval once the event stream has dropped; default 1 s */
   pollIntervalMs?: number;
   signal?: AbortSignal;
+  /** also resolve when the exam waits for a teacher (status needs_review) */
+  orNeedsReview?: boolean;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -188,6 +195,34 @@ export class ExamflowClient {
     return this.json('POST', `${examPath(examId)}/retry`);
   }
 
+  // ── teacher review ─────────────────────────────────────────────────────────
+
+  /** The tenant's exams waiting for a teacher, oldest wait first. */
+  listReviews(query: ReviewQueueQuery = {}): Promise<ReviewQueueResponse> {
+    return this.json('GET', '/v1/reviews', { query });
+  }
+
+  /** What an exam waits (or waited) on; 409 exam_not_waiting for an exam that never had a review. */
+  getReview(examId: string): Promise<ReviewDocument> {
+    return this.json('GET', `${examPath(examId)}/review`);
+  }
+
+  /** The answer region of one review item, as PNG bytes. */
+  async getReviewImage(examId: string, itemId: string): Promise<Buffer> {
+    const res = await this.request('GET', `${examPath(examId)}/review/${encodeURIComponent(itemId)}/image.png`, { headers: { accept: 'image/png' } });
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Decides some or all items: 400 invalid_decision (unknown item, points out of range), 409 exam_not_waiting. */
+  decide(examId: string, decisions: ReviewDecision[], teacher?: string): Promise<StatusDocument> {
+    return this.json('POST', `${examPath(examId)}/review`, { body: { decisions, ...(teacher ? { teacher } : {}) } });
+  }
+
+  /** Corrects one answer of a completed exam; the corrected result. */
+  correct(examId: string, correction: CorrectionRequest): Promise<ResultDocument> {
+    return this.json('POST', `${examPath(examId)}/corrections`, { body: correction });
+  }
+
   // ── live status ────────────────────────────────────────────────────────────
 
   /**
@@ -216,11 +251,12 @@ export class ExamflowClient {
     const timer = setTimeout(() => timeout.abort(new ExamflowTimeoutError(examId, timeoutMs)), timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     const seen = (doc: StatusDocument) => options.onProgress?.(doc);
+    const done = (doc: StatusDocument) => isClosed(doc) || (options.orNeedsReview === true && doc.status === 'needs_review');
     try {
       try {
         for await (const doc of this.events(examId, { signal })) {
           seen(doc);
-          if (isClosed(doc)) return doc;
+          if (done(doc)) return doc;
         }
       } catch (err) {
         // An API answer (404, 401) is final; a dropped connection is not.
@@ -230,7 +266,7 @@ export class ExamflowClient {
       for (;;) {
         const doc = await this.getStatus(examId);
         seen(doc);
-        if (isClosed(doc)) return doc;
+        if (done(doc)) return doc;
         await sleep(options.pollIntervalMs ?? 1_000, signal);
       }
     } catch (err) {

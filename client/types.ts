@@ -16,6 +16,7 @@ import type {
   submittedStudentSchema,
   templateListResponseSchema,
 } from '../api/schemas';
+import type { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from '../api/review-schemas';
 
 // Every API shape the client speaks, inferred from the zod schemas the API validates and
 // documents with: when a schema changes, the client's types follow (type-only imports, so
@@ -42,6 +43,16 @@ export type ListExamsQuery = Partial<z.infer<typeof listExamsQuerySchema>>;
 export type StatisticsQuery = Partial<z.infer<typeof statisticsQuerySchema>>;
 export type StatisticsResponse = z.infer<typeof statisticsResponseSchema>;
 export type QueueResponse = z.infer<typeof queueResponseSchema>;
+
+/** Teacher review: the queue, an exam's items, the decisions, corrections after completion. */
+export type ReviewQueueQuery = Partial<z.infer<typeof reviewQueueQuerySchema>>;
+export type ReviewQueueResponse = z.infer<typeof reviewQueueResponseSchema>;
+export type WaitingExam = ReviewQueueResponse['exams'][number];
+export type ReviewDocument = z.infer<typeof reviewResponseSchema>;
+export type ReviewItem = ReviewDocument['items'][number];
+export type ReviewRequest = z.input<typeof reviewRequestSchema>;
+export type ReviewDecision = ReviewRequest['decisions'][number];
+export type CorrectionRequest = z.input<typeof correctionRequestSchema>;
 
 /** A page: its bytes, or the path of an image file. */
 export type PageInput = Buffer | Uint8Array | string;

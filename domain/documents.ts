@@ -4,9 +4,10 @@ import { questionTypes } from './template';
 // The public documents of design.md. The zod schemas are the only definition: the API
 // validates and documents with them, everything else uses the inferred types.
 
-export const examStatuses = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
+// `needs_review`: graded, waiting for a teacher's decisions (not closed).
+export const examStatuses = ['pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled'] as const;
 export type ExamStatus = (typeof examStatuses)[number];
-export const examSteps = ['ocr', 'parse', 'analyze', 'diagnose', 'report', 'done'] as const;
+export const examSteps = ['ocr', 'parse', 'analyze', 'review', 'diagnose', 'report', 'done'] as const;
 export type ExamStep = (typeof examSteps)[number];
 
 export const statusDocumentSchema = z.object({
@@ -21,6 +22,9 @@ export const statusDocumentSchema = z.object({
   elapsedMs: z.number(),
   etaMs: z.number().nullable(),
   error: z.string().nullable(),
+  // While the exam waits for a teacher: how many items wait, how many are decided, and when
+  // the exam completes with the machine's readings if nobody comes.
+  review: z.object({ items: z.number().int(), decided: z.number().int(), deadline: z.string() }).optional(),
 });
 export type StatusDocument = z.infer<typeof statusDocumentSchema>;
 
@@ -65,6 +69,20 @@ export const gradedQuestionSchema = z.object({
   degraded: z.boolean().optional(),
   // What the reader noticed about the marks (answer sheets) or the reading; empty when nothing.
   flags: z.array(z.enum(answerFlags)).optional(),
+  // Teacher review: the teacher's decision on this answer (who, when, what the machine read),
+  // or `unreviewed` when it waited for a teacher and nobody came before the deadline.
+  review: z
+    .object({
+      status: z.enum(['decided', 'unreviewed']),
+      reason: z.string(),
+      machineAnswer: z.string().nullable(),
+      machineAwarded: z.number(),
+      answer: z.string().optional(),
+      awarded: z.number().optional(),
+      decidedBy: z.string().optional(),
+      decidedAt: z.string().optional(),
+    })
+    .optional(),
 });
 export type GradedQuestion = z.infer<typeof gradedQuestionSchema>;
 
@@ -102,5 +120,26 @@ export const resultDocumentSchema = z.object({
   byDifficulty: z.array(difficultyBreakdownSchema),
   diagnosis: diagnosisSchema,
   gradedAt: z.string(),
+  // Teacher review of this exam: `reviewed` every waiting item decided, `unreviewed` the
+  // deadline passed first (undecided items keep the machine's reading); corrections after completion.
+  review: z
+    .object({
+      status: z.enum(['reviewed', 'unreviewed']),
+      items: z.number().int(),
+      decided: z.number().int(),
+    })
+    .optional(),
+  corrections: z
+    .array(
+      z.object({
+        number: z.string(),
+        section: z.string().nullable(),
+        by: z.string(),
+        at: z.string(),
+        before: z.object({ answer: z.string().nullable(), awarded: z.number() }),
+        after: z.object({ answer: z.string().nullable(), awarded: z.number() }),
+      }),
+    )
+    .optional(),
 });
 export type ResultDocument = z.infer<typeof resultDocumentSchema>;

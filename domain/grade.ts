@@ -1,4 +1,4 @@
-import { answerFlags, type AnswerFlag, type GradedQuestion, type KnowledgePointMastery } from './documents';
+import { answerFlags, type AnswerFlag, type GradedQuestion, type KnowledgePointMastery, type ResultDocument } from './documents';
 import { markingFor, partialAward, type Marking } from './marking';
 import type { ParsedAnswer, ParsedExam } from './paper';
 import type { TagSource } from './tagging';
@@ -23,6 +23,10 @@ export interface GradedExam {
   byDifficulty: DifficultyBreakdown[];
   /** some LLM step (tagging, rubric) failed and the rules' result was used instead */
   degraded?: boolean;
+  /** teacher review of this exam (domain/review.ts) */
+  review?: { status: 'reviewed' | 'unreviewed'; items: number; decided: number };
+  /** corrections a teacher made after the exam completed, oldest first */
+  corrections?: ResultDocument['corrections'];
 }
 
 /** The LLM rubric's award for an open answer (already within 0..points). */
@@ -167,7 +171,7 @@ function uniqueFlags(...lists: (AnswerFlag[] | undefined)[]): AnswerFlag[] {
   return answerFlags.filter((f) => all.has(f)); // one stable order
 }
 
-function gradeQuestion(template: Template, q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, options: GradeOptions): GradedQuestion {
+export function gradeQuestion(template: Template, q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, options: GradeOptions): GradedQuestion {
   const key = questionKey(q);
   const marking = markingFor(template, q);
   const tagsDegraded = options.tagsDegraded?.includes(key) ?? false;
@@ -245,6 +249,11 @@ export function gradeExam(template: Template, parsed: ParsedExam, options: Grade
   const answers = new Map(parsed.answers.map((a) => [questionKey(a), a]));
   const missing = new Set(parsed.missing);
   const questions = template.questions.map((q) => gradeQuestion(template, q, answers.get(questionKey(q)), missing.has(questionKey(q)), options));
+  return gradedFrom(questions);
+}
+
+/** Score, mastery and difficulty breakdown of graded questions (also after a teacher's decisions). */
+export function gradedFrom(questions: GradedQuestion[]): GradedExam {
   const degraded = questions.some((q) => q.degraded);
   return {
     ...(degraded ? { degraded } : {}),

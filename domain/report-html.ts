@@ -30,6 +30,8 @@ const labels = {
     aiGraded: 'AI 评分',
     flags: { double: '多涂', erased: '有擦除', stray: '有杂痕', faint: '填涂过浅', low_confidence: '识别存疑' } as Record<AnswerFlag, string>,
     answerImage: '作答原图',
+    decided: '老师已复核', unreviewed: '未经老师复核', corrected: '老师已更正',
+    unreviewedNote: '本试卷等待老师复核超时：标记为“未经老师复核”的题目按机器识别结果计分。',
   },
   en: {
     report: 'Learning report', name: 'Name', class: 'Class', id: 'Student No.', score: 'points', questions: 'Question by question',
@@ -48,6 +50,8 @@ const labels = {
     aiGraded: 'AI-graded',
     flags: { double: 'double mark', erased: 'erased mark', stray: 'stray mark', faint: 'faint mark', low_confidence: 'unsure reading' } as Record<AnswerFlag, string>,
     answerImage: 'the answer as written',
+    decided: 'checked by the teacher', unreviewed: 'not reviewed', corrected: 'corrected by the teacher',
+    unreviewedNote: 'No teacher reviewed this exam in time: questions marked "not reviewed" are scored by the machine\'s reading.',
   },
 };
 type Labels = (typeof labels)['zh'];
@@ -84,6 +88,7 @@ function displayAnswer(q: GradedQuestion, answer: string, l: Labels): string {
 
 /** A row a teacher should check: not found, read with doubt, or with something odd about its marks. */
 export function needsReview(q: GradedQuestion): boolean {
+  if (q.review?.status === 'decided') return false; // a teacher has looked at it
   return q.missing || q.confidence < REVIEW_BELOW || (q.flags?.length ?? 0) > 0;
 }
 
@@ -103,7 +108,8 @@ function questionRow(q: GradedQuestion, lang: Lang, l: Labels, images: AnswerIma
       ? `<span class="muted">${l.blank}</span>`
       : escapeHtml(clip(displayAnswer(q, q.studentAnswer, l), 300));
   const feedback = q.feedback ? `<div class="small muted">${escapeHtml(clip(q.feedback, 200))}</div>` : '';
-  const flags = (q.flags ?? []).map((f) => `<span class="badge flagged">${l.flags[f]}</span>`).join(' ');
+  const reviewBadge = q.review ? [`<span class="badge ${q.review.status === 'decided' ? '' : 'flagged'}">${q.review.status === 'decided' ? l.decided : l.unreviewed}</span>`] : [];
+  const flags = [...(q.flags ?? []).map((f) => `<span class="badge flagged">${l.flags[f]}</span>`), ...reviewBadge].join(' ');
   const image = images[questionKey(q)];
   const written = image && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(image) ? `<img class="written" alt="${l.answerImage}" src="${image}">` : '';
   // Tags under the type, so a parent sees what each question tested and how hard it was.
@@ -283,6 +289,8 @@ ${result.questions.map((q) => questionRow(q, lang, l, images)).join('\n')}
 </tbody>
 </table>
 ${toReview ? `<p class="note">${l.legend}</p>` : ''}
+${result.review?.status === 'unreviewed' ? `<p class="note">${l.unreviewedNote}</p>` : ''}
+${(result.corrections ?? []).map((c) => `<p class="note">${l.corrected}: ${escapeHtml(c.section ? `${c.section}·${c.number}` : c.number)} ${escapeHtml(c.before.answer ?? '—')} (${formatScore(c.before.awarded)}) → ${escapeHtml(c.after.answer ?? '—')} (${formatScore(c.after.awarded)}) · ${escapeHtml(formatTime(c.at))}</p>`).join('\n')}
 
 <h2>${l.mastery}</h2>
 ${masteryChart(result.knowledgePoints)}

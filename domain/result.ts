@@ -36,5 +36,7 @@ export function buildResult(parts: ResultParts): ResultDocument {
     byDifficulty: graded.byDifficulty,
     diagnosis: parts.diagnosis,
     gradedAt: parts.gradedAt.toISOString(),
+    ...(graded.review ? { review: graded.review } : {}),
+    ...(graded.corrections?.length ? { corrections: graded.corrections } : {}),
   };
 }

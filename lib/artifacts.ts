@@ -29,6 +29,12 @@ export function examKeys(examId: string) {
     sheetBox: (pageIndex: number, box: number) => `${root}/sheets/${pad(pageIndex)}-box-${pad(box)}.png`,
     parsed: `${root}/parsed.json`,
     graded: `${root}/graded.json`,
+    // Teacher review: the waiting items, each one's answer region, the exam regraded with the decisions.
+    review: `${root}/review/items.json`,
+    reviewImage: (itemId: string) => `${root}/review/${itemId}.png`,
+    reviewed: `${root}/review/graded.json`,
+    // The exam as corrected after completion (the latest correction).
+    corrected: `${root}/corrected.json`,
     diagnosis: `${root}/diagnosis.json`,
     result: `${root}/result.json`,
     reportHtml: `${root}/report.html`,

@@ -128,6 +128,16 @@ const llm = {
   EXAMFLOW_LLM_MAX_RETRIES: int(0, 5, 2),
 };
 
+const review = {
+  // Teacher review: an exam whose answers are doubtful, or with a question the template gives
+  // to the teacher (scoredBy: teacher), waits for a teacher after grading. `off`: nothing waits.
+  EXAMFLOW_REVIEW: oneOf(['on', 'off'] as const, 'on'),
+  // An answer read with less confidence than this (0–1) waits for a teacher.
+  EXAMFLOW_REVIEW_BELOW: z.coerce.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).default(0.6),
+  // After this many hours without every decision the exam completes with the machine's readings, marked unreviewed.
+  EXAMFLOW_REVIEW_TIMEOUT_HOURS: z.coerce.number({ error: 'must be a positive number of hours' }).positive({ error: 'must be a positive number of hours' }).default(168),
+};
+
 const security = {
   // AES-256-GCM key for Temporal payloads (workflow inputs, results): students' names and ids
   // never reach Temporal in clear text. Any string (hashed to 256 bits); unset: a fixed
@@ -161,7 +171,7 @@ function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): 
   }
 }
 
-export const configShape = { ...temporal, ...queues, ...api, ...storage, ...recordsDb, ...cache, ...llm, ...security, ...operations };
+export const configShape = { ...temporal, ...queues, ...api, ...storage, ...recordsDb, ...cache, ...llm, ...review, ...security, ...operations };
 export const configSchema = z.object(configShape).superRefine(checkCombinations);
 /** Every setting's name: the compose test checks that each variable it sets is one of these. */
 export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];
@@ -190,6 +200,12 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= loadConfig();
   return cached;
+}
+
+/** The review settings a new exam is submitted with; null when teacher review is off. */
+export function reviewSettings(cfg: Config): { below: number; timeoutMs: number } | null {
+  if (cfg.EXAMFLOW_REVIEW === 'off') return null;
+  return { below: cfg.EXAMFLOW_REVIEW_BELOW, timeoutMs: Math.round(cfg.EXAMFLOW_REVIEW_TIMEOUT_HOURS * 3_600_000) };
 }
 
 /** OCR tasks one worker process runs at once. */

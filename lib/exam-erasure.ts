@@ -3,7 +3,7 @@ import { deleteRecord } from '../records/erasure';
 import { artifacts, examKeys } from './artifacts';
 
 // Erasing one exam everywhere it lives: its workflow histories (the exam's and its
-// webhook deliveries'), its artifacts, then its record (marked for erasure beforehand by
+// webhook deliveries' and corrections'), its artifacts, then its record (marked for erasure beforehand by
 // the caller). Every step is idempotent, so a repeat after a failure finishes the job.
 
 const isNotFound = (err: unknown) => err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
@@ -24,7 +24,10 @@ export async function eraseExam(client: Client, examId: string, runIds: string[]
   for (const runId of runIds) {
     await deleteHistory(client, examId, runId);
     await deleteHistory(client, `${examId}/webhook/${runId}`);
+    await deleteHistory(client, `${examId}/webhook/${runId}/needs_review`);
   }
+  // Teacher corrections after completion: one workflow id per exam, a run per correction.
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${examId}/correction'` })) await deleteHistory(client, run.workflowId, run.runId);
   await artifacts().remove(examKeys(examId).root);
   await deleteRecord(examId);
 }

@@ -53,7 +53,7 @@ export async function recordStatistics(scope: string | null, windowHours: number
     ]);
   const [totals, windowRows, trendRows, durations] = await Promise.all([totalsQ.execute(), windowQ.execute(), trendQ.execute(), durationsQ.executeTakeFirstOrThrow()]);
 
-  const byStatus: Record<RecordedStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+  const byStatus: Record<RecordedStatus, number> = { pending: 0, processing: 0, needs_review: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const t of totals) if (t.status in byStatus) byStatus[t.status] = Number(t.count);
   const isClosed = (status: string): status is (typeof closedStatuses)[number] => (closedStatuses as readonly string[]).includes(status);
   const window = { completed: 0, failed: 0, cancelled: 0 };

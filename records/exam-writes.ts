@@ -67,6 +67,8 @@ export interface RunRecord {
   studentId?: string | null;
   studentName?: string | null;
   studentClass?: string | null;
+  /** needs_review: how many answers wait for a teacher */
+  reviewItems?: number;
 }
 
 /**
@@ -87,6 +89,8 @@ export async function recordRun(run: RunRecord, submission: Submission): Promise
     result: run.result === undefined ? null : JSON.stringify(run.result),
     artifacts: JSON.stringify(run.artifacts ?? {}),
     step_ms: run.stepMs ? JSON.stringify(run.stepMs) : null,
+    // Waiting for a teacher since now; the next write (decided, closed) leaves the queue by its status.
+    ...(run.status === 'needs_review' ? { review_items: run.reviewItems ?? null, review_since: new Date().toISOString() } : {}),
   };
   await records()
     .insertInto('exams')
@@ -152,4 +156,15 @@ export async function reopenForRetry(examId: string, by: string): Promise<Closed
 
 export async function restoreAfterFailedRetry(examId: string, state: ClosedState): Promise<void> {
   await records().updateTable('exams').set(state).where('exam_id', '=', examId).where('status', '=', 'pending').execute();
+}
+
+/** A completed exam corrected by a teacher: its result and score change, nothing else. */
+export async function recordCorrection(examId: string, result: { score: number; fullScore: number }): Promise<void> {
+  await records()
+    .updateTable('exams')
+    .set({ result: JSON.stringify(result), score: result.score, full_score: result.fullScore, corrected_at: new Date(), updated_at: new Date() })
+    .where('exam_id', '=', examId)
+    .where('status', '=', 'completed')
+    .where('erase_requested_at', 'is', null)
+    .execute();
 }

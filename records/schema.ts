@@ -7,7 +7,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** jsonb: read as the parsed value, written as JSON text (pg would turn arrays into PG arrays) */
 type Json<T> = ColumnType<T, string, string>;
 
-export type RecordedStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export type RecordedStatus = 'pending' | 'processing' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
 
 export interface ExamArtifacts {
   resultKey?: string;
@@ -22,6 +22,8 @@ export interface StepTimes {
   analyze?: number;
   diagnose?: number;
   report?: number;
+  /** time spent waiting for a teacher (not learned by the ETA) */
+  review?: number;
 }
 
 export interface ExamsTable {
@@ -55,6 +57,10 @@ export interface ExamsTable {
   retries: Generated<number>;
   /** set when an erasure began; such an exam is gone for every reader */
   erase_requested_at: Timestamp | null;
+  /** teacher review (0004): answers waiting, since when, and the last correction after completion */
+  review_items: number | null;
+  review_since: Timestamp | null;
+  corrected_at: Timestamp | null;
   updated_at: Generated<Date>;
 }
 

@@ -1,3 +1,4 @@
+import './capture-review-env';
 import '../test/helpers/env';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,6 +18,7 @@ import { chooseAnswers } from '../test/fixtures/answers';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { filledSheetImages } from '../test/fixtures/sheet-filler';
 import { startTemporal, workflowBundle } from '../test/helpers/temporal';
+import { captureReview, reviewTemplate } from './capture-review';
 
 // npm run capture-histories -- <version> [sheet]: real runs of the current workflow code (real
 // OCR, real Chromium, a real dev server) in the situations the replay test must keep
@@ -24,6 +26,7 @@ import { startTemporal, workflowBundle } from '../test/helpers/temporal';
 // (behind patched()), capture a new version and commit it beside the old ones: the replay
 // test then proves the code runs both the histories before and after the change.
 // With `sheet`, answer-sheet exams instead, saved as <version>-sheet-<name>.json.
+// With `review`, teacher review (scripts/capture-review.ts): <version>-review-<name>.json.
 
 const out = path.resolve(__dirname, '../../test/histories');
 const loadTemplate = (file: string): Template =>
@@ -37,18 +40,20 @@ function blankPage(): Promise<Buffer> {
   return sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#ffffff' } }).png().toBuffer();
 }
 
-async function save(client: Client, name: string, examId: string): Promise<void> {
+async function save(client: Client, name: string, examId: string, wait = true): Promise<void> {
   const handle = client.workflow.getHandle(examId);
-  await handle.result().catch(() => undefined);
+  if (wait) await handle.result().catch(() => undefined);
   writeFileSync(path.join(out, `${version}-${name}.json`), historyToJSON(await handle.fetchHistory()));
   console.log(`captured ${name} (${(await handle.describe()).status.name})`);
 }
 
 const version = process.argv[2] ?? '';
 const sheetSet = process.argv[3] === 'sheet';
+const reviewSet = process.argv[3] === 'review';
+
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet]');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
@@ -71,6 +76,10 @@ async function main(): Promise<void> {
     return examId;
   };
   try {
+    if (reviewSet) {
+      await captureReview({ client, submit: (pages, student) => submit(reviewTemplate(zh), pages, student), paper: (seed) => paper(reviewTemplate(zh), 1, seed), save: (name, examId, wait) => save(client, name, examId, wait) });
+      return;
+    }
     if (sheetSet) {
       // Answer sheets: a phone photo graded, a page that is no sheet (BadInput), a cancellation.
       const quiz = loadTemplate('zh-sheet-quiz.json');

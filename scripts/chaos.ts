@@ -14,6 +14,7 @@ import { chooseAnswers } from '../test/fixtures/answers';
 import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
+import { startReviewer } from './chaos/reviewer';
 import { startProdStack } from '../test/prod/prod-stack';
 import { startLocalStack } from './local-stack';
 
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
     EXAMFLOW_LLM_TIMEOUT_MS: '2000',
     EXAMFLOW_RATE_LIMIT_PER_MINUTE: '100000',
     EXAMFLOW_MAX_IN_FLIGHT: '100000',
+    // Exams wait for a teacher (a question scored by the teacher, a doubtful reading): the
+    // run's reviewer decides them while the kills go on.
+    EXAMFLOW_REVIEW: 'on',
     LOG_LEVEL: 'warn',
   });
   const { address, baseUrl } = stack;
@@ -82,12 +86,25 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, dataConverter: examflowDataConverter(config()) });
   const examflow = new ExamflowClient({ baseUrl, token });
 
-  const templates = [loadTemplate('zh-math.json'), loadTemplate('en-english.json')];
+  const zhMath = loadTemplate('zh-math.json');
+  // Every third exam has two questions only the teacher scores: it always waits for a review.
+  const zhReview: Template = { ...zhMath, id: 'g8-math-teacher', questions: zhMath.questions.map((q, i, all) => (i >= all.length - 2 ? { ...q, scoredBy: 'teacher' as const } : q)) };
+  const templates = [zhMath, loadTemplate('en-english.json'), zhReview];
   for (const t of templates) await examflow.createTemplate(t);
   const hook = await fetch(`${baseUrl}/v1/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, secret }) });
   if (!hook.ok) throw new Error(`webhook setup failed: ${hook.status}`);
 
-  const accepted = new Map<string, { expected: number; index: number }>();
+  const accepted = new Map<string, { expected: number; index: number; truth: Map<string, string | null> }>();
+  // The first two exams that wait lose their worker between the teacher's partial decision and the rest.
+  let reviewKills = 0;
+  const reviewer = startReviewer(examflow, (examId) => accepted.get(examId)?.truth, log, async (examId) => {
+    if (reviewKills >= 2) return;
+    reviewKills += 1;
+    log(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`);
+    stack.worker?.kill('SIGKILL');
+    await sleep(between(500, 1_500));
+    stack.startWorker();
+  });
   let refused503 = 0;
   let submitting = true;
   const chaos = (async () => {
@@ -148,7 +165,7 @@ async function main(): Promise<void> {
     for (;;) {
       try {
         const res = await examflow.submitExam({ templateId: template.id, pages: paper.pages, idempotencyKey: `chaos-${i}` });
-        accepted.set(res.examId, { expected: expectedScore(template, paper.truth), index: i });
+        accepted.set(res.examId, { expected: expectedScore(template, paper.truth), index: i, truth: new Map(paper.truth.answers.map((a) => [a.number, a.answer])) });
         break;
       } catch (err) {
         if (Date.now() > deadline) throw err;
@@ -172,6 +189,7 @@ async function main(): Promise<void> {
     if (closed.size < accepted.size) await sleep(2_000);
   }
   log(`${closed.size} of ${accepted.size} exams closed`);
+  await reviewer.stop();
   await sleep(3_000); // let the last webhook deliveries land
 
   // The audit.
@@ -197,9 +215,12 @@ async function main(): Promise<void> {
       if (done && scheduled.get(String(done.scheduledEventId)) === 'renderReport') reportCompletions++;
     }
     if (reportCompletions > 1) reportsTwice++;
+    // One closing delivery per exam run, and one `needs_review` notice for a run that waited.
     const deliveries = [...receiver.deliveries.entries()].filter(([, d]) => d.examId === examId);
-    if (deliveries.length > 1) duplicated++;
-    if (deliveries.length === 0) missingWebhooks++;
+    const closing = deliveries.filter(([, d]) => d.event !== 'exam.needs_review');
+    const notices = deliveries.length - closing.length;
+    if (closing.length > 1 || notices > 1 || (notices === 1) !== reviewer.seen.has(examId)) duplicated++;
+    if (closing.length === 0) missingWebhooks++;
     redelivered += deliveries.filter(([, d]) => d.posts > 1).length;
     unsigned += deliveries.filter(([, d]) => !d.signed).length;
     if (status === 'COMPLETED') {
@@ -225,6 +246,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   duplicated          ${duplicated + reportsTwice}   (a second run, report or webhook delivery for one exam run)
   score ≠ truth       ${scoreDiffs.length}${scoreDiffs.map((s) => `\n    ${s}`).join('')}
   records             ${records.matching} in Temporal's final state, ${records.missing} missing, ${records.wrongState.length} in another state${records.wrongState.map((w) => `\n    ${w}`).join('')}, ${records.unknownWorkflows} workflows without a record; ${refused503} submissions refused with 503 while the database was down
+  teacher review      ${reviewer.seen.size} exams waited, ${reviewer.decided.size} decided, ${reviewKills} worker SIGKILLs between a partial decision and the rest
   webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
   logs                ${path.join(dataDir, 'processes.log')}`);
 
@@ -233,7 +255,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   await sleep(2_000);
   const orphans = orphanBrowsers(runMarker);
   console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
-  const ok = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
+  const ok = reviewer.decided.size === reviewer.seen.size && reviewer.seen.size > 0 && lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
   await connection.close();
   chaosLlm.llm.close();
   receiver.close();

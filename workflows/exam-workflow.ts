@@ -18,6 +18,7 @@ import { progressQuery, type ExamEvent, type ExamWorkflowInput, type ExamWorkflo
 import { activityPolicies } from './policies';
 import { enterStep, finish, startProgress, statusDocument } from './progress';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, StudentIdKey } from './search-attributes';
+import { reviewStep } from './review-step';
 import { ocrTaskQueue } from './task-queues';
 
 const { parseExam } = proxyActivities<Activities>(activityPolicies.parseExam);
@@ -85,7 +86,12 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
     if (parsed.studentId) upsertSearchAttributes([{ key: StudentIdKey, value: parsed.studentId }]);
 
     moveTo('analyze');
-    const graded = await analyzeAnswers({ examId, templateKey, parsedKey: parsed.parsedKey });
+    let graded = await analyzeAnswers({ examId, templateKey, parsedKey: parsed.parsedKey });
+    // Teacher review (exams submitted with review on; histories before it never reach here).
+    if (input.review && patched('teacher-review')) {
+      const context = { examId, templateKey, parsedKey: parsed.parsedKey, pageKeys: input.pageKeys, sheet: input.sheet === true, settings: input.review, progress, moveTo, notify };
+      graded = await reviewStep({ ...context, record: (fields) => started.then(() => record(fields)) }, graded);
+    }
 
     moveTo('diagnose');
     const diagnosis = await diagnoseExam({ examId, templateKey, gradedKey: graded.gradedKey });
@@ -135,7 +141,8 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
     if (!patched('notify-on-close') || !input.notify) return;
     const { runId } = workflowInfo();
     await startChild('webhookDeliveryWorkflow', {
-      workflowId: `${examId}/webhook/${runId}`,
+      // A run that waits for a teacher says so before it closes: a delivery of its own.
+      workflowId: `${examId}/webhook/${runId}${event === 'exam.needs_review' ? '/needs_review' : ''}`,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       args: [{ tenantId: input.tenantId, examId, runId, event, status: statusDocument(progress, Date.now()) }],
     });

@@ -41,6 +41,24 @@ export const activityPolicies = {
     scheduleToCloseTimeout: '15 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
   },
+  // Teacher review: the waiting items and their answer regions (a sheet page registered once
+  // per page, well under a second each), and the exam regraded with the decisions.
+  prepareReview: {
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: '15 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+  applyReview: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+  // A teacher's correction of a completed exam: regrade one answer (the result is small).
+  correctExam: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
   // Cleanup after a cancelled exam; best effort, never blocks the cancellation for long.
   cleanupExam: {
     startToCloseTimeout: '30 seconds',
@@ -50,6 +68,12 @@ export const activityPolicies = {
   // The exam's record in the database. A database that is down for a while (restart,
   // failover) must not lose the record: keep trying for a day, at most a minute apart.
   recordExam: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
+  },
+  // The corrected result into the record: as patient as recordExam with a database restart.
+  recordCorrection: {
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: '24 hours',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },

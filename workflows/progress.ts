@@ -4,10 +4,11 @@ import type { ExamStatus, ExamStep, StatusDocument } from '../domain/documents';
 // caller passes workflow time (Date.now() in workflow code is replay-safe).
 
 /** Share of the whole exam each step stands for; OCR is split evenly over the pages. */
-const stepWeights: Record<Exclude<ExamStep, 'done'>, number> = { ocr: 70, parse: 5, analyze: 5, diagnose: 5, report: 15 };
+const stepWeights: Record<Exclude<ExamStep, 'done'>, number> = { ocr: 70, parse: 5, analyze: 5, review: 0, diagnose: 5, report: 15 };
 /** Expected cost of each step before anything is measured, in ms. */
-const expectedStepMs: Record<Exclude<ExamStep, 'done'>, number> = { ocr: 4000, parse: 300, analyze: 300, diagnose: 300, report: 2000 };
-const stepOrder: Exclude<ExamStep, 'done'>[] = ['ocr', 'parse', 'analyze', 'diagnose', 'report'];
+// Review waits for a person: it has no expected cost, and while it waits there is no ETA.
+const expectedStepMs: Record<Exclude<ExamStep, 'done'>, number> = { ocr: 4000, parse: 300, analyze: 300, review: 0, diagnose: 300, report: 2000 };
+const stepOrder: Exclude<ExamStep, 'done'>[] = ['ocr', 'parse', 'analyze', 'review', 'diagnose', 'report'];
 
 export interface ExamProgress {
   examId: string;
@@ -20,6 +21,8 @@ export interface ExamProgress {
   pagesTotal: number;
   pagesProcessed: number;
   error: string | null;
+  /** while the exam waits for a teacher */
+  review?: { items: number; decided: number; deadline: string };
 }
 
 export function startProgress(examId: string, createdAt: string, pagesTotal: number, nowMs: number): ExamProgress {
@@ -42,7 +45,7 @@ export function enterStep(p: ExamProgress, step: ExamStep, nowMs: number): void 
   p.stepStartedAtMs = nowMs;
 }
 
-export function finish(p: ExamProgress, status: Exclude<ExamStatus, 'pending' | 'processing'>, nowMs: number, error: string | null = null): void {
+export function finish(p: ExamProgress, status: Exclude<ExamStatus, 'pending' | 'processing' | 'needs_review'>, nowMs: number, error: string | null = null): void {
   p.status = status;
   p.finishedAtMs = nowMs;
   p.error = error;
@@ -65,7 +68,7 @@ function percentDone(p: ExamProgress): number {
 /** Remaining time: OCR extrapolated from the pages already read, later steps from their expected cost. */
 function etaMs(p: ExamProgress, nowMs: number): number | null {
   if (p.status === 'completed') return 0;
-  if (p.finishedAtMs !== null || p.step === 'done') return null;
+  if (p.finishedAtMs !== null || p.step === 'done' || p.status === 'needs_review') return null;
   const current = p.step;
   const inStepMs = nowMs - p.stepStartedAtMs;
   let remaining = 0;
@@ -94,5 +97,6 @@ export function statusDocument(p: ExamProgress, nowMs: number): StatusDocument {
     elapsedMs: Math.max(0, end - Date.parse(p.createdAt)),
     etaMs: etaMs(p, nowMs),
     error: p.error,
+    ...(p.status === 'needs_review' && p.review ? { review: { ...p.review } } : {}),
   };
 }

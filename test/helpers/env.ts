@@ -9,3 +9,6 @@ process.env.LOG_LEVEL ??= 'warn';
 // Tests run webhook receivers on loopback; the hostile-input suite turns this off again.
 process.env.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE ??= 'true';
 process.env.EXAMFLOW_API_KEYS ??= 'school-a:token-school-a,school-b:token-school-b,*:token-admin-0';
+// Teacher review makes doubtful exams wait for a person: the suites written before it expect
+// every exam to complete by itself. The review suites turn it on (env-review.ts).
+process.env.EXAMFLOW_REVIEW ??= 'off';

@@ -13,6 +13,10 @@ export function fakeActivities(overrides: Partial<Activities> = {}): Activities 
     deliverWebhook: async () => ({ delivered: true, status: 200 }),
     recordExam: async () => undefined,
     purgeExams: async () => ({ purged: 0 }),
+    prepareReview: async () => ({ items: [] }),
+    applyReview: async () => ({ gradedKey: 'reviewed', score: 15, fullScore: 20 }),
+    correctExam: async () => ({ gradedKey: 'corrected', score: 14 }),
+    recordCorrection: async () => undefined,
     ...overrides,
   };
 }

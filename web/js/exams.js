@@ -8,6 +8,8 @@ import { temporalWorkflowUrl } from './settings.js';
 const MAX_STREAMS = 3;
 const closedStatuses = ['completed', 'failed', 'cancelled'];
 const isClosed = (status) => closedStatuses.includes(status);
+// An exam waiting for a teacher may wait for days: the periodic refresh shows it, no stream is held open.
+const isParked = (status) => status === 'needs_review';
 
 let summaries = [];
 /** exams submitted from this page that visibility does not list yet */
@@ -15,7 +17,7 @@ const local = new Map();
 const live = new Map();
 const streams = new Map();
 const rows = new Map();
-let handlers = { openResult: () => {}, openPdf: () => {}, changed: () => {}, error: () => {} };
+let handlers = { openResult: () => {}, openPdf: () => {}, openReview: () => {}, changed: () => {}, error: () => {} };
 
 export function initExams(options) {
   handlers = { ...handlers, ...options };
@@ -34,7 +36,7 @@ export async function refreshExams() {
   summaries = page.exams.filter((s, i) => page.exams.findIndex((x) => x.examId === s.examId) === i);
   for (const s of summaries) local.delete(s.examId);
   render();
-  for (const s of [...local.values(), ...summaries]) if (!isClosed(s.status)) track(s.examId);
+  for (const s of [...local.values(), ...summaries]) if (!isClosed(s.status) && !isParked(s.status)) track(s.examId);
 }
 
 /** A just-submitted exam shows at once, before visibility lists it. */
@@ -63,6 +65,7 @@ async function track(examId) {
       last = doc;
       live.set(examId, doc);
       renderRow(examId);
+      if (isParked(doc.status)) break;
     }
   } catch (err) {
     if (err.name !== 'AbortError') console.warn(`events of ${examId}:`, err.message);
@@ -70,12 +73,13 @@ async function track(examId) {
     if (streams.get(examId) === controller) streams.delete(examId);
   }
   // Closed: the list holds the score now; otherwise the next refresh reconnects.
-  if (last && isClosed(last.status) && !controller.signal.aborted) handlers.changed();
+  if (last && (isClosed(last.status) || isParked(last.status)) && !controller.signal.aborted) handlers.changed();
 }
 
 async function act(action, examId, button) {
   if (action === 'result') return handlers.openResult(examId);
   if (action === 'pdf') return handlers.openPdf(examId);
+  if (action === 'review') return handlers.openReview(examId);
   button.disabled = true;
   try {
     await postJson(`/v1/exams/${examId}/${action}`);
@@ -145,6 +149,7 @@ function renderRow(examId) {
 function actions(examId, status) {
   const button = (action, label, cls = 'small') => h('button', { type: 'button', class: cls, dataset: { action } }, label);
   return [
+    status === 'needs_review' && button('review', 'Review'),
     status === 'completed' && button('result', 'Result'),
     status === 'completed' && button('pdf', 'PDF', 'small ghost'),
     !isClosed(status) && button('cancel', 'Cancel', 'small danger'),

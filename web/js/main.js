@@ -3,6 +3,7 @@ import { $, showMessage } from './dom.js';
 import { addSubmitted, initExams, refreshExams, stopStreams } from './exams.js';
 import { refreshQueue, refreshStats } from './panels.js';
 import { initResult, openPdf, showResult } from './result.js';
+import { initReview, openReview, refreshReviews } from './review.js';
 import { initSettings } from './settings.js';
 import { initUpload, loadTemplates } from './upload.js';
 
@@ -15,7 +16,7 @@ let timer = null;
 const report = (text) => showMessage($('#upload-message'), text, 'error');
 
 async function refreshAll() {
-  const results = await Promise.allSettled([refreshExams(), refreshStats(), refreshQueue()]);
+  const results = await Promise.allSettled([refreshExams(), refreshStats(), refreshQueue(), refreshReviews()]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed && failed.reason?.status !== 401) console.warn('refresh failed:', failed.reason?.message);
 }
@@ -85,10 +86,15 @@ function boot() {
       await openResult(examId);
       await openPdf(examId).catch((err) => report(err.message));
     },
+    openReview: (examId) => {
+      openReview(examId).catch((err) => report(err.message));
+      document.querySelector('#review-panel').scrollIntoView({ block: 'start' });
+    },
     changed: () => refreshAll(),
     error: report,
   });
   initResult({ error: report });
+  initReview({ changed: () => refreshAll() });
   document.addEventListener('examflow:settings', () => refreshExams().catch(() => {}));
   // Hidden tabs skip the periodic refresh; catch up as soon as the tab is back.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && timer && refreshAll());

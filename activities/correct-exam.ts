@@ -1,0 +1,43 @@
+import type { ResultDocument } from '../domain/documents';
+import type { GradedExam } from '../domain/grade';
+import { correctAnswer } from '../domain/review';
+import type { Template } from '../domain/template';
+import { artifacts, examKeys } from '../lib/artifacts';
+import { recordCorrection as writeCorrection } from '../records/exam-writes';
+import { badInput } from './errors';
+
+export interface CorrectExamInput {
+  examId: string;
+  templateKey: string;
+  change: { number: string; section: string | null; answer?: string; awarded?: number };
+  by: string;
+  /** when the teacher asked (the API's clock), kept with the correction */
+  at: string;
+}
+
+/**
+ * One answer of a completed exam corrected by a teacher: the exam as it stands (its result)
+ * regraded with the change, which is kept with who, when, before and after. Idempotent: a
+ * retry after the result was re-rendered finds the correction there already and adds none.
+ */
+export async function correctExam(input: CorrectExamInput): Promise<{ gradedKey: string; score: number }> {
+  const store = artifacts();
+  const keys = examKeys(input.examId);
+  const [template, result] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<ResultDocument>(keys.result)]);
+  const current: GradedExam = result;
+  const done = result.corrections?.some((c) => c.at === input.at && c.by === input.by && c.number === input.change.number && c.section === input.change.section);
+  let corrected: GradedExam;
+  try {
+    corrected = done ? current : correctAnswer(template, current, { ...input.change, by: input.by, at: input.at });
+  } catch (err) {
+    throw badInput((err as Error).message);
+  }
+  const gradedKey = await store.putJson(keys.corrected, corrected);
+  return { gradedKey, score: corrected.score };
+}
+
+/** The corrected result copied into the exam's record (the record answers every read). */
+export async function recordCorrection(input: { examId: string; resultKey: string }): Promise<void> {
+  const result = await artifacts().getJson<ResultDocument>(input.resultKey);
+  await writeCorrection(input.examId, result);
+}
