@@ -1,4 +1,5 @@
 import { analyzeAnswers } from './analyze-answers';
+import { buildClassReport } from './class-report';
 import { cleanupExam } from './cleanup-exam';
 import { deliverWebhook } from './deliver-webhook';
 import { diagnoseExam } from './diagnose-exam';
@@ -6,9 +7,12 @@ import { ocrPage } from './ocr-page';
 import { parseExam } from './parse-exam';
 import { purgeExams } from './purge-exams';
 import { readSheetPage } from './read-sheet-page';
+import { recordBatch, recordBatchExam } from './record-batch';
 import { recordExam } from './record-exam';
 import { renderReport } from './render-report';
+import { splitBatch } from './split-batch';
 
 /** Every activity the workers register. Workflows import only the type. */
-export const activities = { ocrPage, readSheetPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook, recordExam, purgeExams };
+export const activities = { ocrPage, readSheetPage, parseExam, analyzeAnswers, diagnoseExam, renderReport, cleanupExam, deliverWebhook, recordExam, purgeExams,
+  splitBatch, recordBatch, recordBatchExam, buildClassReport };
 export type Activities = typeof activities;

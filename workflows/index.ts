@@ -2,3 +2,4 @@
 export { examWorkflow } from './exam-workflow';
 export { webhookDeliveryWorkflow } from './webhook-workflow';
 export { purgeRecordsWorkflow } from './purge-workflow';
+export { batchWorkflow } from './batch-workflow';

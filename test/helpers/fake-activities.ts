@@ -13,6 +13,10 @@ export function fakeActivities(overrides: Partial<Activities> = {}): Activities 
     deliverWebhook: async () => ({ delivered: true, status: 200 }),
     recordExam: async () => undefined,
     purgeExams: async () => ({ purged: 0 }),
+    splitBatch: async () => ({ pages: 0, exams: [], skipped: [], unplaced: [] }),
+    recordBatch: async () => undefined,
+    recordBatchExam: async () => undefined,
+    buildClassReport: async () => ({ reportHtmlKey: 'class-report.html', reportPdfKey: 'class-report.pdf' }),
     ...overrides,
   };
 }
