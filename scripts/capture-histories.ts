@@ -17,13 +17,20 @@ import { chooseAnswers } from '../test/fixtures/answers';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { filledSheetImages } from '../test/fixtures/sheet-filler';
 import { startTemporal, workflowBundle } from '../test/helpers/temporal';
+import { submitBatch } from '../api/batch-intake';
+import { insertTemplate } from '../records/templates';
+import { oneSheetTemplate, studentSheets } from '../test/fixtures/class-stack';
+import { scannedStackPdf } from '../test/fixtures/scan-pdf';
+import { batchProgressQuery } from '../workflows/batch-definitions';
 
 // npm run capture-histories -- <version> [sheet]: real runs of the current workflow code (real
 // OCR, real Chromium, a real dev server) in the situations the replay test must keep
 // covering, saved as test/histories/<version>-<name>.json. After a workflow change
 // (behind patched()), capture a new version and commit it beside the old ones: the replay
 // test then proves the code runs both the histories before and after the change.
-// With `sheet`, answer-sheet exams instead, saved as <version>-sheet-<name>.json.
+// With `sheet`, answer-sheet exams instead, saved as <version>-sheet-<name>.json; with `batch`,
+// class batches (the parent workflow; its exams' children are saved beside it), as
+// <version>-<name>.json.
 
 const out = path.resolve(__dirname, '../../test/histories');
 const loadTemplate = (file: string): Template =>
@@ -46,9 +53,10 @@ async function save(client: Client, name: string, examId: string): Promise<void>
 
 const version = process.argv[2] ?? '';
 const sheetSet = process.argv[3] === 'sheet';
+const batchSet = process.argv[3] === 'batch';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet]');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !batchSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|batch]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
@@ -71,6 +79,10 @@ async function main(): Promise<void> {
     return examId;
   };
   try {
+    if (batchSet) {
+      await captureBatches(client);
+      return;
+    }
     if (sheetSet) {
       // Answer sheets: a phone photo graded, a page that is no sheet (BadInput), a cancellation.
       const quiz = loadTemplate('zh-sheet-quiz.json');
@@ -98,6 +110,22 @@ async function main(): Promise<void> {
     await env.teardown();
     receiver.close();
   }
+}
+
+/** A class of two graded sheets and a blank page; a batch cancelled while grading; a stack with nothing to grade. */
+async function captureBatches(client: Client): Promise<void> {
+  const quiz = oneSheetTemplate();
+  await insertTemplate('school-a', quiz);
+  const sheets = async (seeds: number[]) => (await Promise.all(seeds.map((seed) => studentSheets(quiz, seed, 'clean')))).flatMap((s) => s.pages);
+  const submit = async (pages: Buffer[]) => submitBatch(client, { tenantId: 'school-a', files: [{ buffer: await scannedStackPdf(pages), originalname: 'class.pdf' }], name: '八(1)班' });
+  const graded = await submit([...(await sheets([1])), await blankPage(), ...(await sheets([2]))]);
+  await save(client, 'success', graded);
+  const cancelled = await submit(await sheets([3, 4, 5, 6]));
+  const handle = client.workflow.getHandle(cancelled);
+  for (let i = 0; i < 600 && (await handle.query(batchProgressQuery)).examsStarted === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await handle.cancel();
+  await save(client, 'cancelled', cancelled);
+  await save(client, 'failure-nothing-graded', await submit([await blankPage(), ...(await paper(loadTemplate('zh-math.json'), 1, 9))]));
 }
 
 main().catch((err: unknown) => {
