@@ -131,6 +131,12 @@ test('a shuffled class stack without a templateId → one graded exam per studen
   assert.equal(list.batches.find((b) => b.batchId === accepted.batchId)?.status, 'completed');
   const other = apiClient(stack.baseUrl, 'token-school-b');
   assert.equal((await other.get(`/v1/batches/${accepted.batchId}`)).status, 404, 'another tenant’s batch does not exist');
+
+  // The student's history shows the class's average beside each batch exam.
+  const average = Math.round(([...expected.values()].reduce((a, b) => a + b, 0) / expected.size) * 100) / 100;
+  const [number, score] = [...expected][0]!;
+  const history = (await (await api.get(`/v1/students/${number}/exams`)).json()) as { exams: { score: number; batchId: string; batchName: string; classAverage: number }[] };
+  assert.deepEqual(history.exams.map((e) => [e.score, e.batchId, e.batchName, e.classAverage]), [[score, accepted.batchId, '八(2)班 期中', average]]);
 });
 
 test('a batch is cancellable: its exams are cancelled and it closes as cancelled', async () => {
