@@ -1,5 +1,5 @@
 import { renderClassReportHtml } from '../domain/class-report-html';
-import { classStatistics, type ClassResult } from '../domain/class-statistics';
+import { classStatisticsByTemplate, type ClassResult } from '../domain/class-statistics';
 import type { ResultDocument } from '../domain/documents';
 import { artifacts, batchKeys } from '../lib/artifacts';
 import { batchExamRows, findBatch } from '../records/batches';
@@ -23,10 +23,9 @@ export async function buildClassReport(input: { batchId: string }): Promise<Batc
   if (!batch) throw new Error(`batch ${input.batchId} has no record`);
   const results = rows.filter((r) => r.status === 'completed' && r.result).map((r) => r.result as ResultDocument);
   const first = results[0];
-  const html = renderClassReportHtml(classStatistics(results), {
+  const html = renderClassReportHtml(classStatisticsByTemplate(results), {
     batchId: input.batchId,
     name: batch.name,
-    title: first?.title ?? batch.template_id ?? '',
     language: first?.language ?? 'zh',
     createdAt: batch.created_at.toISOString(),
     skippedPages: batch.skipped.length,

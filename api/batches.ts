@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import type { Context } from 'koa';
-import { classStatistics } from '../domain/class-statistics';
+import { classStatisticsByTemplate } from '../domain/class-statistics';
 import type { ResultDocument } from '../domain/documents';
 import { questionTable, scoreTable, toCsv } from '../domain/score-table';
 import { artifacts } from '../lib/artifacts';
@@ -45,6 +45,7 @@ export function batchRoutes(client: Client): Router<AuthState> {
       const result = e.status === 'completed' ? (e.result as ResultDocument | null) : null;
       return {
         position: e.batch_position ?? 0,
+        templateId: e.template_id,
         status: e.status,
         student: result?.student ?? { id: e.student_id, name: e.student_name, class: e.student_class },
         score: e.score,
@@ -52,7 +53,7 @@ export function batchRoutes(client: Client): Router<AuthState> {
         questions: result?.questions ?? null,
       };
     });
-    return { scores: scoreTable(students, results[0]!.questions), questions: questionTable(classStatistics(results)) };
+    return { scores: scoreTable(students), questions: questionTable(classStatisticsByTemplate(results)) };
   }
 
   router.post('/v1/batches', requireTenant(), requireMultipart(), stackUpload(), async (ctx) => {

@@ -1,4 +1,4 @@
-import type { ClassStatistics, QuestionStatistics } from './class-statistics';
+import type { ClassStatistics, QuestionStatistics, TemplateSection } from './class-statistics';
 import { escapeHtml } from './report-html';
 
 // The class report a teacher reads in a minute: the key figures and what needs attention
@@ -9,7 +9,6 @@ import { escapeHtml } from './report-html';
 export interface ClassReportMeta {
   batchId: string;
   name: string | null;
-  title: string;
   language: 'zh' | 'en' | 'zh+en';
   createdAt: string;
   /** pages of the stack that were skipped or could not be placed, and exams that did not complete */
@@ -120,24 +119,20 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:18px 0 6px;border-left
 .attention h2{border:0;padding:0;margin:6px 0}table{border-collapse:collapse;width:100%;margin-top:4px}th,td{border:1px solid #ddd;padding:3px 5px;text-align:left}
 th{background:#f3f5f9}td.weak{color:#d9534f}.opts span{margin-right:6px;white-space:nowrap}.opts .key{color:#2e7d32;font-weight:bold}.opts .lure{color:#d9534f;font-weight:bold}
 .bar{display:flex;align-items:center;gap:8px;margin:2px 0}.bar .kp{width:160px}.track{flex:1;background:#eee;height:10px;border-radius:5px;overflow:hidden}.track span{display:block;height:100%}
-.note,.foot{color:#666;font-size:11px}.chart{max-width:100%;height:auto}tr{page-break-inside:avoid}
+.note,.foot{color:#666;font-size:11px}h1.part{font-size:17px;margin-top:22px;page-break-before:always}section:first-of-type h1.part{page-break-before:auto}.chart{max-width:100%;height:auto}tr{page-break-inside:avoid}
 `;
 
-export function renderClassReportHtml(s: ClassStatistics, meta: ClassReportMeta): string {
-  const l = meta.language === 'en' ? en : zh;
-  const lang = meta.language === 'en' ? 'en' : 'zh-CN';
+/** Everything about the students of one template: figures, attention, charts, tables. */
+function sectionHtml(s: ClassStatistics, l: Labels, heading: string | null): string {
   const atOrAbove = s.students - s.below.length;
   const cards = [[l.students, String(s.students)], [l.mean, num(s.mean)], [l.median, num(s.median)], [l.sd, num(s.standardDeviation)], [l.highest, num(s.highest)], [l.lowest, num(s.lowest)], [l.passRate, pct(atOrAbove / Math.max(1, s.students))]]
     .map(([k, v]) => `<div class="card">${k}<b>${v}</b></div>`)
     .join('');
   const belowRows = s.below.map((r) => `<tr>${studentCells(r)}<td>${num(r.score)}</td><td>${r.weakPoints.map(escapeHtml).join('、') || l.none}</td></tr>`).join('');
   const rankingRows = s.ranking.map((r) => `<tr><td>${r.rank}</td>${studentCells(r)}<td>${num(r.score)} / ${num(r.fullScore)}</td></tr>`).join('');
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(meta.name ?? meta.title)} · ${l.report}</title><style>${css}</style></head><body>
-<h1>${escapeHtml(meta.name ?? meta.title)} · ${l.report}</h1>
-<div class="meta">${escapeHtml(meta.title)} · ${escapeHtml(meta.createdAt.slice(0, 10))} · ${l.students} ${s.students} · ${escapeHtml(meta.batchId)}</div>
+  return `<section>${heading ? `<h1 class="part">${escapeHtml(heading)}</h1>` : ''}
 <div class="cards">${cards}</div>
 ${attention(s, l)}
-${meta.skippedPages + meta.unplacedPages + meta.examsNotGraded > 0 ? `<p class="note">${l.notes(meta.skippedPages, meta.unplacedPages, meta.examsNotGraded)}</p>` : ''}
 <h2>${l.distribution}</h2>${histogramSvg(s.histogram)}
 <h2>${l.items}</h2>${correctRateSvg(s.questions)}
 <table><thead><tr><th>${l.number}</th><th>${l.score}</th><th>${l.correctRate}</th><th>${l.difficulty}</th><th>${l.discrimination}</th><th>${l.blank}</th><th>${l.options}</th></tr></thead><tbody>${itemRows(s)}</tbody></table>
@@ -146,7 +141,21 @@ ${s.knowledgePoints.length ? `<h2>${l.mastery}</h2>${masteryBars(s.knowledgePoin
 <h2>${l.below} (${s.below.length})</h2>
 ${s.below.length ? `<table><thead><tr><th>${l.id}</th><th>${l.name}</th><th>${l.class}</th><th>${l.score}</th><th>${l.weakPoints}</th></tr></thead><tbody>${belowRows}</tbody></table>` : `<p>${l.none}</p>`}
 <h2>${l.ranking}</h2>
-<table><thead><tr><th>${l.rank}</th><th>${l.id}</th><th>${l.name}</th><th>${l.class}</th><th>${l.score}</th></tr></thead><tbody>${rankingRows}</tbody></table>
+<table><thead><tr><th>${l.rank}</th><th>${l.id}</th><th>${l.name}</th><th>${l.class}</th><th>${l.score}</th></tr></thead><tbody>${rankingRows}</tbody></table></section>`;
+}
+
+/** `sections`: one per template the class sat (usually one); a heading each when there are several. */
+export function renderClassReportHtml(sections: TemplateSection[], meta: ClassReportMeta): string {
+  const l = meta.language === 'en' ? en : zh;
+  const lang = meta.language === 'en' ? 'en' : 'zh-CN';
+  const title = meta.name ?? sections[0]?.title ?? '';
+  const students = sections.reduce((n, p) => n + p.stats.students, 0);
+  const subtitle = sections.map((p) => p.title).join(' · ');
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)} · ${l.report}</title><style>${css}</style></head><body>
+<h1>${escapeHtml(title)} · ${l.report}</h1>
+<div class="meta">${escapeHtml(subtitle)} · ${escapeHtml(meta.createdAt.slice(0, 10))} · ${l.students} ${students} · ${escapeHtml(meta.batchId)}</div>
+${meta.skippedPages + meta.unplacedPages + meta.examsNotGraded > 0 ? `<p class="note">${l.notes(meta.skippedPages, meta.unplacedPages, meta.examsNotGraded)}</p>` : ''}
+${sections.map((p) => sectionHtml(p.stats, l, sections.length > 1 ? p.title : null)).join('\n')}
 <p class="foot">${l.footnote}</p>
 </body></html>`;
 }

@@ -14,7 +14,7 @@ export const DEFAULT_THRESHOLD = 0.6;
 const WEAK_MASTERY = 0.6;
 const HISTOGRAM_BINS = 10;
 
-export type ClassResult = Pick<ResultDocument, 'examId' | 'student' | 'score' | 'fullScore' | 'questions' | 'knowledgePoints'>;
+export type ClassResult = Pick<ResultDocument, 'examId' | 'templateId' | 'title' | 'student' | 'score' | 'fullScore' | 'questions' | 'knowledgePoints'>;
 
 export interface RankedStudent {
   rank: number;
@@ -195,4 +195,20 @@ export function classStatistics(results: ClassResult[], threshold = DEFAULT_THRE
     below,
     sharedWeakPoints: [...shared].map(([name, students]) => ({ name, students })).sort((a, b) => b.students - a.students || a.name.localeCompare(b.name)),
   };
+}
+
+/** One part of a class report: the students who sat one template (a batch is usually one). */
+export interface TemplateSection {
+  templateId: string;
+  title: string;
+  stats: ClassStatistics;
+}
+
+/** The class's statistics per template, the template most students sat first. */
+export function classStatisticsByTemplate(results: ClassResult[], threshold = DEFAULT_THRESHOLD): TemplateSection[] {
+  const groups = new Map<string, ClassResult[]>();
+  for (const r of results) groups.set(r.templateId, [...(groups.get(r.templateId) ?? []), r]);
+  return [...groups.values()]
+    .sort((a, b) => b.length - a.length || a[0]!.templateId.localeCompare(b[0]!.templateId))
+    .map((group) => ({ templateId: group[0]!.templateId, title: group[0]!.title, stats: classStatistics(group, threshold) }));
 }

@@ -1,4 +1,4 @@
-import type { ClassStatistics } from './class-statistics';
+import type { TemplateSection } from './class-statistics';
 import type { GradedQuestion, Student } from './documents';
 import { questionKey } from './template';
 
@@ -7,6 +7,7 @@ import { questionKey } from './template';
 
 export interface ScoreRowSource {
   position: number;
+  templateId: string;
   status: string;
   student: Student;
   score: number | null;
@@ -22,9 +23,16 @@ export interface Table {
 
 const label = (q: { number: string; section?: string | null }) => (q.section ? `${q.section}.${q.number}` : q.number);
 
-/** `questions`: the template's questions in order (from any graded exam of the batch). */
-export function scoreTable(students: ScoreRowSource[], questions: { number: string; section?: string | null }[]): Table {
-  const header = ['#', '学号 Student No.', '姓名 Name', '班级 Class', '状态 Status', '总分 Total', '满分 Full score', ...questions.flatMap((q) => [`${label(q)} 答案 answer`, `${label(q)} 得分 points`])];
+/** Every question of the students' templates, in order, each once (by section and number). */
+export function questionColumns(students: ScoreRowSource[]): { number: string; section?: string | null }[] {
+  const seen = new Map<string, { number: string; section?: string | null }>();
+  for (const s of students) for (const q of s.questions ?? []) if (!seen.has(questionKey(q))) seen.set(questionKey(q), { number: q.number, section: q.section ?? null });
+  return [...seen.values()];
+}
+
+export function scoreTable(students: ScoreRowSource[]): Table {
+  const questions = questionColumns(students);
+  const header = ['#', '学号 Student No.', '姓名 Name', '班级 Class', '状态 Status', '总分 Total', '满分 Full score', '试卷 Template', ...questions.flatMap((q) => [`${label(q)} 答案 answer`, `${label(q)} 得分 points`])];
   const rows = students.map((s) => {
     const byKey = new Map((s.questions ?? []).map((q) => [questionKey(q), q]));
     return [
@@ -35,6 +43,7 @@ export function scoreTable(students: ScoreRowSource[], questions: { number: stri
       s.status,
       s.score,
       s.fullScore,
+      s.templateId,
       ...questions.flatMap((q) => {
         const graded = byKey.get(questionKey(q));
         return graded ? [graded.studentAnswer ?? '', graded.awarded] : [null, null];
@@ -44,9 +53,10 @@ export function scoreTable(students: ScoreRowSource[], questions: { number: stri
   return { header, rows };
 }
 
-export function questionTable(stats: ClassStatistics): Table {
-  const header = ['题号 Question', '题型 Type', '分值 Points', '答案 Key', '正确率 Correct rate', '难度 Difficulty p', '区分度 Discrimination D', '未答 Blank rate', '选项分布 Options', '知识点 Knowledge points'];
-  const rows = stats.questions.map((q) => [
+export function questionTable(sections: TemplateSection[]): Table {
+  const header = ['试卷 Template', '题号 Question', '题型 Type', '分值 Points', '答案 Key', '正确率 Correct rate', '难度 Difficulty p', '区分度 Discrimination D', '未答 Blank rate', '选项分布 Options', '知识点 Knowledge points'];
+  const rows = sections.flatMap(({ templateId, stats }) => stats.questions.map((q) => [
+    templateId,
     label(q),
     q.type,
     q.points,
@@ -57,7 +67,7 @@ export function questionTable(stats: ClassStatistics): Table {
     q.blankRate,
     q.options ? q.options.map((o) => `${o.option} ${Math.round(o.share * 100)}%`).join(' ') : null,
     q.knowledgePoints.join('; '),
-  ]);
+  ]));
   return { header, rows };
 }
 

@@ -101,7 +101,7 @@ async function examCountsOf(batchIds: string[]): Promise<Map<string, Record<stri
 export async function batchExamRows(batchId: string) {
   return records()
     .selectFrom('exams')
-    .select(['exam_id', 'status', 'step', 'score', 'full_score', 'result', 'error', 'student_id', 'student_name', 'student_class', 'batch_position', 'created_at', 'started_at', 'finished_at'])
+    .select(['exam_id', 'template_id', 'status', 'step', 'score', 'full_score', 'result', 'error', 'student_id', 'student_name', 'student_class', 'batch_position', 'created_at', 'started_at', 'finished_at'])
     .where('batch_id', '=', batchId)
     .where('erase_requested_at', 'is', null)
     .orderBy('batch_position')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { splitStack, type PageFinding } from '../domain/batch-split';
 import { batchEtaMs, batchProgress, batchStatus, examCounts } from '../domain/batch-status';
-import { classStatistics, median, rankStudents, standardDeviation, type ClassResult } from '../domain/class-statistics';
+import { classStatistics, classStatisticsByTemplate, median, rankStudents, standardDeviation, type ClassResult } from '../domain/class-statistics';
 import { renderClassReportHtml } from '../domain/class-report-html';
 import { questionTable, scoreTable, toCsv } from '../domain/score-table';
 
@@ -71,7 +71,7 @@ function result(examId: string, id: string, answers: [string | null, string | nu
     { name: '函数', awarded: q1.awarded, points: 4, mastery: q1.awarded / 4 },
     { name: '几何', awarded: q2.awarded, points: 6, mastery: q2.awarded / 6 },
   ];
-  return { examId, student: { id, name: `学生${id}`, class: '八(2)班' }, score, fullScore: 10, questions: [q1, q2], knowledgePoints: kps };
+  return { examId, templateId: 'unit-test', title: '八年级数学 期中', student: { id, name: `学生${id}`, class: '八(2)班' }, score, fullScore: 10, questions: [q1, q2], knowledgePoints: kps };
 }
 
 const classResults = [
@@ -113,18 +113,19 @@ test('class statistics: distribution, ranking, item analysis with distractors, m
 });
 
 test('the class report names every student with their score; the CSV opens in Excel (BOM) and never runs a formula', () => {
-  const s = classStatistics(classResults);
-  const html = renderClassReportHtml(s, { batchId: 'b1', name: '八(2)班 期中', title: '数学', language: 'zh', createdAt: '2026-11-30T00:00:00Z', skippedPages: 1, unplacedPages: 0, examsNotGraded: 0 });
+  const sections = classStatisticsByTemplate([...classResults, { ...classResults[0]!, examId: 'e6', templateId: 'other', title: '物理' }]);
+  assert.deepEqual(sections.map((p) => [p.templateId, p.stats.students]), [['unit-test', 5], ['other', 1]], 'one part per template, the larger first');
+  const html = renderClassReportHtml(sections, { batchId: 'b1', name: '八(2)班 期中', language: 'zh', createdAt: '2026-11-30T00:00:00Z', skippedPages: 1, unplacedPages: 0, examsNotGraded: 0 });
   for (const r of classResults) assert.ok(html.includes(`<td>${r.student.id}</td>`) && html.includes(`${r.score} / 10`), r.student.id!);
   assert.ok(!/<script/i.test(html));
   const table = scoreTable(
-    classResults.map((r, i) => ({ position: i, status: 'completed', student: { ...r.student, name: i === 0 ? '=HYPERLINK("x")' : r.student.name }, score: r.score, fullScore: r.fullScore, questions: r.questions })),
-    classResults[0]!.questions,
+    classResults.map((r, i) => ({ position: i, templateId: r.templateId, status: 'completed', student: { ...r.student, name: i === 0 ? '=HYPERLINK("x")' : r.student.name }, score: r.score, fullScore: r.fullScore, questions: r.questions })),
   );
   const csv = toCsv(table);
   assert.ok(csv.startsWith('\uFEFF#,'));
   assert.ok(csv.includes(`"'=HYPERLINK(""x"")"`), 'a formula-looking name is written as text');
   assert.equal(table.rows[1]![5], 7);
-  assert.deepEqual(table.rows[4]!.slice(7), ['C', 0, '', 0]);
-  assert.equal(questionTable(s).rows.length, 2);
+  assert.deepEqual(table.rows[4]!.slice(7), ['unit-test', 'C', 0, '', 0]);
+  assert.equal(questionTable(sections).rows.length, 4);
+  assert.ok(html.includes('<h1 class="part">物理</h1>'), 'a heading per template');
 });
