@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ExamflowClient, ExamStatus, Priority, SubmittedStudent, TemplateInput } from '../client/examflow-client';
 import { UsageError, type Values } from './args';
+import { batchHandlers } from './batch-commands';
 import { duration, resultText, statusLines, table } from './format';
 import { waitWithBar } from './wait';
 
@@ -158,4 +159,6 @@ export const handlers: Record<string, Handler> = {
     await writeFile(values.output, bytes);
     return { json: { examId: args[0], file: values.output, bytes: bytes.length, type: values.html ? 'html' : 'pdf' }, text: `wrote ${values.output} (${bytes.length} bytes)` };
   },
+
+  ...batchHandlers,
 };
