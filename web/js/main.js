@@ -1,4 +1,5 @@
 import { ApiError, events, getJson, session } from './api.js';
+import { initBatches, refreshBatches } from './batches.js';
 import { $, showMessage } from './dom.js';
 import { addSubmitted, initExams, refreshExams, stopStreams } from './exams.js';
 import { refreshQueue, refreshStats } from './panels.js';
@@ -15,7 +16,7 @@ let timer = null;
 const report = (text) => showMessage($('#upload-message'), text, 'error');
 
 async function refreshAll() {
-  const results = await Promise.allSettled([refreshExams(), refreshStats(), refreshQueue()]);
+  const results = await Promise.allSettled([refreshExams(), refreshStats(), refreshQueue(), refreshBatches()]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed && failed.reason?.status !== 401) console.warn('refresh failed:', failed.reason?.message);
 }
@@ -89,6 +90,7 @@ function boot() {
     error: report,
   });
   initResult({ error: report });
+  initBatches({ error: report });
   document.addEventListener('examflow:settings', () => refreshExams().catch(() => {}));
   // Hidden tabs skip the periodic refresh; catch up as soon as the tab is back.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && timer && refreshAll());
