@@ -83,6 +83,8 @@ test('the CLI: batch submit --wait, status, report and scores', async () => {
   for (const s of students) assert.ok(text.includes(`,${s.truth.studentNumber},`), s.truth.studentNumber);
   const list = await examflow(['batch', 'list']);
   assert.match(list.stdout, new RegExp(id));
+  const doc = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  for (const route of ['/v1/batches', '/v1/batches/{batchId}', '/v1/batches/{batchId}/cancel', '/v1/batches/{batchId}/report.pdf', '/v1/batches/{batchId}/scores.xlsx']) assert.ok(doc.paths[route], route);
   const usage = await examflow(['batch']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /"batch" needs a subcommand/);
