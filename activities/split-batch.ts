@@ -9,7 +9,8 @@ import { findTemplate } from '../records/templates';
 import type { BatchExamPlan, BatchWorkflowInput, SplitBatchOutput } from '../workflows/batch-definitions';
 import type { ExamWorkflowInput } from '../workflows/definitions';
 import { badInput } from './errors';
-import { checkPdfPageSizes, isPdf, openPdf, renderPdf } from './pdf-pages';
+import { checkPdfPageSizes, isPdf, openPdf } from './pdf-pages';
+import { scanPages } from './pdf-scans';
 import { BadInputError } from './preprocess';
 import { lookAtPageInThread } from './stack-page-pool';
 
@@ -25,7 +26,7 @@ export function batchExamId(batchId: string, position: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Every page of the upload as an image, in order (PDF pages rendered at 150 dpi). */
+/** Every page of the upload as an image, in order (a scan's own pictures; other PDF pages drawn at 150 dpi). */
 async function stackPages(input: BatchWorkflowInput): Promise<Buffer[]> {
   const store = artifacts();
   const keys = batchKeys(input.batchId);
@@ -39,7 +40,7 @@ async function stackPages(input: BatchWorkflowInput): Promise<Buffer[]> {
     const pdf = await openPdf(file, `file ${i + 1}`);
     try {
       await checkPdfPageSizes(pdf);
-      pages.push(...(await renderPdf(pdf)));
+      pages.push(...(await scanPages(pdf)));
     } finally {
       await pdf.dispose();
     }
