@@ -108,3 +108,21 @@ export async function batchExamRows(batchId: string) {
     .execute();
 }
 export type BatchExamRow = Awaited<ReturnType<typeof batchExamRows>>[number];
+
+/** Closed batches older than `before` none of whose exams is left (the retention purge erased them). */
+export async function expiredBatches(before: Date, limit: number): Promise<string[]> {
+  const rows = await records()
+    .selectFrom('batches')
+    .select('batch_id')
+    .where('status', 'in', closedPhases)
+    .where('created_at', '<', before)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('exams').select('exam_id').whereRef('exams.batch_id', '=', 'batches.batch_id'))))
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.batch_id);
+}
+
+export async function deleteBatch(batchId: string): Promise<void> {
+  await records().deleteFrom('batches').where('batch_id', '=', batchId).execute();
+}
