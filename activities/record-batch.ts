@@ -1,4 +1,4 @@
-import { updateBatch, type BatchUpdate } from '../records/batches';
+import { cancelUnstartedExam, updateBatch, type BatchUpdate } from '../records/batches';
 import { recordSubmission } from '../records/exam-writes';
 import type { BatchExamPlan } from '../workflows/batch-definitions';
 
@@ -10,9 +10,13 @@ export async function recordBatch(input: { batchId: string } & BatchUpdate): Pro
   await updateBatch(batchId, update);
 }
 
-/** The exam's record, written before its workflow starts (as the API does for one exam). */
-export async function recordBatchExam(input: { batchId: string; exam: BatchExamPlan }): Promise<void> {
+/**
+ * The exam's record, written before its workflow starts (as the API does for one exam); or,
+ * with `neverStarted`, closed as cancelled when the batch was cancelled before its workflow started.
+ */
+export async function recordBatchExam(input: { batchId: string; exam: BatchExamPlan; neverStarted?: boolean }): Promise<void> {
   const { exam } = input;
+  if (input.neverStarted) return cancelUnstartedExam(exam.examId, `batch ${input.batchId}`);
   await recordSubmission({
     examId: exam.examId,
     tenantId: exam.input.tenantId,

@@ -126,3 +126,14 @@ export async function expiredBatches(before: Date, limit: number): Promise<strin
 export async function deleteBatch(batchId: string): Promise<void> {
   await records().deleteFrom('batches').where('batch_id', '=', batchId).execute();
 }
+
+/** An exam of a batch that was recorded but never started (the batch was cancelled first): cancelled. */
+export async function cancelUnstartedExam(examId: string, by: string): Promise<void> {
+  await records()
+    .updateTable('exams')
+    .set({ status: 'cancelled', finished_at: sql<Date>`now()`, cancelled_by: by, updated_at: sql<Date>`now()` })
+    .where('exam_id', '=', examId)
+    .where('status', '=', 'pending')
+    .where('run_id', 'is', null)
+    .execute();
+}

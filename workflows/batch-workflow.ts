@@ -3,10 +3,10 @@ import {
   CancellationScope,
   CancelledFailure,
   ParentClosePolicy,
-  executeChild,
   isCancellation,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -93,11 +93,12 @@ async function runExams(exams: BatchExamPlan[], parallelism: number, progress: B
 
 /** Records the exam, runs its workflow as a child, and counts how it closed. Never rejects. */
 async function runExam(exam: BatchExamPlan, progress: BatchProgress): Promise<void> {
+  let started = false;
   try {
     await recordBatchExam({ batchId: progress.batchId, exam });
     progress.examsStarted += 1;
     progress.examsStartedAtMs ??= Date.now();
-    await executeChild(examWorkflow, {
+    const child = await startChild(examWorkflow, {
       workflowId: exam.examId,
       args: [exam.input],
       // Cancelling (or closing) the batch cancels its exams; each records itself cancelled.
@@ -112,9 +113,16 @@ async function runExam(exam: BatchExamPlan, progress: BatchProgress): Promise<vo
         ...(exam.input.student?.id ? [{ key: StudentIdKey, value: exam.input.student.id }] : []),
       ],
     });
+    started = true;
+    await child.result();
     progress.examsClosed.completed += 1;
   } catch (err) {
-    if (isCancellation(err)) progress.examsClosed.cancelled += 1;
-    else progress.examsClosed.failed += 1;
+    if (!isCancellation(err)) {
+      progress.examsClosed.failed += 1;
+      return;
+    }
+    progress.examsClosed.cancelled += 1;
+    // Cancelled between its record and its start: the record must not stay pending.
+    if (!started) await CancellationScope.nonCancellable(() => recordBatchExam({ batchId: progress.batchId, exam, neverStarted: true })).catch(() => undefined);
   }
 }
