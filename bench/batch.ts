@@ -58,7 +58,7 @@ async function rawCost(pdf: Buffer, layout: ReturnType<typeof sheetLayout>) {
 async function picture(pdf: Buffer, png: string): Promise<void> {
   const dir = path.dirname(png);
   mkdirSync(dir, { recursive: true });
-  const pdfPath = png.replace(/\.png$/, '.pdf');
+  const pdfPath = path.join(os.tmpdir(), `examflow-class-report-${process.pid}.pdf`);
   writeFileSync(pdfPath, pdf);
   await run('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '2', pdfPath, png.replace(/\.png$/, '')]);
 }

@@ -1,6 +1,6 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,6 +16,7 @@ import { startStack, type Stack } from './helpers/stack';
 // PDF, follow the batch live until completed, open the class report, download the scores.
 
 const quiz = oneSheetTemplate();
+const screenshot = path.join(__dirname, '../../docs/screenshots/web-batches.png');
 let stack: Stack;
 let students: StackStudent[];
 let pdfPath: string;
@@ -120,4 +121,6 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   book.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
   for (const s of students) assert.equal(rows.find((r) => r[1] === s.truth.studentNumber)?.[5], expectedScore(quiz, s.truth), s.truth.studentNumber);
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
+  mkdirSync(path.dirname(screenshot), { recursive: true });
+  await (await p.$('#batches-panel'))!.screenshot({ path: screenshot as `${string}.png` });
 });
