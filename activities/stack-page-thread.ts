@@ -9,9 +9,10 @@ import { findSheetCode } from '../reading/sheet-code';
 export default async function lookAtPage(image: Uint8Array): Promise<PageFinding> {
   const page = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
   try {
-    if (await isBlankPage(page)) return { kind: 'blank' };
+    // Most pages of a stack are sheets: their code first; only a page without one is checked for ink.
     const code = await findSheetCode(page);
-    return code ? { kind: 'sheet', ...code } : { kind: 'other' };
+    if (code) return { kind: 'sheet', ...code };
+    return (await isBlankPage(page)) ? { kind: 'blank' } : { kind: 'other' };
   } catch {
     return { kind: 'other' };
   }
