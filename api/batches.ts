@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Context } from 'koa';
 import { classStatisticsByTemplate } from '../domain/class-statistics';
 import type { ResultDocument } from '../domain/documents';
@@ -8,6 +8,7 @@ import { artifacts } from '../lib/artifacts';
 import { scoreWorkbook } from '../lib/score-workbook';
 import { batchExamRows, findBatch, listBatches } from '../records/batches';
 import type { BatchRow } from '../records/schema';
+import { admitExams } from './admission';
 import { requireTenant, tenantScope, type AuthState } from './auth';
 import { checkStack, stackUpload, submitBatch, type UploadedFile } from './batch-intake';
 import { batchIdSchema, listBatchesQuerySchema, submitBatchFieldsSchema } from './batch-schemas';
@@ -60,6 +61,8 @@ export function batchRoutes(client: Client): Router<AuthState> {
     const fields = validate(submitBatchFieldsSchema, ctx.request.body ?? {}, 'batch submission');
     const files = (ctx.request.files ?? []) as UploadedFile[];
     await checkStack(files);
+    // A tenant with as many exams in flight as it may have gets 429 for a new class too.
+    await admitExams(client, ctx.state.tenantId, 1);
     const batchId = await submitBatch(client, { tenantId: ctx.state.tenantId, files, ...fields });
     ctx.status = 202;
     ctx.set('Location', `/v1/batches/${batchId}`);
@@ -80,7 +83,13 @@ export function batchRoutes(client: Client): Router<AuthState> {
   router.post('/v1/batches/:batchId/cancel', async (ctx) => {
     const row = await findOwnBatch(ctx);
     if (['completed', 'failed', 'cancelled'].includes(row.status)) throw new ApiError(409, 'batch_closed', `batch ${row.batch_id} is already ${row.status}; nothing to cancel`);
-    await client.workflow.getHandle(row.batch_id).cancel();
+    try {
+      await client.workflow.getHandle(row.batch_id).cancel();
+    } catch (err) {
+      // It closed between the read and the cancel.
+      if (err instanceof WorkflowNotFoundError) throw new ApiError(409, 'batch_closed', `batch ${row.batch_id} has just closed; nothing to cancel`);
+      throw err;
+    }
     ctx.status = 202;
     ctx.body = { batchId: row.batch_id, accepted: 'cancel', statusUrl: `/v1/batches/${row.batch_id}` };
   });
