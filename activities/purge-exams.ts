@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { eraseExam } from '../lib/exam-erasure';
+import { artifacts, batchKeys } from '../lib/artifacts';
+import { deleteBatch, expiredBatches } from '../records/batches';
 import { markForErasure, purgeCandidates } from '../records/erasure';
 
 export interface PurgeExamsInput {
@@ -23,6 +25,14 @@ export async function purgeExams(input: PurgeExamsInput): Promise<{ purged: numb
     const runIds = await markForErasure(examId, null);
     if (runIds) await eraseExam(context.client, examId, runIds);
     context.heartbeat(examId);
+  }
+  // Once the old exams are gone, the class batches they came in: the stack as scanned, the class report, the row.
+  if (candidates.length < input.batchSize && input.retentionDays > 0) {
+    for (const batchId of await expiredBatches(before, input.batchSize)) {
+      await artifacts().remove(batchKeys(batchId).root);
+      await deleteBatch(batchId);
+      context.heartbeat(batchId);
+    }
   }
   return { purged: candidates.length };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { config } from '../lib/config';
 import { httpMetrics, metricsRoute } from '../lib/metrics';
 import { answerSheetRoutes } from './answer-sheets';
+import { batchRoutes } from './batches';
 import { bearerAuth, type AuthState } from './auth';
 import { codecRoutes } from './codec';
 import { docsRoutes } from './docs';
@@ -79,6 +80,6 @@ export function createApp(client: Client): Koa<AuthState> {
     methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
     notImplemented: () => new ApiError(501, 'not_implemented', 'this API does not implement that HTTP method: see /openapi.json'),
   };
-  for (const router of [meta, templateRoutes(), omrCheckerImportRoutes(), answerSheetRoutes(), examRoutes(client), reviewRoutes(client), correctionRoutes(client), studentRoutes(), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
+  for (const router of [meta, templateRoutes(), omrCheckerImportRoutes(), answerSheetRoutes(), examRoutes(client), reviewRoutes(client), correctionRoutes(client), batchRoutes(client), studentRoutes(), webhookRoutes(), codecRoutes()]) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   return app;
 }

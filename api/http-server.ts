@@ -9,8 +9,9 @@ import { ApiError } from './errors';
 // answers in the API's JSON error shape even where Node would answer plain text.
 
 /** The largest body any route takes: a full upload (every page at the per-file limit) and its form fields. */
-export function maxBodyBytes(cfg: Pick<Config, 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'>): number {
-  return cfg.EXAMFLOW_MAX_UPLOAD_BYTES * cfg.EXAMFLOW_MAX_PAGES + 1024 * 1024;
+export function maxBodyBytes(cfg: Pick<Config, 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'> & Partial<Pick<Config, 'EXAMFLOW_MAX_BATCH_UPLOAD_BYTES'>>): number {
+  // An exam's pages, or a class's stack (POST /v1/batches), whichever may be larger.
+  return Math.max(cfg.EXAMFLOW_MAX_UPLOAD_BYTES * cfg.EXAMFLOW_MAX_PAGES, cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES ?? 0) + 1024 * 1024;
 }
 
 const tooLargeMessage = (limit: number) => `the declared body is larger than any upload this API takes (${Math.round(limit / 1024 / 1024)} MB): send fewer or smaller pages`;

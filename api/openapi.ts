@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from '../lib/zod';
+import { registerBatchPaths } from './batch-openapi';
 import { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
 import { templateSchema } from '../domain/template';
 import { omrCheckerImportForm } from './omrchecker-import';
@@ -157,6 +158,7 @@ function build() {
     request: { params: z.object({ studentId: z.string() }), query: studentExamsQuerySchema },
     responses: { 200: json(studentExamsResponseSchema, 'the student’s exams, oldest first') },
   });
+  registerBatchPaths(registry, path, Error);
   path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', { responses: { 200: json(metaResponseSchema, 'meta') } });
   const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };
   registry.registerPath({

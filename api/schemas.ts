@@ -278,6 +278,10 @@ export const studentExamsResponseSchema = z.object({
       score: z.number().nullable(),
       fullScore: z.number().nullable(),
       knowledgePoints: z.array(knowledgePointMasteryOut),
+      // Exams of a class batch: the batch, its name, and the class's average beside the student's score.
+      batchId: z.string().nullable().optional(),
+      batchName: z.string().nullable().optional(),
+      classAverage: z.number().nullable().optional(),
     }),
   ),
   /** weakest first: overall mastery, the latest, the change since the first exam, and the history */

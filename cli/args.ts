@@ -19,6 +19,8 @@ export const options = {
   output: { type: 'string', short: 'o' },
   html: { type: 'boolean' },
   teacher: { type: 'string' },
+  name: { type: 'string' },
+  'pages-per-student': { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof options;
@@ -82,6 +84,23 @@ export const commands: Record<string, Command> = {
     args: [2, 2],
     options: ['teacher'],
   },
+  'batch submit': {
+    usage: 'batch submit FILE… [--name NAME] [--template ID [--pages-per-student N]] [--wait [--timeout SECONDS]]',
+    summary: "submit a class's scan (one PDF or page images): one exam per student",
+    args: [1, 500],
+    options: ['name', 'template', 'pages-per-student', 'wait', 'timeout'],
+    details:
+      '  --name NAME              e.g. "八(2)班 期中"\n' +
+      '  --template ID            only for papers without an examflow sheet code (sheets name their template)\n' +
+      '  --pages-per-student N    such papers: pages of one student (default 1)\n' +
+      '  --wait                   follow the batch until it closes; exits 1 unless it completed (--timeout: seconds, default 1800)',
+  },
+  'batch status': { usage: 'batch status ID', summary: "a batch's progress, exams and unplaced pages", args: [1, 1], options: [] },
+  'batch wait': { usage: 'batch wait ID [--timeout SECONDS]', summary: 'follow a batch until it closes', args: [1, 1], options: ['timeout'] },
+  'batch list': { usage: 'batch list', summary: 'recent class batches', args: [0, 0], options: [] },
+  'batch cancel': { usage: 'batch cancel ID', summary: 'cancel a batch and its exams', args: [1, 1], options: [] },
+  'batch report': { usage: 'batch report ID -o FILE [--html]', summary: 'save the class report (PDF, or HTML)', args: [1, 1], options: ['output', 'html'] },
+  'batch scores': { usage: 'batch scores ID -o FILE', summary: 'save the scores spreadsheet (.xlsx, or .csv by the file name)', args: [1, 1], options: ['output'] },
 };
 
 export class UsageError extends Error {}
@@ -109,6 +128,7 @@ export function parse(argv: string[]): Parsed {
   if (!command) {
     if (name === 'templates') throw new UsageError(`"templates" needs a subcommand: add, list or get`);
     if (name === 'review') throw new UsageError(`"review" needs a subcommand: list, show or decide`);
+    if (name === 'batch') throw new UsageError(`"batch" needs a subcommand: submit, status, wait, list, cancel, report or scores`);
     throw new UsageError(`unknown command "${name}": run examflow --help`);
   }
   const args = words.slice(name.split(' ').length);

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ExamflowClient, ExamStatus, Priority, SubmittedStudent, TemplateInput } from '../client/examflow-client';
 import { UsageError, type Values } from './args';
+import { batchHandlers } from './batch-commands';
 import { duration, resultText, statusLines, table } from './format';
 import { reviewHandlers } from './review-commands';
 import { waitWithBar } from './wait';
@@ -164,4 +165,5 @@ export const handlers: Record<string, Handler> = {
   },
 
   ...reviewHandlers,
+  ...batchHandlers,
 };

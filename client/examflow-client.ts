@@ -5,6 +5,11 @@ import {
   isClosed,
   type AnswerSheetLayout,
   type BatchResponse,
+  type ClassBatchList,
+  type ClassBatchStatus,
+  type SubmitClassBatchInput,
+  type SubmittedClassBatch,
+  closedBatchStatuses,
   type ControlResponse,
   type CorrectionRequest,
   type ExamSummary,
@@ -276,6 +281,56 @@ export class ExamflowClient {
     }
   }
 
+  // ── class batches ──────────────────────────────────────────────────────────
+
+  /** A class's stack (one PDF or many images) → one exam per student (202 at once; the split runs in the batch workflow). */
+  async submitClassBatch(input: SubmitClassBatchInput): Promise<SubmittedClassBatch> {
+    const pages = await loadPages(input.pages);
+    const res = await this.withRetryAfter(() =>
+      this.request('POST', '/v1/batches', {
+        form: () => {
+          const form = new FormData();
+          if (input.templateId) form.set('templateId', input.templateId);
+          if (input.name) form.set('name', input.name);
+          if (input.pagesPerStudent) form.set('pagesPerStudent', String(input.pagesPerStudent));
+          appendPages(form, pages);
+          return form;
+        },
+      }),
+    );
+    return (await res.json()) as SubmittedClassBatch;
+  }
+
+  getBatch(batchId: string): Promise<ClassBatchStatus> {
+    return this.json('GET', batchPath(batchId));
+  }
+
+  listBatches(query: { limit?: number } = {}): Promise<ClassBatchList['batches']> {
+    return this.json<ClassBatchList>('GET', '/v1/batches', { query }).then((r) => r.batches);
+  }
+
+  cancelBatch(batchId: string): Promise<{ batchId: string; accepted: 'cancel'; statusUrl: string }> {
+    return this.json('POST', `${batchPath(batchId)}/cancel`);
+  }
+
+  /** Polls until the batch closes (completed, failed or cancelled: check `status`). */
+  async waitForBatch(batchId: string, options: { timeoutMs?: number; pollIntervalMs?: number; onProgress?: (doc: ClassBatchStatus) => void } = {}): Promise<ClassBatchStatus> {
+    const until = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+    for (;;) {
+      const doc = await this.getBatch(batchId);
+      options.onProgress?.(doc);
+      if (closedBatchStatuses.includes(doc.status)) return doc;
+      if (Date.now() > until) throw new ExamflowTimeoutError(batchId, options.timeoutMs ?? 30 * 60_000);
+      await sleep(options.pollIntervalMs ?? 1_000);
+    }
+  }
+
+  /** The class report, or a score export: 409 batch_not_completed / batch_not_graded until there is one. */
+  async batchFile(batchId: string, file: 'report.pdf' | 'report.html' | 'scores.csv' | 'scores.xlsx'): Promise<Buffer> {
+    const res = await this.request('GET', `${batchPath(batchId)}/${file}`, { headers: { accept: '*/*' } });
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   // ── plumbing ───────────────────────────────────────────────────────────────
 
   private async json<T>(method: string, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
@@ -326,6 +381,10 @@ export class ExamflowClient {
 
 function examPath(examId: string): string {
   return `/v1/exams/${encodeURIComponent(examId)}`;
+}
+
+function batchPath(batchId: string): string {
+  return `/v1/batches/${encodeURIComponent(batchId)}`;
 }
 
 function appendPages(form: FormData, pages: PageFile[]): void {

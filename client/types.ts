@@ -17,6 +17,7 @@ import type {
   templateListResponseSchema,
 } from '../api/schemas';
 import type { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from '../api/review-schemas';
+import type { batchStatusSchema, listBatchesResponseSchema, submitBatchResponseSchema } from '../api/batch-schemas';
 
 // Every API shape the client speaks, inferred from the zod schemas the API validates and
 // documents with: when a schema changes, the client's types follow (type-only imports, so
@@ -53,6 +54,23 @@ export type ReviewItem = ReviewDocument['items'][number];
 export type ReviewRequest = z.input<typeof reviewRequestSchema>;
 export type ReviewDecision = ReviewRequest['decisions'][number];
 export type CorrectionRequest = z.input<typeof correctionRequestSchema>;
+/** GET /v1/batches/:id: a class batch's status, counts by exam status, its exams and the pages it skipped or could not place. */
+export type ClassBatchStatus = z.infer<typeof batchStatusSchema>;
+export type ClassBatchList = z.infer<typeof listBatchesResponseSchema>;
+export type SubmittedClassBatch = z.infer<typeof submitBatchResponseSchema>;
+
+export interface SubmitClassBatchInput {
+  /** the class's scan: one multi-page PDF, or one image per page (bytes or file paths) */
+  pages: PageInput[];
+  /** only for papers without an examflow sheet code */
+  templateId?: string;
+  /** e.g. "八(2)班 期中" */
+  name?: string;
+  /** papers without a code: pages of one student's paper */
+  pagesPerStudent?: number;
+}
+
+export const closedBatchStatuses: readonly ClassBatchStatus['status'][] = ['completed', 'failed', 'cancelled'];
 
 /** A page: its bytes, or the path of an image file. */
 export type PageInput = Buffer | Uint8Array | string;

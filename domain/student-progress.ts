@@ -14,6 +14,10 @@ export interface StudentExam {
   score: number | null;
   fullScore: number | null;
   knowledgePoints: KnowledgePointMastery[];
+  /** an exam of a class batch: the batch, its name and the class's average score in it */
+  batchId?: string | null;
+  batchName?: string | null;
+  classAverage?: number | null;
 }
 
 export interface KnowledgePointHistory {

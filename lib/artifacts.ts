@@ -45,3 +45,15 @@ export function examKeys(examId: string) {
 export function templateKey(tenantId: string, templateId: string): string {
   return `templates/${tenantId}/${templateId}.json`;
 }
+
+/** Where each artifact of one class batch lives: the upload as sent, and the class report. */
+export function batchKeys(batchId: string) {
+  const root = `batches/${batchId}`;
+  return {
+    root,
+    input: `${root}/input.json`,
+    upload: (fileIndex: number) => `${root}/upload/${pad(fileIndex)}.bin`,
+    reportHtml: `${root}/report.html`,
+    reportPdf: `${root}/report.pdf`,
+  };
+}

@@ -71,6 +71,11 @@ const api = {
   EXAMFLOW_CORS_ORIGINS: z.string().default(''),
   EXAMFLOW_MAX_UPLOAD_BYTES: int(1, null, 20 * 1024 * 1024),
   EXAMFLOW_MAX_PAGES: int(1, null, 20),
+  // A class's stack (POST /v1/batches): pages in all once PDFs are split, and bytes per file.
+  EXAMFLOW_MAX_BATCH_PAGES: int(1, 2000, 200),
+  EXAMFLOW_MAX_BATCH_UPLOAD_BYTES: int(1, null, 200 * 1024 * 1024),
+  // Exams of one batch graded at once (its children in flight); the rest wait their turn.
+  EXAMFLOW_BATCH_PARALLELISM: int(1, 500, 16),
   // A tenant may hold at most this share of EXAMFLOW_MAX_IN_FLIGHT, so one school cannot starve the others.
   EXAMFLOW_TENANT_SHARE: z.coerce.number({ error: 'must be a number above 0 and at most 1' }).gt(0, { error: 'must be a number above 0 and at most 1' }).max(1, { error: 'must be a number above 0 and at most 1' }).default(0.5),
   // Failed authentications one client address may make a minute before it gets 429.

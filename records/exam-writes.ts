@@ -16,6 +16,9 @@ export interface Submission {
   priority: string;
   pages: number;
   createdAt: string;
+  /** an exam of a class batch: the batch and the exam's place in its stack */
+  batchId?: string;
+  batchPosition?: number;
 }
 
 const closed: RecordedStatus[] = ['completed', 'failed', 'cancelled'];
@@ -33,6 +36,7 @@ function submissionRow(s: Submission) {
     pages: s.pages,
     created_at: s.createdAt,
     artifacts: '{}',
+    ...(s.batchId ? { batch_id: s.batchId, batch_position: s.batchPosition ?? null } : {}),
   };
 }
 

@@ -62,6 +62,9 @@ export interface ExamsTable {
   review_since: Timestamp | null;
   corrected_at: Timestamp | null;
   updated_at: Generated<Date>;
+  /** the class batch the exam came from, and its place in the batch's stack */
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
+  batch_position: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Closed exams per tenant, hour of closing and final status (kept by a trigger). */
@@ -94,13 +97,49 @@ export interface WebhooksTable {
   created_at: Timestamp;
 }
 
+/** What a batch's phase is: splitting the stack, grading its exams, writing its class report, or closed. */
+export type BatchPhase = 'pending' | 'splitting' | 'processing' | 'reporting' | 'completed' | 'failed' | 'cancelled';
+
+/** A page of the stack the batch did not grade, and why (skipped blank, or could not place). */
+export interface BatchPageNote {
+  /** 1-based, in the order of the upload (PDF pages counted one by one) */
+  page: number;
+  reason: string;
+}
+
+export interface BatchReportKeys {
+  reportHtmlKey: string;
+  reportPdfKey: string;
+}
+
+export interface BatchesTable {
+  batch_id: string;
+  tenant_id: string;
+  name: string | null;
+  template_id: string | null;
+  status: BatchPhase;
+  files: number;
+  pages: number | null;
+  exams_planned: number | null;
+  skipped: Json<BatchPageNote[]>;
+  unplaced: Json<BatchPageNote[]>;
+  error: string | null;
+  report: Json<BatchReportKeys> | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   exams: ExamsTable;
   exam_hourly: ExamHourlyTable;
   exam_status_totals: ExamStatusTotalsTable;
   templates: TemplatesTable;
   webhooks: WebhooksTable;
+  batches: BatchesTable;
 }
 
 export type ExamRow = Selectable<ExamsTable>;
 export type NewExamRow = Insertable<ExamsTable>;
+export type BatchRow = Selectable<BatchesTable>;

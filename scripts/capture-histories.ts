@@ -19,6 +19,11 @@ import { renderExamPaper } from '../test/fixtures/generator';
 import { filledSheetImages } from '../test/fixtures/sheet-filler';
 import { startTemporal, workflowBundle } from '../test/helpers/temporal';
 import { captureReview, reviewTemplate } from './capture-review';
+import { submitBatch } from '../api/batch-intake';
+import { insertTemplate } from '../records/templates';
+import { oneSheetTemplate, studentSheets } from '../test/fixtures/class-stack';
+import { scannedStackPdf } from '../test/fixtures/scan-pdf';
+import { batchProgressQuery } from '../workflows/batch-definitions';
 
 // npm run capture-histories -- <version> [sheet]: real runs of the current workflow code (real
 // OCR, real Chromium, a real dev server) in the situations the replay test must keep
@@ -27,6 +32,8 @@ import { captureReview, reviewTemplate } from './capture-review';
 // test then proves the code runs both the histories before and after the change.
 // With `sheet`, answer-sheet exams instead, saved as <version>-sheet-<name>.json.
 // With `review`, teacher review (scripts/capture-review.ts): <version>-review-<name>.json.
+// With `batch`, class batches (the parent workflow; its exams' children are saved beside it), as
+// <version>-<name>.json.
 
 const out = path.resolve(__dirname, '../../test/histories');
 const loadTemplate = (file: string): Template =>
@@ -50,10 +57,10 @@ async function save(client: Client, name: string, examId: string, wait = true): 
 const version = process.argv[2] ?? '';
 const sheetSet = process.argv[3] === 'sheet';
 const reviewSet = process.argv[3] === 'review';
-
+const batchSet = process.argv[3] === 'batch';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review]');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet && !batchSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review|batch]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
@@ -78,6 +85,10 @@ async function main(): Promise<void> {
   try {
     if (reviewSet) {
       await captureReview({ client, submit: (pages, student) => submit(reviewTemplate(zh), pages, student), paper: (seed) => paper(reviewTemplate(zh), 1, seed), save: (name, examId, wait) => save(client, name, examId, wait) });
+      return;
+    }
+    if (batchSet) {
+      await captureBatches(client);
       return;
     }
     if (sheetSet) {
@@ -107,6 +118,22 @@ async function main(): Promise<void> {
     await env.teardown();
     receiver.close();
   }
+}
+
+/** A class of two graded sheets and a blank page; a batch cancelled while grading; a stack with nothing to grade. */
+async function captureBatches(client: Client): Promise<void> {
+  const quiz = oneSheetTemplate();
+  await insertTemplate('school-a', quiz);
+  const sheets = async (seeds: number[]) => (await Promise.all(seeds.map((seed) => studentSheets(quiz, seed, 'clean')))).flatMap((s) => s.pages);
+  const submit = async (pages: Buffer[]) => submitBatch(client, { tenantId: 'school-a', files: [{ buffer: await scannedStackPdf(pages), originalname: 'class.pdf' }], name: '八(1)班' });
+  const graded = await submit([...(await sheets([1])), await blankPage(), ...(await sheets([2]))]);
+  await save(client, 'success', graded);
+  const cancelled = await submit(await sheets([3, 4, 5, 6]));
+  const handle = client.workflow.getHandle(cancelled);
+  for (let i = 0; i < 600 && (await handle.query(batchProgressQuery)).examsStarted === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await handle.cancel();
+  await save(client, 'cancelled', cancelled);
+  await save(client, 'failure-nothing-graded', await submit([await blankPage(), ...(await paper(loadTemplate('zh-math.json'), 1, 9))]));
 }
 
 main().catch((err: unknown) => {

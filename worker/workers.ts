@@ -32,7 +32,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     dataConverter: examflowDataConverter(cfg),
     ...workerVersioning(cfg),
   };
-  const { ocrPage, readSheetPage, ...lightActivities } = options.activities ?? realActivities;
+  const { ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities ?? realActivities;
   const workers: Promise<Worker>[] = [];
   if (role !== 'ocr') {
     workers.push(
@@ -50,7 +50,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
       Worker.create({
         ...common,
         taskQueue: ocrTaskQueue(taskQueue),
-        activities: { ocrPage, readSheetPage },
+        activities: { ocrPage, readSheetPage, splitBatch },
         maxConcurrentActivityTaskExecutions: ocrSlots(cfg),
         // Heartbeats reach the server within 2 s, and with them a cancellation reaches the page.
         maxHeartbeatThrottleInterval: '2 seconds',

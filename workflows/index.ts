@@ -3,3 +3,4 @@ export { examWorkflow } from './exam-workflow';
 export { webhookDeliveryWorkflow } from './webhook-workflow';
 export { purgeRecordsWorkflow } from './purge-workflow';
 export { correctionWorkflow } from './correction-workflow';
+export { batchWorkflow } from './batch-workflow';

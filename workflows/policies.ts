@@ -91,4 +91,29 @@ export const activityPolicies = {
     scheduleToCloseTimeout: '24 hours',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 60, nonRetryableErrorTypes: ['WebhookGone'] },
   },
+  // A class's stack: PDF pages rendered and every page looked at (a few hundred ms a page,
+  // on the read queue's threads); heartbeats once per page.
+  splitBatch: {
+    startToCloseTimeout: '20 minutes',
+    scheduleToCloseTimeout: '1 hour',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
+  },
+  // The batch's and its exams' records: like recordExam, a database down for a while must not lose them.
+  recordBatch: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
+  },
+  recordBatchExam: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
+  },
+  // The class report: statistics, HTML and a PDF of a few pages in the shared Chromium.
+  buildClassReport: {
+    startToCloseTimeout: '3 minutes',
+    scheduleToCloseTimeout: '20 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  },
 } satisfies Record<keyof Activities, ActivityOptions>;

@@ -17,6 +17,10 @@ export function fakeActivities(overrides: Partial<Activities> = {}): Activities 
     applyReview: async () => ({ gradedKey: 'reviewed', score: 15, fullScore: 20 }),
     correctExam: async () => ({ gradedKey: 'corrected', score: 14 }),
     recordCorrection: async () => undefined,
+    splitBatch: async () => ({ pages: 0, exams: [], skipped: [], unplaced: [] }),
+    recordBatch: async () => undefined,
+    recordBatchExam: async () => undefined,
+    buildClassReport: async () => ({ reportHtmlKey: 'class-report.html', reportPdfKey: 'class-report.pdf' }),
     ...overrides,
   };
 }

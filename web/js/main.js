@@ -1,4 +1,5 @@
 import { ApiError, events, getJson, session } from './api.js';
+import { initBatches, refreshBatches } from './batches.js';
 import { $, showMessage } from './dom.js';
 import { addSubmitted, initExams, refreshExams, stopStreams } from './exams.js';
 import { refreshQueue, refreshStats } from './panels.js';
@@ -16,7 +17,7 @@ let timer = null;
 const report = (text) => showMessage($('#upload-message'), text, 'error');
 
 async function refreshAll() {
-  const results = await Promise.allSettled([refreshExams(), refreshStats(), refreshQueue(), refreshReviews()]);
+  const results = await Promise.allSettled([refreshExams(), refreshStats(), refreshQueue(), refreshReviews(), refreshBatches()]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed && failed.reason?.status !== 401) console.warn('refresh failed:', failed.reason?.message);
 }
@@ -95,6 +96,7 @@ function boot() {
   });
   initResult({ error: report });
   initReview({ changed: () => refreshAll() });
+  initBatches({ error: report });
   document.addEventListener('examflow:settings', () => refreshExams().catch(() => {}));
   // Hidden tabs skip the periodic refresh; catch up as soon as the tab is back.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && timer && refreshAll());
