@@ -111,6 +111,7 @@ async function storeExam(batch: BatchWorkflowInput, position: number, exam: Plan
     ...(exam.sheet ? { sheet: true } : {}),
     createdAt: new Date().toISOString(),
     notify,
+    ...(batch.review ? { review: batch.review } : {}),
   };
   await Promise.all([...exam.stackPages.map((at, i) => store.put(keys.page(i), pages[at]!)), store.putJson(keys.template, template)]);
   await store.putJson(keys.input, { input, priority: 'normal', subject: template.subject });

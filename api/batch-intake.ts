@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../activities/pdf-pages';
 import { BadInputError } from '../activities/preprocess';
 import { artifacts, batchKeys } from '../lib/artifacts';
-import { config } from '../lib/config';
+import { config, reviewSettings } from '../lib/config';
 import { forgetBatch, insertBatch } from '../records/batches';
 import type { BatchWorkflowInput } from '../workflows/batch-definitions';
 import { TenantIdKey } from '../workflows/search-attributes';
@@ -88,6 +88,7 @@ export async function submitBatch(client: Client, s: BatchSubmission): Promise<s
     throw new ApiError(400, 'unknown_template', `no template "${s.templateId}": create it with POST /v1/templates first, or leave templateId out for examflow answer sheets`);
   }
   const cfg = config();
+  const review = reviewSettings(cfg);
   const batchId = randomUUID();
   const keys = batchKeys(batchId);
   const store = artifacts();
@@ -99,6 +100,8 @@ export async function submitBatch(client: Client, s: BatchSubmission): Promise<s
     files: s.files.length,
     createdAt: new Date().toISOString(),
     parallelism: cfg.EXAMFLOW_BATCH_PARALLELISM,
+    // Read once here, like an exam's: every exam of the batch waits for a teacher under the same settings.
+    ...(review ? { review } : {}),
   };
   try {
     await Promise.all([...s.files.map((f, i) => store.create(keys.upload(i), f.buffer)), store.createJson(keys.input, { input, name: s.name ?? null })]);

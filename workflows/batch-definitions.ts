@@ -1,4 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
+import type { ReviewSettings } from '../domain/review-decisions';
 import type { ExamWorkflowInput } from './definitions';
 
 // The contracts of the batch workflow (one class's stack → one exam workflow per student).
@@ -15,6 +16,8 @@ export interface BatchWorkflowInput {
   createdAt: string;
   /** exams graded at once (EXAMFLOW_BATCH_PARALLELISM when the batch was submitted) */
   parallelism: number;
+  /** teacher review as configured when the batch was submitted, passed to every exam (absent: off) */
+  review?: ReviewSettings;
 }
 
 /** One student's exam as the split planned it: everything its child workflow and record need. */
