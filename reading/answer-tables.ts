@@ -67,7 +67,7 @@ interface NumberRun { first: number; cells: { index: number; number: number }[] 
 /**
  * The question numbers of a number line. Each cell's digits are read; a reading of 1 after the
  * start begins a new run; within a run the numbers must go up by one per cell, so the offset
- * most readings agree on wins and the cells before number 1 (a 题号 header) are dropped.
+ * most readings agree on wins; cells before the first one that reads right (a 题号 header) are dropped.
  */
 async function numberRuns(page: GreyImage, cells: Cell[]): Promise<NumberRun[]> {
   const read: (number | null)[] = [];
@@ -81,7 +81,10 @@ async function numberRuns(page: GreyImage, cells: Cell[]): Promise<NumberRun[]> 
     const best = [...votes].sort((a, b) => b[1] - a[1])[0];
     if (!best || best[1] < Math.max(2, Math.ceil((end - start) * 0.3))) return;
     const run: NumberRun = { first: Infinity, cells: [] };
-    for (let i = start; i < end; i++) {
+    // The run begins at its first cell read as the number it should hold: cells before it are
+    // headers (题号), whatever they happened to read as.
+    const from = read.findIndex((n, i) => i >= start && n === best[0] + i);
+    for (let i = from; i < end; i++) {
       const number = best[0] + i;
       if (number < 1) continue;
       run.first = Math.min(run.first, number);

@@ -3,7 +3,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { decide, MARK_CLASSES, type MarkClass, type MarkKind } from '../domain/marks';
 
 export { decide };
-import { GLYPH_SIZE, readCellInk, type GreyImage } from './mark-crop';
+import { readCellInk, type GreyImage } from './mark-crop';
+import { FEATURE_LENGTH, glyphFeatures } from './mark-features';
 import { loadNetwork } from './mark-model';
 
 // classifyMark(crop) → { label, confidence }: what is handwritten in one answer cell or box,
@@ -35,9 +36,9 @@ function network(): Promise<LayersModel> {
 export async function predictGlyphs(glyphs: Float32Array[]): Promise<Float32Array[]> {
   if (glyphs.length === 0) return [];
   const model = await network();
-  const input = new Float32Array(glyphs.length * GLYPH_SIZE * GLYPH_SIZE);
-  glyphs.forEach((g, i) => input.set(g, i * GLYPH_SIZE * GLYPH_SIZE));
-  const out = tf.tidy(() => model.predict(tf.tensor4d(input, [glyphs.length, GLYPH_SIZE, GLYPH_SIZE, 1])) as tf.Tensor2D);
+  const input = new Float32Array(glyphs.length * FEATURE_LENGTH);
+  glyphs.forEach((g, i) => glyphFeatures(g, input, i * FEATURE_LENGTH));
+  const out = tf.tidy(() => model.predict(tf.tensor2d(input, [glyphs.length, FEATURE_LENGTH])) as tf.Tensor2D);
   const flat = await out.data() as Float32Array;
   out.dispose();
   return glyphs.map((_, i) => flat.subarray(i * MARK_CLASSES.length, (i + 1) * MARK_CLASSES.length));

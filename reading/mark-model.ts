@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { FEATURE_LENGTH } from './mark-features';
 
 // The handwriting classifier's network and its files: models/marks/model.json (topology and
 // weight specs) beside weights.bin. TensorFlow.js on its pure-JavaScript CPU backend: nothing
@@ -11,14 +12,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 export const MODEL_DIR = path.join(__dirname, '..', '..', 'models', 'marks');
 
 /**
- * A multilayer perceptron over the centred 28×28 glyph. A small convolutional network was the
+ * A multilayer perceptron over the centred 28×28 glyph and its stroke directions (mark-features.ts). A small convolutional network was the
  * first choice, but TensorFlow.js trains convolutions only on its slow pure-JS backend (minutes
  * per thousand cells); dense layers train on its WebAssembly backend within the time budget.
  */
 export function buildNetwork(classes: number): tfl.Sequential {
   const model = tfl.sequential();
-  model.add(tfl.layers.flatten({ inputShape: [28, 28, 1] }));
-  model.add(tfl.layers.dense({ units: 256, activation: 'relu' }));
+  model.add(tfl.layers.dense({ inputShape: [FEATURE_LENGTH], units: 256, activation: 'relu' }));
   model.add(tfl.layers.dropout({ rate: 0.2 }));
   model.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
   model.add(tfl.layers.dropout({ rate: 0.2 }));

@@ -29,6 +29,14 @@ function inkBox(g: Ink): { x0: number; y0: number; x1: number; y1: number } {
   return x1 >= x0 ? { x0, y0, x1, y1 } : { x0: 0, y0: 0, x1: g.width - 1, y1: g.height - 1 };
 }
 
+/** The glyph as ink (0–1) in a w×h box, as writeCell places it: for drawing answers onto a page. */
+export function glyphInk(glyph: Ink, w: number, h: number, rng: Rng): Float32Array {
+  const cell: Cell = { w, h, ink: new Float32Array(w * h) };
+  placeGlyph(cell, glyph, rng);
+  thickness(cell, rng);
+  return cell.ink;
+}
+
 /** Affine (scale, rotation, slant) plus a smooth random displacement field, sampled bilinearly. */
 function placeGlyph(cell: Cell, g: Ink, rng: Rng): void {
   const box = inkBox(g);

@@ -5,6 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { MARK_CLASSES, trueFalseValue, type MarkClass } from '../../domain/marks';
 import { decide } from '../../reading/mark-classifier';
 import { GLYPH_SIZE } from '../../reading/mark-crop';
+import { FEATURE_LENGTH, glyphFeatures } from '../../reading/mark-features';
 import type { MarkSet } from './dataset';
 
 // Accuracy of a classifier on a labelled set: over all classes, per class, as the table
@@ -20,10 +21,9 @@ export interface Evaluation {
 
 export function predictAll(model: LayersModel, set: MarkSet): Float32Array[] {
   const out: Float32Array[] = [];
-  const size = GLYPH_SIZE * GLYPH_SIZE;
   for (let start = 0; start < set.count; start += 256) {
     const n = Math.min(256, set.count - start);
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(set.x.subarray(start * size, (start + n) * size), [n, GLYPH_SIZE, GLYPH_SIZE, 1])) as tf.Tensor);
+    const probs = tf.tidy(() => model.predict(tf.tensor2d(featureRows(set, start, n), [n, FEATURE_LENGTH])) as tf.Tensor);
     const flat = probs.dataSync() as Float32Array;
     probs.dispose();
     for (let i = 0; i < n; i++) out.push(flat.slice(i * MARK_CLASSES.length, (i + 1) * MARK_CLASSES.length));
@@ -81,4 +81,12 @@ export function writeReport(dir: string, e: Evaluation, run: { trainCells: numbe
     '', header, `|---|${MARK_CLASSES.map(() => '---').join('|')}|`, ...confusion, '',
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'REPORT.md'), md);
+}
+
+/** The network's input rows (pixels and stroke directions) of cells start … start+n−1. */
+export function featureRows(set: MarkSet, start: number, n: number): Float32Array {
+  const size = GLYPH_SIZE * GLYPH_SIZE;
+  const rows = new Float32Array(n * FEATURE_LENGTH);
+  for (let i = 0; i < n; i++) glyphFeatures(set.x.subarray((start + i) * size, (start + i + 1) * size), rows, i * FEATURE_LENGTH);
+  return rows;
 }

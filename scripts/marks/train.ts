@@ -3,23 +3,23 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { MARK_CLASSES } from '../../domain/marks';
-import { GLYPH_SIZE } from '../../reading/mark-crop';
+import { FEATURE_LENGTH } from '../../reading/mark-features';
 import { buildNetwork, MODEL_DIR, saveNetwork } from '../../reading/mark-model';
 import { buildSet, type MarkSet } from './dataset';
-import { evaluate, writeReport } from './report';
+import { evaluate, featureRows, writeReport } from './report';
 
 // npm run train:marks — makes the training set offline (fonts, MNIST, drawn strokes, heavy
 // augmentation), trains the classifier on one CPU core, checks it on the held-out test set and
 // writes models/marks/{model.json, weights.bin, REPORT.md, report.json}. Same seeds, same data.
-// Options (env): MARKS_PER_CLASS (default 1100), MARKS_EPOCHS (default 8), MARKS_TEST_PER_CLASS (default 200).
+// Options (env): MARKS_PER_CLASS (default 1100), MARKS_EPOCHS (default 14), MARKS_TEST_PER_CLASS (default 200).
 
 const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1100);
-const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 8);
+const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 14);
 const TEST_PER_CLASS = Number(process.env.MARKS_TEST_PER_CLASS ?? 200);
 
-function tensors(set: MarkSet): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+function tensors(set: MarkSet): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
   return {
-    xs: tf.tensor4d(set.x, [set.count, GLYPH_SIZE, GLYPH_SIZE, 1]),
+    xs: tf.tensor2d(featureRows(set, 0, set.count), [set.count, FEATURE_LENGTH]),
     ys: tf.cast(tf.oneHot(tf.tensor1d(set.y, 'int32'), MARK_CLASSES.length), 'float32') as tf.Tensor2D,
   };
 }
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   console.log(`data: ${train.count} training and ${test.count} test cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const model = buildNetwork(MARK_CLASSES.length);
-  model.compile({ optimizer: tf.train.adam(0.002), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: tf.train.adam(0.0015), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const { xs, ys } = tensors(train);
   await model.fit(xs, ys, {
     epochs: EPOCHS, batchSize: 64, shuffle: true, verbose: 0, yieldEvery: 'never',
