@@ -13,11 +13,11 @@ import { seeded } from '../scripts/marks/strokes';
 
 test('the committed handwriting classifier reads held-out handwriting at its stated accuracy', async () => {
   const model = await loadNetwork();
-  const e = evaluate(model, await buildSet('test', 40, 3_000_017));
-  assert.ok(e.kinds.letters >= 0.9, `A–D in choice cells: ${e.kinds.letters}`);
-  assert.ok(e.kinds.truefalse >= 0.93, `true/false marks: ${e.kinds.truefalse}`);
-  assert.ok(e.kinds.digits >= 0.85, `digits: ${e.kinds.digits}`);
-  assert.ok(e.accuracy >= 0.8, `all classes: ${e.accuracy}`);
+  const e = evaluate(model, await buildSet('test', 100, 3_000_017));
+  assert.ok(e.kinds.letters >= 0.87, `A–D in choice cells: ${e.kinds.letters}`);
+  assert.ok(e.kinds.truefalse >= 0.95, `true/false marks: ${e.kinds.truefalse}`);
+  assert.ok(e.kinds.digits >= 0.88, `digits: ${e.kinds.digits}`);
+  assert.ok(e.accuracy >= 0.84, `all classes: ${e.accuracy}`);
 });
 
 test('classifyMark returns a label among the allowed classes with a confidence, and an empty cell reads as empty', async () => {

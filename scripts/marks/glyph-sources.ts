@@ -57,9 +57,12 @@ const TEST_FONTS: FontFace[] = [
 /** The packages that install the fonts above (scripts/setup.sh installs what is missing). */
 export const FONT_PACKAGES = ['fonts-breip', 'fonts-femkeklaver', 'fonts-rufscript', 'fonts-kristi', 'fonts-sjfonts', 'fonts-comic-neue', 'fonts-dancingscript', 'fonts-bwht', 'fonts-kiloji', 'fonts-arphic-ukai', 'fonts-dkg-handwriting', 'fonts-humor-sans', 'fonts-klee', 'fonts-seto'];
 
-/** What a class is written as in a font (lower case too: some students write a b c d). */
+/**
+ * What a class is written as in a font. Answers are written in capitals; a lower-case letter
+ * (some students write a b c d) is one glyph in four.
+ */
 const TEXT: Partial<Record<MarkClass, string[]>> = {
-  A: ['A', 'a'], B: ['B', 'b'], C: ['C', 'c'], D: ['D', 'd'], E: ['E', 'e'], F: ['F', 'F', 'f'], G: ['G', 'g'], H: ['H', 'h'], T: ['T', 'T', 't'],
+  A: ['A', 'A', 'A', 'a'], B: ['B', 'B', 'B', 'b'], C: ['C', 'C', 'C', 'c'], D: ['D', 'D', 'D', 'd'], E: ['E', 'E', 'E', 'e'], F: ['F', 'F', 'F', 'f'], G: ['G', 'G', 'G', 'g'], H: ['H', 'H', 'H', 'h'], T: ['T', 'T', 'T', 't'],
   '√': ['√'], '×': ['×', 'X', 'x'], 对: ['对'], 错: ['错'],
 };
 

@@ -11,11 +11,13 @@ import { evaluate, featureRows, writeReport } from './report';
 // npm run train:marks — makes the training set offline (fonts, MNIST, drawn strokes, heavy
 // augmentation), trains the classifier on one CPU core, checks it on the held-out test set and
 // writes models/marks/{model.json, weights.bin, REPORT.md, report.json}. Same seeds, same data.
-// Options (env): MARKS_PER_CLASS (default 1100), MARKS_EPOCHS (default 14), MARKS_TEST_PER_CLASS (default 200).
+// Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1200), MARKS_EPOCHS (default 18), MARKS_TEST_PER_CLASS (default 200).
 
-const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1100);
-const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 14);
+const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1200);
+const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 18);
 const TEST_PER_CLASS = Number(process.env.MARKS_TEST_PER_CLASS ?? 200);
+/** where the model and report go (default models/marks) */
+const OUT = process.env.MARKS_OUT ?? MODEL_DIR;
 
 function tensors(set: MarkSet): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
   return {
@@ -42,11 +44,11 @@ async function main(): Promise<void> {
   });
   xs.dispose(); ys.dispose();
 
-  await saveNetwork(model);
+  await saveNetwork(model, OUT);
   const result = evaluate(model, test);
   const seconds = (Date.now() - started) / 1000;
-  writeReport(MODEL_DIR, result, { trainCells: train.count, testCells: test.count, epochs: EPOCHS, seconds });
-  const size = fs.statSync(path.join(MODEL_DIR, 'weights.bin')).size;
+  writeReport(OUT, result, { trainCells: train.count, testCells: test.count, epochs: EPOCHS, seconds });
+  const size = fs.statSync(path.join(OUT, 'weights.bin')).size;
   console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% (all ${MARK_CLASSES.length} classes), answers A–D ${(result.kinds.letters * 100).toFixed(2)}%, true/false ${(result.kinds.truefalse * 100).toFixed(2)}%, digits ${(result.kinds.digits * 100).toFixed(2)}%; weights ${(size / 1024).toFixed(0)} KiB; ${seconds.toFixed(0)} s`);
 }
 
