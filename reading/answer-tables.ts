@@ -30,13 +30,14 @@ export async function readAnswerTables(image: Buffer | GreyImage): Promise<Table
   let group = 0;
   let last = 0;
   for (const table of await findTables(page)) {
-    for (const [numbers, answers] of linePairs(table)) {
+    for (const [numbers, answers, across] of linePairs(table)) {
       for (const run of await numberRuns(page, numbers)) {
         if (out.length > 0 && run.first <= last) group++;
         for (const { index, number } of run.cells) {
-          const cell = answers[index];
+          const cell = partner(numbers[index]!, answers, across);
           if (!cell) continue;
-          out.push({ group, number: String(number), ...(await answerProbabilities(cutCell(page, cell))) });
+          // a few pixels inside the rules: a slanted or warped rule leaves less behind
+          out.push({ group, number: String(number), ...(await answerProbabilities(cutCell(page, cell, -Math.round(0.04 * Math.min(cell.w, cell.h))))) });
           last = number;
         }
       }
@@ -49,17 +50,30 @@ export async function readAnswerTables(image: Buffer | GreyImage): Promise<Table
  * Pairs of (number line, answer line): rows 0/1, 2/3 … of a wide table, or columns 0/1, 2/3 …
  * of a tall one (the transposed form).
  */
-function linePairs(table: Table): [Cell[], Cell[]][] {
+function linePairs(table: Table): [Cell[], Cell[], boolean][] {
   const { rows } = table;
   const width = Math.max(...rows.map((r) => r.length));
-  const pairs: [Cell[], Cell[]][] = [];
+  const pairs: [Cell[], Cell[], boolean][] = [];
   if (width >= rows.length) {
-    for (let r = 0; r + 1 < rows.length; r += 2) pairs.push([rows[r]!, rows[r + 1]!]);
+    for (let r = 0; r + 1 < rows.length; r += 2) pairs.push([rows[r]!, rows[r + 1]!, true]);
   } else {
     const column = (c: number) => rows.map((r) => r[c]).filter((x): x is Cell => x !== undefined);
-    for (let c = 0; c + 1 < width; c += 2) pairs.push([column(c), column(c + 1)]);
+    for (let c = 0; c + 1 < width; c += 2) pairs.push([column(c), column(c + 1), false]);
   }
   return pairs;
+}
+
+/**
+ * The answer cell under (or beside) a number cell: the one it overlaps most along the line, so
+ * a cell the grid search missed in one line cannot shift the rest of the line by one.
+ */
+function partner(number: Cell, answers: Cell[], across: boolean): Cell | undefined {
+  const overlap = (a: Cell) => across
+    ? Math.min(a.x + a.w, number.x + number.w) - Math.max(a.x, number.x)
+    : Math.min(a.y + a.h, number.y + number.h) - Math.max(a.y, number.y);
+  let best: Cell | undefined, most = 0;
+  for (const a of answers) if (overlap(a) > most) { most = overlap(a); best = a; }
+  return best && most > 0.5 * (across ? number.w : number.h) ? best : undefined;
 }
 
 interface NumberRun { first: number; cells: { index: number; number: number }[] }
