@@ -38,12 +38,18 @@ export function tableAnswers(pages: { tables?: TableAnswerCell[] }[], template: 
       lastGroup = group; lastNumber = Number(cell.number);
       const section = sections.length > 1 || sections[0] !== null ? sections[group] : null;
       if (section === undefined) continue;
-      const q = byKey.get(questionKey({ number: cell.number, section }));
+      // Sections numbered on (一 1–10, 二 11–15) never restart: a number only one question has is that question.
+      const q = byKey.get(questionKey({ number: cell.number, section })) ?? onlyWithNumber(template, cell.number);
       if (!q || q.type === 'open' || out.has(questionKey(q))) continue;
       out.set(questionKey(q), { ...readCell(cell, q), page: pageIndex, ...(q.section ? { section: q.section } : {}) });
     }
   });
   return out;
+}
+
+function onlyWithNumber(template: Template, number: string): TemplateQuestion | undefined {
+  const matches = template.questions.filter((q) => q.number === number);
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 function readCell(cell: TableAnswerCell, q: TemplateQuestion): Omit<ParsedAnswer, 'page'> {

@@ -43,3 +43,12 @@ test('table answers win over the text parse, and numbering that restarts maps to
   assert.equal(byKey.get('二/3')!.answer, 'T');
   assert.equal(byKey.get('二/3')!.section, '二');
 });
+
+test('a sectioned template numbered on across sections (一 1–3, 二 4–5) maps each number to its one question', () => {
+  const t = templateSchema.parse({ ...sectioned, id: 'numbered-on', questions: sectioned.questions.slice(0, 5).map((q, i) => ({ ...q, number: String(i + 1), section: i < 3 ? '一' : '二' })) });
+  const p = new Array(24).fill(0);
+  p[2] = 1; // C
+  const tables = Array.from({ length: 5 }, (_, i) => ({ group: 0, number: String(i + 1), whole: p, parts: [p], ink: 0.1 }));
+  const read = tableAnswers([{ tables }], t);
+  assert.deepEqual([...read.keys()], ['一/1', '一/2', '一/3', '二/4', '二/5']);
+});
