@@ -16,11 +16,11 @@ export const MODEL_DIR = path.join(__dirname, '..', '..', 'models', 'marks');
  * first choice, but TensorFlow.js trains convolutions only on its slow pure-JS backend (minutes
  * per thousand cells); dense layers train on its WebAssembly backend within the time budget.
  */
-export function buildNetwork(classes: number): tfl.Sequential {
+export function buildNetwork(classes: number, hidden = 256): tfl.Sequential {
   const model = tfl.sequential();
-  model.add(tfl.layers.dense({ inputShape: [FEATURE_LENGTH], units: 256, activation: 'relu' }));
+  model.add(tfl.layers.dense({ inputShape: [FEATURE_LENGTH], units: hidden, activation: 'relu' }));
   model.add(tfl.layers.dropout({ rate: 0.2 }));
-  model.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
+  model.add(tfl.layers.dense({ units: hidden / 2, activation: 'relu' }));
   model.add(tfl.layers.dropout({ rate: 0.2 }));
   model.add(tfl.layers.dense({ units: classes, activation: 'softmax' }));
   return model;

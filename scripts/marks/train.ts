@@ -11,13 +11,14 @@ import { evaluate, featureRows, writeReport } from './report';
 // npm run train:marks — makes the training set offline (fonts, MNIST, drawn strokes, heavy
 // augmentation), trains the classifier on one CPU core, checks it on the held-out test set and
 // writes models/marks/{model.json, weights.bin, REPORT.md, report.json}. Same seeds, same data.
-// Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1200), MARKS_EPOCHS (default 18), MARKS_TEST_PER_CLASS (default 200).
+// Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1200), MARKS_EPOCHS (default 18), MARKS_TEST_PER_CLASS (default 200), MARKS_HIDDEN (units of the first hidden layer, default 256).
 
 const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1200);
 const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 18);
 const TEST_PER_CLASS = Number(process.env.MARKS_TEST_PER_CLASS ?? 200);
 /** where the model and report go (default models/marks) */
 const OUT = process.env.MARKS_OUT ?? MODEL_DIR;
+const HIDDEN = Number(process.env.MARKS_HIDDEN ?? 256);
 
 function tensors(set: MarkSet): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
   return {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const test = await buildSet('test', TEST_PER_CLASS);
   console.log(`data: ${train.count} training and ${test.count} test cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const model = buildNetwork(MARK_CLASSES.length);
+  const model = buildNetwork(MARK_CLASSES.length, HIDDEN);
   model.compile({ optimizer: tf.train.adam(0.0015), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const { xs, ys } = tensors(train);
   await model.fit(xs, ys, {
