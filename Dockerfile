@@ -31,6 +31,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY web web
+COPY models models
 # Non-root: a fixed uid so volume permissions are predictable.
 RUN useradd --create-home --uid 10001 examflow && mkdir -p /data && chown examflow /data
 USER examflow

@@ -5,7 +5,7 @@ import type { OcrLine } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
 import { config } from '../lib/config';
 import { rereadWeakLines, type ReadLine } from './ocr-reread';
-import { toPgm } from './preprocess';
+import { toPgm, type GreyImage } from './preprocess';
 import { closePreprocessPool, preprocessInThread } from './preprocess-pool';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
@@ -20,6 +20,8 @@ export interface OcrResult {
   lines: OcrLine[];
   /** mean line confidence, 0–1 */
   confidence: number;
+  /** the cleaned-up page the text was read from (upright, straightened, grey) */
+  image?: GreyImage;
 }
 
 type TessLang = 'eng' | 'chi_sim';
@@ -211,7 +213,7 @@ async function readPage(
   }
   const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
   onProgress?.(1);
-  return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
+  return { text: lines.map((l) => l.text).join('\n'), lines, confidence, image: grey };
 }
 
 /**

@@ -2,8 +2,9 @@ import { Context } from '@temporalio/activity';
 import type { OcrPage } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
 import { artifacts, examKeys } from '../lib/artifacts';
+import { readAnswerTables } from '../reading/answer-tables';
 import { badInput } from './errors';
-import { BadInputError, recognizePage } from './ocr-engine';
+import { BadInputError, recognizePage, type OcrResult } from './ocr-engine';
 
 export interface OcrPageInput {
   examId: string;
@@ -39,7 +40,7 @@ export async function ocrPage(input: OcrPageInput): Promise<OcrPageOutput> {
   // Heartbeat on a timer as well as on progress: recognition of a dense page can go a
   // while between progress callbacks, and a lost worker must be noticed within the timeout.
   const beat = setInterval(() => ctx.heartbeat({ pageIndex: input.pageIndex } satisfies OcrHeartbeat), 2_000);
-  let page: Omit<OcrPage, 'pageIndex'>;
+  let page: OcrResult;
   try {
     const reading = recognizePage(image, input.language, (fraction) => ctx.heartbeat({ pageIndex: input.pageIndex, fraction } satisfies OcrHeartbeat), input.pageIndex + 1);
     // The recogniser cannot be interrupted mid-page; on cancellation the activity stops
@@ -54,8 +55,13 @@ export async function ocrPage(input: OcrPageInput): Promise<OcrPageOutput> {
   if (page.text.trim().length === 0) {
     throw badInput(`page ${input.pageIndex + 1} has no readable text: check that it is the exam paper, in focus and the right way up`);
   }
+  // Answer tables (题号 over handwritten answers) are read here too, so a paper without a
+  // layout needs no other step: the parser takes their cells for the questions they number.
+  // The cleaned-up page is read: upright and straight, as the text was.
+  const tables = await readAnswerTables(page.image ?? image);
   const ocrKey = examKeys(input.examId).ocr(input.pageIndex);
-  await artifacts().putJson(ocrKey, { pageIndex: input.pageIndex, ...page } satisfies OcrPage);
+  const stored: OcrPage = { pageIndex: input.pageIndex, text: page.text, lines: page.lines, confidence: page.confidence, ...(tables.length ? { tables } : {}) };
+  await artifacts().putJson(ocrKey, stored);
   const done = { ocrKey, confidence: page.confidence, characters: page.text.length };
   ctx.heartbeat({ pageIndex: input.pageIndex, done } satisfies OcrHeartbeat);
   return done;

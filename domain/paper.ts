@@ -1,4 +1,5 @@
 import type { AnswerFlag, Student } from './documents';
+import type { TableAnswerCell } from './table-answers';
 
 // What OCR reads off one page, and what the parser finds on the whole paper.
 
@@ -14,6 +15,8 @@ export interface OcrPage {
   lines: OcrLine[];
   /** mean confidence of the page, 0–1 */
   confidence: number;
+  /** answer cells of printed answer tables found on the page (reading/answer-tables.ts) */
+  tables?: TableAnswerCell[];
 }
 
 export interface ParsedAnswer {

@@ -1,6 +1,7 @@
 import type { OcrPage, ParsedAnswer, ParsedExam } from './paper';
 import type { Student } from './documents';
 import { questionKey, type Template, type TemplateQuestion } from './template';
+import { tableAnswers } from './table-answers';
 
 // Turns the OCR text of a paper into the student's answers, aligned to the template by
 // question number (design.md "How answers appear on a paper"). Pure: no I/O.
@@ -343,12 +344,16 @@ export function parseExam(pages: OcrPage[], template: Template): ParsedExam {
 
   recoverMisnumbered(blocks, header, template);
   const found = new Map(blocks.map((b) => [b.number, b]));
+  const tables = tableAnswers(sorted, template);
   const answers: ParsedAnswer[] = [];
   const missing: string[] = [];
   for (const q of template.questions) {
     const block = found.get(q.number);
     // Printed papers carry numbers only; a sectioned template's answer keeps its section.
-    if (block) answers.push({ ...readAnswer(block, q), ...(q.section ? { section: q.section } : {}) });
+    // An answer table's cell for the question wins over the text: it is where the answer is.
+    const fromTable = tables.get(questionKey(q));
+    if (fromTable) answers.push(fromTable);
+    else if (block) answers.push({ ...readAnswer(block, q), ...(q.section ? { section: q.section } : {}) });
     else missing.push(questionKey(q));
   }
   return { title: title?.text ?? null, student: parseHeader(header), answers, missing };

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { preprocessPage } from '../activities/preprocess';
+import { parseExam } from '../domain/parse';
+import { tableAnswers } from '../domain/table-answers';
+import { questionKey, templateSchema } from '../domain/template';
+import { readAnswerTables } from '../reading/answer-tables';
+import { TABLE_SHAPES } from './fixtures/answer-table-paper';
+import { tablePaper } from './fixtures/table-class';
+
+// Answer tables found and read without a layout, on generated papers of every table shape.
+
+const load = (file: string) => templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates', file), 'utf8')));
+const sectioned = load('zh-answer-table.json');
+const flat = load('zh-answer-table-flat.json');
+
+for (const shape of TABLE_SHAPES) {
+  test(`answer tables of shape "${shape}" are found and every question's cell is read (scan)`, async () => {
+    const template = shape === 'continuous' ? flat : sectioned;
+    const paper = await tablePaper(template, shape, 'scan', 11);
+    const { image } = await preprocessPage(paper.image, 'page 1');
+    const read = tableAnswers([{ tables: await readAnswerTables(image) }], template);
+    assert.equal(read.size, template.questions.length, 'a cell for every question');
+    let right = 0;
+    for (const q of template.questions) if (read.get(questionKey(q))!.answer === (paper.answers.get(questionKey(q)) ?? null)) right++;
+    assert.ok(right >= template.questions.length - 2, `${right}/${template.questions.length} right`);
+    for (const a of read.values()) assert.ok(a.confidence >= 0 && a.confidence <= 1);
+  });
+}
+
+test('table answers win over the text parse, and numbering that restarts maps to the next section', () => {
+  const probs = (label: string) => { const p = new Array(24).fill(0); p[['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'T', '√', '×'].indexOf(label)] = 1; return p; };
+  const tables = [
+    ...Array.from({ length: 10 }, (_, i) => ({ group: 0, number: String(i + 1), whole: probs('C'), parts: [probs('C')], ink: 0.1 })),
+    ...Array.from({ length: 5 }, (_, i) => ({ group: 1, number: String(i + 1), whole: probs('√'), parts: [probs('√')], ink: 0.1 })),
+  ];
+  const parsed = parseExam([{ pageIndex: 0, text: '一、选择题\n1. (A)', lines: [], confidence: 0.9, tables }], sectioned);
+  assert.deepEqual(parsed.missing, []);
+  const byKey = new Map(parsed.answers.map((a) => [questionKey(a), a]));
+  assert.equal(byKey.get('一/1')!.answer, 'C');
+  assert.equal(byKey.get('二/3')!.answer, 'T');
+  assert.equal(byKey.get('二/3')!.section, '二');
+});
+
+test('a sectioned template numbered on across sections (一 1–3, 二 4–5) maps each number to its one question', () => {
+  const t = templateSchema.parse({ ...sectioned, id: 'numbered-on', questions: sectioned.questions.slice(0, 5).map((q, i) => ({ ...q, number: String(i + 1), section: i < 3 ? '一' : '二' })) });
+  const p = new Array(24).fill(0);
+  p[2] = 1; // C
+  const tables = Array.from({ length: 5 }, (_, i) => ({ group: 0, number: String(i + 1), whole: p, parts: [p], ink: 0.1 }));
+  const read = tableAnswers([{ tables }], t);
+  assert.deepEqual([...read.keys()], ['一/1', '一/2', '一/3', '二/4', '二/5']);
+});
