@@ -15,6 +15,7 @@ import { expectedScore } from '../test/fixtures/expected';
 import { renderExamPaper } from '../test/fixtures/generator';
 import { startChaosLlm, startWebhookReceiver } from './chaos/fakes';
 import { startReviewer } from './chaos/reviewer';
+import { auditChaosBatch, followChaosBatch, submitChaosBatch } from './chaos/class-batch';
 import { startProdStack } from '../test/prod/prod-stack';
 import { startLocalStack } from './local-stack';
 
@@ -94,10 +95,15 @@ async function main(): Promise<void> {
   const hook = await fetch(`${baseUrl}/v1/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, secret }) });
   if (!hook.ok) throw new Error(`webhook setup failed: ${hook.status}`);
 
+  // A class batch (one scanned stack, one exam per student) runs through the same kills.
+  const batch = await submitChaosBatch(examflow, values.short ? 4 : 8);
+  const batchFollower = followChaosBatch(examflow, batch);
+  log(`class batch ${batch.batchId} submitted (${batch.students.size} students)`);
+
   const accepted = new Map<string, { expected: number; index: number; truth: Map<string, string | null> }>();
   // The first two exams that wait lose their worker between the teacher's partial decision and the rest.
   let reviewKills = 0;
-  const reviewer = startReviewer(examflow, (examId) => accepted.get(examId)?.truth, log, async (examId) => {
+  const reviewer = startReviewer(examflow, (examId) => accepted.get(examId)?.truth ?? batch.truthByExam.get(examId), log, async (examId) => {
     if (reviewKills >= 2) return;
     reviewKills += 1;
     log(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`);
@@ -189,6 +195,8 @@ async function main(): Promise<void> {
     if (closed.size < accepted.size) await sleep(2_000);
   }
   log(`${closed.size} of ${accepted.size} exams closed`);
+  const batchProblems = await auditChaosBatch(examflow, batch, deadline);
+  batchFollower.stop();
   await reviewer.stop();
   await sleep(3_000); // let the last webhook deliveries land
 
@@ -246,6 +254,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   duplicated          ${duplicated + reportsTwice}   (a second run, report or webhook delivery for one exam run)
   score ≠ truth       ${scoreDiffs.length}${scoreDiffs.map((s) => `\n    ${s}`).join('')}
   records             ${records.matching} in Temporal's final state, ${records.missing} missing, ${records.wrongState.length} in another state${records.wrongState.map((w) => `\n    ${w}`).join('')}, ${records.unknownWorkflows} workflows without a record; ${refused503} submissions refused with 503 while the database was down
+  class batch         ${batch.students.size} students: ${batchProblems.length ? batchProblems.join('; ') : 'completed, every exact score in the scores and a class report'}
   teacher review      ${reviewer.seen.size} exams waited, ${reviewer.decided.size} decided, ${reviewKills} worker SIGKILLs between a partial decision and the rest
   webhooks            ${receiver.deliveries.size} deliveries, ${redelivered} re-sent after a kill (same delivery id), ${unsigned} badly signed, ${missingWebhooks} exams without one
   logs                ${path.join(dataDir, 'processes.log')}`);
@@ -255,7 +264,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   await sleep(2_000);
   const orphans = orphanBrowsers(runMarker);
   console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
-  const ok = reviewer.decided.size === reviewer.seen.size && reviewer.seen.size > 0 && lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
+  const ok = batchProblems.length === 0 && reviewer.decided.size === reviewer.seen.size && reviewer.seen.size > 0 && lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
   await connection.close();
   chaosLlm.llm.close();
   receiver.close();
