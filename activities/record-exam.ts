@@ -1,4 +1,5 @@
 import type { ResultDocument } from '../domain/documents';
+import type { ParsedExam } from '../domain/paper';
 import { artifacts, examKeys } from '../lib/artifacts';
 import { recordRun, type Submission } from '../records/exam-writes';
 import type { StepTimes } from '../records/schema';
@@ -42,6 +43,9 @@ export async function recordExam(input: RecordExamInput): Promise<void> {
     store.getJson<StoredInput>(keys.input),
     input.resultKey ? store.getJson<ResultDocument>(input.resultKey) : Promise.resolve(undefined),
   ]);
+  // A waiting exam has no result yet: the student read off the paper names it in the review
+  // queue and in its class batch meanwhile.
+  const student = result?.student ?? (input.status === 'needs_review' ? (await store.getJson<ParsedExam>(keys.parsed)).student : undefined);
   const submission: Submission = {
     examId: input.examId,
     tenantId: stored.input.tenantId,
@@ -67,9 +71,9 @@ export async function recordExam(input: RecordExamInput): Promise<void> {
       artifacts: input.resultKey ? { resultKey: input.resultKey, reportHtmlKey: input.reportHtmlKey, reportPdfKey: input.reportPdfKey } : {},
       stepMs: input.stepMs ?? null,
       ...(input.reviewItems !== undefined ? { reviewItems: input.reviewItems } : {}),
-      studentId: result?.student.id ?? null,
-      studentName: result?.student.name ?? null,
-      studentClass: result?.student.class ?? null,
+      studentId: student?.id ?? null,
+      studentName: student?.name ?? null,
+      studentClass: student?.class ?? null,
     },
     submission,
   );
