@@ -7,6 +7,14 @@ import type { Activities } from '../activities';
 // must fix the upload, and retrying would only delay the message.
 const badInput = ['BadInput'];
 
+// A write to the records database. A database that is down for a while (restart, failover)
+// must not lose it: keep trying for a day, at most a minute apart.
+const patientRecordWrite = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
+} satisfies ActivityOptions;
+
 export const activityPolicies = {
   ocrPage: {
     startToCloseTimeout: '3 minutes',
@@ -65,19 +73,10 @@ export const activityPolicies = {
     scheduleToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
   },
-  // The exam's record in the database. A database that is down for a while (restart,
-  // failover) must not lose the record: keep trying for a day, at most a minute apart.
-  recordExam: {
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '24 hours',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
-  },
-  // The corrected result into the record: as patient as recordExam with a database restart.
-  recordCorrection: {
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '24 hours',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
-  },
+  // The exam's record in the database.
+  recordExam: patientRecordWrite,
+  // The corrected result into the record.
+  recordCorrection: patientRecordWrite,
   // One batch of the retention purge; heartbeats once per exam erased.
   purgeExams: {
     startToCloseTimeout: '10 minutes',
@@ -99,17 +98,9 @@ export const activityPolicies = {
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: badInput },
   },
-  // The batch's and its exams' records: like recordExam, a database down for a while must not lose them.
-  recordBatch: {
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '24 hours',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
-  },
-  recordBatchExam: {
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '24 hours',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 },
-  },
+  // The batch's and its exams' records.
+  recordBatch: patientRecordWrite,
+  recordBatchExam: patientRecordWrite,
   // The class report: statistics, HTML and a PDF of a few pages in the shared Chromium.
   buildClassReport: {
     startToCloseTimeout: '3 minutes',
