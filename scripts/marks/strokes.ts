@@ -1,4 +1,5 @@
 import type { MarkClass } from '../../domain/marks';
+import { rng as fixtureRng } from '../../test/fixtures/generator';
 import type { Ink } from './glyph-sources';
 
 // Pen trajectories drawn here: a tick, a cross, T, F, 1, 7 as a hurried hand writes them —
@@ -6,17 +7,8 @@ import type { Ink } from './glyph-sources';
 
 export type Rng = () => number;
 
-/** mulberry32: a small seeded generator, so every data set is reproducible from its seed. */
-export function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' seeded generator (mulberry32), so every data set is reproducible from its seed. */
+export const seeded: (seed: number) => Rng = fixtureRng;
 
 type Pt = [number, number];
 const SIZE = 64;
