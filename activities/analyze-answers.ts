@@ -1,13 +1,13 @@
 import { gradeExam, openNeedsJudgement, type GradedExam, type OpenVerdict } from '../domain/grade';
 import type { ParsedExam } from '../domain/paper';
 import { questionKey, type Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { budgetOptions } from '../lib/llm/budget';
 import type { ChatOptions } from '../lib/llm/client';
 import { llmOpenVerdict } from '../lib/llm/rubric';
 import { llmSettings, type LlmSettings } from '../lib/llm/settings';
 import { logger } from '../lib/logger';
-import { tagQuestions, type TagDeps } from './tag-questions';
+import { tagQuestions, type TagDeps } from '../lib/tagging/tag-questions';
 
 export interface AnalyzeAnswersInput {
   examId: string;

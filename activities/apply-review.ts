@@ -2,7 +2,7 @@ import type { GradedExam } from '../domain/grade';
 import { applyDecisions } from '../domain/review';
 import type { Decision, ReviewItem } from '../domain/review-decisions';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 
 export interface ApplyReviewInput {
   examId: string;

@@ -1,10 +1,10 @@
 import { renderClassReportHtml } from '../domain/class-report-html';
 import { classStatisticsByTemplate, type ClassResult } from '../domain/class-statistics';
 import type { ResultDocument } from '../domain/documents';
-import { artifacts, batchKeys } from '../lib/artifacts';
+import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
 import { batchExamRows, findBatch } from '../records/batches';
 import type { BatchReportKeys } from '../records/schema';
-import { renderPdf } from './report-pdf';
+import { renderPdf } from '../lib/documents/report-pdf';
 
 /** The completed exams of a batch, as the class statistics read them (from the records). */
 export async function classResults(batchId: string): Promise<ClassResult[]> {

@@ -1,4 +1,4 @@
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 
 /**
  * After a cancellation: removes what the exam had produced so far (OCR text, sheet readings, parse,

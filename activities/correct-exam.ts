@@ -2,7 +2,7 @@ import type { ResultDocument } from '../domain/documents';
 import type { GradedExam } from '../domain/grade';
 import { correctAnswer } from '../domain/review';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { recordCorrection as writeCorrection } from '../records/exam-writes';
 import { badInput } from './errors';
 

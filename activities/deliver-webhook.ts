@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { config } from '../lib/config';
-import { postToWebhook, UnsafeWebhookTarget } from '../lib/webhook-target';
-import { loadWebhook, signWebhook } from '../lib/webhooks';
+import { postToWebhook, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
+import { loadWebhook, signWebhook } from '../lib/webhooks/webhooks';
 import type { WebhookDeliveryInput } from '../workflows/definitions';
 
 /**

@@ -2,7 +2,7 @@ import { diagnose } from '../domain/diagnose';
 import type { Diagnosis } from '../domain/documents';
 import type { GradedExam } from '../domain/grade';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { budgetOptions } from '../lib/llm/budget';
 import type { ChatOptions } from '../lib/llm/client';
 import { llmDiagnosis } from '../lib/llm/diagnosis';

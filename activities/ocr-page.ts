@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { OcrPage } from '../domain/paper';
 import type { TemplateLanguage } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
-import { readAnswerTables } from '../reading/answer-tables';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { readAnswerTables } from '../reading/handwriting/answer-tables';
 import { badInput } from './errors';
-import { BadInputError, recognizePage, type OcrResult } from './ocr-engine';
+import { BadInputError, recognizePage, type OcrResult } from '../reading/ocr/ocr-engine';
 
 export interface OcrPageInput {
   examId: string;

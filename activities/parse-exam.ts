@@ -3,7 +3,7 @@ import { judgePaper } from '../domain/paper-confidence';
 import { parseExam as parsePaper } from '../domain/parse';
 import { sheetExam, type SheetPage } from '../domain/sheet-exam';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import type { SubmittedStudent } from '../workflows/definitions';
 import { badInput } from './errors';
 

@@ -4,8 +4,8 @@ import { reviewItems } from '../domain/review';
 import type { ReviewItem } from '../domain/review-decisions';
 import { sheetLayout } from '../domain/sheet-layout';
 import { questionKey, type Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
-import { pageForScreen, sheetCutter, sheetRegion } from '../reading/answer-region';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { pageForScreen, sheetCutter, sheetRegion } from '../reading/sheets/answer-region';
 
 export interface PrepareReviewInput {
   examId: string;

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { eraseExam } from '../lib/exam-erasure';
-import { artifacts, batchKeys } from '../lib/artifacts';
+import { eraseExam } from '../lib/artifacts/exam-erasure';
+import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
 import { deleteBatch, expiredBatches } from '../records/batches';
 import { markForErasure, purgeCandidates } from '../records/erasure';
 

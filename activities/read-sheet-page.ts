@@ -3,12 +3,12 @@ import type { AnswerFlag } from '../domain/documents';
 import type { SheetPage, SheetPageBox } from '../domain/sheet-exam';
 import { sheetLayout } from '../domain/sheet-layout';
 import type { Template, TemplateLanguage } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
-import { readAnswerSheet, SheetNotFoundError, type SheetBox, type SheetReading } from '../reading/read-sheet';
-import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { readAnswerSheet, SheetNotFoundError, type SheetBox, type SheetReading } from '../reading/sheets/read-sheet';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-layout';
 import { badInput } from './errors';
-import { recognizeBox } from './ocr-engine';
-import { prepareBox } from './sheet-boxes';
+import { recognizeBox } from '../reading/ocr/ocr-engine';
+import { prepareBox } from '../reading/sheets/sheet-boxes';
 
 export interface ReadSheetPageInput {
   examId: string;

@@ -1,6 +1,6 @@
 import type { ResultDocument } from '../domain/documents';
 import type { ParsedExam } from '../domain/paper';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { recordRun, type Submission } from '../records/exam-writes';
 import type { StepTimes } from '../records/schema';
 import type { ExamWorkflowInput } from '../workflows/definitions';

@@ -5,9 +5,9 @@ import sharp from 'sharp';
 import { renderReportHtml, type AnswerImages } from '../domain/report-html';
 import { buildResult } from '../domain/result';
 import { questionKey, type Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import type { SubmittedStudent } from '../workflows/definitions';
-import { renderPdf } from './report-pdf';
+import { renderPdf } from '../lib/documents/report-pdf';
 
 export interface RenderReportInput {
   examId: string;

@@ -2,17 +2,17 @@ import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { splitStack, type PageFinding, type PlannedExam, type StackPageNote } from '../domain/batch-split';
 import type { Template } from '../domain/template';
-import { artifacts, batchKeys, examKeys } from '../lib/artifacts';
+import { artifacts, batchKeys, examKeys } from '../lib/artifacts/artifacts';
 import { config } from '../lib/config';
-import { loadWebhook } from '../lib/webhooks';
+import { loadWebhook } from '../lib/webhooks/webhooks';
 import { findTemplate } from '../records/templates';
 import type { BatchExamPlan, BatchWorkflowInput, SplitBatchOutput } from '../workflows/batch-definitions';
 import type { ExamWorkflowInput } from '../workflows/definitions';
 import { badInput } from './errors';
-import { checkPdfPageSizes, isPdf, openPdf } from './pdf-pages';
-import { scanPages } from './pdf-scans';
-import { BadInputError } from './preprocess';
-import { lookAtPageInThread } from './stack-page-pool';
+import { checkPdfPageSizes, isPdf, openPdf } from '../lib/documents/pdf-pages';
+import { scanPages } from '../lib/documents/pdf-scans';
+import { BadInputError } from '../reading/preprocess/preprocess';
+import { lookAtPageInThread } from '../reading/stack-page-pool';
 
 // A class's stack, as uploaded, becomes one stored exam per student: PDFs rendered to page
 // images, every page looked at (blank, sheet code, other), the stack split by domain/batch-split,

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { sheetLayout } from '../domain/sheet-layout';
 import { templateIdSchema, type Template } from '../domain/template';
-import { renderAnswerSheetPdf } from '../lib/answer-sheet-pdf';
+import { renderAnswerSheetPdf } from '../lib/documents/answer-sheet-pdf';
 import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { loadTemplate } from './templates';

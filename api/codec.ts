@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Payload } from '@temporalio/common';
 import { config } from '../lib/config';
 import type { z } from '../lib/zod';
-import { payloadCodec } from '../lib/payload-codec';
+import { payloadCodec } from '../lib/temporal/payload-codec';
 import type { AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { requireJsonBody } from './content-types';

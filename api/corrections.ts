@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import type { Context } from 'koa';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { config } from '../lib/config';
 import type { CorrectionInput } from '../workflows/correction-workflow';
 import type { ExamWorkflowInput } from '../workflows/definitions';

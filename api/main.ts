@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
-import { examflowDataConverter } from '../lib/payload-codec';
+import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { connectRecords } from '../lib/records-connection';
-import { applyHistoryRetention, ensurePurgeSchedule } from '../lib/retention';
+import { applyHistoryRetention, ensurePurgeSchedule } from '../lib/artifacts/retention';
 import { closeRecords } from '../records/database';
-import { temporalConnectionOptions } from '../lib/temporal-connection';
-import { shutdownTracing, tracingPlugin } from '../lib/tracing';
+import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
+import { shutdownTracing, tracingPlugin } from '../lib/temporal/tracing';
 import { closeSheetCodePool } from './sheet-code-pool';
 import { createApp } from './app';
 import { apiServer } from './http-server';

@@ -3,7 +3,7 @@ import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@tem
 import type { Context } from 'koa';
 import type { ResultDocument } from '../domain/documents';
 import type { ReviewItem } from '../domain/review-decisions';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { InvalidCursor } from '../records/exam-cursor';
 import { listWaitingExams } from '../records/review-queue';
 import { INVALID_DECISION, reviewQuery, reviewUpdate, type ReviewState } from '../workflows/definitions';

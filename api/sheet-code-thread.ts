@@ -1,4 +1,4 @@
-import { findSheetCode } from '../reading/sheet-code';
+import { findSheetCode } from '../reading/sheets/sheet-code';
 
 // Runs in the API's sheet-code threads (api/sheet-code-pool.ts): finding and decoding the code
 // is a few hundred milliseconds of WebAssembly that would otherwise stall the API's event loop.

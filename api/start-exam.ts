@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { config, reviewSettings } from '../lib/config';
-import { loadWebhook } from '../lib/webhooks';
+import { loadWebhook } from '../lib/webhooks/webhooks';
 import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../records/exam-writes';
 import type { ExamWorkflowInput, SubmittedStudent } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';

@@ -1,8 +1,8 @@
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
-import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../activities/pdf-pages';
-import { BadInputError } from '../activities/preprocess';
+import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../lib/documents/pdf-pages';
+import { BadInputError } from '../reading/preprocess/preprocess';
 import { ApiError } from './errors';
 
 // Page images (or PDFs, split into page images here) arrive as multipart `pages` files,

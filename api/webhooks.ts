@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { config } from '../lib/config';
-import { checkWebhookTarget, UnsafeWebhookTarget } from '../lib/webhook-target';
-import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks';
+import { checkWebhookTarget, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
+import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks/webhooks';
 import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { requireJsonBody } from './content-types';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { compareSample, loadSamples } from '../test/fixtures/omrchecker-samples';
-import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-layout';
 
 // node dist/bench/omr-robustness.js — OMRChecker's samples degraded the way real scans and
 // photos differ from them (recompression, a darker or flatter exposure, blur, a small turn, a

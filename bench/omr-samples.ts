@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { compareSample, loadSamples, type SampleOutcome } from '../test/fixtures/omrchecker-samples';
-import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-layout';
 
 // OMRChecker's public samples read by examflow through imported templates, compared with the
 // results OMRChecker recorded for them (answers, roll numbers, scores). Called by bench/sheets.ts;

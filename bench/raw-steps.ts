@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { activities } from '../activities';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 
 // The raw cost of one exam's steps: the same activity functions the worker runs, called
 // one after another in this process with no Temporal in between (pages in parallel, as the

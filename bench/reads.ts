@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { startExamRun } from '../api/start-exam';
 import type { Template } from '../domain/template';
-import { examKeys } from '../lib/artifacts';
+import { examKeys } from '../lib/artifacts/artifacts';
 import { recordSubmission } from '../records/exam-writes';
 import { Latencies, runPool, type LatencySummary } from '../scripts/loadtest/lib';
 

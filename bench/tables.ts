@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { preprocessPage } from '../activities/preprocess';
+import { preprocessPage } from '../reading/preprocess/preprocess';
 import { tableAnswers } from '../domain/table-answers';
 import { questionKey, templateSchema, type Template } from '../domain/template';
-import { readAnswerTables } from '../reading/answer-tables';
-import { loadNetwork } from '../reading/mark-model';
+import { readAnswerTables } from '../reading/handwriting/answer-tables';
+import { loadNetwork } from '../reading/handwriting/mark-model';
 import { buildSet } from '../scripts/marks/dataset';
 import { evaluate } from '../scripts/marks/report';
 import { TABLE_SHAPES } from '../test/fixtures/answer-table-paper';

@@ -1,4 +1,4 @@
-// The classes the handwriting classifier (reading/mark-classifier.ts) tells apart, and which of them an answer of each
+// The classes the handwriting classifier (reading/handwriting/mark-classifier.ts) tells apart, and which of them an answer of each
 // question type may be. `F` is both the letter F (choice) and "false" (true/false).
 
 export const MARK_CLASSES = [

@@ -15,7 +15,7 @@ export interface OcrPage {
   lines: OcrLine[];
   /** mean confidence of the page, 0–1 */
   confidence: number;
-  /** answer cells of printed answer tables found on the page (reading/answer-tables.ts) */
+  /** answer cells of printed answer tables found on the page (reading/handwriting/answer-tables.ts) */
   tables?: TableAnswerCell[];
 }
 

@@ -5,7 +5,7 @@ import { normalizeTrueFalse } from './normalize';
 import { questionKey } from './template';
 
 // The report a teacher hands to a parent: one self-contained HTML document (inline CSS and
-// SVG, no scripts, no network) laid out for A4, printed to PDF by activities/report-pdf.ts.
+// SVG, no scripts, no network) laid out for A4, printed to PDF by lib/documents/report-pdf.ts.
 
 /** Rows read with less confidence than this are flagged for a teacher to check. */
 export const REVIEW_BELOW = 0.8;

@@ -3,7 +3,7 @@ import type { GradedQuestion, Student } from './documents';
 import { questionKey } from './template';
 
 // The class's scores as a table, one row per student (for the grade book), and the question
-// statistics as a second table; written as CSV here (pure), as XLSX by lib/score-workbook.ts.
+// statistics as a second table; written as CSV here (pure), as XLSX by lib/documents/score-workbook.ts.
 
 export interface ScoreRowSource {
   position: number;

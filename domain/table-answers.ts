@@ -3,7 +3,7 @@ import { decide, trueFalseValue, type MarkKind } from './marks';
 import type { ParsedAnswer } from './paper';
 import { questionKey, type Template, type TemplateQuestion } from './template';
 
-// Answers read from answer tables (reading/answer-tables.ts) turned into the parsed paper's
+// Answers read from answer tables (reading/handwriting/answer-tables.ts) turned into the parsed paper's
 // answers: each cell's class probabilities are read as its question's type asks, and runs of
 // numbering (a new run where the numbers start again) map to the template's sections in order.
 

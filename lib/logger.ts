@@ -5,7 +5,7 @@ import { config } from './config';
 // Structured JSON logs, one line per event. Every line about an exam carries examId,
 // workflowId and runId, so one exam's story can be filtered out of all services' logs:
 // lines written inside an activity get them from the activity context (the mixin), and
-// the SDK's own workflow/activity lines get them through temporalLogger (lib/temporal-runtime.ts).
+// the SDK's own workflow/activity lines get them through temporalLogger (lib/temporal/temporal-runtime.ts).
 
 /** The ids of the exam the current activity works on, or nothing outside an activity. */
 function activityIds(): Record<string, string> {

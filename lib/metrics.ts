@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { tagCacheStats } from './tag-cache';
+import { tagCacheStats } from './tagging/tag-cache';
 
 // The API's Prometheus metrics, served on GET /metrics. One registry per process (an app
 // created twice, as tests do, reuses it). Worker metrics come from the Temporal runtime
-// instead (lib/temporal-runtime.ts).
+// instead (lib/temporal/temporal-runtime.ts).
 
 export const apiRegistry = new Registry();
 collectDefaultMetrics({ register: apiRegistry });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { config } from '../lib/config';
-import { examflowDataConverter } from '../lib/payload-codec';
-import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { examflowDataConverter } from '../lib/temporal/payload-codec';
+import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
 
 // npm run capture-history -- <examId> <name>
 // Saves the event history of a real exam run into test/histories/<name>.json, where the

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
-import { examflowDataConverter } from '../lib/payload-codec';
+import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { ensureTemplate, ErrorCounts, fixtureTemplates, fmtMs, Latencies, networkErrorKind, pngBlob, renderPages, runPool, submitOnce } from './loadtest/lib';
 
 // node dist/scripts/loadtest.js --requests N --concurrency C [--url http://127.0.0.1:3000]

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../lib/free-port';
 import { startPostgres, type PostgresServer } from '../lib/postgres-server';
-import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
+import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal/temporal-cli';
 
 // A whole examflow on loopback as child processes — PostgreSQL (records, cluster under
 // <dataDir>/postgres), the file-backed Temporal dev server, one worker and the API, each

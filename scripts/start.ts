@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { config } from '../lib/config';
 import { startPostgres, type PostgresServer } from '../lib/postgres-server';
-import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal-cli';
+import { devServerArgs, temporalCliPath, waitForTemporal } from '../lib/temporal/temporal-cli';
 
 // `npm start`: the whole system on embedded defaults — PostgreSQL (the records, a cluster
 // under the data folder, unless EXAMFLOW_DATABASE_URL names one), the Temporal dev server

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { preprocessPage } from '../activities/preprocess';
+import { preprocessPage } from '../reading/preprocess/preprocess';
 import { parseExam } from '../domain/parse';
 import { tableAnswers } from '../domain/table-answers';
 import { questionKey, templateSchema } from '../domain/template';
-import { readAnswerTables } from '../reading/answer-tables';
+import { readAnswerTables } from '../reading/handwriting/answer-tables';
 import { TABLE_SHAPES } from './fixtures/answer-table-paper';
 import { tablePaper } from './fixtures/table-class';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { StatusDocument } from '../domain/documents';
 import { templateSchema } from '../domain/template';
-import { signWebhook } from '../lib/webhooks';
+import { signWebhook } from '../lib/webhooks/webhooks';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
 import { apiClient, examForm, startStack, type Stack } from './helpers/stack';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { purgeExams } from '../activities/purge-exams';
-import { artifacts, batchKeys } from '../lib/artifacts';
+import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
 import { findBatch, insertBatch, updateBatch } from '../records/batches';
 import { recordSubmission } from '../records/exam-writes';
 import { useTestRecords } from './helpers/records';

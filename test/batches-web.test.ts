@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { ElementHandle, HTTPResponse, Page, Target } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
-import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
+import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { expectedScore, oneSheetTemplate, studentSheets, type StackStudent } from './fixtures/class-stack';
 import { scannedStackPdf } from './fixtures/scan-pdf';
 import { startStack, type Stack } from './helpers/stack';

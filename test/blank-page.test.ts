@@ -1,7 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeSharedBrowser } from '../lib/browser';
+import { closeSharedBrowser } from '../lib/documents/browser';
 import { inkShare, isBlankPage } from '../reading/blank-page';
 import { blankScan, oneSheetTemplate, studentSheets } from './fixtures/class-stack';
 import { renderExamPaper } from './fixtures/generator';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { ElementHandle, HTTPResponse, Page, Target } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema } from '../domain/template';
-import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
+import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper, type RenderedPaper } from './fixtures/generator';

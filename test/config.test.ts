@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configKeys, loadConfig } from '../lib/config';
-import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
 
 // Every bad value stops start-up with a line naming the variable, what it must be, and
 // (unless it is a secret) what it got.

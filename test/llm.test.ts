@@ -9,7 +9,7 @@ import type { Template } from '../domain/template';
 import { loadConfig } from '../lib/config';
 import { chatJson, LlmError, retryAfterMs } from '../lib/llm/client';
 import { llmSettings, type LlmSettings } from '../lib/llm/settings';
-import { countingCache, memoryCache } from '../lib/tag-cache';
+import { countingCache, memoryCache } from '../lib/tagging/tag-cache';
 import type { QuestionTags } from '../domain/tagging';
 import { z } from '../lib/zod';
 import { startFakeLlm, type FakeLlm, type FakeReply, type SeenRequest } from './helpers/fake-llm';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyMark } from '../reading/mark-classifier';
-import { readCellInk } from '../reading/mark-crop';
-import { loadNetwork } from '../reading/mark-model';
+import { classifyMark } from '../reading/handwriting/mark-classifier';
+import { readCellInk } from '../reading/handwriting/mark-crop';
+import { loadNetwork } from '../reading/handwriting/mark-model';
 import { writeCell } from '../scripts/marks/augment';
 import { buildSet, glyphBank, handwrite } from '../scripts/marks/dataset';
 import { evaluate } from '../scripts/marks/report';

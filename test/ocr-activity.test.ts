@@ -5,11 +5,11 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { terminateOcr } from '../activities/ocr-engine';
+import { terminateOcr } from '../reading/ocr/ocr-engine';
 import { ocrPage, type OcrPageOutput } from '../activities/ocr-page';
 import { templateSchema } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts';
-import { closeSharedBrowser } from '../lib/browser';
+import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { closeSharedBrowser } from '../lib/documents/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
 

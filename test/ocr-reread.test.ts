@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { cropRegion, linesToReread, preferSecond, rereadWeakLines, weakestWord, type ReadLine } from '../activities/ocr-reread';
+import { cropRegion, linesToReread, preferSecond, rereadWeakLines, weakestWord, type ReadLine } from '../reading/ocr/ocr-reread';
 
-// The second reading of doubtful short lines (activities/ocr-reread.ts), without a recogniser:
+// The second reading of doubtful short lines (reading/ocr/ocr-reread.ts), without a recogniser:
 // which lines are picked, where they are cut out, which reading is kept.
 
 function line(text: string, x0: number, x1: number, words: [string, number][], confidence = 85, y0 = 100): ReadLine {

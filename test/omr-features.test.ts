@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { layoutSchema } from '../domain/omr-layout';
-import { registerLayout } from '../reading/layout-registration';
+import { registerLayout } from '../reading/sheets/layout-registration';
 import { decodePage } from '../reading/page-image';
-import { cutBox } from '../reading/read-sheet';
-import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
+import { cutBox } from '../reading/sheets/read-sheet';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-layout';
 import { compareSample, loadSamples } from './fixtures/omrchecker-samples';
 
 // Registration by the features of a reference scan: the reference is sample3's sheet

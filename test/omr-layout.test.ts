@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pageThreshold, readField, againstEmptyLook } from '../reading/bubble-thresholds';
+import { pageThreshold, readField, againstEmptyLook } from '../reading/sheets/bubble-thresholds';
 import { gridFields, layoutSchema, questionLabels } from '../domain/omr-layout';
 import { expandLabels, layoutFromOmrChecker } from '../domain/omrchecker-template';
 import { importOmrChecker, OmrCheckerImportError, parseScore } from '../domain/omrchecker-import';

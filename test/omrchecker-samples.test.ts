@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { readLayoutSheet, type LayoutTemplate } from '../reading/read-layout';
+import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-layout';
 import { compareSample, loadSamples } from './fixtures/omrchecker-samples';
 
 // OMRChecker's public samples (test/fixtures/omrchecker/NOTICE.md): each sample's template.json,

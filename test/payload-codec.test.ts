@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { AesGcmPayloadCodec } from '../lib/payload-codec';
+import { AesGcmPayloadCodec } from '../lib/temporal/payload-codec';
 
 // Payloads leave examflow's processes encrypted; old (plain) payloads still decode.
 

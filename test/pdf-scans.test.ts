@@ -2,9 +2,9 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { openPdf } from '../activities/pdf-pages';
-import { scanPages } from '../activities/pdf-scans';
-import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
+import { openPdf } from '../lib/documents/pdf-pages';
+import { scanPages } from '../lib/documents/pdf-scans';
+import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { blankScan } from './fixtures/class-stack';
 import { scannedStackPdf } from './fixtures/scan-pdf';
 

@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
-import { BadInputError, MAX_INPUT_PIXELS, preprocessPage } from '../activities/preprocess';
-import { flattenBackground } from '../activities/preprocess-background';
-import { estimateSkew } from '../activities/preprocess-skew';
-import { isPdf, pdfToPages, TooManyPagesError } from '../activities/pdf-pages';
+import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
+import { BadInputError, MAX_INPUT_PIXELS, preprocessPage } from '../reading/preprocess/preprocess';
+import { flattenBackground } from '../reading/preprocess/preprocess-background';
+import { estimateSkew } from '../reading/preprocess/preprocess-skew';
+import { isPdf, pdfToPages, TooManyPagesError } from '../lib/documents/pdf-pages';
 import { expandPdfPages } from '../api/uploads';
 import { degradePage } from './fixtures/degrade';
 

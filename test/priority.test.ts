@@ -1,5 +1,5 @@
 import './helpers/env';
-import { examflowDataConverter } from '../lib/payload-codec';
+import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { config } from '../lib/config';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -1,7 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { redisCache, type RedisTtlCache } from '../lib/tag-cache-redis';
+import { redisCache, type RedisTtlCache } from '../lib/tagging/tag-cache-redis';
 import { startRedis, type RedisServer } from './helpers/redis-server';
 
 // The Redis tag cache against a real redis-server on a free loopback port: values
@@ -13,7 +13,7 @@ let cache: RedisTtlCache<{ knowledgePoints: string[] }>;
 before(async () => {
   redis = await startRedis();
   cache = redisCache(redis.url, { prefix: `t${process.pid}:` });
-  // lib/tag-cache reads the configuration once, on first import: set it before (tests import it lazily).
+  // lib/tagging/tag-cache reads the configuration once, on first import: set it before (tests import it lazily).
   Object.assign(process.env, { EXAMFLOW_TAG_CACHE: 'redis', EXAMFLOW_REDIS_URL: redis.url });
 });
 after(async () => {
@@ -37,7 +37,7 @@ test('entries expire after their TTL', async () => {
 test('size counts the entries under the prefix; hit/miss counting works over Redis', async () => {
   assert.equal(await cache.refreshSize(), 1); // q1 (short has expired)
   assert.equal(cache.size(), 1);
-  const { countingCache } = await import('../lib/tag-cache');
+  const { countingCache } = await import('../lib/tagging/tag-cache');
   const counted = countingCache(cache);
   await counted.get('q1');
   await counted.get('missing');
@@ -45,7 +45,7 @@ test('size counts the entries under the prefix; hit/miss counting works over Red
 });
 
 test('tagCache() uses Redis when EXAMFLOW_TAG_CACHE=redis', async () => {
-  const { tagCache, closeTagCache } = await import('../lib/tag-cache');
+  const { tagCache, closeTagCache } = await import('../lib/tagging/tag-cache');
   const tags = { knowledgePoints: ['勾股定理'], difficulty: 'easy' } as never;
   const other = redisCache(redis.url); // another worker, same Redis, default prefix
   try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { config } from '../lib/config';
-import { examflowDataConverter } from '../lib/payload-codec';
+import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { workflowBundle } from './helpers/temporal';
 
 // Histories captured from real runs (npm run capture-history) must replay against the

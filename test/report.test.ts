@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderPdf } from '../activities/report-pdf';
+import { renderPdf } from '../lib/documents/report-pdf';
 import { diagnose } from '../domain/diagnose';
 import type { ResultDocument } from '../domain/documents';
 import { gradeExam } from '../domain/grade';
@@ -8,7 +8,7 @@ import type { ParsedExam } from '../domain/paper';
 import { renderReportHtml } from '../domain/report-html';
 import { buildResult } from '../domain/result';
 import type { Template } from '../domain/template';
-import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
+import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 
 after(() => closeSharedBrowser());
 

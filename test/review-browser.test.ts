@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
-import { closeSharedBrowser, sharedBrowser } from '../lib/browser';
+import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
 import { startStack, type Stack } from './helpers/stack';

@@ -6,8 +6,8 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { sheetLayout } from '../domain/sheet-layout';
 import { templateSchema } from '../domain/template';
-import { closeSharedBrowser } from '../lib/browser';
-import { pageForScreen, sheetCutter, sheetRegion } from '../reading/answer-region';
+import { closeSharedBrowser } from '../lib/documents/browser';
+import { pageForScreen, sheetCutter, sheetRegion } from '../reading/sheets/answer-region';
 import { filledSheetImages } from './fixtures/sheet-filler';
 
 // The images a teacher reviews: a question's bubble row or box cut from a phone photo of a

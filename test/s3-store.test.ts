@@ -1,7 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { S3ArtifactStore } from '../lib/artifact-store-s3';
+import { S3ArtifactStore } from '../lib/artifacts/artifact-store-s3';
 import { startS3, type S3Server } from './helpers/s3-server';
 
 // The S3 artifact store against a real S3-compatible server on loopback (s3rver), with the
@@ -91,7 +91,7 @@ test('artifacts() builds the S3 store when EXAMFLOW_ARTIFACT_STORE=s3', async ()
     EXAMFLOW_S3_FORCE_PATH_STYLE: 'true',
   });
   // Imported now: the configuration is read once, on first use, after the env is set.
-  const { artifacts } = await import('../lib/artifacts');
+  const { artifacts } = await import('../lib/artifacts/artifacts');
   const configured = artifacts();
   assert.ok(configured instanceof S3ArtifactStore);
   await configured.putJson('templates/t/x.json', { ok: true });

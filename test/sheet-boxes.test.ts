@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { prepareBox } from '../activities/sheet-boxes';
+import { prepareBox } from '../reading/sheets/sheet-boxes';
 
 // Answer-sheet boxes before OCR: empty boxes (even in a shadow) are told apart from written ones.
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { againstEmpty, fillThreshold, judge } from '../reading/bubbles';
+import { againstEmpty, fillThreshold, judge } from '../reading/sheets/bubbles';
 
 // The bubble verdicts on their own: the page's threshold sits in the largest gap between fills,
 // a page without a clear gap falls back to a fixed threshold, empty bubbles' printed letters are

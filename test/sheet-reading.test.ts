@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { closeSharedBrowser } from '../lib/browser';
+import { closeSharedBrowser } from '../lib/documents/browser';
 import { sheetLayout } from '../domain/sheet-layout';
 import { questionKey, type Template } from '../domain/template';
 import { loadOpenCv } from '../reading/opencv';
-import { readAnswerSheet, SheetNotFoundError, type SheetReading } from '../reading/read-sheet';
-import { findSheetCode } from '../reading/sheet-code';
+import { readAnswerSheet, SheetNotFoundError, type SheetReading } from '../reading/sheets/read-sheet';
+import { findSheetCode } from '../reading/sheets/sheet-code';
 import { filledSheet, randomSheetTruth, type SheetStyle, type SheetTruth } from './fixtures/sheet-filler';
 import { quizTemplate, sectionedTemplate } from './fixtures/sheet-templates';
 

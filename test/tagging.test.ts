@@ -8,7 +8,7 @@ import type { ParsedExam } from '../domain/paper';
 import { needsTags, ruleDifficulty, ruleKnowledgePoints, tagTemplateByRules, withTags } from '../domain/tagging';
 import { subjectOf } from '../domain/taxonomy';
 import { templateSchema, type Template, type TemplateQuestion } from '../domain/template';
-import { countingCache, memoryCache, tagCacheKey, tagCacheStats } from '../lib/tag-cache';
+import { countingCache, memoryCache, tagCacheKey, tagCacheStats } from '../lib/tagging/tag-cache';
 
 type Q = Partial<TemplateQuestion> & Pick<TemplateQuestion, 'type' | 'answer'>;
 const q = (x: Q): TemplateQuestion => ({ number: '1', points: 5, ...x });

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { deliverWebhook } from '../activities/deliver-webhook';
-import { blockedAddressKind, checkWebhookTarget, postToWebhook, UnsafeWebhookTarget } from '../lib/webhook-target';
-import { saveWebhook } from '../lib/webhooks';
+import { blockedAddressKind, checkWebhookTarget, postToWebhook, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
+import { saveWebhook } from '../lib/webhooks/webhooks';
 import { useTestRecords } from './helpers/records';
 
 // Webhook targets: which addresses may receive deliveries, and what a delivery does when

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FsArtifactStore } from '../lib/artifact-store-fs';
+import { FsArtifactStore } from '../lib/artifacts/artifact-store-fs';
 
 // A submission's files are written once: of two racing writers of one key, exactly one wins
 // and the other's bytes never land (the idempotency race of issue 13).

@@ -1,14 +1,14 @@
 import { NativeConnection } from '@temporalio/worker';
-import { prewarmOcr, terminateOcr } from '../activities/ocr-engine';
-import { closeSharedBrowser } from '../lib/browser';
+import { prewarmOcr, terminateOcr } from '../reading/ocr/ocr-engine';
+import { closeSharedBrowser } from '../lib/documents/browser';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { connectRecords } from '../lib/records-connection';
 import { closeRecords } from '../records/database';
-import { closeTagCache } from '../lib/tag-cache';
-import { temporalConnectionOptions } from '../lib/temporal-connection';
-import { installTemporalRuntime, workerMetricsAddress } from '../lib/temporal-runtime';
-import { shutdownTracing, tracingPlugin } from '../lib/tracing';
+import { closeTagCache } from '../lib/tagging/tag-cache';
+import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
+import { installTemporalRuntime, workerMetricsAddress } from '../lib/temporal/temporal-runtime';
+import { shutdownTracing, tracingPlugin } from '../lib/temporal/tracing';
 import { createExamWorkers } from './workers';
 
 // The Temporal runtime stops the workers on SIGINT/SIGTERM: they stop polling, let running

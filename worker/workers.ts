@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { activities as realActivities, type Activities } from '../activities';
 import { config, ocrSlots, type Config } from '../lib/config';
-import { examflowDataConverter } from '../lib/payload-codec';
+import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
 export interface ExamWorkerOptions {

@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 // Custom search attributes: lists and statistics come from Temporal visibility, never
-// from scanning. The dev server registers them at start (lib/temporal-cli.ts).
+// from scanning. The dev server registers them at start (lib/temporal/temporal-cli.ts).
 export const ExamStatusKey = defineSearchAttributeKey('ExamStatus', SearchAttributeType.KEYWORD);
 export const ExamStepKey = defineSearchAttributeKey('ExamStep', SearchAttributeType.KEYWORD);
 export const SubjectKey = defineSearchAttributeKey('Subject', SearchAttributeType.KEYWORD);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { templateSchema, type Template } from '../../domain/template';
-import { closeSharedBrowser } from '../../lib/browser';
+import { closeSharedBrowser } from '../../lib/documents/browser';
 import { chooseAnswers } from '../../test/fixtures/answers';
 import { renderExamPaper } from '../../test/fixtures/generator';
 

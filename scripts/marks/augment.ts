@@ -1,4 +1,4 @@
-import type { GreyImage } from '../../reading/mark-crop';
+import type { GreyImage } from '../../reading/handwriting/mark-crop';
 import type { Ink } from './glyph-sources';
 import type { Rng } from './strokes';
 

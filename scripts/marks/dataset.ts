@@ -1,10 +1,10 @@
 import { MARK_CLASSES, type MarkClass } from '../../domain/marks';
-import { GLYPH_SIZE, readCellInk, type GreyImage } from '../../reading/mark-crop';
+import { GLYPH_SIZE, readCellInk, type GreyImage } from '../../reading/handwriting/mark-crop';
 import { writeCell } from './augment';
 import { fontGlyphs, mnistDigit, STROKE_CLASSES, strokeGlyph, type Ink, type Split } from './glyph-sources';
 import { seeded, type Rng } from './strokes';
 
-// A labelled set of cells, each already reduced by reading/mark-crop.ts to the 28×28 glyph
+// A labelled set of cells, each already reduced by reading/handwriting/mark-crop.ts to the 28×28 glyph
 // the classifier sees at run time. Training and test sets differ in fonts, MNIST samples and
 // seeds (glyph-sources.ts), so the test accuracy says how the classifier does on hands it never saw.
 

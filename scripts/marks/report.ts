@@ -3,9 +3,9 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { MARK_CLASSES, trueFalseValue, type MarkClass } from '../../domain/marks';
-import { decide } from '../../reading/mark-classifier';
-import { GLYPH_SIZE } from '../../reading/mark-crop';
-import { FEATURE_LENGTH, glyphFeatures } from '../../reading/mark-features';
+import { decide } from '../../reading/handwriting/mark-classifier';
+import { GLYPH_SIZE } from '../../reading/handwriting/mark-crop';
+import { FEATURE_LENGTH, glyphFeatures } from '../../reading/handwriting/mark-features';
 import type { MarkSet } from './dataset';
 
 // Accuracy of a classifier on a labelled set: over all classes, per class, as the table

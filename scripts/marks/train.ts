@@ -3,8 +3,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { MARK_CLASSES } from '../../domain/marks';
-import { FEATURE_LENGTH } from '../../reading/mark-features';
-import { buildNetwork, MODEL_DIR, saveNetwork } from '../../reading/mark-model';
+import { FEATURE_LENGTH } from '../../reading/handwriting/mark-features';
+import { buildNetwork, MODEL_DIR, saveNetwork } from '../../reading/handwriting/mark-model';
 import { buildSet, type MarkSet } from './dataset';
 import { evaluate, featureRows, writeReport } from './report';
 

@@ -1,5 +1,5 @@
 import './env';
-import { sharedBrowser } from '../../lib/browser';
+import { sharedBrowser } from '../../lib/documents/browser';
 
 // A stand-in worker for the watchdog test: it launches the shared browser, prints the
 // browser's pid and then waits to be killed.

@@ -1,8 +1,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { config } from '../../lib/config';
-import { examflowDataConverter } from '../../lib/payload-codec';
-import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal-cli';
+import { examflowDataConverter } from '../../lib/temporal/payload-codec';
+import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal/temporal-cli';
 import { examSearchAttributes } from '../../workflows/search-attributes';
 import { useTestRecords } from './records';
 

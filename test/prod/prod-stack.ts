@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../lib/free-port';
-import { waitForTemporal } from '../../lib/temporal-cli';
+import { waitForTemporal } from '../../lib/temporal/temporal-cli';
 import type { LocalStack } from '../../scripts/local-stack';
 import { startRedis } from '../helpers/redis-server';
 import { startS3, type S3Server } from '../helpers/s3-server';

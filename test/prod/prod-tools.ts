@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { temporalCliPath } from '../../lib/temporal-cli';
+import { temporalCliPath } from '../../lib/temporal/temporal-cli';
 
 // The binaries the production images carry, built here from the same sources:
 // `go install go.temporal.io/server/cmd/server@v1.29.1` (temporalio/server's temporal-server)

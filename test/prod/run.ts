@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../../lib/config';
-import { examflowDataConverter } from '../../lib/payload-codec';
+import { examflowDataConverter } from '../../lib/temporal/payload-codec';
 import { examSearchAttributes } from '../../workflows/search-attributes';
 import { startS3 } from '../helpers/s3-server';
 import { prodTools } from './prod-tools';
