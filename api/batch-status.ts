@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { batchEtaMs, batchProgress, batchStatus, examCounts, type BatchPhaseName } from '../domain/batch-status';
+import { batchEtaMs, batchProgress, batchStatus, examCounts, isClosedPhase, type BatchPhaseName } from '../domain/batch-status';
 import type { BatchExamRow } from '../records/batches';
 import type { BatchRow } from '../records/schema';
 import { batchProgressQuery } from '../workflows/batch-definitions';
@@ -7,8 +7,6 @@ import { batchProgressQuery } from '../workflows/batch-definitions';
 // The status document of a batch (GET /v1/batches/:id): its recorded phase and its exams'
 // records, with the running workflow's own counters while it splits (the records say
 // nothing about a stack still being looked at).
-
-const closed = new Set(['completed', 'failed', 'cancelled']);
 
 export function batchSummary(row: BatchRow, byStatus: Record<string, number>, examsStartedAtMs: number | null, nowMs = Date.now()) {
   const counts = examCounts(byStatus);
@@ -41,7 +39,7 @@ export async function batchStatusDocument(client: Client, row: BatchRow, exams: 
   for (const e of exams) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
   const startedAt = exams.length ? Math.min(...exams.map((e) => e.created_at.getTime())) : null;
   const doc = batchSummary(row, byStatus, startedAt);
-  if (!closed.has(row.status) && doc.pages === null) {
+  if (!isClosedPhase(row.status) && doc.pages === null) {
     // Still splitting: the workflow knows how far; a slow or absent answer changes nothing.
     const live = await client.workflow.getHandle(row.batch_id).query(batchProgressQuery).catch(() => null);
     if (live) Object.assign(doc, { pages: live.pages, examsPlanned: live.examsPlanned });

@@ -15,6 +15,7 @@ import { batchIdSchema, listBatchesQuerySchema, submitBatchFieldsSchema } from '
 import { batchStatusDocument, batchSummary } from './batch-status';
 import { requireMultipart } from './content-types';
 import { ApiError, validate } from './errors';
+import { isClosedPhase } from '../domain/batch-status';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
 
@@ -82,7 +83,7 @@ export function batchRoutes(client: Client): Router<AuthState> {
 
   router.post('/v1/batches/:batchId/cancel', async (ctx) => {
     const row = await findOwnBatch(ctx);
-    if (['completed', 'failed', 'cancelled'].includes(row.status)) throw new ApiError(409, 'batch_closed', `batch ${row.batch_id} is already ${row.status}; nothing to cancel`);
+    if (isClosedPhase(row.status)) throw new ApiError(409, 'batch_closed', `batch ${row.batch_id} is already ${row.status}; nothing to cancel`);
     try {
       await client.workflow.getHandle(row.batch_id).cancel();
     } catch (err) {

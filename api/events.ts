@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { PassThrough } from 'node:stream';
 import type { StatusDocument } from '../domain/documents';
 import { examStatus, lookupExam } from './exam-lookup';
+import { isClosedStatus } from '../domain/exam-states';
 
 // GET /v1/exams/:examId/events — Server-Sent Events: the status document on every change
 // until the exam closes. Comment lines keep proxies from timing the stream out.
@@ -15,7 +16,7 @@ const open = new Map<PassThrough, () => void>();
 
 /** What makes a status document worth pushing again (elapsed time alone is not). */
 const fingerprint = (d: StatusDocument) => `${d.status}|${d.step}|${d.progress}|${d.pages.processed}|${d.error}`;
-const isClosed = (d: StatusDocument) => d.status === 'completed' || d.status === 'failed' || d.status === 'cancelled';
+const isClosed = (d: StatusDocument) => isClosedStatus(d.status);
 
 export function streamExamEvents(ctx: Context, client: Client, examId: string, scope: string | null, first: StatusDocument): void {
   ctx.req.socket.setTimeout(0);

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   await connectRecords(cfg);
   await applyHistoryRetention(client, cfg);
   await ensurePurgeSchedule(client, cfg);
-  const server = apiServer(createApp(client), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
+  const server = apiServer(createApp(client, cfg), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });
 

@@ -1,5 +1,7 @@
 import { z } from '../lib/zod';
 import { examStatuses } from '../domain/documents';
+import { priorities } from '../domain/exam-states';
+import { submittedStudentSchema } from '../domain/student';
 import type { SheetLayout } from '../domain/sheet-layout';
 import { templateIdSchema } from '../domain/template';
 import { openPageToken } from '../lib/page-token';
@@ -9,13 +11,7 @@ import { openPageToken } from '../lib/page-token';
 
 export const examIdSchema = z.uuid({ message: 'an exam id is a UUID as returned by POST /v1/exams' });
 
-export const submittedStudentSchema = z
-  .object({
-    name: z.string().trim().min(1).max(100).optional(),
-    class: z.string().trim().min(1).max(100).optional(),
-    id: z.string().trim().min(1).max(64).optional(),
-  })
-  .strict();
+export { submittedStudentSchema };
 
 /** The text fields of the multipart form of POST /v1/exams. */
 export const submitExamFieldsSchema = z
@@ -36,7 +32,7 @@ export const submitExamFieldsSchema = z
       })
       .pipe(submittedStudentSchema)
       .optional(),
-    priority: z.enum(['normal', 'urgent']).default('normal'),
+    priority: z.enum(priorities).default('normal'),
   })
   .strict();
 
@@ -167,7 +163,7 @@ export const batchManifestSchema = z
         // Optional as in POST /v1/exams: an answer sheet's code names the template.
         templateId: templateIdSchema.optional(),
         student: submittedStudentSchema.optional(),
-        priority: z.enum(['normal', 'urgent']).default('normal'),
+        priority: z.enum(priorities).default('normal'),
         pages: z.number().int().min(1).max(200),
       })
       .strict(),

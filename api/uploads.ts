@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../lib/documents/pdf-pages';
 import { BadInputError } from '../reading/preprocess/preprocess';
+import { MAX_PAGE_PIXELS, MIN_PAGE_SIDE, pageImageFormats, pageMessages } from '../domain/page-rules';
 import { ApiError } from './errors';
 
 // Page images (or PDFs, split into page images here) arrive as multipart `pages` files,
@@ -87,37 +88,26 @@ async function translate<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-const readableFormats = new Set(['png', 'jpeg', 'webp', 'tiff']);
-/** Larger than any real scan (A4 at 600 dpi is ~35 MP); stops decompression bombs. */
-const maxPixels = 60_000_000;
-
-/** Rejects, with a message a teacher can act on, any page that is not a readable image. */
+/** Rejects, with a message a teacher can act on, any page that is not a readable image (domain/page-rules.ts). */
 export async function checkPages(files: { originalname: string; buffer: Buffer }[]): Promise<void> {
   if (files.length === 0) throw new ApiError(400, 'no_pages', 'no pages uploaded: send the page images as multipart files named "pages", in page order');
-  await Promise.all(
-    files.map(async (file, i) => {
-      const which = `page ${i + 1} (${file.originalname || 'unnamed'})`;
-      if (file.buffer.length === 0) throw new ApiError(400, 'invalid_page', `${which} is an empty file`);
-      let meta: Metadata;
-      try {
-        meta = await sharp(file.buffer, { limitInputPixels: maxPixels }).metadata();
-      } catch (err) {
-        const tooLarge = /pixel limit/i.test(String((err as Error).message));
-        throw new ApiError(
-          tooLarge ? 413 : 415,
-          tooLarge ? 'image_too_large' : 'unsupported_media_type',
-          tooLarge ? `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less` : `${which} is not a readable image: upload PNG, JPEG, WebP, TIFF or PDF`,
-        );
-      }
-      if (!meta.format || !readableFormats.has(meta.format)) {
-        throw new ApiError(415, 'unsupported_media_type', `${which} is ${meta.format ?? 'an unknown format'}: upload PNG, JPEG, WebP, TIFF or PDF`);
-      }
-      if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
-        throw new ApiError(413, 'image_too_large', `${which} has more than ${maxPixels / 1e6} megapixels: scan at 300 dpi or less`);
-      }
-      if ((meta.width ?? 0) < 200 || (meta.height ?? 0) < 200) {
-        throw new ApiError(400, 'invalid_page', `${which} is only ${meta.width}×${meta.height} pixels: too small to read, scan at 150 dpi or more`);
-      }
-    }),
-  );
+  await Promise.all(files.map((file, i) => checkPage(file.buffer, `page ${i + 1} (${file.originalname || 'unnamed'})`)));
+}
+
+async function checkPage(buffer: Buffer, which: string): Promise<void> {
+  if (buffer.length === 0) throw new ApiError(400, 'invalid_page', pageMessages.empty(which));
+  let meta: Metadata;
+  try {
+    meta = await sharp(buffer, { limitInputPixels: MAX_PAGE_PIXELS }).metadata();
+  } catch (err) {
+    if (/pixel limit/i.test(String((err as Error).message))) throw new ApiError(413, 'image_too_large', pageMessages.tooManyPixels(which));
+    throw new ApiError(415, 'unsupported_media_type', pageMessages.notReadable(which));
+  }
+  if (!meta.format || !pageImageFormats.includes(meta.format)) {
+    throw new ApiError(415, 'unsupported_media_type', pageMessages.wrongFormat(which, meta.format));
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width * height > MAX_PAGE_PIXELS) throw new ApiError(413, 'image_too_large', pageMessages.tooManyPixels(which));
+  if (width < MIN_PAGE_SIDE || height < MIN_PAGE_SIDE) throw new ApiError(400, 'invalid_page', pageMessages.tooSmall(which, width, height));
 }

@@ -5,6 +5,7 @@ import { batchHandlers } from './batch-commands';
 import { duration, resultText, statusLines, table } from './format';
 import { reviewHandlers } from './review-commands';
 import { waitWithBar } from './wait';
+import { examStatuses } from '../domain/exam-states';
 
 // One function per command. Each returns what to print: JSON for --json, text otherwise,
 // and the exit code (1 when an exam it waited for did not complete).
@@ -23,7 +24,7 @@ export interface Context {
 
 type Handler = (ctx: Context) => Promise<Outcome>;
 
-const statuses: ExamStatus[] = ['pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled'];
+const statuses: readonly ExamStatus[] = examStatuses;
 
 function jsonArg<T>(text: string, what: string): T {
   try {

@@ -1,4 +1,6 @@
 import type { z } from '../lib/zod';
+import { closedBatchPhases } from '../domain/batch-status';
+import { closedExamStatuses, isClosedStatus, type Priority } from '../domain/exam-states';
 import type { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
 import type { templateSchema } from '../domain/template';
 import type {
@@ -11,7 +13,6 @@ import type {
   queueResponseSchema,
   statisticsQuerySchema,
   statisticsResponseSchema,
-  submitExamFieldsSchema,
   submitExamResponseSchema,
   submittedStudentSchema,
   templateListResponseSchema,
@@ -34,7 +35,7 @@ export type ResultDocument = z.infer<typeof resultDocumentSchema>;
 export type ExamStatus = StatusDocument['status'];
 export type SubmitExamResponse = z.infer<typeof submitExamResponseSchema>;
 export type SubmittedStudent = z.infer<typeof submittedStudentSchema>;
-export type Priority = z.infer<typeof submitExamFieldsSchema>['priority'];
+export type { Priority };
 export type BatchResponse = z.infer<typeof batchResponseSchema>;
 export type ControlResponse = z.infer<typeof controlResponseSchema>;
 export type ExamSummary = z.infer<typeof examSummarySchema>;
@@ -70,7 +71,7 @@ export interface SubmitClassBatchInput {
   pagesPerStudent?: number;
 }
 
-export const closedBatchStatuses: readonly ClassBatchStatus['status'][] = ['completed', 'failed', 'cancelled'];
+export const closedBatchStatuses: readonly ClassBatchStatus['status'][] = closedBatchPhases;
 
 /** A page: its bytes, or the path of an image file. */
 export type PageInput = Buffer | Uint8Array | string;
@@ -89,5 +90,6 @@ export interface SubmitExamInput {
 /** The 202/200 answer, plus whether this call created the exam (false: idempotent repeat). */
 export type SubmittedExam = SubmitExamResponse & { created: boolean };
 
-export const closedStatuses: readonly ExamStatus[] = ['completed', 'failed', 'cancelled'];
-export const isClosed = (doc: { status: ExamStatus }): boolean => closedStatuses.includes(doc.status);
+/** completed, failed or cancelled: the exam changes no more. */
+export const closedStatuses: readonly ExamStatus[] = closedExamStatuses;
+export const isClosed = (doc: { status: ExamStatus }): boolean => isClosedStatus(doc.status);

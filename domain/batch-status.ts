@@ -4,6 +4,9 @@
 
 export type BatchPhaseName = 'pending' | 'splitting' | 'processing' | 'reporting' | 'completed' | 'failed' | 'cancelled';
 export type BatchStatus = 'processing' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
+/** A batch in one of these phases changes no more. */
+export const closedBatchPhases = ['completed', 'failed', 'cancelled'] as const satisfies readonly BatchPhaseName[];
+export const isClosedPhase = (phase: string): phase is (typeof closedBatchPhases)[number] => (closedBatchPhases as readonly string[]).includes(phase);
 
 /** Exam statuses a batch counts; `needs_review` comes with teacher review (an exam waiting for a teacher). */
 export const batchExamStatuses = ['pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled'] as const;
@@ -14,7 +17,7 @@ export function examCounts(byStatus: Record<string, number>): ExamCounts {
 }
 
 export function batchStatus(phase: BatchPhaseName, counts: ExamCounts): BatchStatus {
-  if (phase === 'completed' || phase === 'failed' || phase === 'cancelled') return phase;
+  if (isClosedPhase(phase)) return phase;
   return counts.needs_review > 0 ? 'needs_review' : 'processing';
 }
 
@@ -28,7 +31,7 @@ function examsDone(c: ExamCounts): number {
  * the class report the last 5.
  */
 export function batchProgress(phase: BatchPhaseName, planned: number | null, counts: ExamCounts): number {
-  if (phase === 'completed' || phase === 'failed' || phase === 'cancelled') return 100;
+  if (isClosedPhase(phase)) return 100;
   if (phase === 'pending' || phase === 'splitting' || planned === null) return phase === 'splitting' ? 5 : 0;
   if (phase === 'reporting') return 95;
   return Math.round((10 + (85 * examsDone(counts)) / Math.max(1, planned)) * 10) / 10;

@@ -1,14 +1,12 @@
 import { z } from '../lib/zod';
+import { examStatuses, examSteps } from './exam-states';
+import { studentSchema } from './student';
 import { questionTypes } from './template';
 
 // The public documents of design.md. The zod schemas are the only definition: the API
 // validates and documents with them, everything else uses the inferred types.
 
-// `needs_review`: graded, waiting for a teacher's decisions (not closed).
-export const examStatuses = ['pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled'] as const;
-export type ExamStatus = (typeof examStatuses)[number];
-export const examSteps = ['ocr', 'parse', 'analyze', 'review', 'diagnose', 'report', 'done'] as const;
-export type ExamStep = (typeof examSteps)[number];
+export { examStatuses, examSteps, type ExamStatus, type ExamStep } from './exam-states';
 
 export const statusDocumentSchema = z.object({
   examId: z.string(),
@@ -28,12 +26,7 @@ export const statusDocumentSchema = z.object({
 });
 export type StatusDocument = z.infer<typeof statusDocumentSchema>;
 
-export const studentSchema = z.object({
-  name: z.string().nullable(),
-  class: z.string().nullable(),
-  id: z.string().nullable(),
-});
-export type Student = z.infer<typeof studentSchema>;
+export { studentSchema, type Student } from './student';
 
 /**
  * Why an answer deserves a teacher's look: `double` two marks on a one-answer question

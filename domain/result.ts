@@ -1,6 +1,7 @@
 import type { Diagnosis, ResultDocument, Student } from './documents';
 import type { GradedExam } from './grade';
 import type { ParsedExam } from './paper';
+import type { SubmittedStudent } from './student';
 import type { Template } from './template';
 
 export interface ResultParts {
@@ -10,7 +11,7 @@ export interface ResultParts {
   graded: GradedExam;
   diagnosis: Diagnosis;
   /** what the teacher typed at submission; it wins over what OCR read off the header */
-  student: { name?: string; class?: string; id?: string };
+  student: SubmittedStudent;
   gradedAt: Date;
 }
 

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { records } from './database';
 import type { BatchPageNote, BatchPhase, BatchReportKeys, BatchRow } from './schema';
+import { closedBatchPhases } from '../domain/batch-status';
 
 // Every read and write of a batch record. The API inserts the row before the batch's
 // workflow starts; the workflow moves it through its phases (idempotent updates keyed by
 // batchId, never reopening a closed batch).
 
-const closedPhases: BatchPhase[] = ['completed', 'failed', 'cancelled'];
+const closedPhases: readonly BatchPhase[] = closedBatchPhases;
 
 export interface NewBatch {
   batchId: string;

@@ -1,4 +1,5 @@
 import { records } from './database';
+import { closedExamStatuses } from '../domain/exam-states';
 
 // The database side of erasing exams (one on request, or many past retention). An erasure
 // first marks the record, which hides it from every read at once; the record itself is
@@ -31,7 +32,7 @@ export async function purgeCandidates(before: Date, limit: number): Promise<{ ex
       .selectFrom('exams')
       .select(['exam_id', 'run_ids'])
       .where('created_at', '<', before)
-      .where('status', 'in', ['completed', 'failed', 'cancelled'])
+      .where('status', 'in', closedExamStatuses)
       .orderBy('created_at')
       .limit(limit)
       .execute(),

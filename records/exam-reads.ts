@@ -2,6 +2,7 @@ import type { StatusDocument } from '../domain/documents';
 import { records } from './database';
 import { decodeCursor, encodeCursor } from './exam-cursor';
 import type { ExamRow, RecordedStatus } from './schema';
+import { isClosedStatus } from '../domain/exam-states';
 
 // Reads of exam records, always within one tenant (or every tenant for an admin scope:
 // null). An exam whose erasure has begun is gone for every reader.
@@ -22,7 +23,7 @@ export async function findExamRecord(examId: string, scope: string | null): Prom
   return (await q.executeTakeFirst()) ?? null;
 }
 
-export const isClosedRecord = (row: ExamRow) => row.status === 'completed' || row.status === 'failed' || row.status === 'cancelled';
+export const isClosedRecord = (row: ExamRow) => isClosedStatus(row.status);
 
 /** The status document of a closed exam, from its record alone. */
 export function recordStatusDocument(row: ExamRow, nowMs = Date.now()): StatusDocument {

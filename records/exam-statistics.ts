@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { records } from './database';
 import type { RecordedStatus } from './schema';
+import { closedExamStatuses as closedStatuses } from '../domain/exam-states';
 
 // Statistics from the rollups the trigger keeps (totals by status, closed exams per hour)
 // and, for the processing-time percentiles, the newest completed exams of the window
@@ -9,7 +10,6 @@ import type { RecordedStatus } from './schema';
 
 const hourMs = 3_600_000;
 const durationSample = 1000;
-const closedStatuses = ['completed', 'failed', 'cancelled'] as const;
 
 const rate = (completed: number, failed: number) => (completed + failed > 0 ? Math.round((1000 * completed) / (completed + failed)) / 10 : null);
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SubmittedStudent } from '../workflows/definitions';
 import { records } from './database';
 import type { ExamArtifacts, ExamRow, RecordedStatus, StepTimes } from './schema';
+import { closedExamStatuses } from '../domain/exam-states';
 
 // Every write of an exam record. Each is idempotent, keyed by examId: the API's pending
 // row is inserted once however often it is sent, and the workflow's writes are upserts,
@@ -21,7 +22,7 @@ export interface Submission {
   batchPosition?: number;
 }
 
-const closed: RecordedStatus[] = ['completed', 'failed', 'cancelled'];
+const closed: readonly RecordedStatus[] = closedExamStatuses;
 
 function submissionRow(s: Submission) {
   return {

@@ -2,12 +2,9 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Decision, DecisionInput, ReviewItem, ReviewSettings } from '../domain/review-decisions';
 import type { StatusDocument } from '../domain/documents';
 import type { TemplateLanguage } from '../domain/template';
+import type { SubmittedStudent } from '../domain/student';
 
-export interface SubmittedStudent {
-  name?: string;
-  class?: string;
-  id?: string;
-}
+export type { SubmittedStudent } from '../domain/student';
 
 export interface ExamWorkflowInput {
   examId: string;

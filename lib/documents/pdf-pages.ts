@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PDF_PAGE_DPI } from '../../domain/page-rules';
 import { BadInputError, MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
 
 // A multi-page PDF becomes one PNG per page, rendered at 150 dpi by poppler's pdftoppm
@@ -12,7 +13,7 @@ import { BadInputError, MAX_INPUT_PIXELS } from '../../reading/preprocess/prepro
 // of 14 400 pt square (~900 megapixels at 150 dpi), and pdfinfo reads that without drawing.
 
 const run = promisify(execFile);
-const DPI = 150;
+const DPI = PDF_PAGE_DPI;
 const TIMEOUT_MS = 120_000;
 
 /** A PDF with more pages than an exam may have: the API answers 400 too_many_pages. */

@@ -1,6 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { flattenBackground } from './preprocess-background';
 import { estimateSkew, type GreyImage } from './preprocess-skew';
+import { MAX_PAGE_PIXELS, pageImageFormats } from '../../domain/page-rules';
 
 export type { GreyImage } from './preprocess-skew';
 
@@ -20,9 +21,9 @@ export class BadInputError extends Error {
   }
 }
 
-/** Larger than any real scan (A4 at 600 dpi is ~35 MP); stops decompression bombs. */
-export const MAX_INPUT_PIXELS = 60_000_000;
-const FORMATS = new Set(['png', 'jpeg', 'webp', 'tiff', 'gif']);
+/** domain/page-rules.ts says what a page may be. */
+export const MAX_INPUT_PIXELS = MAX_PAGE_PIXELS;
+const FORMATS = new Set(pageImageFormats);
 /**
  * Page width tesseract reads well. An A4 page at 150 dpi (1240 px, ~28 px CJK characters) is
  * enlarged to ~225 dpi: dense Han characters are misread markedly less often.

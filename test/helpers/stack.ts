@@ -41,7 +41,7 @@ export async function startStack(): Promise<Stack> {
 /** The HTTP API on a free loopback port, over the test's Temporal (no workers). */
 export async function listenApi(env: TestWorkflowEnvironment): Promise<{ server: Server; baseUrl: string }> {
   await useTestRecords();
-  const server = apiServer(createApp(env.client), config()).listen(0, '127.0.0.1');
+  const server = apiServer(createApp(env.client, config()), config()).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -1,0 +1,96 @@
+import type { ResultDocument } from '../../domain/documents';
+import { artifacts } from '../../lib/artifacts/artifacts';
+import { InvalidCursor } from '../../records/exam-cursor';
+import { listExamRecords } from '../../records/exam-reads';
+import { tenantScope } from '../auth';
+import type { ApiDeps, Handler } from '../deps';
+import { ApiError, validate } from '../errors';
+import { streamExamEvents } from '../events';
+import { examStatus } from '../exam-lookup';
+import { queueStatus } from '../queue';
+import { listExamsQuerySchema, statisticsQuerySchema } from '../schemas';
+import { cachedStatistics } from '../statistics';
+import { completedExam, findExam } from './exam-access';
+
+// What a caller reads about exams: the list, the statistics, the queue, one exam's status
+// (once or as a stream of events), and a completed exam's result and reports.
+
+/** GET /v1/exams: newest first, from the records database, a cursor per page. */
+export function listExamsHandler(): Handler {
+  return async (ctx) => {
+    const q = validate(listExamsQuerySchema, ctx.query, 'list query');
+    const filter = {
+      scope: tenantScope(ctx.state),
+      status: q.status,
+      subject: q.subject,
+      studentId: q.studentId,
+      templateId: q.templateId,
+      createdFrom: q.createdFrom ? new Date(q.createdFrom) : undefined,
+      createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
+    };
+    try {
+      ctx.body = await listExamRecords(filter, q.limit, q.pageToken);
+    } catch (err) {
+      if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
+      throw err;
+    }
+  };
+}
+
+/** GET /v1/exams/statistics, cached a moment per tenant and window. */
+export function statisticsHandler(): Handler {
+  const statistics = cachedStatistics();
+  return async (ctx) => {
+    const q = validate(statisticsQuerySchema, ctx.query, 'statistics query');
+    ctx.body = await statistics(tenantScope(ctx.state), q.windowHours);
+  };
+}
+
+/** GET /v1/queue */
+export const queueHandler =
+  ({ client }: ApiDeps): Handler =>
+  async (ctx) => {
+    ctx.body = await queueStatus(client, tenantScope(ctx.state));
+  };
+
+/** GET /v1/exams/:examId */
+export const examStatusHandler =
+  ({ client }: ApiDeps): Handler =>
+  async (ctx) => {
+    ctx.body = await examStatus(client, await findExam(client, ctx));
+  };
+
+/** GET /v1/exams/:examId/events: Server-Sent Events until the exam closes. */
+export const examEventsHandler =
+  ({ client }: ApiDeps): Handler =>
+  async (ctx) => {
+    const found = await findExam(client, ctx);
+    streamExamEvents(ctx, client, found.examId, tenantScope(ctx.state), await examStatus(client, found));
+  };
+
+/** GET /v1/exams/:examId/result: from the record, or the artifact store for older exams. */
+export const resultHandler =
+  ({ client }: ApiDeps): Handler =>
+  async (ctx) => {
+    const { found, keys } = await completedExam(client, ctx);
+    ctx.body = (found.record.result as ResultDocument | null) ?? (await artifacts().getJson<ResultDocument>(keys.result));
+  };
+
+/** GET /v1/exams/:examId/report.pdf */
+export const reportPdfHandler =
+  ({ client }: ApiDeps): Handler =>
+  async (ctx) => {
+    const { keys } = await completedExam(client, ctx);
+    ctx.type = 'application/pdf';
+    ctx.set('Content-Disposition', `inline; filename="exam-${ctx.params.examId}.pdf"`);
+    ctx.body = await artifacts().get(keys.reportPdf);
+  };
+
+/** GET /v1/exams/:examId/report.html */
+export const reportHtmlHandler =
+  ({ client }: ApiDeps): Handler =>
+  async (ctx) => {
+    const { keys } = await completedExam(client, ctx);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = await artifacts().get(keys.reportHtml);
+  };
