@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from '../lib/zod';
 import { registerBatchPaths } from './batch-openapi';
 import { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
+import { acceptedFormatsText, MAX_PAGE_MEGAPIXELS, PDF_PAGE_DPI } from '../domain/page-rules';
 import { templateSchema } from '../domain/template';
 import { omrCheckerImportForm } from './omrchecker-import';
 import {
@@ -15,6 +16,7 @@ import {
   studentExamsQuerySchema,
   studentExamsResponseSchema,
   statisticsResponseSchema,
+  submitExamFormSchema,
   submitExamResponseSchema,
   metaResponseSchema,
   templateListResponseSchema,
@@ -82,15 +84,9 @@ function build() {
     responses: { 200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout'), 409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout') },
   });
 
-  const examForm = z.object({
-    templateId: z
-      .string()
-      .optional()
-      .describe('the answer key; leave it out for examflow answer sheets, whose code names the template (400 missing_template when neither is there, 400 unknown_template when the code names a template this account does not have, 400 template_mismatch when both disagree)'),
-    pages: z.array(z.string().describe('binary image file (PNG, JPEG, WebP, TIFF) or PDF; answer sheets may be scans or phone photos')),
-    student: z.string().optional().describe('JSON {"name","class","id"}'),
-    priority: z.enum(['normal', 'urgent']).optional(),
-  });
+  const pageFile = `binary: ${acceptedFormatsText} (a PDF is split into its pages, ${PDF_PAGE_DPI} dpi); ` +
+    `at most ${MAX_PAGE_MEGAPIXELS} megapixels a page; answer sheets may be scans or phone photos (GET /page-rules.json)`;
+  const examForm = submitExamFormSchema.extend({ pages: z.array(z.string().describe(pageFile)) });
   path('post', '/v1/exams', 'Submit an exam (multipart); optional Idempotency-Key header', {
     request: { body: { content: { 'multipart/form-data': { schema: examForm } } }, headers: z.object({ 'idempotency-key': z.string().optional() }) },
     responses: {
@@ -159,6 +155,12 @@ function build() {
     responses: { 200: json(studentExamsResponseSchema, 'the student’s exams, oldest first') },
   });
   registerBatchPaths(registry, path, Error);
+  registry.registerPath({
+    method: 'get',
+    path: '/page-rules.json',
+    summary: 'What a page may be: formats, size and pixel limits, how a PDF is split (no token)',
+    responses: { 200: { description: 'the page rules the uploads are checked with', content: { 'application/json': { schema: z.object({}).passthrough() } } } },
+  });
   path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', { responses: { 200: json(metaResponseSchema, 'meta') } });
   const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };
   registry.registerPath({

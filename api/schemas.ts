@@ -13,28 +13,36 @@ export const examIdSchema = z.uuid({ message: 'an exam id is a UUID as returned 
 
 export { submittedStudentSchema };
 
-/** The text fields of the multipart form of POST /v1/exams. */
-export const submitExamFieldsSchema = z
+const studentFormField = z.string().max(2000).describe('JSON {"name","class","id"}');
+
+/** The text fields of the multipart form of POST /v1/exams, as sent (the OpenAPI document shows these). */
+export const submitExamFormSchema = z
   .object({
-    // Optional: without it the code on the first answer-sheet page names the template.
-    templateId: templateIdSchema.optional(),
-    // A JSON object in a form field: {"name": "…", "class": "…", "id": "…"}
-    student: z
-      .string()
-      .max(2000)
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'student must be a JSON object such as {"name":"张三","id":"2023001"}' });
-          return z.NEVER;
-        }
-      })
-      .pipe(submittedStudentSchema)
-      .optional(),
+    templateId: templateIdSchema
+      .optional()
+      .describe(
+        'the answer key; leave it out for examflow answer sheets, whose code names the template (400 missing_template when neither is there, ' +
+          '400 unknown_template when the code names a template this account does not have, 400 template_mismatch when both disagree)',
+      ),
+    student: studentFormField.optional(),
     priority: z.enum(priorities).default('normal'),
   })
   .strict();
+
+/** The same fields as the route reads them: `student` is a JSON object in a form field. */
+export const submitExamFieldsSchema = submitExamFormSchema.extend({
+  student: studentFormField
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'student must be a JSON object such as {"name":"张三","id":"2023001"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(submittedStudentSchema)
+    .optional(),
+});
 
 export const submitExamResponseSchema = z.object({
   examId: z.string(),

@@ -1,12 +1,13 @@
 import { getJson, postJson, request } from './api.js';
 import { $, duration, h, progressBar, showMessage, when } from './dom.js';
+import { closedBatchPhases } from './facts.js';
 
 // Class batches: upload a class's scan (one PDF, or page images), follow each batch live
 // (status, progress, exams graded, pages skipped or not placed), then open its class report
 // and download its scores spreadsheet.
 
 const FOLLOW_MS = 1_500;
-const closed = new Set(['completed', 'failed', 'cancelled']);
+const closed = new Set(closedBatchPhases);
 let files = [];
 let following = null;
 let shown = ''; // the list as last drawn: redrawn only when it changed (a redraw can swallow a click)

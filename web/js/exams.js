@@ -1,13 +1,13 @@
 import { getJson, postJson, statusEvents } from './api.js';
 import { $, duration, h, progressBar, when } from './dom.js';
+import { closedExamStatuses } from './facts.js';
 import { temporalWorkflowUrl } from './settings.js';
 
 // The live list of recent exams: GET /v1/exams for the rows, one SSE stream per running
 // exam (a few at a time: a browser opens only six connections per host) for progress.
 
 const MAX_STREAMS = 3;
-const closedStatuses = ['completed', 'failed', 'cancelled'];
-const isClosed = (status) => closedStatuses.includes(status);
+const isClosed = (status) => closedExamStatuses.includes(status);
 // An exam waiting for a teacher may wait for days: the periodic refresh shows it, no stream is held open.
 const isParked = (status) => status === 'needs_review';
 

@@ -1,10 +1,14 @@
 import { getJson, request } from './api.js';
 import { $, h, showMessage } from './dom.js';
+import { pageRules } from './facts.js';
 
 // The upload form: template picker (and its printable answer sheet), drag-and-drop or
 // camera pages (reorderable), student, priority.
 
-const accepted = ['image/png', 'image/jpeg', 'image/webp', 'image/tiff', 'application/pdf'];
+// What a page may be comes from the API (facts.js is served by it from domain/page-rules.ts).
+const acceptedTypes = pageRules.formats.map((f) => f.mimeType);
+const acceptedExtensions = pageRules.formats.flatMap((f) => f.extensions);
+const isPageFile = (f) => acceptedTypes.includes(f.type) || acceptedExtensions.includes(f.name.split('.').pop().toLowerCase());
 // No template chosen: the code printed on examflow's answer sheets names it.
 const FROM_SHEET = '';
 let sheetUrl = null;
@@ -49,13 +53,13 @@ async function openSheet() {
 }
 
 function addFiles(list) {
-  const added = [...list].filter((f) => accepted.includes(f.type) || /\.(png|jpe?g|webp|tiff?|pdf)$/i.test(f.name));
+  const added = [...list].filter(isPageFile);
   const skipped = list.length - added.length;
   // Several files dropped at once come in no reliable order: page-2 before page-10 by name.
   added.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   files = [...files, ...added];
   renderPages();
-  if (skipped) showMessage($('#upload-message'), `${skipped} file(s) skipped: only PNG, JPEG, WebP and TIFF images and PDFs`, 'error');
+  if (skipped) showMessage($('#upload-message'), `${skipped} file(s) skipped: only ${pageRules.acceptedFormatsText}`, 'error');
 }
 
 function renderPages() {
@@ -100,6 +104,8 @@ function studentField() {
 export function initUpload({ onSubmitted }) {
   const zone = $('#drop-zone');
   const input = $('#file-input');
+  for (const picker of [input, $('#batch-file-input')]) picker.accept = pageRules.accept;
+  $('#page-formats').textContent = pageRules.formats.map((f) => f.label).join(' · ');
   const message = $('#upload-message');
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
