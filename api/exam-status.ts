@@ -1,22 +1,11 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import type { ExamStatus, ExamStep, StatusDocument } from '../domain/documents';
+import type { StatusDocument } from '../domain/documents';
+import { closedRunStatus, closedStatusDocument, pendingStatusDocument, type ExamMemo } from '../domain/exam-progress';
+import type { ExamStep } from '../domain/exam-states';
 import { progressQuery } from '../workflows/definitions';
-import { statusDocument, type ExamProgress } from '../workflows/progress';
 import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 
-/** What the API records in the workflow memo at start, for reading closed exams. */
-export interface ExamMemo {
-  createdAt: string;
-  pages: number;
-}
-
-const closedStatus: Record<string, Exclude<ExamStatus, 'pending' | 'processing'>> = {
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  TERMINATED: 'failed',
-  TIMED_OUT: 'failed',
-  CANCELLED: 'cancelled',
-};
+export type { ExamMemo } from '../domain/exam-progress';
 
 /**
  * The exam's workflow description, or null when it does not exist or belongs to another
@@ -38,52 +27,31 @@ export async function describeExam(client: Client, examId: string, scope: string
  */
 export async function examStatusDocument(client: Client, description: WorkflowExecutionDescription): Promise<StatusDocument> {
   const memo = description.memo as unknown as ExamMemo;
-  const handle = client.workflow.getHandle(description.workflowId);
-  if (description.status.name === 'RUNNING') {
-    // No worker has picked it up yet (its first task sets 'processing'): nothing to ask.
-    if (description.typedSearchAttributes.get(ExamStatusKey) === 'pending') return pendingDocument(description, memo);
-    try {
-      return await client.withDeadline(Date.now() + 3_000, () => handle.query(progressQuery));
-    } catch {
-      // No worker answers right now: an exam waiting for a teacher still says so (its progress
-      // is in the worker's memory); any other is waiting its turn.
-      const pending = pendingDocument(description, memo);
-      if (description.typedSearchAttributes.get(ExamStatusKey) === 'needs_review') return { ...pending, status: 'needs_review', step: 'review', pages: { total: memo.pages, processed: memo.pages } };
-      return pending;
-    }
-  }
-  const status = closedStatus[description.status.name] ?? 'failed';
-  const step = (description.typedSearchAttributes.get(ExamStepKey) ?? 'ocr') as ExamStep;
-  const closeMs = (description.closeTime ?? new Date()).getTime();
-  const progress: ExamProgress = {
+  if (description.status.name === 'RUNNING') return runningStatusDocument(client, description, memo);
+  const closedAs = description.status.name;
+  return closedStatusDocument({
     examId: description.workflowId,
-    status,
-    step: status === 'completed' ? 'done' : step,
-    createdAt: memo.createdAt,
+    closedAs,
+    lastStep: (description.typedSearchAttributes.get(ExamStepKey) ?? 'ocr') as ExamStep,
+    memo,
     startedAtMs: description.startTime.getTime(),
-    stepStartedAtMs: closeMs,
-    finishedAtMs: closeMs,
-    pagesTotal: memo.pages,
-    pagesProcessed: status === 'completed' || step !== 'ocr' ? memo.pages : 0,
-    error: status === 'failed' ? await failureMessage(client, description) : null,
-  };
-  return statusDocument(progress, closeMs);
+    closedAtMs: (description.closeTime ?? new Date()).getTime(),
+    error: closedRunStatus(closedAs) === 'failed' ? await failureMessage(client, description) : null,
+  });
 }
 
-function pendingDocument(description: WorkflowExecutionDescription, memo: ExamMemo): StatusDocument {
-  return {
-    examId: description.workflowId,
-    status: 'pending',
-    step: 'ocr',
-    progress: 0,
-    pages: { total: memo.pages, processed: 0 },
-    createdAt: memo.createdAt,
-    startedAt: null,
-    finishedAt: null,
-    elapsedMs: Math.max(0, Date.now() - Date.parse(memo.createdAt)),
-    etaMs: null,
-    error: null,
-  };
+async function runningStatusDocument(client: Client, description: WorkflowExecutionDescription, memo: ExamMemo): Promise<StatusDocument> {
+  const pending = () => pendingStatusDocument(description.workflowId, memo, Date.now());
+  // No worker has picked it up yet (its first task sets 'processing'): nothing to ask.
+  if (description.typedSearchAttributes.get(ExamStatusKey) === 'pending') return pending();
+  try {
+    return await client.withDeadline(Date.now() + 3_000, () => client.workflow.getHandle(description.workflowId).query(progressQuery));
+  } catch {
+    // No worker answers right now: an exam waiting for a teacher still says so (its progress
+    // is in the worker's memory); any other is waiting its turn.
+    if (description.typedSearchAttributes.get(ExamStatusKey) !== 'needs_review') return pending();
+    return { ...pending(), status: 'needs_review', step: 'review', pages: { total: memo.pages, processed: memo.pages } };
+  }
 }
 
 /** The workflow's failure message, which it wrote for the teacher. */

@@ -6,6 +6,7 @@ import { ocrTaskQueue } from '../workflows/task-queues';
 import type { QueueResponse } from './schemas';
 import { tenantAdmissionLimit } from './admission';
 import { examQuery } from './visibility';
+import { gradingSteps } from '../domain/eta';
 
 // GET /v1/queue: what waits and what runs, per stage, from the task queues' own statistics
 // and visibility counts; the maxima are this API process's since it started. The task
@@ -51,7 +52,7 @@ export async function queueStatus(client: Client, scope: string | null): Promise
     taskQueueStats(client, ocrTaskQueue(cfg.EXAMFLOW_TASK_QUEUE), [TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]),
     taskQueueStats(client, cfg.EXAMFLOW_TASK_QUEUE, [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]),
     count(`${running} AND ExamStep = 'ocr'`),
-    count(`${running} AND ExamStep IN ('parse', 'analyze', 'diagnose', 'report')`),
+    count(`${running} AND ExamStep IN (${gradingSteps.map((s) => `'${s}'`).join(', ')})`),
     count(examQuery({ scope, status: 'pending' })),
   ]);
 

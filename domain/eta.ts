@@ -1,4 +1,5 @@
 import type { StatusDocument } from './documents';
+import { workSteps, type WorkStep } from './exam-states';
 
 // ETA from what this deployment measured (records of recently completed exams) instead of
 // a fixed table: mean time per OCR page and per later step, and how fast exams complete,
@@ -8,19 +9,22 @@ export interface EtaModel {
   /** completed exams the means come from; 0: nothing measured yet */
   samples: number;
   ocrPerPageMs: number;
-  stepMs: { parse: number; analyze: number; diagnose: number; report: number };
+  stepMs: Record<GradingStep, number>;
   /** exams completed per ms over the recent past; 0 when none */
   throughputPerMs: number;
 }
 
-const laterSteps = ['parse', 'analyze', 'diagnose', 'report'] as const;
+/** The steps after OCR that cost machine time (review waits for a person). */
+export type GradingStep = Exclude<WorkStep, 'ocr' | 'review'>;
+export const gradingSteps = workSteps.filter((s): s is GradingStep => s !== 'ocr' && s !== 'review');
+const laterSteps = gradingSteps;
 
 /** Time still needed by the exam's own steps, from where it stands. */
 function ownRemainingMs(model: EtaModel, status: StatusDocument): number {
   const pagesLeft = status.status === 'pending' ? status.pages.total : Math.max(0, status.pages.total - status.pages.processed);
   const current = status.status === 'pending' ? 'ocr' : status.step;
   let remaining = current === 'ocr' ? pagesLeft * model.ocrPerPageMs : 0;
-  const from = current === 'ocr' ? 0 : laterSteps.indexOf(current as (typeof laterSteps)[number]);
+  const from = current === 'ocr' ? 0 : laterSteps.indexOf(current as GradingStep);
   if (from < 0) return remaining;
   for (const step of laterSteps.slice(from)) remaining += model.stepMs[step];
   return remaining;
