@@ -1,3 +1,5 @@
+import { trueFalseOf } from './true-false';
+
 // The classes the handwriting classifier (reading/handwriting/mark-classifier.ts) tells apart, and which of them an answer of each
 // question type may be. `F` is both the letter F (choice) and "false" (true/false).
 
@@ -23,9 +25,7 @@ export function allowedClasses(kind: MarkKind): MarkClass[] {
 
 /** A true/false mark as the template writes it: √ 对 T → T, × 错 F → F. */
 export function trueFalseValue(label: MarkClass): 'T' | 'F' | null {
-  if (label === 'T' || label === '√' || label === '对') return 'T';
-  if (label === 'F' || label === '×' || label === '错') return 'F';
-  return null;
+  return trueFalseOf(label);
 }
 
 export interface MarkDecision {

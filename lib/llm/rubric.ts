@@ -1,5 +1,6 @@
 import { z } from '../zod';
 import { roundHalf } from '../../domain/normalize';
+import type { OpenVerdict } from '../../domain/grade';
 import type { Template, TemplateQuestion } from '../../domain/template';
 import { chatJson, LlmError, type ChatOptions } from './client';
 import type { LlmSettings } from './settings';
@@ -12,10 +13,6 @@ const rubricSchema = z.object({
   feedback: z.string().trim().max(500).default(''),
 });
 
-export interface OpenVerdict {
-  awarded: number;
-  feedback: string;
-}
 
 function prompt(template: Template, q: TemplateQuestion, answer: string) {
   const zh = template.language !== 'en';

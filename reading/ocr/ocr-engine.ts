@@ -7,6 +7,7 @@ import { config } from '../../lib/config';
 import { rereadWeakLines, type ReadLine } from './ocr-reread';
 import { toPgm, type GreyImage } from '../preprocess/preprocess';
 import { closePreprocessPool, preprocessInThread } from '../preprocess/preprocess-pool';
+import { joinCjk } from '../../domain/cjk';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
 // tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
@@ -153,14 +154,6 @@ function release(pool: Pool, pooled: PooledWorker): void {
   const next = pool.waiting.shift();
   if (next) next(pooled);
   else pool.idle.push(pooled);
-}
-
-const CJK = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff00-\\uffef';
-const CJK_GAP = new RegExp(`(?<=[${CJK}])[ \\t]+(?=[${CJK}])`, 'g');
-
-/** chi_sim separates Han characters with spaces ("下 列 各 数"); Chinese has none. */
-export function joinCjk(line: string): string {
-  return line.replace(CJK_GAP, '').replace(/[ \t]+/g, ' ').trim();
 }
 
 /**
