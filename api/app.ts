@@ -67,7 +67,8 @@ export function createApp(client: Client, cfg: Config): Koa<AuthState> {
 // Wrong methods answer in the JSON error shape too (405, and 501 for methods no route knows).
 const allowedMethods = {
   throw: true,
-  methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
+  methodNotAllowed: () =>
+    new ApiError(405, 'method_not_allowed', 'this route does not take that method: see /openapi.json for the methods of each path'),
   notImplemented: () => new ApiError(501, 'not_implemented', 'this API does not implement that HTTP method: see /openapi.json'),
 };
 

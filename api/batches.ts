@@ -83,7 +83,9 @@ export function batchRoutes(client: Client): Router<AuthState> {
 
   router.post('/v1/batches/:batchId/cancel', async (ctx) => {
     const row = await findOwnBatch(ctx);
-    if (isClosedPhase(row.status)) throw new ApiError(409, 'batch_closed', `batch ${row.batch_id} is already ${row.status}; nothing to cancel`);
+    if (isClosedPhase(row.status)) {
+      throw new ApiError(409, 'batch_closed', `batch ${row.batch_id} is already ${row.status}; nothing to cancel`);
+    }
     try {
       await client.workflow.getHandle(row.batch_id).cancel();
     } catch (err) {

@@ -159,7 +159,7 @@ function build() {
     method: 'get',
     path: '/page-rules.json',
     summary: 'What a page may be: formats, size and pixel limits, how a PDF is split (no token)',
-    responses: { 200: { description: 'the page rules the uploads are checked with', content: { 'application/json': { schema: z.object({}).passthrough() } } } },
+    responses: { 200: json(z.looseObject({}), 'the page rules the uploads are checked with') },
   });
   path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', { responses: { 200: json(metaResponseSchema, 'meta') } });
   const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };

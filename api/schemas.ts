@@ -21,8 +21,9 @@ export const submitExamFormSchema = z
     templateId: templateIdSchema
       .optional()
       .describe(
-        'the answer key; leave it out for examflow answer sheets, whose code names the template (400 missing_template when neither is there, ' +
-          '400 unknown_template when the code names a template this account does not have, 400 template_mismatch when both disagree)',
+        'the answer key; leave it out for examflow answer sheets, whose code names the template ' +
+          '(400 missing_template when neither is there, 400 unknown_template when the code names a template this account ' +
+          'does not have, 400 template_mismatch when both disagree)',
       ),
     student: studentFormField.optional(),
     priority: z.enum(priorities).default('normal'),

@@ -6,7 +6,8 @@ export type BatchPhaseName = 'pending' | 'splitting' | 'processing' | 'reporting
 export type BatchStatus = 'processing' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
 /** A batch in one of these phases changes no more. */
 export const closedBatchPhases = ['completed', 'failed', 'cancelled'] as const satisfies readonly BatchPhaseName[];
-export const isClosedPhase = (phase: string): phase is (typeof closedBatchPhases)[number] => (closedBatchPhases as readonly string[]).includes(phase);
+export const isClosedPhase = (phase: string): phase is (typeof closedBatchPhases)[number] =>
+  (closedBatchPhases as readonly string[]).includes(phase);
 
 /** Exam statuses a batch counts; `needs_review` comes with teacher review (an exam waiting for a teacher). */
 export const batchExamStatuses = ['pending', 'processing', 'needs_review', 'completed', 'failed', 'cancelled'] as const;

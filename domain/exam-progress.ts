@@ -1,5 +1,5 @@
 import type { StatusDocument } from './documents';
-import { workSteps, type ExamStatus, type ExamStep, type WorkStep } from './exam-states';
+import { workSteps, type ClosedExamStatus, type ExamStatus, type ExamStep, type WorkStep } from './exam-states';
 
 // Progress and ETA of one exam, kept inside the workflow, and the same document for an exam
 // that is waiting or closed. Pure and deterministic: the caller passes the time (workflow
@@ -47,7 +47,7 @@ export function enterStep(p: ExamProgress, step: ExamStep, nowMs: number): void 
   p.stepStartedAtMs = nowMs;
 }
 
-export function finish(p: ExamProgress, status: Exclude<ExamStatus, 'pending' | 'processing' | 'needs_review'>, nowMs: number, error: string | null = null): void {
+export function finish(p: ExamProgress, status: ClosedExamStatus, nowMs: number, error: string | null = null): void {
   p.status = status;
   p.finishedAtMs = nowMs;
   p.error = error;
@@ -110,7 +110,7 @@ export interface ExamMemo {
 }
 
 /** The status of a closed workflow, by Temporal's name of how it closed. */
-const closedStatus: Record<string, Exclude<ExamStatus, 'pending' | 'processing' | 'needs_review'>> = {
+const closedStatus: Record<string, ClosedExamStatus> = {
   COMPLETED: 'completed',
   FAILED: 'failed',
   TERMINATED: 'failed',

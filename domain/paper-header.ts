@@ -21,7 +21,8 @@ export function parseHeader(lines: Line[]): Student {
         .replace(/_/g, '')
         .replace(/^[\s:;.,'"|“”]+|[\s:;,'"|“”]+$/g, '')
         .trim();
-      if (value && student[f.field] === null) student[f.field] = f.field === 'id' ? cleanId(value) : f.field === 'class' ? cleanClass(value) : value;
+      if (!value || student[f.field] !== null) return;
+      student[f.field] = f.field === 'id' ? cleanId(value) : f.field === 'class' ? cleanClass(value) : value;
     });
   }
   return student;

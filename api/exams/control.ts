@@ -35,7 +35,8 @@ export const retryHandler =
     const found = await settledExam(client, await findExam(client, ctx));
     const status = await examStatus(client, found);
     if (status.status !== 'failed' && status.status !== 'cancelled') {
-      throw new ApiError(409, 'exam_not_retryable', `exam ${found.examId} is ${status.status}: only a failed or cancelled exam can be retried`);
+      const why = `exam ${found.examId} is ${status.status}: only a failed or cancelled exam can be retried`;
+      throw new ApiError(409, 'exam_not_retryable', why);
     }
     await admitExams(client, found.record.tenant_id, 1);
     await retryExam(client, found.examId, ctx.state.tenantId);

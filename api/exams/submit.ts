@@ -46,7 +46,8 @@ export function submitExamHandler(deps: ApiDeps): Handler {
     const { template, sheet } = await examTemplate(tenantId, fields.templateId, files[0]!.buffer);
     await admitExams(deps.client, tenantId, 1);
     const pages = files.map((f) => f.buffer);
-    const created = await submitExam(deps.client, { examId, tenantId, template, sheet, pages, student: fields.student, priority: fields.priority });
+    const { student, priority } = fields;
+    const created = await submitExam(deps.client, { examId, tenantId, template, sheet, pages, student, priority });
     ctx.status = created ? 202 : 200;
     ctx.set('Location', `/v1/exams/${examId}`);
     ctx.body = accepted(examId);
@@ -72,7 +73,9 @@ export function submitManyHandler(deps: ApiDeps): Handler {
     const manifest = parseManifest(ctx);
     const files = uploadedFiles(ctx);
     const expected = manifest.reduce((n, m) => n + m.pages, 0);
-    if (files.length !== expected) throw new ApiError(400, 'invalid_upload', `the manifest lists ${expected} pages but ${files.length} were uploaded`);
+    if (files.length !== expected) {
+      throw new ApiError(400, 'invalid_upload', `the manifest lists ${expected} pages but ${files.length} were uploaded`);
+    }
     await admitExams(deps.client, tenantId, manifest.length);
     let offset = 0;
     const results = [];
@@ -82,8 +85,8 @@ export function submitManyHandler(deps: ApiDeps): Handler {
         await checkPages(pages);
         const { template, sheet } = await examTemplate(tenantId, entry.templateId, pages[0]!.buffer);
         const examId = examIdFor(tenantId, undefined);
-        const submission = { examId, tenantId, template, sheet, pages: pages.map((f) => f.buffer), student: entry.student, priority: entry.priority };
-        await submitExam(deps.client, submission);
+        const { student, priority } = entry;
+        await submitExam(deps.client, { examId, tenantId, template, sheet, pages: pages.map((f) => f.buffer), student, priority });
         results.push({ index, status: 202 as const, examId, statusUrl: `/v1/exams/${examId}` });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
