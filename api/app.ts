@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Config } from '../lib/config';
 import { httpMetrics, metricsRoute } from '../lib/metrics';
 import { answerSheetRoutes } from './answer-sheets';
-import { batchRoutes } from './batches';
+import { batchRoutes } from './batches/routes';
 import { bearerAuth, type AuthState } from './auth';
 import { codecRoutes } from './codec';
 import type { ApiDeps } from './deps';
@@ -19,7 +19,7 @@ import { refuseOversizedBody, maxBodyBytes } from './http-server';
 import { slidingWindowLimiter } from './rate-limit';
 import { examRoutes } from './exams/routes';
 import { pageRulesRoutes } from './page-rules';
-import { reviewRoutes } from './reviews';
+import { reviewRoutes } from './reviews/routes';
 import { correctionRoutes } from './corrections';
 import { studentRoutes } from './students';
 import { templateRoutes } from './templates';
@@ -53,9 +53,9 @@ export function createApp(client: Client, cfg: Config): Koa<AuthState> {
     omrCheckerImportRoutes(),
     answerSheetRoutes(),
     examRoutes(deps),
-    reviewRoutes(client),
+    reviewRoutes(deps),
     correctionRoutes(client),
-    batchRoutes(client),
+    batchRoutes(deps),
     studentRoutes(),
     webhookRoutes(),
     codecRoutes(),

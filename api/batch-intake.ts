@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../lib/documents/pdf-pages';
 import { BadInputError } from '../reading/preprocess/preprocess';
 import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
-import { config, reviewSettings } from '../lib/config';
+import { config, reviewSettings, type Config } from '../lib/config';
 import { forgetBatch, insertBatch } from '../records/batches';
 import type { BatchWorkflowInput } from '../workflows/batch-definitions';
 import { TenantIdKey } from '../workflows/search-attributes';
@@ -24,8 +24,10 @@ export interface UploadedFile {
 }
 
 /** The multipart `pages` files, kept in memory within the batch limits; PDFs are NOT split here. */
-export function stackUpload(): Middleware {
-  const cfg = config();
+/** The batch limits of the configuration. */
+type BatchLimits = Pick<Config, 'EXAMFLOW_MAX_BATCH_PAGES' | 'EXAMFLOW_MAX_BATCH_UPLOAD_BYTES'>;
+
+export function stackUpload(cfg: BatchLimits): Middleware {
   const maxFiles = cfg.EXAMFLOW_MAX_BATCH_PAGES;
   return multer({
     storage: multer.memoryStorage(),
@@ -34,8 +36,7 @@ export function stackUpload(): Middleware {
 }
 
 /** Counts the stack's pages and refuses, before anything is stored, what the split could never read. */
-export async function checkStack(files: UploadedFile[]): Promise<number> {
-  const cfg = config();
+export async function checkStack(files: UploadedFile[], cfg: BatchLimits): Promise<number> {
   if (files.length === 0) throw new ApiError(400, 'no_pages', 'no pages uploaded: send the class’s scan as a multipart file named "pages" (one PDF, or one image per page)');
   const total = files.reduce((n, f) => n + f.buffer.length, 0);
   if (total > cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES) {
