@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from '../lib/zod';
-import { batchStatusSchema, listBatchesQuerySchema, listBatchesResponseSchema, submitBatchResponseSchema } from './batch-schemas';
+import { batchStatusSchema, listBatchesQuerySchema, listBatchesResponseSchema, submitBatchFieldsSchema, submitBatchResponseSchema } from './batch-schemas';
 
 // The class-batch routes in the OpenAPI document (api/openapi.ts calls this).
 
@@ -11,12 +11,8 @@ const file = (type: string, description: string) => ({ description, content: { [
 export function registerBatchPaths(registry: OpenAPIRegistry, path: PathFn, error: z.ZodType): void {
   const Batch = registry.register('BatchStatus', batchStatusSchema);
   const params = z.object({ batchId: z.uuid() });
-  const form = z.object({
-    pages: z.array(z.string().describe('one multi-page PDF of the class’s stack, or one image per page: students in any order, each student’s pages together')),
-    name: z.string().optional().describe('e.g. "八(2)班 期中"'),
-    templateId: z.string().optional().describe('only for papers without an examflow sheet code (sheets name their template)'),
-    pagesPerStudent: z.number().int().optional().describe('such papers: pages of one student (default 1)'),
-  });
+  const stack = 'one multi-page PDF of the class’s stack, or one image per page: students in any order, each student’s pages together';
+  const form = submitBatchFieldsSchema.extend({ pages: z.array(z.string().describe(stack)) });
   path('post', '/v1/batches', 'Submit a class’s stack: split into students by the sheets’ codes, one exam per student, a class report', {
     request: { body: { content: { 'multipart/form-data': { schema: form } } } },
     responses: { 202: json(submitBatchResponseSchema, 'accepted: follow statusUrl'), 413: json(error, 'the stack is too large') },

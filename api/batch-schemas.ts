@@ -10,10 +10,9 @@ export const batchIdSchema = z.uuid({ message: 'a batch id is a UUID as returned
 export const submitBatchFieldsSchema = z
   .object({
     // Optional: examflow sheets name their template in their code.
-    templateId: templateIdSchema.optional(),
-    name: z.string().trim().min(1).max(100).optional(),
-    // Papers without a sheet code: how many pages each student's paper has.
-    pagesPerStudent: z.coerce.number().int().min(1).max(50).optional(),
+    templateId: templateIdSchema.optional().describe('only for papers without an examflow sheet code (sheets name their template)'),
+    name: z.string().trim().min(1).max(100).optional().describe('e.g. "八(2)班 期中"'),
+    pagesPerStudent: z.coerce.number().int().min(1).max(50).optional().describe('such papers: pages of one student (default 1)'),
   })
   .strict();
 

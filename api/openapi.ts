@@ -37,18 +37,45 @@ const errors = {
   404: json(errorSchema, 'not found (or another tenant’s)'),
 };
 
+/** What every group of paths registers with: the registry, the shared components, and `path` (with the error answers). */
+interface DocParts {
+  registry: OpenAPIRegistry;
+  security: { [name: string]: string[] }[];
+  path: (method: 'get' | 'post', route: string, summary: string, extra: Record<string, unknown>) => void;
+  Template: z.ZodType;
+  Status: z.ZodType;
+  Result: z.ZodType;
+  Error: z.ZodType;
+}
+
 function build() {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const security = [{ [bearer.name]: [] }];
-  const Template = registry.register('Template', templateSchema);
-  const Status = registry.register('StatusDocument', statusDocumentSchema);
-  const Result = registry.register('ResultDocument', resultDocumentSchema);
-  const Error = registry.register('Error', errorSchema);
-
-  const path = (method: 'get' | 'post', route: string, summary: string, extra: Record<string, unknown>) =>
+  const path: DocParts['path'] = (method, route, summary, extra) =>
     registry.registerPath({ method, path: route, summary, security, ...extra, responses: { ...errors, ...(extra.responses as object) } } as never);
+  const doc: DocParts = {
+    registry,
+    security,
+    path,
+    Template: registry.register('Template', templateSchema),
+    Status: registry.register('StatusDocument', statusDocumentSchema),
+    Result: registry.register('ResultDocument', resultDocumentSchema),
+    Error: registry.register('Error', errorSchema),
+  };
+  templatePaths(doc);
+  examPaths(doc);
+  reviewPaths(doc);
+  registerBatchPaths(registry, path, doc.Error);
+  accountPaths(doc);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'examflow API', version: '1', description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.' },
+    servers: [{ url: '/' }],
+  });
+}
 
+function templatePaths({ registry, path, Template, Error }: DocParts): void {
   path('post', '/v1/templates', 'Create an answer key (idempotent for identical content)', {
     request: { body: { content: { 'application/json': { schema: Template } } } },
     responses: { 201: json(Template, 'created'), 200: json(Template, 'identical template existed'), 409: json(Error, 'id taken by different content') },
@@ -84,6 +111,9 @@ function build() {
     responses: { 200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout'), 409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout') },
   });
 
+}
+
+function examPaths({ registry, security, path, Status, Result, Error }: DocParts): void {
   const pageFile = `binary: ${acceptedFormatsText} (a PDF is split into its pages, ${PDF_PAGE_DPI} dpi); ` +
     `at most ${MAX_PAGE_MEGAPIXELS} megapixels a page; answer sheets may be scans or phone photos (GET /page-rules.json)`;
   const examForm = submitExamFormSchema.extend({ pages: z.array(z.string().describe(pageFile)) });
@@ -121,6 +151,17 @@ function build() {
   path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
   path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
 
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/exams/{examId}',
+    summary: 'Erase one exam: its record, artifacts and workflow histories',
+    security,
+    request: { params: examParams },
+    responses: { ...errors, 204: { description: 'erased' }, 503: json(Error, 'not fully erased yet: send DELETE again') },
+  });
+}
+
+function reviewPaths({ registry, path, Status, Result, Error }: DocParts): void {
   path('get', '/v1/reviews', 'The tenant’s exams waiting for a teacher, oldest wait first (cursor pagination)', {
     request: { query: reviewQueueQuerySchema },
     responses: { 200: json(reviewQueueResponseSchema, 'a page of waiting exams') },
@@ -142,19 +183,13 @@ function build() {
     responses: { 200: json(Result, 'the corrected result'), 409: json(Error, 'the exam is not completed') },
   });
 
-  registry.registerPath({
-    method: 'delete',
-    path: '/v1/exams/{examId}',
-    summary: 'Erase one exam: its record, artifacts and workflow histories',
-    security,
-    request: { params: examParams },
-    responses: { ...errors, 204: { description: 'erased' }, 503: json(Error, 'not fully erased yet: send DELETE again') },
-  });
+}
+
+function accountPaths({ registry, security, path, Error }: DocParts): void {
   path('get', '/v1/students/{studentId}/exams', 'One student’s exams over time, with scores and knowledge-point mastery', {
     request: { params: z.object({ studentId: z.string() }), query: studentExamsQuerySchema },
     responses: { 200: json(studentExamsResponseSchema, 'the student’s exams, oldest first') },
   });
-  registerBatchPaths(registry, path, Error);
   registry.registerPath({
     method: 'get',
     path: '/page-rules.json',
@@ -179,11 +214,6 @@ function build() {
       responses: { 200: json(codecRequestSchema, `the payloads, ${direction}d`), 403: json(Error, 'not an admin token') },
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: { title: 'examflow API', version: '1', description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.' },
-    servers: [{ url: '/' }],
-  });
 }
 
 let cached: ReturnType<typeof build> | undefined;
