@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { config } from '../lib/config';
+import type { Config } from '../lib/config';
+import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
 import { examQuery } from './visibility';
 
@@ -45,18 +46,18 @@ async function inFlight(client: Client, scope: string | null): Promise<Count> {
 }
 
 /** How many exams one tenant may have in flight at once. */
-export function tenantAdmissionLimit(): number {
-  const cfg = config();
+export function tenantAdmissionLimit(cfg: Pick<Config, 'EXAMFLOW_MAX_IN_FLIGHT' | 'EXAMFLOW_TENANT_SHARE'>): number {
   return Math.max(1, Math.floor(cfg.EXAMFLOW_MAX_IN_FLIGHT * cfg.EXAMFLOW_TENANT_SHARE));
 }
 
-export async function admitExams(client: Client, tenantId: string, count: number): Promise<void> {
-  const limit = config().EXAMFLOW_MAX_IN_FLIGHT;
+/** Counts `count` more exams in flight for the tenant, or refuses them with 429 and Retry-After. */
+export async function admitExams({ client, cfg }: ApiDeps, tenantId: string, count: number): Promise<void> {
   const [all, tenant] = await Promise.all([inFlight(client, null), inFlight(client, tenantId)]);
-  const excess = Math.max(all.inFlight + count - limit, tenant.inFlight + count - tenantAdmissionLimit());
+  const excess = Math.max(all.inFlight + count - cfg.EXAMFLOW_MAX_IN_FLIGHT, tenant.inFlight + count - tenantAdmissionLimit(cfg));
   if (excess > 0) {
     const retryAfter = Math.max(5, Math.ceil(excess * secondsPerExcessExam));
-    throw new ApiError(429, 'too_many_exams_in_flight', `too many exams are being processed right now: submit again in ${retryAfter} s`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+    const message = `too many exams are being processed right now: submit again in ${retryAfter} s`;
+    throw new ApiError(429, 'too_many_exams_in_flight', message, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
   }
   all.inFlight += count;
   tenant.inFlight += count;

@@ -57,8 +57,8 @@ export function createApp(client: Client, cfg: Config): Koa<AuthState> {
     correctionRoutes(client),
     batchRoutes(deps),
     studentRoutes(),
-    webhookRoutes(),
-    codecRoutes(),
+    webhookRoutes(cfg),
+    codecRoutes(cfg),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   return app;

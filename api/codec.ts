@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Payload } from '@temporalio/common';
-import { config } from '../lib/config';
+import type { Config } from '../lib/config';
 import type { z } from '../lib/zod';
 import { payloadCodec } from '../lib/temporal/payload-codec';
 import type { AuthState } from './auth';
@@ -22,13 +22,13 @@ const toJson = (p: Payload) => ({
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
-export function codecRoutes(): Router<AuthState> {
+export function codecRoutes(cfg: Config): Router<AuthState> {
+  const codec = payloadCodec(cfg);
   const router = new Router<AuthState>();
   for (const direction of ['encode', 'decode'] as const) {
     router.post(`/v1/codec/${direction}`, requireJsonBody(), async (ctx) => {
       if (!ctx.state.admin) throw new ApiError(403, 'admin_required', 'the codec endpoint shows students’ data: use an admin token (tenant "*")');
       const { payloads } = validate(codecRequestSchema, ctx.request.body, 'codec request');
-      const codec = payloadCodec(config());
       try {
         ctx.body = { payloads: (await codec[direction](payloads.map(fromJson))).map(toJson) };
       } catch (err) {

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   });
 
   // The queue maxima ("highest backlog since start") need samples between /v1/queue calls.
-  const sampler = setInterval(() => void queueStatus(client, null).catch(() => undefined), 10_000);
+  const sampler = setInterval(() => void queueStatus({ client, cfg }, null).catch(() => undefined), 10_000);
   sampler.unref();
 
   // Stop accepting, end the event streams, let in-flight requests finish, then drop the

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { config, ocrSlots } from '../lib/config';
+import { ocrSlots } from '../lib/config';
+import type { ApiDeps } from './deps';
 import { ocrTaskQueue } from '../workflows/task-queues';
 import type { QueueResponse } from './schemas';
 import { tenantAdmissionLimit } from './admission';
@@ -42,8 +43,7 @@ async function taskQueueStats(client: Client, name: string, types: temporal.api.
   return { backlog, backlogAgeMs, dispatchRate, pollers: pollers.size };
 }
 
-export async function queueStatus(client: Client, scope: string | null): Promise<QueueResponse> {
-  const cfg = config();
+export async function queueStatus({ client, cfg }: ApiDeps, scope: string | null): Promise<QueueResponse> {
   const maxima = maximaByScope.get(scope ?? '*') ?? newMaxima();
   maximaByScope.set(scope ?? '*', maxima);
   const count = async (query: string) => (await client.workflow.count(query)).count;
@@ -84,7 +84,7 @@ export async function queueStatus(client: Client, scope: string | null): Promise
     pending,
     inFlight,
     maxInFlight: maxima.inFlight,
-    admissionLimit: scope === null ? cfg.EXAMFLOW_MAX_IN_FLIGHT : tenantAdmissionLimit(),
+    admissionLimit: scope === null ? cfg.EXAMFLOW_MAX_IN_FLIGHT : tenantAdmissionLimit(cfg),
     since,
   };
 }

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { config } from '../lib/config';
+import type { Config } from '../lib/config';
 import { checkWebhookTarget, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
 import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks/webhooks';
 import { requireTenant, type AuthState } from './auth';
@@ -9,14 +9,14 @@ import { webhookRequestSchema } from './schemas';
 
 // A tenant's webhook. The secret is shown once, when it is set; deliveries carry
 // X-Examflow-Signature: sha256=HMAC(secret, "<X-Examflow-Timestamp>.<body>").
-export function webhookRoutes(): Router<AuthState> {
+export function webhookRoutes(cfg: Pick<Config, 'EXAMFLOW_WEBHOOK_ALLOW_PRIVATE'>): Router<AuthState> {
   const router = new Router<AuthState>();
   router.use('/v1/webhook', requireTenant());
 
   router.put('/v1/webhook', requireJsonBody(), async (ctx) => {
     const { url, secret } = validate(webhookRequestSchema, ctx.request.body, 'webhook');
     try {
-      await checkWebhookTarget(url, { allowPrivate: config().EXAMFLOW_WEBHOOK_ALLOW_PRIVATE });
+      await checkWebhookTarget(url, { allowPrivate: cfg.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE });
     } catch (err) {
       if (err instanceof UnsafeWebhookTarget) throw new ApiError(400, 'unsafe_webhook_url', err.message);
       throw err;

@@ -17,13 +17,14 @@ import { completedBatch, findOwnBatch, scoreTables } from './batch-access';
 
 /** POST /v1/batches: the stack is checked, stored and handed to the batch workflow (202). */
 export const submitBatchHandler =
-  ({ client, cfg }: ApiDeps): Handler =>
+  (deps: ApiDeps): Handler =>
   async (ctx) => {
+    const { client, cfg } = deps;
     const fields = validate(submitBatchFieldsSchema, ctx.request.body ?? {}, 'batch submission');
     const files = (ctx.request.files ?? []) as UploadedFile[];
     await checkStack(files, cfg);
     // A tenant with as many exams in flight as it may have gets 429 for a new class too.
-    await admitExams(client, ctx.state.tenantId, 1);
+    await admitExams(deps, ctx.state.tenantId, 1);
     const batchId = await submitBatch(client, { tenantId: ctx.state.tenantId, files, ...fields });
     ctx.status = 202;
     ctx.set('Location', `/v1/batches/${batchId}`);

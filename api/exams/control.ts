@@ -30,15 +30,16 @@ export const cancelHandler =
 
 /** POST /v1/exams/:examId/retry: a new run of a failed or cancelled exam. */
 export const retryHandler =
-  ({ client }: ApiDeps): Handler =>
+  (deps: ApiDeps): Handler =>
   async (ctx) => {
+    const { client } = deps;
     const found = await settledExam(client, await findExam(client, ctx));
     const status = await examStatus(client, found);
     if (status.status !== 'failed' && status.status !== 'cancelled') {
       const why = `exam ${found.examId} is ${status.status}: only a failed or cancelled exam can be retried`;
       throw new ApiError(409, 'exam_not_retryable', why);
     }
-    await admitExams(client, found.record.tenant_id, 1);
+    await admitExams(deps, found.record.tenant_id, 1);
     await retryExam(client, found.examId, ctx.state.tenantId);
     ctx.status = 202;
     ctx.body = { examId: found.examId, accepted: 'retry', statusUrl: `/v1/exams/${found.examId}` };

@@ -48,9 +48,9 @@ export function statisticsHandler(): Handler {
 
 /** GET /v1/queue */
 export const queueHandler =
-  ({ client }: ApiDeps): Handler =>
+  (deps: ApiDeps): Handler =>
   async (ctx) => {
-    ctx.body = await queueStatus(client, tenantScope(ctx.state));
+    ctx.body = await queueStatus(deps, tenantScope(ctx.state));
   };
 
 /** GET /v1/exams/:examId */

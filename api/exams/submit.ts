@@ -44,7 +44,7 @@ export function submitExamHandler(deps: ApiDeps): Handler {
     await checkPages(files);
     // Without templateId the answer sheet's own code names the template.
     const { template, sheet } = await examTemplate(tenantId, fields.templateId, files[0]!.buffer);
-    await admitExams(deps.client, tenantId, 1);
+    await admitExams(deps, tenantId, 1);
     const pages = files.map((f) => f.buffer);
     const { student, priority } = fields;
     const created = await submitExam(deps.client, { examId, tenantId, template, sheet, pages, student, priority });
@@ -76,7 +76,7 @@ export function submitManyHandler(deps: ApiDeps): Handler {
     if (files.length !== expected) {
       throw new ApiError(400, 'invalid_upload', `the manifest lists ${expected} pages but ${files.length} were uploaded`);
     }
-    await admitExams(deps.client, tenantId, manifest.length);
+    await admitExams(deps, tenantId, manifest.length);
     let offset = 0;
     const results = [];
     for (const [index, entry] of manifest.entries()) {
