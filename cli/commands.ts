@@ -5,7 +5,7 @@ import { batchHandlers } from './batch-commands';
 import { duration, resultText, statusLines, table } from './format';
 import { reviewHandlers } from './review-commands';
 import { waitWithBar } from './wait';
-import { examStatuses } from '../domain/exam-states';
+import { examStatuses, priorities } from '../domain/exam-states';
 
 // One function per command. Each returns what to print: JSON for --json, text otherwise,
 // and the exit code (1 when an exam it waited for did not complete).
@@ -87,7 +87,7 @@ export const handlers: Record<string, Handler> = {
 
   async submit(ctx) {
     const { client, args, values } = ctx;
-    if (values.priority && values.priority !== 'normal' && values.priority !== 'urgent') throw new UsageError('--priority is normal or urgent');
+    if (values.priority && !(priorities as readonly string[]).includes(values.priority)) throw new UsageError(`--priority is ${priorities.join(' or ')}`);
     const submitted = await client.submitExam({
       templateId: values.template,
       pages: args,
@@ -125,7 +125,10 @@ export const handlers: Record<string, Handler> = {
     const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)}%`);
     const text = [
       `total          ${s.total}`,
-      table(['pending', 'processing', 'needs review', 'completed', 'failed', 'cancelled'], [[s.byStatus.pending, s.byStatus.processing, s.byStatus.needs_review, s.byStatus.completed, s.byStatus.failed, s.byStatus.cancelled]]),
+      table(
+        examStatuses.map((status) => status.replace('_', ' ')),
+        [examStatuses.map((status) => s.byStatus[status])],
+      ),
       '',
       `success rate   ${pct(s.successRate)} (all time), ${pct(s.window.successRate)} (last ${s.window.hours} h)`,
       `throughput     ${s.window.throughputPerMinute.toFixed(2)} exams/min (last ${s.window.hours} h)`,
