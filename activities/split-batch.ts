@@ -96,7 +96,7 @@ async function tenantTemplates(tenantId: string, exams: PlannedExam[]): Promise<
   return new Map(found.filter((f): f is readonly [string, Template] => f[1] !== null));
 }
 
-/** One student's pages, template copy and workflow input under the exam's keys (as api/start-exam.ts stores them). */
+/** One student's pages, template copy and workflow input under the exam's keys (as api/exams/start-exam.ts stores them). */
 async function storeExam(batch: BatchWorkflowInput, position: number, exam: PlannedExam, template: Template, pages: Buffer[], notify: boolean): Promise<BatchExamPlan> {
   const examId = batchExamId(batch.batchId, position);
   const keys = examKeys(examId);

@@ -3,9 +3,9 @@ import type { Payload } from '@temporalio/common';
 import type { Config } from '../lib/config';
 import type { z } from '../lib/zod';
 import { payloadCodec } from '../lib/temporal/payload-codec';
-import type { AuthState } from './auth';
-import { ApiError, validate } from './errors';
-import { requireJsonBody } from './content-types';
+import type { AuthState } from './http/auth';
+import { ApiError, validate } from './http/errors';
+import { requireJsonBody } from './http/content-types';
 import { codecRequestSchema } from './schemas';
 
 // Temporal's remote codec protocol, for the Temporal Web UI (its "codec endpoint" setting,

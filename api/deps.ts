@@ -1,7 +1,7 @@
 import type { RouterContext, RouterMiddleware } from '@koa/router';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
-import type { AuthState } from './auth';
+import type { AuthState } from './http/auth';
 
 /** What every route factory is given: read once by api/main.ts (or a test), never looked up inside. */
 export interface ApiDeps {

@@ -7,11 +7,11 @@ import { applyHistoryRetention, ensurePurgeSchedule } from '../lib/artifacts/ret
 import { closeRecords } from '../records/database';
 import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/temporal/tracing';
-import { closeSheetCodePool } from './sheet-code-pool';
+import { closeSheetCodePool } from './exams/sheet-code-pool';
 import { createApp } from './app';
-import { apiServer } from './http-server';
-import { closeEventStreams } from './events';
-import { queueStatus } from './queue';
+import { apiServer } from './http/http-server';
+import { closeEventStreams } from './exams/events';
+import { queueStatus } from './exams/queue';
 
 async function main(): Promise<void> {
   const cfg = config();

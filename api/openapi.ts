@@ -1,10 +1,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from '../lib/zod';
-import { registerBatchPaths } from './batch-openapi';
+import { registerBatchPaths } from './batches/batch-openapi';
 import { resultDocumentSchema, statusDocumentSchema } from '../domain/documents';
 import { acceptedFormatsText, MAX_PAGE_MEGAPIXELS, PDF_PAGE_DPI } from '../domain/page-rules';
 import { templateSchema } from '../domain/template';
-import { omrCheckerImportForm } from './omrchecker-import';
+import { omrCheckerImportForm } from './templates/omrchecker-import';
 import {
   answerSheetLayoutSchema,
   batchResponseSchema,
@@ -24,7 +24,7 @@ import {
   webhookResponseSchema,
   codecRequestSchema,
 } from './schemas';
-import { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from './review-schemas';
+import { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from './reviews/review-schemas';
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
 

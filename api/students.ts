@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import { knowledgePointHistories } from '../domain/student-progress';
 import { studentExamRecords } from '../records/student-exams';
-import { tenantScope, type AuthState } from './auth';
-import { ApiError, validate } from './errors';
+import { tenantScope, type AuthState } from './http/auth';
+import { ApiError, validate } from './http/errors';
 import { studentExamsQuerySchema, studentIdParamSchema } from './schemas';
 
 // GET /v1/students/:studentId/exams: one student's exams over time, with scores and the

@@ -2,9 +2,9 @@ import Router from '@koa/router';
 import type { Config } from '../lib/config';
 import { checkWebhookTarget, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
 import { loadWebhook, removeWebhook, saveWebhook } from '../lib/webhooks/webhooks';
-import { requireTenant, type AuthState } from './auth';
-import { ApiError, validate } from './errors';
-import { requireJsonBody } from './content-types';
+import { requireTenant, type AuthState } from './http/auth';
+import { ApiError, validate } from './http/errors';
+import { requireJsonBody } from './http/content-types';
 import { webhookRequestSchema } from './schemas';
 
 // A tenant's webhook. The secret is shown once, when it is set; deliveries carry

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { startExamRun } from '../api/start-exam';
+import { startExamRun } from '../api/exams/start-exam';
 import type { Template } from '../domain/template';
 import { examKeys } from '../lib/artifacts/artifacts';
 import { recordSubmission } from '../records/exam-writes';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { prewarmOcr, recognizePage, terminateOcr } from '../reading/ocr/ocr-engine';
-import { startExamRun, submitExam } from '../api/start-exam';
+import { startExamRun, submitExam } from '../api/exams/start-exam';
 import { ExamflowClient } from '../client/examflow-client';
 import { closeSharedBrowser } from '../lib/documents/browser';
 import { config } from '../lib/config';

@@ -17,8 +17,8 @@ import type {
   submittedStudentSchema,
   templateListResponseSchema,
 } from '../api/schemas';
-import type { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from '../api/review-schemas';
-import type { batchStatusSchema, listBatchesResponseSchema, submitBatchResponseSchema } from '../api/batch-schemas';
+import type { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from '../api/reviews/review-schemas';
+import type { batchStatusSchema, listBatchesResponseSchema, submitBatchResponseSchema } from '../api/batches/batch-schemas';
 
 // Every API shape the client speaks, inferred from the zod schemas the API validates and
 // documents with: when a schema changes, the client's types follow (type-only imports, so

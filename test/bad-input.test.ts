@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import sharp from 'sharp';
 import { deliverWebhook } from '../activities/deliver-webhook';
-import { submitExam } from '../api/start-exam';
+import { submitExam } from '../api/exams/start-exam';
 import { artifacts, examKeys } from '../lib/artifacts/artifacts';
 import { removeWebhook, saveWebhook } from '../lib/webhooks/webhooks';
 import type { StatusDocument } from '../domain/documents';

@@ -6,7 +6,7 @@ import { BadInputError, MAX_INPUT_PIXELS, preprocessPage } from '../reading/prep
 import { flattenBackground } from '../reading/preprocess/preprocess-background';
 import { estimateSkew } from '../reading/preprocess/preprocess-skew';
 import { isPdf, pdfToPages, TooManyPagesError } from '../lib/documents/pdf-pages';
-import { expandPdfPages } from '../api/uploads';
+import { expandPdfPages } from '../api/exams/uploads';
 import { degradePage } from './fixtures/degrade';
 
 // Image clean-up before OCR, on synthetic pages drawn with sharp (no browser, no OCR),

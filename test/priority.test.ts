@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { examIdFor, submitExam, type Priority } from '../api/start-exam';
+import { examIdFor, submitExam, type Priority } from '../api/exams/start-exam';
 import type { Template } from '../domain/template';
 import { createExamWorkers } from '../worker/workers';
 import { ocrTaskQueue } from '../workflows/task-queues';

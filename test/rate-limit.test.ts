@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { slidingWindowLimiter } from '../api/rate-limit';
+import { slidingWindowLimiter } from '../api/http/rate-limit';
 
 // The per-token and failed-sign-in limits: a sliding window, on a clock the test moves.
 

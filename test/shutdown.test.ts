@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { examIdFor, submitExam } from '../api/start-exam';
+import { examIdFor, submitExam } from '../api/exams/start-exam';
 import { templateSchema } from '../domain/template';
 import { artifacts } from '../lib/artifacts/artifacts';
 import { closeSharedBrowser } from '../lib/documents/browser';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StatisticsResponse } from '../api/schemas';
-import { cachedStatistics } from '../api/statistics';
+import { cachedStatistics } from '../api/exams/statistics';
 
 // The statistics cache in front of the records queries, over a stand-in computation that
 // counts the calls and can be held up.

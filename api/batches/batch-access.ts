@@ -3,10 +3,10 @@ import type { ResultDocument } from '../../domain/documents';
 import { questionTable, scoreTable } from '../../domain/score-table';
 import { batchExamRows, findBatch } from '../../records/batches';
 import type { BatchRow } from '../../records/schema';
-import { tenantScope } from '../auth';
-import { batchIdSchema } from '../batch-schemas';
+import { tenantScope } from '../http/auth';
+import { batchIdSchema } from './batch-schemas';
 import type { RouteContext } from '../deps';
-import { ApiError, validate } from '../errors';
+import { ApiError, validate } from '../http/errors';
 
 // How the batch routes find the batch a request names (always within the caller's tenant),
 // and the score tables its exports are made of.

@@ -4,13 +4,13 @@ import { toCsv } from '../../domain/score-table';
 import { artifacts } from '../../lib/artifacts/artifacts';
 import { scoreWorkbook } from '../../lib/documents/score-workbook';
 import { batchExamRows, listBatches } from '../../records/batches';
-import { admitExams } from '../admission';
-import { tenantScope } from '../auth';
-import { checkStack, submitBatch, type UploadedFile } from '../batch-intake';
-import { listBatchesQuerySchema, submitBatchFieldsSchema } from '../batch-schemas';
-import { batchStatusDocument, batchSummary } from '../batch-status';
+import { admitExams } from '../exams/admission';
+import { tenantScope } from '../http/auth';
+import { checkStack, submitBatch, type UploadedFile } from './batch-intake';
+import { listBatchesQuerySchema, submitBatchFieldsSchema } from './batch-schemas';
+import { batchStatusDocument, batchSummary } from './batch-status';
 import type { ApiDeps, Handler } from '../deps';
-import { ApiError, validate } from '../errors';
+import { ApiError, validate } from '../http/errors';
 import { completedBatch, findOwnBatch, scoreTables } from './batch-access';
 
 // A class's stack of sheets → one exam per student, the class report and the score exports.

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { requireTenant, type AuthState } from '../auth';
-import { stackUpload } from '../batch-intake';
-import { requireMultipart } from '../content-types';
+import { requireTenant, type AuthState } from '../http/auth';
+import { stackUpload } from './batch-intake';
+import { requireMultipart } from '../http/content-types';
 import type { ApiDeps } from '../deps';
 import {
   batchStatusHandler,

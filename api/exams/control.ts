@@ -2,13 +2,13 @@ import { isClosedStatus } from '../../domain/exam-states';
 import { eraseExam } from '../../lib/artifacts/exam-erasure';
 import { markForErasure } from '../../records/erasure';
 import { recordCancelRequest } from '../../records/exam-writes';
-import { admitExams } from '../admission';
-import { tenantScope } from '../auth';
+import { admitExams } from './admission';
+import { tenantScope } from '../http/auth';
 import type { ApiDeps, Handler } from '../deps';
-import { ApiError, validate } from '../errors';
-import { examStatus } from '../exam-lookup';
+import { ApiError, validate } from '../http/errors';
+import { examStatus } from './exam-lookup';
 import { examIdSchema } from '../schemas';
-import { retryExam } from '../start-exam';
+import { retryExam } from './start-exam';
 import { findExam, settledExam } from './exam-access';
 
 // What a caller does to an exam after submitting it: cancel it, run it again, erase it.

@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { isClosedStatus } from '../../domain/exam-states';
 import { examKeys } from '../../lib/artifacts/artifacts';
-import { tenantScope } from '../auth';
+import { tenantScope } from '../http/auth';
 import type { RouteContext } from '../deps';
-import { ApiError, validate } from '../errors';
-import { examStatus, isCompleted, lookupExam, type FoundExam } from '../exam-lookup';
-import { describeExam } from '../exam-status';
+import { ApiError, validate } from '../http/errors';
+import { examStatus, isCompleted, lookupExam, type FoundExam } from './exam-lookup';
+import { describeExam } from './exam-status';
 import { examIdSchema } from '../schemas';
 
 // How the exam routes find the exam a request names: always within the caller's tenant.

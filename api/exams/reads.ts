@@ -2,14 +2,14 @@ import type { ResultDocument } from '../../domain/documents';
 import { artifacts } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
 import { listExamRecords } from '../../records/exam-reads';
-import { tenantScope } from '../auth';
+import { tenantScope } from '../http/auth';
 import type { ApiDeps, Handler } from '../deps';
-import { ApiError, validate } from '../errors';
-import { streamExamEvents } from '../events';
-import { examStatus } from '../exam-lookup';
-import { queueStatus } from '../queue';
+import { ApiError, validate } from '../http/errors';
+import { streamExamEvents } from './events';
+import { examStatus } from './exam-lookup';
+import { queueStatus } from './queue';
 import { listExamsQuerySchema, statisticsQuerySchema } from '../schemas';
-import { cachedStatistics } from '../statistics';
+import { cachedStatistics } from './statistics';
 import { completedExam, findExam } from './exam-access';
 
 // What a caller reads about exams: the list, the statistics, the queue, one exam's status

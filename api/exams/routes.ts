@@ -1,9 +1,9 @@
 import Router from '@koa/router';
-import type { AuthState } from '../auth';
-import { requireTenant } from '../auth';
-import { requireMultipart } from '../content-types';
+import type { AuthState } from '../http/auth';
+import { requireTenant } from '../http/auth';
+import { requireMultipart } from '../http/content-types';
 import type { ApiDeps } from '../deps';
-import { pagesUpload } from '../uploads';
+import { pagesUpload } from './uploads';
 import { cancelHandler, eraseHandler, retryHandler } from './control';
 import {
   examEventsHandler,

@@ -1,14 +1,14 @@
-import { admitExams } from '../admission';
+import { admitExams } from './admission';
 import type { ApiDeps, Handler, RouteContext } from '../deps';
-import { ApiError, validate } from '../errors';
-import { lookupExam } from '../exam-lookup';
+import { ApiError, validate } from '../http/errors';
+import { lookupExam } from './exam-lookup';
 import { batchManifestSchema, idempotencyKeySchema, submitExamFieldsSchema, type SubmitExamResponse } from '../schemas';
-import { examTemplate } from '../sheet-intake';
-import { examIdFor, submitExam } from '../start-exam';
-import { checkPages } from '../uploads';
+import { examTemplate } from './sheet-intake';
+import { examIdFor, submitExam } from './start-exam';
+import { checkPages } from './uploads';
 
 // POST /v1/exams (one exam) and POST /v1/exams/batch (several, by a manifest). The pages
-// arrive through pagesUpload (api/uploads.ts), which has split PDFs into page images already.
+// arrive through pagesUpload (api/exams/uploads.ts), which has split PDFs into page images already.
 
 const uploadedFiles = (ctx: RouteContext) => (ctx.request.files ?? []) as Express.Multer.File[];
 const accepted = (examId: string): SubmitExamResponse => ({ examId, status: 'pending', statusUrl: `/v1/exams/${examId}` });

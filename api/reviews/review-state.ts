@@ -3,8 +3,8 @@ import type { ExamStatus, ResultDocument } from '../../domain/documents';
 import type { ReviewItem } from '../../domain/review-decisions';
 import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
 import { reviewQuery, type ReviewState } from '../../workflows/definitions';
-import { ApiError } from '../errors';
-import type { FoundExam } from '../exam-lookup';
+import { ApiError } from '../http/errors';
+import type { FoundExam } from '../exams/exam-lookup';
 
 // Where an exam's review is read from: its workflow while it waits, its stored items and its
 // result's decisions once it has closed.

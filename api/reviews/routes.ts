@@ -4,12 +4,12 @@ import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
 import { listWaitingExams } from '../../records/review-queue';
 import { INVALID_DECISION, reviewUpdate } from '../../workflows/definitions';
-import { tenantScope, type AuthState } from '../auth';
+import { tenantScope, type AuthState } from '../http/auth';
 import type { ApiDeps, Handler } from '../deps';
-import { ApiError, validate } from '../errors';
-import { examStatus, lookupExam } from '../exam-lookup';
+import { ApiError, validate } from '../http/errors';
+import { examStatus, lookupExam } from '../exams/exam-lookup';
 import { findExam } from '../exams/exam-access';
-import { itemIdSchema, reviewQueueQuerySchema, reviewRequestSchema } from '../review-schemas';
+import { itemIdSchema, reviewQueueQuerySchema, reviewRequestSchema } from './review-schemas';
 import { closedReview, reviewDocument, waitingReview } from './review-state';
 
 // Teacher review (design.md): what an exam waits on, each item's image, the teacher's

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { batchEtaMs, batchProgress, batchStatus, examCounts, isClosedPhase, type BatchPhaseName } from '../domain/batch-status';
-import type { BatchExamRow } from '../records/batches';
-import type { BatchRow } from '../records/schema';
-import { batchProgressQuery } from '../workflows/batch-definitions';
+import { batchEtaMs, batchProgress, batchStatus, examCounts, isClosedPhase, type BatchPhaseName } from '../../domain/batch-status';
+import type { BatchExamRow } from '../../records/batches';
+import type { BatchRow } from '../../records/schema';
+import { batchProgressQuery } from '../../workflows/batch-definitions';
 
 // The status document of a batch (GET /v1/batches/:id): its recorded phase and its exams'
 // records, with the running workflow's own counters while it splits (the records say

@@ -1,9 +1,9 @@
-import { z } from '../lib/zod';
-import { examStatuses, statusDocumentSchema } from '../domain/documents';
-import { reviewReasons } from '../domain/review-decisions';
-import { questionTypes } from '../domain/template';
+import { z } from '../../lib/zod';
+import { examStatuses, statusDocumentSchema } from '../../domain/documents';
+import { reviewReasons } from '../../domain/review-decisions';
+import { questionTypes } from '../../domain/template';
 
-// Shapes of the teacher-review routes (api/reviews.ts), validated and documented from here.
+// Shapes of the teacher-review routes (api/reviews/routes.ts), validated and documented from here.
 
 export const itemIdSchema = z.string().regex(/^q[1-9][0-9]{0,2}$/, 'an item id such as "q3", as GET /v1/exams/:examId/review lists them');
 

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Context } from 'koa';
 import { PassThrough } from 'node:stream';
-import type { StatusDocument } from '../domain/documents';
+import type { StatusDocument } from '../../domain/documents';
 import { examStatus, lookupExam } from './exam-lookup';
-import { isClosedStatus } from '../domain/exam-states';
+import { isClosedStatus } from '../../domain/exam-states';
 
 // GET /v1/exams/:examId/events — Server-Sent Events: the status document on every change
 // until the exam closes. Comment lines keep proxies from timing the stream out.

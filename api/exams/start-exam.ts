@@ -1,15 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Priority } from '../domain/exam-states';
-import type { SubmittedStudent } from '../domain/student';
-import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
-import { config, reviewSettings } from '../lib/config';
-import { loadWebhook } from '../lib/webhooks/webhooks';
-import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../records/exam-writes';
-import type { ExamWorkflowInput } from '../workflows/definitions';
-import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../workflows/search-attributes';
-import { ApiError } from './errors';
+import type { Priority } from '../../domain/exam-states';
+import type { SubmittedStudent } from '../../domain/student';
+import type { Template } from '../../domain/template';
+import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
+import { config, reviewSettings } from '../../lib/config';
+import { loadWebhook } from '../../lib/webhooks/webhooks';
+import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../../records/exam-writes';
+import type { ExamWorkflowInput } from '../../workflows/definitions';
+import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../../workflows/search-attributes';
+import { ApiError } from '../http/errors';
 import type { ExamMemo } from './exam-status';
 
 export type { Priority };

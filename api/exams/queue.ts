@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { ocrSlots } from '../lib/config';
-import type { ApiDeps } from './deps';
-import { ocrTaskQueue } from '../workflows/task-queues';
-import type { QueueResponse } from './schemas';
+import { ocrSlots } from '../../lib/config';
+import type { ApiDeps } from '../deps';
+import { ocrTaskQueue } from '../../workflows/task-queues';
+import type { QueueResponse } from '../schemas';
 import { tenantAdmissionLimit } from './admission';
 import { examQuery } from './visibility';
-import { gradingSteps } from '../domain/eta';
+import { gradingSteps } from '../../domain/eta';
 
 // GET /v1/queue: what waits and what runs, per stage, from the task queues' own statistics
 // and visibility counts; the maxima are this API process's since it started. The task

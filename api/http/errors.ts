@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { z } from '../lib/zod';
-import { logger } from '../lib/logger';
-import { isDatabaseUnavailable } from '../records/database';
+import { z } from '../../lib/zod';
+import { logger } from '../../lib/logger';
+import { isDatabaseUnavailable } from '../../records/database';
 
 /** An error the client caused, answered as `{ error: { code, message, details? } }` (design.md). */
 export class ApiError extends Error {

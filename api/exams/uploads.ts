@@ -1,10 +1,10 @@
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
-import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../lib/documents/pdf-pages';
-import { BadInputError } from '../reading/preprocess/preprocess';
-import { MAX_PAGE_PIXELS, MIN_PAGE_SIDE, pageImageFormats, pageMessages } from '../domain/page-rules';
-import { ApiError } from './errors';
+import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../../lib/documents/pdf-pages';
+import { BadInputError } from '../../reading/preprocess/preprocess';
+import { MAX_PAGE_PIXELS, MIN_PAGE_SIDE, pageImageFormats, pageMessages } from '../../domain/page-rules';
+import { ApiError } from '../http/errors';
 
 // Page images (or PDFs, split into page images here) arrive as multipart `pages` files,
 // held in memory within the configured limits, and are checked before anything is stored

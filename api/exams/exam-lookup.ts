@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import type { StatusDocument } from '../domain/documents';
-import { findExamRecord, isClosedRecord, recordStatusDocument } from '../records/exam-reads';
-import type { ExamRow } from '../records/schema';
+import type { StatusDocument } from '../../domain/documents';
+import { findExamRecord, isClosedRecord, recordStatusDocument } from '../../records/exam-reads';
+import type { ExamRow } from '../../records/schema';
 import { describeExam, examStatusDocument } from './exam-status';
 import { learnedEta } from './exam-eta';
 

@@ -1,6 +1,6 @@
-import { findSheetCode } from '../reading/sheets/sheet-code';
+import { findSheetCode } from '../../reading/sheets/sheet-code';
 
-// Runs in the API's sheet-code threads (api/sheet-code-pool.ts): finding and decoding the code
+// Runs in the API's sheet-code threads (api/exams/sheet-code-pool.ts): finding and decoding the code
 // is a few hundred milliseconds of WebAssembly that would otherwise stall the API's event loop.
 
 export type SheetCodeResult = { templateId: string; pageIndex: number; pageCount: number } | null;

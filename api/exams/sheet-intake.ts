@@ -1,8 +1,8 @@
-import type { Template } from '../domain/template';
-import { logger } from '../lib/logger';
-import { ApiError } from './errors';
+import type { Template } from '../../domain/template';
+import { logger } from '../../lib/logger';
+import { ApiError } from '../http/errors';
 import { findSheetCodeInThread } from './sheet-code-pool';
-import { loadTemplate } from './templates';
+import { loadTemplate } from '../templates/templates';
 
 // Which template an exam is graded with, and whether its pages are answer sheets: the
 // submitted templateId, or the code printed on the first page's answer sheet.

@@ -1,6 +1,6 @@
 import LRUCache from 'lru-cache';
-import { recordStatistics } from '../records/exam-statistics';
-import type { StatisticsResponse } from './schemas';
+import { recordStatistics } from '../../records/exam-statistics';
+import type { StatisticsResponse } from '../schemas';
 
 // GET /v1/exams/statistics, from the records database (records/exam-statistics.ts): the
 // same answer whether or not Temporal still holds the exams' histories.

@@ -1,7 +1,7 @@
 import http, { type Server } from 'node:http';
 import type Koa from 'koa';
 import type { Middleware } from 'koa';
-import type { Config } from '../lib/config';
+import type { Config } from '../../lib/config';
 import { ApiError } from './errors';
 
 // Limits of the HTTP server itself, below Koa: how long a request may take to arrive,

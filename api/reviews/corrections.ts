@@ -1,16 +1,16 @@
 import Router from '@koa/router';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import type { Context } from 'koa';
-import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
-import { config } from '../lib/config';
-import type { CorrectionInput } from '../workflows/correction-workflow';
-import type { ExamWorkflowInput } from '../workflows/definitions';
-import { tenantScope, type AuthState } from './auth';
-import { ApiError, validate } from './errors';
-import { examStatus, lookupExam } from './exam-lookup';
+import type { Template } from '../../domain/template';
+import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
+import { config } from '../../lib/config';
+import type { CorrectionInput } from '../../workflows/correction-workflow';
+import type { ExamWorkflowInput } from '../../workflows/definitions';
+import { tenantScope, type AuthState } from '../http/auth';
+import { ApiError, validate } from '../http/errors';
+import { examStatus, lookupExam } from '../exams/exam-lookup';
 import { correctionRequestSchema } from './review-schemas';
-import { examIdSchema } from './schemas';
+import { examIdSchema } from '../schemas';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
 

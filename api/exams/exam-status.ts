@@ -1,11 +1,11 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import type { StatusDocument } from '../domain/documents';
-import { closedRunStatus, closedStatusDocument, pendingStatusDocument, type ExamMemo } from '../domain/exam-progress';
-import type { ExamStep } from '../domain/exam-states';
-import { progressQuery } from '../workflows/definitions';
-import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
+import type { StatusDocument } from '../../domain/documents';
+import { closedRunStatus, closedStatusDocument, pendingStatusDocument, type ExamMemo } from '../../domain/exam-progress';
+import type { ExamStep } from '../../domain/exam-states';
+import { progressQuery } from '../../workflows/definitions';
+import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../../workflows/search-attributes';
 
-export type { ExamMemo } from '../domain/exam-progress';
+export type { ExamMemo } from '../../domain/exam-progress';
 
 /**
  * The exam's workflow description, or null when it does not exist or belongs to another

@@ -2,16 +2,16 @@ import multer from '@koa/multer';
 import type { Client } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
-import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../lib/documents/pdf-pages';
-import { BadInputError } from '../reading/preprocess/preprocess';
-import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
-import { config, reviewSettings, type Config } from '../lib/config';
-import { forgetBatch, insertBatch } from '../records/batches';
-import type { BatchWorkflowInput } from '../workflows/batch-definitions';
-import { TenantIdKey } from '../workflows/search-attributes';
-import { ApiError } from './errors';
-import { loadTemplate } from './templates';
-import { checkPages } from './uploads';
+import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../../lib/documents/pdf-pages';
+import { BadInputError } from '../../reading/preprocess/preprocess';
+import { artifacts, batchKeys } from '../../lib/artifacts/artifacts';
+import { config, reviewSettings, type Config } from '../../lib/config';
+import { forgetBatch, insertBatch } from '../../records/batches';
+import type { BatchWorkflowInput } from '../../workflows/batch-definitions';
+import { TenantIdKey } from '../../workflows/search-attributes';
+import { ApiError } from '../http/errors';
+import { loadTemplate } from '../templates/templates';
+import { checkPages } from '../exams/uploads';
 
 // POST /v1/batches: a class's stack arrives as one multi-page PDF or many images, is checked
 // cheaply (PDF pages counted and measured by pdfinfo, images by their headers), stored as

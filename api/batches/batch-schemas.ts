@@ -1,6 +1,6 @@
-import { z } from '../lib/zod';
-import { batchExamStatuses } from '../domain/batch-status';
-import { templateIdSchema } from '../domain/template';
+import { z } from '../../lib/zod';
+import { batchExamStatuses } from '../../domain/batch-status';
+import { templateIdSchema } from '../../domain/template';
 
 // The zod schemas of the class-batch routes (POST/GET /v1/batches…): validation and the OpenAPI document.
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { Config } from '../lib/config';
-import type { ApiDeps } from './deps';
-import { ApiError } from './errors';
+import type { Config } from '../../lib/config';
+import type { ApiDeps } from '../deps';
+import { ApiError } from '../http/errors';
 import { examQuery } from './visibility';
 
 // Admission control: above EXAMFLOW_MAX_IN_FLIGHT running exams in all, or above a

@@ -1,4 +1,4 @@
-import type { ExamStatus } from '../domain/documents';
+import type { ExamStatus } from '../../domain/documents';
 
 // Visibility queries over the custom search attributes. Every value placed in a query has
 // been validated by a zod schema that admits no quote, so none can break out of its string.

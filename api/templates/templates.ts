@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import { isDeepStrictEqual } from 'node:util';
-import { templateIdSchema, templateSchema, type Template } from '../domain/template';
-import { findTemplate, insertTemplate, listTemplates } from '../records/templates';
-import { requireTenant, type AuthState } from './auth';
-import { ApiError, validate } from './errors';
-import { requireJsonBody } from './content-types';
+import { templateIdSchema, templateSchema, type Template } from '../../domain/template';
+import { findTemplate, insertTemplate, listTemplates } from '../../records/templates';
+import { requireTenant, type AuthState } from '../http/auth';
+import { ApiError, validate } from '../http/errors';
+import { requireJsonBody } from '../http/content-types';
 
 // Answer keys, one record per tenant and id. An exam takes a copy at submission, so a
 // template can never change under an exam that is already running.

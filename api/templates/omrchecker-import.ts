@@ -2,12 +2,12 @@ import multer from '@koa/multer';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import sharp from 'sharp';
-import { importOmrChecker, OmrCheckerImportError } from '../domain/omrchecker-import';
-import { MAX_ASSET_BYTES } from '../domain/omr-layout';
-import { templateIdSchema } from '../domain/template';
-import { z } from '../lib/zod';
-import { requireTenant, type AuthState } from './auth';
-import { ApiError, validate } from './errors';
+import { importOmrChecker, OmrCheckerImportError } from '../../domain/omrchecker-import';
+import { MAX_ASSET_BYTES } from '../../domain/omr-layout';
+import { templateIdSchema } from '../../domain/template';
+import { z } from '../../lib/zod';
+import { requireTenant, type AuthState } from '../http/auth';
+import { ApiError, validate } from '../http/errors';
 import { storeTemplate } from './templates';
 
 // POST /v1/templates/import/omrchecker: an examflow template from OMRChecker's template.json,

@@ -1,9 +1,9 @@
 import Router from '@koa/router';
-import { sheetLayout } from '../domain/sheet-layout';
-import { templateIdSchema, type Template } from '../domain/template';
-import { renderAnswerSheetPdf } from '../lib/documents/answer-sheet-pdf';
-import { requireTenant, type AuthState } from './auth';
-import { ApiError, validate } from './errors';
+import { sheetLayout } from '../../domain/sheet-layout';
+import { templateIdSchema, type Template } from '../../domain/template';
+import { renderAnswerSheetPdf } from '../../lib/documents/answer-sheet-pdf';
+import { requireTenant, type AuthState } from '../http/auth';
+import { ApiError, validate } from '../http/errors';
 import { loadTemplate } from './templates';
 
 // The printable answer sheet of a template and its layout (design.md "Answer-sheet layout").
