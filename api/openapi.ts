@@ -24,7 +24,13 @@ import {
   webhookResponseSchema,
   codecRequestSchema,
 } from './schemas';
-import { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from './reviews/review-schemas';
+import {
+  correctionRequestSchema,
+  reviewQueueQuerySchema,
+  reviewQueueResponseSchema,
+  reviewRequestSchema,
+  reviewResponseSchema,
+} from './reviews/review-schemas';
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
 

@@ -87,7 +87,9 @@ export const handlers: Record<string, Handler> = {
 
   async submit(ctx) {
     const { client, args, values } = ctx;
-    if (values.priority && !(priorities as readonly string[]).includes(values.priority)) throw new UsageError(`--priority is ${priorities.join(' or ')}`);
+    if (values.priority && !(priorities as readonly string[]).includes(values.priority)) {
+      throw new UsageError(`--priority is ${priorities.join(' or ')}`);
+    }
     const submitted = await client.submitExam({
       templateId: values.template,
       pages: args,

@@ -17,7 +17,13 @@ import type {
   submittedStudentSchema,
   templateListResponseSchema,
 } from '../api/schemas';
-import type { correctionRequestSchema, reviewQueueQuerySchema, reviewQueueResponseSchema, reviewRequestSchema, reviewResponseSchema } from '../api/reviews/review-schemas';
+import type {
+  correctionRequestSchema,
+  reviewQueueQuerySchema,
+  reviewQueueResponseSchema,
+  reviewRequestSchema,
+  reviewResponseSchema,
+} from '../api/reviews/review-schemas';
 import type { batchStatusSchema, listBatchesResponseSchema, submitBatchResponseSchema } from '../api/batches/batch-schemas';
 
 // Every API shape the client speaks, inferred from the zod schemas the API validates and

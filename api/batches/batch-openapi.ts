@@ -1,6 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from '../../lib/zod';
-import { batchStatusSchema, listBatchesQuerySchema, listBatchesResponseSchema, submitBatchFieldsSchema, submitBatchResponseSchema } from './batch-schemas';
+import {
+  batchStatusSchema,
+  listBatchesQuerySchema,
+  listBatchesResponseSchema,
+  submitBatchFieldsSchema,
+  submitBatchResponseSchema,
+} from './batch-schemas';
 
 // The class-batch routes in the OpenAPI document (api/openapi.ts calls this).
 
