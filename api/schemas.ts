@@ -2,7 +2,7 @@ import { z } from '../lib/zod';
 import { examStatuses } from '../domain/documents';
 import { priorities } from '../domain/exam-states';
 import { submittedStudentSchema } from '../domain/student';
-import type { SheetLayout } from '../domain/sheet-layout';
+import { boxQuestionTypes, bubbleQuestionTypes, type SheetLayout } from '../domain/sheet-layout';
 import { templateIdSchema } from '../domain/template';
 import { openPageToken } from '../lib/page-token';
 
@@ -247,8 +247,8 @@ export const answerSheetLayoutSchema = z.object({
       headings: z.array(z.object({ text: z.string(), ...point })),
       questions: z.array(
         z.union([
-          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(['choice', 'multi', 'truefalse']), labelAt: z.object(point), options: z.array(bubble) }),
-          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(['fill', 'open']), box: rect }),
+          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(bubbleQuestionTypes), labelAt: z.object(point), options: z.array(bubble) }),
+          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(boxQuestionTypes), box: rect }),
         ]),
       ),
     }),

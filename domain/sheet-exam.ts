@@ -1,6 +1,7 @@
 import type { AnswerFlag } from './documents';
 import type { ParsedAnswer, ParsedExam } from './paper';
 import { questionKey, type QuestionType, type Template } from './template';
+import type { BoxQuestionType } from './sheet-layout';
 
 // What the readSheetPage activity stores for one page of an answer sheet (marks read by the
 // reading engine, boxes read by OCR), and how the parse step turns the pages into the same
@@ -22,7 +23,7 @@ export interface SheetPageAnswer {
 export interface SheetPageBox {
   number: string;
   section: string | null;
-  type: 'fill' | 'open';
+  type: BoxQuestionType;
   /** the box's image in the artifact store */
   imageKey: string;
   /** what OCR read in the box; null when the box is empty */

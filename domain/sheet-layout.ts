@@ -13,14 +13,20 @@ export interface SheetBubble { label: string; x: number; y: number; r: number }
 export interface SheetDigitBubble { digit: number; value: string; x: number; y: number; r: number }
 export interface SheetRect { x: number; y: number; w: number; h: number }
 
+/** Question types answered by filling bubbles on the sheet; the others get a box to write in. */
+export const bubbleQuestionTypes = ['choice', 'multi', 'truefalse'] as const satisfies readonly QuestionType[];
+export const boxQuestionTypes = ['fill', 'open'] as const satisfies readonly QuestionType[];
+export type BubbleQuestionType = (typeof bubbleQuestionTypes)[number];
+export type BoxQuestionType = (typeof boxQuestionTypes)[number];
+
 export interface SheetBubbleQuestion {
-  number: string; section: string | null; type: Extract<QuestionType, 'choice' | 'multi' | 'truefalse'>;
+  number: string; section: string | null; type: BubbleQuestionType;
   /** where the question number is printed (left of its first bubble) */
   labelAt: { x: number; y: number };
   options: SheetBubble[];
 }
 export interface SheetBoxQuestion {
-  number: string; section: string | null; type: Extract<QuestionType, 'fill' | 'open'>;
+  number: string; section: string | null; type: BoxQuestionType;
   box: SheetRect;
 }
 export type SheetQuestion = SheetBubbleQuestion | SheetBoxQuestion;
@@ -113,7 +119,7 @@ type Block =
   | { kind: 'bubbles'; rows: TemplateQuestion[][]; columns: number; columnWidth: number; h: number }
   | { kind: 'box'; q: TemplateQuestion; h: number; halfWidth: boolean };
 
-const isBubble = (q: TemplateQuestion) => q.type === 'choice' || q.type === 'multi' || q.type === 'truefalse';
+const isBubble = (q: TemplateQuestion) => (bubbleQuestionTypes as readonly string[]).includes(q.type);
 
 /** Sections in order of first appearance; questions without a section form one group. */
 function groups(template: Template): { section: string | null; questions: TemplateQuestion[] }[] {
