@@ -1,20 +1,24 @@
 // Lint for the whole tree, run by `npm test` (through `npm run lint`). Type-aware rules catch
 // promises nobody awaits; the import rules keep the layout the README describes: workflows stay
 // deterministic for Temporal's sandbox, domain stays pure, and the API never reaches into activities.
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = [...new Set(builtinModules.flatMap((name) => [name, `${name}/*`, `node:${name}`, `node:${name}/*`]))];
+const sandboxMessage = 'Workflows run in the deterministic sandbox: no Node built-ins.';
+// Exact names: a pattern such as `domain/*` (Node's old `domain` module) would also catch ../domain/.
+const nodeBuiltins = builtinModules.map((name) => ({ name, message: sandboxMessage }));
 
 // Relative import strings that climb into a top-level folder, however deep the importer sits.
 const into = (...folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 
 const workflowSandbox = {
+  paths: nodeBuiltins,
   patterns: [
-    { group: nodeBuiltins, message: 'Workflows run in the deterministic sandbox: no Node built-ins.' },
+    { regex: '^node:', message: sandboxMessage },
     {
       regex: '^(?!\\.|@temporalio/(workflow|common)$)',
       message: 'Workflows import only @temporalio/workflow, @temporalio/common, domain/ and workflows/.',
@@ -37,6 +41,12 @@ const pureDomain = {
 const noActivities = { regex: into('activities'), message: 'Only the worker and workflows (types) depend on activities/.' };
 const noApi = { regex: into('api'), message: 'Infrastructure and the reading engine do not depend on the API.' };
 
+// OpenCV.js declares most of its accessors (Mat data, vectors, constants) as `any`; in the files
+// that drive it the no-unsafe-* rules would flag every call rather than a real leak of `any`.
+const openCvUsers = readdirSync('.', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.ts') && !/^(node_modules|dist)\//.test(file))
+  .filter((file) => /from '[^']*\/opencv'/.test(readFileSync(file, 'utf8')));
+
 export default defineConfig(
   {
     ignores: ['dist/**', 'node_modules/**', 'models/**', 'data/**', 'test/histories/**', 'docs/**', 'deploy/**', '.puppeteerrc.cjs'],
@@ -57,6 +67,14 @@ export default defineConfig(
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: openCvUsers,
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
     },
   },
   { files: ['workflows/**/*.ts'], rules: { 'no-restricted-imports': ['error', workflowSandbox] } },

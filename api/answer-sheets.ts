@@ -37,14 +37,14 @@ export function answerSheetRoutes(): Router<AuthState> {
   }
 
   router.get('/v1/templates/:id/answer-sheet.pdf', requireTenant(), async (ctx) => {
-    const t = await template(ctx.state.tenantId, ctx.params.id);
+    const t = await template(ctx.state.tenantId, ctx.params.id!);
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `inline; filename="answer-sheet-${t.id}.pdf"`);
     ctx.body = await sheetPdf(ctx.state.tenantId, t);
   });
 
   router.get('/v1/templates/:id/answer-sheet.json', requireTenant(), async (ctx) => {
-    ctx.body = sheetLayout(await template(ctx.state.tenantId, ctx.params.id));
+    ctx.body = sheetLayout(await template(ctx.state.tenantId, ctx.params.id!));
   });
 
   return router;

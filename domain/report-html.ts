@@ -65,7 +65,7 @@ function clip(s: string, max: number): string {
 }
 
 function level(pct: number, l: Labels): string {
-  return l.levels[pct >= 100 ? 0 : pct >= 90 ? 1 : pct >= 75 ? 2 : pct >= 60 ? 3 : 4];
+  return l.levels[pct >= 100 ? 0 : pct >= 90 ? 1 : pct >= 75 ? 2 : pct >= 60 ? 3 : 4]!;
 }
 
 function masteryColor(mastery: number): string {
@@ -113,7 +113,7 @@ function questionRow(q: GradedQuestion, lang: Lang, l: Labels, images: AnswerIma
   const image = images[questionKey(q)];
   const written = image && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(image) ? `<img class="written" alt="${l.answerImage}" src="${image}">` : '';
   // Tags under the type, so a parent sees what each question tested and how hard it was.
-  const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty]] : [])].map(escapeHtml).join(' · ');
+  const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty] ?? q.difficulty] : [])].map(escapeHtml).join(' · ');
   const ai = q.gradedBy === 'llm' ? `<div class="badge">${l.aiGraded}</div>` : '';
   const mark = q.missing ? marks.unknown : q.correct ? marks.right : q.awarded > 0 ? marks.partial : marks.wrong;
   return `<tr class="${review ? 'review' : ''}">
