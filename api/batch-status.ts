@@ -12,7 +12,7 @@ const closed = new Set(['completed', 'failed', 'cancelled']);
 
 export function batchSummary(row: BatchRow, byStatus: Record<string, number>, examsStartedAtMs: number | null, nowMs = Date.now()) {
   const counts = examCounts(byStatus);
-  const phase = row.status as BatchPhaseName;
+  const phase = row.status;
   const created = row.created_at.getTime();
   return {
     batchId: row.batch_id,

@@ -166,7 +166,7 @@ export function examRoutes(client: Client): Router<AuthState> {
 
   router.get('/v1/exams/:examId/result', async (ctx) => {
     const { found, keys } = await completedExam(ctx);
-    ctx.body = (found.record.result as ResultDocument | null) ?? (await artifacts().getJson<ResultDocument>(keys.result));
+    ctx.body = (found.record.result) ?? (await artifacts().getJson<ResultDocument>(keys.result));
   });
 
   router.get('/v1/exams/:examId/report.pdf', async (ctx) => {

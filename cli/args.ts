@@ -117,9 +117,9 @@ export function parse(argv: string[]): Parsed {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
+    throw new UsageError((err as Error).message.split('\n')[0]);
   }
-  const values = parsed.values as Values;
+  const values = parsed.values;
   const words = parsed.positionals;
   if (words.length === 0) return { name: null, command: null, args: [], values };
   const two = `${words[0]} ${words[1] ?? ''}`.trim();

@@ -101,7 +101,7 @@ export function importOmrChecker(input: OmrCheckerImport): Template {
   const key = answerKey(evaluation, input.answerKeyCsv);
 
   const schemes = evaluation?.marking_schemes ?? { DEFAULT: { correct: 1, incorrect: 0, unmarked: 0 } };
-  const marking = rulesOf(('DEFAULT' in schemes ? schemes.DEFAULT : {}) as z.infer<typeof schemeMarking>, 'marking_schemes.DEFAULT');
+  const marking = rulesOf(('DEFAULT' in schemes ? schemes.DEFAULT : {}), 'marking_schemes.DEFAULT');
   const sections: NonNullable<Template['sections']> = {};
   const sectionOf = new Map<string, string>();
   for (const [name, raw] of Object.entries(schemes)) {

@@ -99,7 +99,7 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   assert.equal(done.progress, 100);
   const expected = expectedScore(template, paper.truth);
   await p.waitForFunction((id, score) => document.querySelector(`tr[data-exam-id="${id}"] .score`)?.textContent === String(score), {}, examId, expected);
-  const temporalHref = await p.$eval(`tr[data-exam-id="${examId}"] a[href*="/workflows/"]`, (a) => (a as HTMLAnchorElement).href);
+  const temporalHref = await p.$eval(`tr[data-exam-id="${examId}"] a[href*="/workflows/"]`, (a) => (a).href);
   assert.equal(temporalHref, `http://localhost:8233/namespaces/default/workflows/${examId}`);
 
   // The result as a table.
@@ -148,7 +148,7 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
 
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await p.evaluate(() => window.scrollTo(0, 0));
-  await p.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+  await p.screenshot({ path: screenshot, fullPage: true });
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
 });
 
@@ -167,7 +167,7 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     const resultButton = await phone.$('button[data-action="result"]');
     if (resultButton) {
       // A DOM click: on a phone the button sits in a table that scrolls sideways in its own box.
-      await resultButton.evaluate((b) => (b as HTMLButtonElement).click());
+      await resultButton.evaluate((b) => (b).click());
       await phone.waitForSelector('#result-panel:not([hidden]) #result-score').catch((err: Error) => assert.fail(`the result did not open: ${err.message}`));
     }
     const widths = await phone.evaluate(() => {

@@ -48,8 +48,8 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
   const started: ChildProcess[] = [];
   const spawnLogged = (name: string, command: string, args: string[], childEnv: NodeJS.ProcessEnv) => {
     const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
-    child.stderr!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
+    child.stdout.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
+    child.stderr.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
     started.push(child);
     return child;
   };
