@@ -64,9 +64,9 @@ type Query = Record<string, string | number | undefined | null>;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
   });
 
 export class ExamflowClient {
@@ -234,7 +234,7 @@ export class ExamflowClient {
    * The exam's status documents as the API pushes them (SSE), until the exam closes or the
    * stream ends. Aborting `signal` ends the iteration.
    */
-  async *events(examId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<StatusDocument> {
+  async *events(examId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<StatusDocument, undefined> {
     const res = await this.request('GET', `${examPath(examId)}/events`, { headers: { accept: 'text/event-stream' }, signal: options.signal });
     if (!res.body) return;
     for await (const event of readSse(res.body)) {

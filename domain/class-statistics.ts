@@ -103,7 +103,7 @@ export function histogram(scores: number[], fullScore: number, bins = HISTOGRAM_
 /** Highest score first; equal scores share a rank (1, 2, 2, 4). */
 export function rankStudents(results: ClassResult[]): RankedStudent[] {
   const sorted = [...results].sort((a, b) => b.score - a.score || (a.student.id ?? '').localeCompare(b.student.id ?? ''));
-  return sorted.map((r, i) => ({
+  return sorted.map((r) => ({
     rank: sorted.findIndex((o) => o.score === r.score) + 1,
     examId: r.examId,
     studentId: r.student.id,

@@ -83,7 +83,7 @@ export function answersMatch(student: string, expected: string): boolean {
 
 /** A true/false mark as written on paper (√ ✓ 对 正确 T true / × ✗ 错 错误 F false) as 'T' | 'F'. */
 export function normalizeTrueFalse(s: string): 'T' | 'F' | null {
-  const v = normalizeAnswer(s).replace(/[()（）\[\]]/g, '');
+  const v = normalizeAnswer(s).replace(/[()（）[\]]/g, '');
   if (/^(t|true|y|yes|√|✓|✔|☑|对|正确|是)$/u.test(v)) return 'T';
   if (/^(f|false|n|no|×|x|✗|✘|☒|错|错误|否)$/u.test(v)) return 'F';
   return null;

@@ -35,7 +35,7 @@ export interface OmrCheckerImport {
 
 /** "3", "-1", "-2/3", 1.5 → a number. */
 export function parseScore(v: unknown, where: string): number {
-  const m = typeof v === 'number' ? null : /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(String(v ?? ''));
+  const m = typeof v === 'number' ? null : /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(typeof v === 'string' ? v : '');
   const n = typeof v === 'number' ? v : m ? Number(m[1]) / (m[2] ? Number(m[2]) : 1) : NaN;
   if (!Number.isFinite(n) || Math.abs(n) > 1000) throw new OmrCheckerImportError(`${where}: "${String(v)}" is not a score such as 3, -1 or -2/3`);
   return n;

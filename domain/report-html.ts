@@ -132,6 +132,7 @@ function clipToWidth(s: string, px: number): string {
   let width = 0;
   let out = '';
   for (const ch of s) {
+    // eslint-disable-next-line no-control-regex -- Latin (from U+0000) is narrow, the rest is CJK-wide
     width += /[\u0000-\u024f]/.test(ch) ? 6.8 : 12;
     if (width > px) return `${out}…`;
     out += ch;

@@ -52,11 +52,10 @@ async function blobBytes(url: string): Promise<Buffer> {
 function closePopupOf(p: Page): Promise<void> {
   return new Promise<void>((resolve) => {
     const browser = p.browser();
-    const onTarget = async (t: Target) => {
+    const onTarget = (t: Target) => {
       if (t.opener() !== p.target()) return;
       browser.off('targetcreated', onTarget);
-      await (await t.page())?.close().catch(() => undefined);
-      resolve();
+      resolve(t.page().then((page) => page?.close()).catch(() => undefined));
     };
     browser.on('targetcreated', onTarget);
   });

@@ -113,11 +113,10 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   const pdfResponse = p.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/exams/${examId}/report.pdf`));
   // Only the tab the click opens: the checker page below is a new target as well.
   const popup = new Promise<void>((resolve) => {
-    const onTarget = async (t: Target) => {
+    const onTarget = (t: Target) => {
       if (t.opener() !== p.target()) return;
       browser.off('targetcreated', onTarget);
-      await (await t.page())?.close().catch(() => undefined);
-      resolve();
+      resolve(t.page().then((page) => page?.close()).catch(() => undefined));
     };
     browser.on('targetcreated', onTarget);
   });
@@ -186,11 +185,10 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     await phone.select('#template-select', template.id);
     const sheet = phone.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/templates/${template.id}/answer-sheet.pdf`));
     const popup = new Promise<void>((resolve) => {
-      const onTarget = async (t: Target) => {
+      const onTarget = (t: Target) => {
         if (t.opener() !== phone.target()) return;
         browser.off('targetcreated', onTarget);
-        await (await t.page())?.close().catch(() => undefined);
-        resolve();
+        resolve(t.page().then((page) => page?.close()).catch(() => undefined));
       };
       browser.on('targetcreated', onTarget);
     });

@@ -68,7 +68,7 @@ test('a teacher clears a review on the web page with the keyboard', async () => 
 
   let decided = 0;
   for (;;) {
-    await p.waitForFunction(() => ((document.querySelector('#review-image') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
+    await p.waitForFunction(() => (document.querySelector<HTMLImageElement>('#review-image')?.naturalWidth ?? 0) > 0);
     const where = await p.$eval('#review-where', (el) => el.textContent ?? '');
     const progress = await p.$eval('#review-progress', (el) => el.textContent ?? '');
     if (decided === 0) {

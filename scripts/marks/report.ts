@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { MARK_CLASSES, trueFalseValue, type MarkClass } from '../../domain/marks';
+import { MARK_CLASSES, trueFalseValue } from '../../domain/marks';
 import { decide } from '../../reading/handwriting/mark-classifier';
 import { GLYPH_SIZE } from '../../reading/handwriting/mark-crop';
 import { FEATURE_LENGTH, glyphFeatures } from '../../reading/handwriting/mark-features';
