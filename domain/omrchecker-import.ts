@@ -13,7 +13,7 @@ export { OmrCheckerImportError };
 const score = z.union([z.number(), z.string()]);
 const schemeMarking = z.object({ correct: score.optional(), incorrect: score.optional(), unmarked: score.optional() }).passthrough();
 const answerItem = z.union([z.string(), z.array(z.string()), z.array(z.tuple([z.string(), score]))]);
-export const omrCheckerEvaluationSchema = z
+const omrCheckerEvaluationSchema = z
   .object({
     source_type: z.string().optional(),
     options: z.object({ questions_in_order: z.array(z.string()).optional(), answers_in_order: z.array(answerItem).optional() }).passthrough().optional(),

@@ -28,7 +28,7 @@ const fieldBlockSchema = z
   .passthrough();
 const preProcessorSchema = z.object({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() }).passthrough();
 
-export const omrCheckerTemplateSchema = z
+const omrCheckerTemplateSchema = z
   .object({
     pageDimensions: pair,
     bubbleDimensions: pair,
@@ -38,7 +38,7 @@ export const omrCheckerTemplateSchema = z
     emptyValue: z.string().optional(),
   })
   .passthrough();
-export type OmrCheckerTemplate = z.infer<typeof omrCheckerTemplateSchema>;
+type OmrCheckerTemplate = z.infer<typeof omrCheckerTemplateSchema>;
 
 const FIELD_TYPES: Record<string, { values: string[]; direction: 'horizontal' | 'vertical' }> = {
   QTYPE_INT: { values: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], direction: 'vertical' },

@@ -8,7 +8,7 @@ import { questionKey } from './template';
 // SVG, no scripts, no network) laid out for A4, printed to PDF by lib/documents/report-pdf.ts.
 
 /** Rows read with less confidence than this are flagged for a teacher to check. */
-export const REVIEW_BELOW = 0.8;
+const REVIEW_BELOW = 0.8;
 
 type Lang = 'zh' | 'en';
 
@@ -87,7 +87,7 @@ function displayAnswer(q: GradedQuestion, answer: string, l: Labels): string {
 }
 
 /** A row a teacher should check: not found, read with doubt, or with something odd about its marks. */
-export function needsReview(q: GradedQuestion): boolean {
+function needsReview(q: GradedQuestion): boolean {
   if (q.review?.status === 'decided') return false; // a teacher has looked at it
   return q.missing || q.confidence < REVIEW_BELOW || (q.flags?.length ?? 0) > 0;
 }

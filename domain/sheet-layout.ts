@@ -9,8 +9,8 @@ import type { QuestionType, Template, TemplateQuestion } from './template';
 // so a reader can find and orient any examflow sheet before it knows which one it is.
 
 export interface SheetMarker { x: number; y: number; size: number }
-export interface SheetBubble { label: string; x: number; y: number; r: number }
-export interface SheetDigitBubble { digit: number; value: string; x: number; y: number; r: number }
+interface SheetBubble { label: string; x: number; y: number; r: number }
+interface SheetDigitBubble { digit: number; value: string; x: number; y: number; r: number }
 export interface SheetRect { x: number; y: number; w: number; h: number }
 
 export interface SheetBubbleQuestion {
@@ -19,13 +19,13 @@ export interface SheetBubbleQuestion {
   labelAt: { x: number; y: number };
   options: SheetBubble[];
 }
-export interface SheetBoxQuestion {
+interface SheetBoxQuestion {
   number: string; section: string | null; type: Extract<QuestionType, 'fill' | 'open'>;
   box: SheetRect;
 }
-export type SheetQuestion = SheetBubbleQuestion | SheetBoxQuestion;
+type SheetQuestion = SheetBubbleQuestion | SheetBoxQuestion;
 
-export interface SheetHeading { text: string; x: number; y: number }
+interface SheetHeading { text: string; x: number; y: number }
 
 export interface SheetLayoutPage {
   width: number; height: number;
@@ -49,8 +49,8 @@ export const PAGE_WIDTH = 595.28;
 export const PAGE_HEIGHT = 841.89;
 export const MARKER_SIZE = 16;
 export const MARKER_INSET = 20;
-export const CODE_SIZE = 66;
-export const STUDENT_NUMBER_DIGITS = 8;
+const CODE_SIZE = 66;
+const STUDENT_NUMBER_DIGITS = 8;
 
 const MARGIN = 44; // content frame, inside the markers
 const BUBBLE_R = 6; // 4.2 mm across: a pencil fills it in one or two strokes, a phone sees it at 1 px/pt

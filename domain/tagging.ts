@@ -31,7 +31,7 @@ function answerText(q: TemplateQuestion): string {
 }
 
 /** Everything tagging reads about a question, as one string (also the cache key's input). */
-export function tagInput(q: TemplateQuestion): string {
+function tagInput(q: TemplateQuestion): string {
   return [q.text ?? '', ...(q.options ?? []), ...(q.keywords ?? []), answerText(q)].join('\n');
 }
 
