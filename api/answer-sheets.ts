@@ -6,7 +6,7 @@ import { requireTenant, type AuthState } from './auth';
 import { ApiError, validate } from './errors';
 import { loadTemplate } from './templates';
 
-// The printable answer sheet of a template and its layout (design.md "Answer-sheet layout").
+// The printable answer sheet of a template and its layout (the geometry of domain/sheet-layout.ts).
 // A template never changes once created, so its sheet is rendered once and kept (a few).
 
 const rendered = new Map<string, Promise<Buffer>>();

@@ -13,7 +13,7 @@ import { examStatus, lookupExam, type FoundExam } from './exam-lookup';
 import { itemIdSchema, reviewQueueQuerySchema, reviewRequestSchema } from './review-schemas';
 import { examIdSchema } from './schemas';
 
-// Teacher review (design.md): what an exam waits on, each item's image, the teacher's
+// Teacher review (README "Teacher review"): what an exam waits on, each item's image, the teacher's
 // decisions (a Temporal Update whose validator refuses bad ones before they enter history),
 // and the tenant's queue of waiting exams.
 

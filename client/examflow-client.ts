@@ -34,7 +34,7 @@ import {
 export * from './errors';
 export * from './types';
 
-// A typed client over examflow's HTTP API (design.md "HTTP API"), used by the CLI and the
+// A typed client over examflow's HTTP API (GET /openapi.json; README "API"), used by the CLI and the
 // tests. It adds no behaviour the API lacks: only retries on 429 for submissions and the
 // SSE-with-polling-fallback wait for an exam to close.
 

@@ -1,7 +1,7 @@
 import { z } from '../lib/zod';
 import { questionTypes } from './template';
 
-// The public documents of design.md. The zod schemas are the only definition: the API
+// The public documents (status, result). The zod schemas are the only definition: the API
 // validates and documents with them, everything else uses the inferred types.
 
 // `needs_review`: graded, waiting for a teacher's decisions (not closed).

@@ -4,7 +4,7 @@ import { questionKey, type Template, type TemplateQuestion } from './template';
 import { tableAnswers } from './table-answers';
 
 // Turns the OCR text of a paper into the student's answers, aligned to the template by
-// question number (design.md "How answers appear on a paper"). Pure: no I/O.
+// question number. Pure: no I/O.
 // Every line is normalised first (full-width -> ASCII, no spaces between CJK characters),
 // so the patterns below only deal with half-width punctuation.
 

@@ -1,6 +1,6 @@
 import type { QuestionType, Template, TemplateQuestion } from './template';
 
-// The answer sheet of a template, as pure geometry (design.md "Answer-sheet layout"): PDF points,
+// The answer sheet of a template, as pure geometry: PDF points,
 // origin at the page's top-left corner, y downwards. The PDF is drawn from exactly this, and the
 // reader reads from exactly this, so the two can never disagree.
 //
