@@ -35,7 +35,7 @@ async function judgeOpenAnswers(template: Template, parsed: ParsedExam, llm: Llm
       }
     }),
   );
-  return Object.fromEntries(verdicts);
+  return Object.fromEntries<OpenVerdict | 'failed'>(verdicts);
 }
 
 /** Tags untagged questions, then grades (the LLM rubric for open answers when configured). */

@@ -223,7 +223,7 @@ export const webhookResponseSchema = z.object({ url: z.string(), secret: z.strin
 
 export const metaResponseSchema = z.object({ temporalUiUrl: z.string(), namespace: z.string(), tenantId: z.string() });
 
-// The answer-sheet layout of design.md, as zod for the OpenAPI document. domain/sheet-layout.ts
+// The answer-sheet layout, as zod for the OpenAPI document. domain/sheet-layout.ts
 // owns the type; the assertion below fails to compile if the two ever drift apart.
 const point = { x: z.number(), y: z.number() };
 const rect = z.object({ ...point, w: z.number(), h: z.number() });

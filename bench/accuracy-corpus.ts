@@ -9,7 +9,7 @@ import { renderExamPaper, type Conventions, type GroundTruth, type StudentInfo }
 // every numbering and answer convention cycled deterministically, wrong and blank
 // answers; every other exam degraded into a realistic scan.
 
-export const TEMPLATE_FILES = ['zh-math.json', 'zh-physics.json', 'zh-chinese.json', 'en-english.json', 'en-science.json'];
+const TEMPLATE_FILES = ['zh-math.json', 'zh-physics.json', 'zh-chinese.json', 'en-english.json', 'en-science.json'];
 
 export function loadTemplates(dir = path.join(__dirname, '../../test/fixtures/templates')): Template[] {
   return TEMPLATE_FILES.map((f) => templateSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))));

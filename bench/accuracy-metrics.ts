@@ -5,7 +5,7 @@ import { normalizeAnswer } from '../domain/normalize';
 // whether an extracted answer equals the ground truth.
 
 /** Levenshtein distance, two rows of memory (pages are ~1–2k characters). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const A = [...a];
   const B = [...b];
   let prev = Int32Array.from({ length: B.length + 1 }, (_, j) => j);
@@ -25,7 +25,7 @@ export function editDistance(a: string, b: string): number {
  * The form OCR text and rendered text are compared in: NFKC (full-width folded) and no
  * whitespace at all. Line breaks and CJK spacing are layout, not characters read.
  */
-export function cerForm(text: string): string {
+function cerForm(text: string): string {
   return text.normalize('NFKC').replace(/\s+/g, '');
 }
 

@@ -103,13 +103,13 @@ async function main(): Promise<void> {
     const expected = new Map(students.map((s) => [s.truth.studentNumber, expectedScore(quiz, s.truth)]));
     const exact = final.exams.filter((e) => e.studentId !== null && expected.get(e.studentId) === e.score).length;
     const reportPdf = await client.batchFile(batchId, 'report.pdf');
-    await picture(reportPdf, path.resolve(root, values.picture!));
+    await picture(reportPdf, path.resolve(root, values.picture));
     const figures: BatchFigures = {
       students: count, pdfBytes: pdf.length, generatedMs, cores: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown',
       loadBefore, loadAfter, raw, acceptedMs, splitMs, wallMs, systemCpuMs, exams: final.exams.length, completed: final.counts.completed, exact,
       parallelism: Number(process.env.EXAMFLOW_BATCH_PARALLELISM), activityConcurrency: Number(process.env.EXAMFLOW_ACTIVITY_CONCURRENCY), date: new Date().toISOString(),
     };
-    writeFileSync(path.resolve(root, values.out!), batchMarkdown(figures));
+    writeFileSync(path.resolve(root, values.out), batchMarkdown(figures));
     console.log(batchMarkdown(figures));
   } finally {
     await stack.stop();

@@ -24,7 +24,7 @@ export async function rawStepCosts(template: Template, pages: Buffer[]): Promise
   const pageKeys = await Promise.all(pages.map((page, i) => store.put(keys.page(i), page)));
   await store.putJson(keys.template, template);
   const env = new MockActivityEnvironment();
-  const run = <A, R>(activity: (input: A) => Promise<R>, input: A) => env.run(activity, input) as Promise<R>;
+  const run = <A, R>(activity: (input: A) => Promise<R>, input: A) => env.run<[A], R, typeof activity>(activity, input);
   const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
     const t = performance.now();
     const out = await run();

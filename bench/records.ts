@@ -16,8 +16,6 @@ import { Latencies, type LatencySummary } from '../scripts/loadtest/lib';
 // holding 70 %), then the list and statistics queries of the API timed one at a time for
 // the big tenant. Target: p99 ≤ 50 ms for both.
 
-const tenants = ['school-big', 'school-2', 'school-3', 'school-4'];
-
 export interface RecordsBenchFigures {
   rows: number;
   seedS: number;

@@ -29,7 +29,7 @@ import { recordsBenchmark, recordsBenchTable } from './records';
 // with 10k and 100k exams stored. Prints the figures and writes bench/RESULTS.md.
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
-const quick = values.quick!;
+const quick = values.quick;
 const counts = quick
   ? { ocrPages: 4, e2e1: 3, e2e4: 2, spreadExams: 4, sustainedS: 60, intake: 60, intakeC: 8, intakeWide: 400, stored: 1_000, storedLarge: 5_000, reads: 100 }
   : { ocrPages: 20, e2e1: 10, e2e4: 5, spreadExams: 12, sustainedS: 600, intake: 500, intakeC: 16, intakeWide: 4_000, stored: 10_000, storedLarge: 100_000, reads: 300 };

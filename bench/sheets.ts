@@ -144,8 +144,8 @@ async function main(): Promise<void> {
   const omr = await omrSamplesBench();
   const report = `${sheetsReport(tallies, { cpus: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) })}\n${omr.markdown}`;
   console.log(report);
-  fs.mkdirSync(path.dirname(values.out!), { recursive: true });
-  fs.writeFileSync(values.out!, report);
+  fs.mkdirSync(path.dirname(values.out), { recursive: true });
+  fs.writeFileSync(values.out, report);
   console.log(`written to ${values.out}`);
 }
 

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     '`npm run bench:tables` — generated answer-table papers (一、选择题 1–10 A–D and 二、判断题 1–5 as √/×, T/F or 对/错; shapes: one table per section, transposed columns, a section over two row pairs, one continuous run without sections), handwritten in fonts, MNIST digits and stroke seeds the classifier never trained on (pen or pencil), clean, scanned (test/fixtures/degrade.ts) or photographed (perspective up to 2.5% per corner, then scan-like light, blur, JPEG 55). Read as the OCR step reads them: cleaned-up page → tables → cells → classifier → parsed against the template.', '',
     '| style | pages | every table cell found | answers right | flagged low_confidence | wrong and not flagged | ms per page |', '|---|---|---|---|---|---|---|', ...rows, '',
     raw, '', 'First errors:', '', ...errors, ''].join('\n');
-  fs.writeFileSync(values.out!, md);
+  fs.writeFileSync(values.out, md);
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 // The CLI's grammar: one table of options (parseArgs, strict), the commands that accept
 // each, and the help texts.
 
-export const options = {
+const options = {
   url: { type: 'string' },
   token: { type: 'string' },
   json: { type: 'boolean' },
@@ -23,7 +23,7 @@ export const options = {
   'pages-per-student': { type: 'string' },
 } as const;
 
-export type OptionName = keyof typeof options;
+type OptionName = keyof typeof options;
 export type Values = { [K in OptionName]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
 
 export interface Command {
@@ -37,7 +37,7 @@ export interface Command {
 
 const globalOptions: OptionName[] = ['url', 'token', 'json', 'help'];
 
-export const commands: Record<string, Command> = {
+const commands: Record<string, Command> = {
   'templates add': { usage: 'templates add FILE', summary: 'create an answer key from a JSON file', args: [1, 1], options: [] },
   'templates list': { usage: 'templates list', summary: "list the tenant's answer keys", args: [0, 0], options: [] },
   'templates get': { usage: 'templates get ID', summary: 'print one answer key', args: [1, 1], options: [] },
@@ -117,9 +117,9 @@ export function parse(argv: string[]): Parsed {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
+    throw new UsageError((err as Error).message.split('\n')[0]);
   }
-  const values = parsed.values as Values;
+  const values = parsed.values;
   const words = parsed.positionals;
   if (words.length === 0) return { name: null, command: null, args: [], values };
   const two = `${words[0]} ${words[1] ?? ''}`.trim();

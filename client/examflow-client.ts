@@ -34,7 +34,7 @@ import {
 export * from './errors';
 export * from './types';
 
-// A typed client over examflow's HTTP API (design.md "HTTP API"), used by the CLI and the
+// A typed client over examflow's HTTP API (GET /openapi.json; README "API"), used by the CLI and the
 // tests. It adds no behaviour the API lacks: only retries on 429 for submissions and the
 // SSE-with-polling-fallback wait for an exam to close.
 
@@ -64,9 +64,9 @@ type Query = Record<string, string | number | undefined | null>;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
   });
 
 export class ExamflowClient {
@@ -234,7 +234,7 @@ export class ExamflowClient {
    * The exam's status documents as the API pushes them (SSE), until the exam closes or the
    * stream ends. Aborting `signal` ends the iteration.
    */
-  async *events(examId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<StatusDocument> {
+  async *events(examId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<StatusDocument, undefined> {
     const res = await this.request('GET', `${examPath(examId)}/events`, { headers: { accept: 'text/event-stream' }, signal: options.signal });
     if (!res.body) return;
     for await (const event of readSse(res.body)) {

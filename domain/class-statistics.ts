@@ -7,9 +7,9 @@ import { questionKey } from './template';
 // the students below a threshold and the weak points they share.
 
 /** The upper and lower groups of the discrimination index: the classic 27% of the class. */
-export const DISCRIMINATION_GROUP = 0.27;
+const DISCRIMINATION_GROUP = 0.27;
 /** Below this share of the full score a student is listed for help (a pass is 60% in most schools). */
-export const DEFAULT_THRESHOLD = 0.6;
+const DEFAULT_THRESHOLD = 0.6;
 /** A knowledge point a student earned less than this share of is one of their weak points. */
 const WEAK_MASTERY = 0.6;
 const HISTOGRAM_BINS = 10;
@@ -26,7 +26,7 @@ export interface RankedStudent {
   fullScore: number;
 }
 
-export interface OptionShare {
+interface OptionShare {
   option: string;
   share: number;
   correct: boolean;
@@ -52,7 +52,7 @@ export interface QuestionStatistics {
   knowledgePoints: string[];
 }
 
-export interface ClassKnowledgePoint {
+interface ClassKnowledgePoint {
   name: string;
   mastery: number;
   awarded: number;
@@ -93,7 +93,7 @@ export function standardDeviation(xs: number[]): number {
   return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
 }
 
-export function histogram(scores: number[], fullScore: number, bins = HISTOGRAM_BINS): ClassStatistics['histogram'] {
+function histogram(scores: number[], fullScore: number, bins = HISTOGRAM_BINS): ClassStatistics['histogram'] {
   const width = fullScore > 0 ? fullScore / bins : 1;
   const out = Array.from({ length: bins }, (_, i) => ({ from: round(i * width, 2), to: round((i + 1) * width, 2), count: 0 }));
   for (const s of scores) out[Math.min(bins - 1, Math.max(0, Math.floor(s / width)))]!.count += 1;
@@ -103,7 +103,7 @@ export function histogram(scores: number[], fullScore: number, bins = HISTOGRAM_
 /** Highest score first; equal scores share a rank (1, 2, 2, 4). */
 export function rankStudents(results: ClassResult[]): RankedStudent[] {
   const sorted = [...results].sort((a, b) => b.score - a.score || (a.student.id ?? '').localeCompare(b.student.id ?? ''));
-  return sorted.map((r, i) => ({
+  return sorted.map((r) => ({
     rank: sorted.findIndex((o) => o.score === r.score) + 1,
     examId: r.examId,
     studentId: r.student.id,

@@ -47,7 +47,7 @@ const tips: Record<Lang, Record<QuestionType, string>> = {
 function mostLostType(lost: GradedQuestion[]): QuestionType {
   const byType = new Map<QuestionType, number>();
   for (const q of lost) byType.set(q.type, (byType.get(q.type) ?? 0) + q.points - q.awarded);
-  return [...byType.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  return [...byType.entries()].sort((a, b) => b[1] - a[1])[0]![0];
 }
 
 function recommendation(kp: KnowledgePointMastery, questions: GradedQuestion[], lang: Lang): string {

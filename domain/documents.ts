@@ -3,7 +3,7 @@ import { examStatuses, examSteps } from './exam-states';
 import { studentSchema } from './student';
 import { questionTypes } from './template';
 
-// The public documents of design.md. The zod schemas are the only definition: the API
+// The public documents (status, result). The zod schemas are the only definition: the API
 // validates and documents with them, everything else uses the inferred types.
 
 export { examStatuses, examSteps, type ExamStatus, type ExamStep } from './exam-states';

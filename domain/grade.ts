@@ -8,7 +8,7 @@ import { answersMatch, choiceLetters, cleanNumber, normalizeAnswer, normalizeTru
 // Grading: compares each parsed answer with the template key. Pure and deterministic,
 // so the analyze activity can retry it freely and tests pin every rule.
 
-export interface DifficultyBreakdown {
+interface DifficultyBreakdown {
   /** easy | medium | hard, or "unspecified" for questions the template did not rate */
   difficulty: string;
   awarded: number;
@@ -136,7 +136,7 @@ export function judgeAnswer(q: TemplateQuestion, answer: string): Judgement {
 }
 
 /** The points a judgement earns under the marking rules. */
-export function pointsFor(q: TemplateQuestion, judgement: Judgement, marking: Marking): number {
+function pointsFor(q: TemplateQuestion, judgement: Judgement, marking: Marking): number {
   if (judgement.points !== undefined) return judgement.points;
   switch (judgement.outcome) {
     case 'correct':

@@ -1,7 +1,7 @@
 import type { Template, TemplateQuestion } from './template';
 import { roundHalf } from './normalize';
 
-// Marking rules of design.md, resolved for one question: the template's rules, then its
+// Marking rules (./template), resolved for one question: the template's rules, then its
 // section's (a section's rule wins field by field), then today's defaults.
 
 export interface Marking {

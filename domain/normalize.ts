@@ -34,13 +34,13 @@ export function parseChineseInteger(s: string): number | null {
   const [, tens, ten, ones] = m;
   // Without 十 the regex may capture a lone digit in either group; two digits ("五五") are not a number.
   if (!ten) return tens && ones ? null : (chineseDigits[tens ?? ones ?? ''] ?? null);
-  return (tens ? chineseDigits[tens] : 1) * 10 + (ones ? chineseDigits[ones] : 0);
+  return (tens ? chineseDigits[tens]! : 1) * 10 + (ones ? chineseDigits[ones]! : 0);
 }
 
 function parseSimpleNumber(s: string): number | null {
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(s)) return Number(s);
   const zh = /^(负)?(.+)$/u.exec(s);
-  const n = zh ? parseChineseInteger(zh[2]) : null;
+  const n = zh ? parseChineseInteger(zh[2]!) : null;
   return n === null ? null : zh![1] ? -n : n;
 }
 
@@ -60,7 +60,7 @@ export function parseNumber(raw: string): number | null {
   }
   const slash = /^([+-]?)([^/]+)\/([^/]+)$/.exec(s);
   const zh = /^(负?)(.+)分之(.+)$/u.exec(s); // b分之a reads denominator first
-  const parts = slash ? { sign: slash[1], num: slash[2], den: slash[3] } : zh ? { sign: zh[1], num: zh[3], den: zh[2] } : null;
+  const parts = slash ? { sign: slash[1], num: slash[2]!, den: slash[3]! } : zh ? { sign: zh[1], num: zh[3]!, den: zh[2]! } : null;
   if (parts) {
     const num = parseSimpleNumber(parts.num);
     const den = parseSimpleNumber(parts.den);

@@ -8,9 +8,10 @@ import { z } from '../lib/zod';
 
 const coord = z.number().min(0).max(20_000);
 const size = z.number().positive().max(2_000);
-// eslint-disable-next-line no-control-regex
-export const fieldLabelSchema = z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'a field label is printable text');
-export const assetNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an asset name is [a-z][a-z0-9-]{0,31}');
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
+const printableText = /^[^\u0000-\u001f\u007f]+$/;
+const fieldLabelSchema = z.string().trim().min(1).max(200).regex(printableText, 'a field label is printable text');
+const assetNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an asset name is [a-z][a-z0-9-]{0,31}');
 
 /** At most 256 KB of image per asset (a marker is a few KB). */
 export const MAX_ASSET_BYTES = 256 * 1024;
@@ -19,7 +20,7 @@ const dataUrlSchema = z
   .max(Math.ceil((MAX_ASSET_BYTES * 4) / 3) + 40, 'an asset image is at most 256 KB')
   .regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/]+=*$/, 'an asset is a data URL: data:image/png|jpeg|webp;base64,…');
 
-export const bubbleGridSchema = z
+const bubbleGridSchema = z
   .object({
     kind: z.literal('bubbles'),
     name: z.string().trim().min(1).max(60).optional(),
@@ -41,11 +42,11 @@ export const bubbleGridSchema = z
   })
   .strict();
 
-export const boxFieldSchema = z
+const boxFieldSchema = z
   .object({ kind: z.literal('box'), label: fieldLabelSchema, x: coord, y: coord, width: size, height: size })
   .strict();
 
-export const registrationStepSchema = z.discriminatedUnion('method', [
+const registrationStepSchema = z.discriminatedUnion('method', [
   /** the page's outline (paper against a darker background, or a printed frame): its corners become the frame's */
   z.object({ method: z.literal('outline') }).strict(),
   /** four copies of a marker image, one near each corner: their centres become the frame's corners */
@@ -61,7 +62,7 @@ export const registrationStepSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('features'), reference: assetNameSchema }).strict(),
 ]);
 
-export const filterSchema = z.discriminatedUnion('op', [
+const filterSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('gaussianBlur'), kernel: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'the kernel is odd'), sigma: z.number().min(0).max(50).optional() }).strict(),
   z.object({ op: z.literal('medianBlur'), kernel: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'the kernel is odd') }).strict(),
   /** grey levels: `low` becomes black, `high` white (0–1), with `gamma` between */
@@ -88,7 +89,6 @@ export const layoutSchema = z
 
 export type Layout = z.infer<typeof layoutSchema>;
 export type BubbleGrid = z.infer<typeof bubbleGridSchema>;
-export type BoxField = z.infer<typeof boxFieldSchema>;
 export type RegistrationStep = z.infer<typeof registrationStepSchema>;
 export type LayoutFilter = z.infer<typeof filterSchema>;
 

@@ -13,7 +13,7 @@ export { OmrCheckerImportError };
 const score = z.union([z.number(), z.string()]);
 const schemeMarking = z.object({ correct: score.optional(), incorrect: score.optional(), unmarked: score.optional() }).passthrough();
 const answerItem = z.union([z.string(), z.array(z.string()), z.array(z.tuple([z.string(), score]))]);
-export const omrCheckerEvaluationSchema = z
+const omrCheckerEvaluationSchema = z
   .object({
     source_type: z.string().optional(),
     options: z.object({ questions_in_order: z.array(z.string()).optional(), answers_in_order: z.array(answerItem).optional() }).passthrough().optional(),
@@ -35,7 +35,7 @@ export interface OmrCheckerImport {
 
 /** "3", "-1", "-2/3", 1.5 → a number. */
 export function parseScore(v: unknown, where: string): number {
-  const m = typeof v === 'number' ? null : /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(String(v ?? ''));
+  const m = typeof v === 'number' ? null : /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(typeof v === 'string' ? v : '');
   const n = typeof v === 'number' ? v : m ? Number(m[1]) / (m[2] ? Number(m[2]) : 1) : NaN;
   if (!Number.isFinite(n) || Math.abs(n) > 1000) throw new OmrCheckerImportError(`${where}: "${String(v)}" is not a score such as 3, -1 or -2/3`);
   return n;
@@ -101,7 +101,7 @@ export function importOmrChecker(input: OmrCheckerImport): Template {
   const key = answerKey(evaluation, input.answerKeyCsv);
 
   const schemes = evaluation?.marking_schemes ?? { DEFAULT: { correct: 1, incorrect: 0, unmarked: 0 } };
-  const marking = rulesOf(('DEFAULT' in schemes ? schemes.DEFAULT : {}) as z.infer<typeof schemeMarking>, 'marking_schemes.DEFAULT');
+  const marking = rulesOf(('DEFAULT' in schemes ? schemes.DEFAULT : {}), 'marking_schemes.DEFAULT');
   const sections: NonNullable<Template['sections']> = {};
   const sectionOf = new Map<string, string>();
   for (const [name, raw] of Object.entries(schemes)) {

@@ -28,7 +28,7 @@ const fieldBlockSchema = z
   .passthrough();
 const preProcessorSchema = z.object({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() }).passthrough();
 
-export const omrCheckerTemplateSchema = z
+const omrCheckerTemplateSchema = z
   .object({
     pageDimensions: pair,
     bubbleDimensions: pair,
@@ -38,7 +38,7 @@ export const omrCheckerTemplateSchema = z
     emptyValue: z.string().optional(),
   })
   .passthrough();
-export type OmrCheckerTemplate = z.infer<typeof omrCheckerTemplateSchema>;
+type OmrCheckerTemplate = z.infer<typeof omrCheckerTemplateSchema>;
 
 const FIELD_TYPES: Record<string, { values: string[]; direction: 'horizontal' | 'vertical' }> = {
   QTYPE_INT: { values: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], direction: 'vertical' },
@@ -83,11 +83,11 @@ function stepsOf(pre: OmrCheckerTemplate['preProcessors'], has: { marker: boolea
     const o = p.options ?? {};
     if (p.name === 'CropPage') registration.push({ method: 'outline' });
     else if (p.name === 'CropOnMarkers') {
-      if (!has.marker) throw new OmrCheckerImportError(`the CropOnMarkers pre-processor needs its marker image (${String(o.relativePath ?? 'omr_marker.jpg')}): send it as the "marker" file`);
+      if (!has.marker) throw new OmrCheckerImportError(`the CropOnMarkers pre-processor needs its marker image (${typeof o.relativePath === 'string' ? o.relativePath : 'omr_marker.jpg'}): send it as the "marker" file`);
       const ratio = Number(o.sheetToMarkerWidthRatio);
       registration.push({ method: 'markers', marker: 'marker', ...(ratio >= 2 && ratio <= 200 ? { widthRatio: ratio } : {}) });
     } else if (p.name === 'FeatureBasedAlignment') {
-      if (!has.reference) throw new OmrCheckerImportError(`the FeatureBasedAlignment pre-processor needs its reference scan (${String(o.reference ?? 'reference image')}): send it as the "reference" file`);
+      if (!has.reference) throw new OmrCheckerImportError(`the FeatureBasedAlignment pre-processor needs its reference scan (${typeof o.reference === 'string' ? o.reference : 'reference image'}): send it as the "reference" file`);
       registration.push({ method: 'features', reference: 'reference' });
     } else if (p.name === 'GaussianBlur') filters.push({ op: 'gaussianBlur', kernel: kernelOf(o.kSize, 3), sigma: Number(o.sigmaX ?? 0) || 0 });
     else if (p.name === 'MedianBlur') filters.push({ op: 'medianBlur', kernel: kernelOf(o.kSize, 5) });

@@ -7,9 +7,9 @@ import type { Template } from './template';
 // fails with what was found and what to check, instead.
 
 /** At least this share of the template's questions must be found on the paper. */
-export const MIN_FOUND_SHARE = 0.5;
+const MIN_FOUND_SHARE = 0.5;
 /** The answers that were found must have been read with at least this mean OCR confidence (0–1). */
-export const MIN_MEAN_CONFIDENCE = 0.3;
+const MIN_MEAN_CONFIDENCE = 0.3;
 
 export type PaperVerdict = { readable: true } | { readable: false; reason: string };
 

@@ -6,7 +6,7 @@ import { questionKey, type Template } from './template';
 import { tableAnswers } from './table-answers';
 
 // Turns the OCR text of a paper into the student's answers, aligned to the template by
-// question number (design.md "How answers appear on a paper"). Pure: no I/O. The lines and
+// question number. Pure: no I/O. The lines and
 // their shapes are in paper-lines.ts, the header in paper-header.ts, the answers in paper-answers.ts.
 
 export { normalizeLine } from './paper-lines';

@@ -8,7 +8,7 @@ import { questionKey } from './template';
 // SVG, no scripts, no network) laid out for A4, printed to PDF by lib/documents/report-pdf.ts.
 
 /** Rows read with less confidence than this are flagged for a teacher to check. */
-export const REVIEW_BELOW = 0.8;
+const REVIEW_BELOW = 0.8;
 
 type Lang = 'zh' | 'en';
 
@@ -65,7 +65,7 @@ function clip(s: string, max: number): string {
 }
 
 function level(pct: number, l: Labels): string {
-  return l.levels[pct >= 100 ? 0 : pct >= 90 ? 1 : pct >= 75 ? 2 : pct >= 60 ? 3 : 4];
+  return l.levels[pct >= 100 ? 0 : pct >= 90 ? 1 : pct >= 75 ? 2 : pct >= 60 ? 3 : 4]!;
 }
 
 function masteryColor(mastery: number): string {
@@ -87,7 +87,7 @@ function displayAnswer(q: GradedQuestion, answer: string, l: Labels): string {
 }
 
 /** A row a teacher should check: not found, read with doubt, or with something odd about its marks. */
-export function needsReview(q: GradedQuestion): boolean {
+function needsReview(q: GradedQuestion): boolean {
   if (q.review?.status === 'decided') return false; // a teacher has looked at it
   return q.missing || q.confidence < REVIEW_BELOW || (q.flags?.length ?? 0) > 0;
 }
@@ -113,7 +113,7 @@ function questionRow(q: GradedQuestion, lang: Lang, l: Labels, images: AnswerIma
   const image = images[questionKey(q)];
   const written = image && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(image) ? `<img class="written" alt="${l.answerImage}" src="${image}">` : '';
   // Tags under the type, so a parent sees what each question tested and how hard it was.
-  const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty]] : [])].map(escapeHtml).join(' · ');
+  const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty] ?? q.difficulty] : [])].map(escapeHtml).join(' · ');
   const ai = q.gradedBy === 'llm' ? `<div class="badge">${l.aiGraded}</div>` : '';
   const mark = q.missing ? marks.unknown : q.correct ? marks.right : q.awarded > 0 ? marks.partial : marks.wrong;
   return `<tr class="${review ? 'review' : ''}">
@@ -132,6 +132,7 @@ function clipToWidth(s: string, px: number): string {
   let width = 0;
   let out = '';
   for (const ch of s) {
+    // eslint-disable-next-line no-control-regex -- Latin (from U+0000) is narrow, the rest is CJK-wide
     width += /[\u0000-\u024f]/.test(ch) ? 6.8 : 12;
     if (width > px) return `${out}…`;
     out += ch;

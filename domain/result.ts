@@ -15,7 +15,7 @@ export interface ResultParts {
   gradedAt: Date;
 }
 
-/** The result document of design.md, assembled from the outputs of every step. */
+/** The result document (./documents), assembled from the outputs of every step. */
 export function buildResult(parts: ResultParts): ResultDocument {
   const { template, parsed, graded } = parts;
   const student: Student = {

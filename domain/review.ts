@@ -43,7 +43,7 @@ export function reviewItems(template: Template, graded: GradedExam, settings: Pi
  * One question as the teacher decided it: a corrected reading is graded by the usual rules
  * (tags kept); points are taken as given. The machine's reading stays beside it.
  */
-export function decideQuestion(template: Template, index: number, q: GradedQuestion, change: { answer?: string; awarded?: number }): GradedQuestion {
+function decideQuestion(template: Template, index: number, q: GradedQuestion, change: { answer?: string; awarded?: number }): GradedQuestion {
   const tq = template.questions[index]!;
   let decided: GradedQuestion = q;
   if (change.answer !== undefined) {
@@ -90,7 +90,7 @@ export function applyDecisions(template: Template, graded: GradedExam, items: Re
   };
 }
 
-export interface Correction {
+interface Correction {
   number: string;
   section: string | null;
   by: string;

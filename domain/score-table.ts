@@ -15,7 +15,7 @@ export interface ScoreRowSource {
   questions: Pick<GradedQuestion, 'number' | 'section' | 'studentAnswer' | 'awarded'>[] | null;
 }
 
-export type Cell = string | number | null;
+type Cell = string | number | null;
 export interface Table {
   header: string[];
   rows: Cell[][];
@@ -24,7 +24,7 @@ export interface Table {
 const label = (q: { number: string; section?: string | null }) => (q.section ? `${q.section}.${q.number}` : q.number);
 
 /** Every question of the students' templates, in order, each once (by section and number). */
-export function questionColumns(students: ScoreRowSource[]): { number: string; section?: string | null }[] {
+function questionColumns(students: ScoreRowSource[]): { number: string; section?: string | null }[] {
   const seen = new Map<string, { number: string; section?: string | null }>();
   for (const s of students) for (const q of s.questions ?? []) if (!seen.has(questionKey(q))) seen.set(questionKey(q), { number: q.number, section: q.section ?? null });
   return [...seen.values()];

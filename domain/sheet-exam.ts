@@ -8,9 +8,9 @@ import type { BoxQuestionType } from './sheet-layout';
 // ParsedExam a printed paper gives.
 
 /** A box (fill or open) under 0.8 confidence is flagged for a teacher (the report's threshold). */
-export const BOX_REVIEW_BELOW = 0.8;
+const BOX_REVIEW_BELOW = 0.8;
 
-export interface SheetPageAnswer {
+interface SheetPageAnswer {
   number: string;
   section: string | null;
   type: QuestionType;

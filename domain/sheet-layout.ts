@@ -1,6 +1,6 @@
 import type { QuestionType, Template, TemplateQuestion } from './template';
 
-// The answer sheet of a template, as pure geometry (design.md "Answer-sheet layout"): PDF points,
+// The answer sheet of a template, as pure geometry: PDF points,
 // origin at the page's top-left corner, y downwards. The PDF is drawn from exactly this, and the
 // reader reads from exactly this, so the two can never disagree.
 //
@@ -9,8 +9,8 @@ import type { QuestionType, Template, TemplateQuestion } from './template';
 // so a reader can find and orient any examflow sheet before it knows which one it is.
 
 export interface SheetMarker { x: number; y: number; size: number }
-export interface SheetBubble { label: string; x: number; y: number; r: number }
-export interface SheetDigitBubble { digit: number; value: string; x: number; y: number; r: number }
+interface SheetBubble { label: string; x: number; y: number; r: number }
+interface SheetDigitBubble { digit: number; value: string; x: number; y: number; r: number }
 export interface SheetRect { x: number; y: number; w: number; h: number }
 
 /** Question types answered by filling bubbles on the sheet; the others get a box to write in. */
@@ -29,9 +29,9 @@ export interface SheetBoxQuestion {
   number: string; section: string | null; type: BoxQuestionType;
   box: SheetRect;
 }
-export type SheetQuestion = SheetBubbleQuestion | SheetBoxQuestion;
+type SheetQuestion = SheetBubbleQuestion | SheetBoxQuestion;
 
-export interface SheetHeading { text: string; x: number; y: number }
+interface SheetHeading { text: string; x: number; y: number }
 
 export interface SheetLayoutPage {
   width: number; height: number;
@@ -55,8 +55,8 @@ export const PAGE_WIDTH = 595.28;
 export const PAGE_HEIGHT = 841.89;
 export const MARKER_SIZE = 16;
 export const MARKER_INSET = 20;
-export const CODE_SIZE = 66;
-export const STUDENT_NUMBER_DIGITS = 8;
+const CODE_SIZE = 66;
+const STUDENT_NUMBER_DIGITS = 8;
 
 const MARGIN = 44; // content frame, inside the markers
 const BUBBLE_R = 6; // 4.2 mm across: a pencil fills it in one or two strokes, a phone sees it at 1 px/pt

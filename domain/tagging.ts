@@ -31,7 +31,7 @@ function answerText(q: TemplateQuestion): string {
 }
 
 /** Everything tagging reads about a question, as one string (also the cache key's input). */
-export function tagInput(q: TemplateQuestion): string {
+function tagInput(q: TemplateQuestion): string {
   return [q.text ?? '', ...(q.options ?? []), ...(q.keywords ?? []), answerText(q)].join('\n');
 }
 
@@ -65,7 +65,7 @@ export function ruleKnowledgePoints(subject: string, q: TemplateQuestion, langua
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score || a.order - b.order);
   if (!scored.length) return [];
-  const best = scored[0].score;
+  const best = scored[0]!.score;
   // The best match, plus any other point the question clearly touches (two or more cues).
   const chosen = scored.filter((s) => s.score === best || s.score >= 2).slice(0, MAX_POINTS);
   return chosen.map(({ entry }) => (typeof entry.name === 'string' ? entry.name : entry.name[language === 'en' ? 'en' : 'zh']));

@@ -2,14 +2,14 @@ import { z } from '../lib/zod';
 import { markingFor } from './marking';
 import { layoutSchema, questionLabels } from './omr-layout';
 
-// The answer key format of design.md ("Exam template"). `text` and `options` are an
-// examflow extension: the question as printed, used for tagging and by the fixture generator.
+// The answer key (exam template) that POST /v1/templates accepts. `text` and `options`, both
+// optional, are the question as printed, used for tagging and by the fixture generator.
 export const questionTypes = ['choice', 'multi', 'truefalse', 'fill', 'open'] as const;
 export type QuestionType = (typeof questionTypes)[number];
 export const difficulties = ['easy', 'medium', 'hard'] as const;
 export type Difficulty = (typeof difficulties)[number];
 
-// Marking rules (design.md): points for a correct / incorrect / unmarked answer, and for a
+// Marking rules: points for a correct / incorrect / unmarked answer, and for a
 // `multi` question the points of a correct subset (any wrong letter scores `incorrect`).
 // `correct` defaults to the question's points; the others to 0 (or half the points for a
 // correct subset, today's rule). Negative values are negative marking.

@@ -143,15 +143,15 @@ async function launch(bin: string, dataDir: string, socketDir: string, user: Run
         log?.(d.toString());
         if (output.includes('ready to accept connections')) resolve(true);
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       child.once('exit', () => resolve(false));
       setTimeout(() => resolve(false), 30_000).unref();
     });
     if (ready) {
       // The server must never keep its parent alive; the parent stops it explicitly.
       child.unref();
-      for (const stream of [child.stdout!, child.stderr!]) (stream as unknown as { unref?: () => void }).unref?.();
+      for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
       return child;
     }
     child.kill('SIGKILL');

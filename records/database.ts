@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { migrations } from './migrations';
@@ -29,7 +30,7 @@ export async function openRecords(url: string, options: { poolSize?: number; wai
       continue;
     }
     await opened.destroy();
-    throw new Error(`database migrations failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`database migrations failed: ${error instanceof Error ? error.message : inspect(error)}`, { cause: error });
   }
   db = opened;
   return db;

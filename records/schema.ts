@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 // The tables of the system of record, as Kysely sees them. The migrations in
 // records/migrations/ create exactly these; every query is typed against them.
@@ -26,7 +26,7 @@ export interface StepTimes {
   review?: number;
 }
 
-export interface ExamsTable {
+interface ExamsTable {
   exam_id: string;
   tenant_id: string;
   template_id: string;
@@ -68,7 +68,7 @@ export interface ExamsTable {
 }
 
 /** Closed exams per tenant, hour of closing and final status (kept by a trigger). */
-export interface ExamHourlyTable {
+interface ExamHourlyTable {
   tenant_id: string;
   hour: Date;
   status: RecordedStatus;
@@ -77,20 +77,20 @@ export interface ExamHourlyTable {
 }
 
 /** Exams per tenant and status, all time (kept by a trigger). */
-export interface ExamStatusTotalsTable {
+interface ExamStatusTotalsTable {
   tenant_id: string;
   status: RecordedStatus;
   count: ColumnType<string, never, never>;
 }
 
-export interface TemplatesTable {
+interface TemplatesTable {
   tenant_id: string;
   template_id: string;
   body: Json<unknown>;
   created_at: Generated<Date>;
 }
 
-export interface WebhooksTable {
+interface WebhooksTable {
   tenant_id: string;
   url: string;
   secret: string;
@@ -112,7 +112,7 @@ export interface BatchReportKeys {
   reportPdfKey: string;
 }
 
-export interface BatchesTable {
+interface BatchesTable {
   batch_id: string;
   tenant_id: string;
   name: string | null;
@@ -141,5 +141,4 @@ export interface Database {
 }
 
 export type ExamRow = Selectable<ExamsTable>;
-export type NewExamRow = Insertable<ExamsTable>;
 export type BatchRow = Selectable<BatchesTable>;

@@ -266,7 +266,7 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
   const ok = batchProblems.length === 0 && reviewer.decided.size === reviewer.seen.size && reviewer.seen.size > 0 && lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0 && recordsOk && !submitting && orphans.length === 0;
   await connection.close();
-  chaosLlm.llm.close();
+  await chaosLlm.llm.close();
   receiver.close();
   await closeSharedBrowser();
   if (ok) rmSync(dataDir, { recursive: true, force: true });

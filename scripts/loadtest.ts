@@ -39,8 +39,8 @@ const concurrency = int('concurrency', 1, 10_000);
 const maxSeconds = int('max-seconds', 1, 7 * 24 * 3600);
 const timeoutMs = int('timeout-ms', 100, 3_600_000);
 const verifyConcurrency = int('verify-concurrency', 1, 1000);
-const baseUrl = values.url!.replace(/\/+$/, '');
-const token = values.token!;
+const baseUrl = values.url.replace(/\/+$/, '');
+const token = values.token;
 const t0 = Date.now();
 const deadline = t0 + maxSeconds * 1000;
 
@@ -67,7 +67,7 @@ setTimeout(() => {
 
 async function main(): Promise<void> {
   // 1. The page and the template.
-  const template = fixtureTemplates().get(values.template!);
+  const template = fixtureTemplates().get(values.template);
   const ready = await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false);
   if (!ready) throw new Error(`${baseUrl}/ready does not answer 200: is examflow running (npm start)?`);
   if (template) console.error(`template ${template.id}: ${await ensureTemplate(baseUrl, token, template)}`);
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     concurrency,
     async () => {
       const t = performance.now();
-      const out = await submitOnce(baseUrl, token, values.template!, [page], timeoutMs);
+      const out = await submitOnce(baseUrl, token, values.template, [page], timeoutMs);
       latencies.add(performance.now() - t);
       if (out.ok) accepted.push(out.examId);
       else errors.add(out.kind);
@@ -131,10 +131,10 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 
   // 4. Verification: every accepted examId has a workflow on Temporal.
-  let lost: string[] = [];
+  const lost: string[] = [];
   if (!values['no-verify'] && accepted.length) {
-    const connection = await Connection.connect({ address: values.temporal!, connectTimeout: 5_000 });
-    const client = new Client({ connection, namespace: values.namespace!, dataConverter: examflowDataConverter(loadConfig()) });
+    const connection = await Connection.connect({ address: values.temporal, connectTimeout: 5_000 });
+    const client = new Client({ connection, namespace: values.namespace, dataConverter: examflowDataConverter(loadConfig()) });
     const unverified = new ErrorCounts();
     const verifyUntil = Math.max(deadline, Date.now() + 120_000);
     let checked = 0;

@@ -43,8 +43,8 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
   const childEnv = { ...env, EXAMFLOW_DATABASE_URL: postgres.url, EXAMFLOW_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address, EXAMFLOW_API_HOST: '127.0.0.1', EXAMFLOW_API_PORT: String(apiPort) };
   const run = (name: string, command: string, args: string[]) => {
     const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
-    child.stderr!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
+    child.stdout.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
+    child.stderr.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
     return child;
   };
   const dbFile = path.join(dataDir, 'temporal.db');

@@ -52,7 +52,7 @@ test('the PDF puts markers, bubbles and the code where the layout says, one page
   }
   // The CJK title is drawn (dark pixels along its line), not left as empty boxes or nothing.
   const first = layout.pages[0]!.title!;
-  const strip = await sharp(pages[0]!).extract({ left: Math.round(px(first.x)), top: Math.round(px(first.y - 14)), width: 150, height: Math.round(px(18)) }).greyscale().raw().toBuffer();
+  const strip = await sharp(pages[0]).extract({ left: Math.round(px(first.x)), top: Math.round(px(first.y - 14)), width: 150, height: Math.round(px(18)) }).greyscale().raw().toBuffer();
   const dark = strip.filter((v) => v < 100).length / strip.length;
   assert.ok(dark > 0.08, `the title is drawn (${dark.toFixed(3)} dark)`);
 });

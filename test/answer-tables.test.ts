@@ -31,7 +31,7 @@ for (const shape of TABLE_SHAPES) {
 }
 
 test('table answers win over the text parse, and numbering that restarts maps to the next section', () => {
-  const probs = (label: string) => { const p = new Array(24).fill(0); p[['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'T', '√', '×'].indexOf(label)] = 1; return p; };
+  const probs = (label: string) => { const p = new Array<number>(24).fill(0); p[['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'T', '√', '×'].indexOf(label)] = 1; return p; };
   const tables = [
     ...Array.from({ length: 10 }, (_, i) => ({ group: 0, number: String(i + 1), whole: probs('C'), parts: [probs('C')], ink: 0.1 })),
     ...Array.from({ length: 5 }, (_, i) => ({ group: 1, number: String(i + 1), whole: probs('√'), parts: [probs('√')], ink: 0.1 })),

@@ -52,11 +52,10 @@ async function blobBytes(url: string): Promise<Buffer> {
 function closePopupOf(p: Page): Promise<void> {
   return new Promise<void>((resolve) => {
     const browser = p.browser();
-    const onTarget = async (t: Target) => {
+    const onTarget = (t: Target) => {
       if (t.opener() !== p.target()) return;
       browser.off('targetcreated', onTarget);
-      await (await t.page())?.close().catch(() => undefined);
-      resolve();
+      resolve(t.page().then((page) => page?.close()).catch(() => undefined));
     };
     browser.on('targetcreated', onTarget);
   });
@@ -106,24 +105,24 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   const report = p.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/batches/${batchId}/report.pdf`));
   const popup = closePopupOf(p);
   // DOM clicks: the list is redrawn every few seconds, so a held element handle may be stale.
-  await p.$eval(`${rowOf} button[data-action="report"]`, (b) => (b as HTMLButtonElement).click());
+  await p.$eval(`${rowOf} button[data-action="report"]`, (b) => (b).click());
   assert.equal((await report).status(), 200);
   await p.waitForSelector(`${rowOf} a[data-file="report.pdf"]:not([hidden])`);
-  const reportUrl = await p.$eval(`${rowOf} a[data-file="report.pdf"]`, (a) => (a as HTMLAnchorElement).href);
+  const reportUrl = await p.$eval(`${rowOf} a[data-file="report.pdf"]`, (a) => (a).href);
   assert.equal((await blobBytes(reportUrl)).subarray(0, 5).toString(), '%PDF-');
   await Promise.race([popup, new Promise((r) => setTimeout(r, 3_000))]);
   await p.bringToFront();
 
   // The scores spreadsheet: every student's number and exact score.
-  await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b as HTMLButtonElement).click());
+  await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b).click());
   await p.waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 15_000 }).catch(async () => {
     // A second click, as a teacher would, when the first was lost (two runs in six saw no link after one).
-    await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b as HTMLButtonElement).click());
+    await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b).click());
   });
   await p.waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 30_000 }).catch(async (err: Error) =>
     assert.fail(`${err.message}: ${await p.$eval('#upload-message', (el) => el.textContent)} ${problems.join('; ')} ${requests.slice(-8).join(' ')}`),
   );
-  const scoresUrl = await p.$eval(`${rowOf} a[data-file="scores.xlsx"]`, (a) => (a as HTMLAnchorElement).href);
+  const scoresUrl = await p.$eval(`${rowOf} a[data-file="scores.xlsx"]`, (a) => (a).href);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load((await blobBytes(scoresUrl)) as never);
   const rows: unknown[][] = [];
@@ -131,5 +130,5 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   for (const s of students) assert.equal(rows.find((r) => r[1] === s.truth.studentNumber)?.[5], expectedScore(quiz, s.truth), s.truth.studentNumber);
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
   mkdirSync(path.dirname(screenshot), { recursive: true });
-  await (await p.$('#batches-panel'))!.screenshot({ path: screenshot as `${string}.png` });
+  await (await p.$('#batches-panel'))!.screenshot({ path: screenshot });
 });

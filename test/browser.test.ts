@@ -99,7 +99,7 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   assert.equal(done.progress, 100);
   const expected = expectedScore(template, paper.truth);
   await p.waitForFunction((id, score) => document.querySelector(`tr[data-exam-id="${id}"] .score`)?.textContent === String(score), {}, examId, expected);
-  const temporalHref = await p.$eval(`tr[data-exam-id="${examId}"] a[href*="/workflows/"]`, (a) => (a as HTMLAnchorElement).href);
+  const temporalHref = await p.$eval(`tr[data-exam-id="${examId}"] a[href*="/workflows/"]`, (a) => (a).href);
   assert.equal(temporalHref, `http://localhost:8233/namespaces/default/workflows/${examId}`);
 
   // The result as a table.
@@ -113,11 +113,10 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   const pdfResponse = p.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/exams/${examId}/report.pdf`));
   // Only the tab the click opens: the checker page below is a new target as well.
   const popup = new Promise<void>((resolve) => {
-    const onTarget = async (t: Target) => {
+    const onTarget = (t: Target) => {
       if (t.opener() !== p.target()) return;
       browser.off('targetcreated', onTarget);
-      await (await t.page())?.close().catch(() => undefined);
-      resolve();
+      resolve(t.page().then((page) => page?.close()).catch(() => undefined));
     };
     browser.on('targetcreated', onTarget);
   });
@@ -148,7 +147,7 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
 
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await p.evaluate(() => window.scrollTo(0, 0));
-  await p.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+  await p.screenshot({ path: screenshot, fullPage: true });
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
 });
 
@@ -167,7 +166,7 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     const resultButton = await phone.$('button[data-action="result"]');
     if (resultButton) {
       // A DOM click: on a phone the button sits in a table that scrolls sideways in its own box.
-      await resultButton.evaluate((b) => (b as HTMLButtonElement).click());
+      await resultButton.evaluate((b) => (b).click());
       await phone.waitForSelector('#result-panel:not([hidden]) #result-score').catch((err: Error) => assert.fail(`the result did not open: ${err.message}`));
     }
     const widths = await phone.evaluate(() => {
@@ -186,11 +185,10 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     await phone.select('#template-select', template.id);
     const sheet = phone.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/templates/${template.id}/answer-sheet.pdf`));
     const popup = new Promise<void>((resolve) => {
-      const onTarget = async (t: Target) => {
+      const onTarget = (t: Target) => {
         if (t.opener() !== phone.target()) return;
         browser.off('targetcreated', onTarget);
-        await (await t.page())?.close().catch(() => undefined);
-        resolve();
+        resolve(t.page().then((page) => page?.close()).catch(() => undefined));
       };
       browser.on('targetcreated', onTarget);
     });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -96,9 +96,9 @@ test('every secret is required: compose refuses to start without it, and none ha
 test('every image is pinned to a version; examflow is tagged with package.json version', () => {
   for (const [name, s] of Object.entries(services)) {
     assert.ok(s.image, `${name} has an image`);
-    const tag = s.image!.split(':').at(-1)!;
-    assert.ok(s.image!.includes(':') && tag !== 'latest' && /\d/.test(tag), `${name}: ${s.image} is not pinned`);
-    if (s.image!.startsWith('examflow:')) assert.equal(s.image, `examflow:${version}`, name);
+    const tag = s.image.split(':').at(-1)!;
+    assert.ok(s.image.includes(':') && tag !== 'latest' && /\d/.test(tag), `${name}: ${s.image} is not pinned`);
+    if (s.image.startsWith('examflow:')) assert.equal(s.image, `examflow:${version}`, name);
   }
   const froms = read('Dockerfile').match(/^FROM\s+\S+/gm) ?? [];
   assert.ok(froms.length >= 2, 'multi-stage Dockerfile');

@@ -18,7 +18,7 @@ const zh: Template = {
     { number: '5', type: 'choice', points: 10, answer: 'C', knowledgePoints: ['勾股定理'] },
   ],
 };
-const en: Template = { ...zh, id: 'g8-math-en', title: 'Grade 8 Math Midterm', language: 'en', questions: zh.questions.map((q, i) => ({ ...q, knowledgePoints: [['Real numbers', 'Real numbers', 'Linear equations', 'Linear equations', 'Pythagoras'][i]] })) };
+const en: Template = { ...zh, id: 'g8-math-en', title: 'Grade 8 Math Midterm', language: 'en', questions: zh.questions.map((q, i) => ({ ...q, knowledgePoints: [['Real numbers', 'Real numbers', 'Linear equations', 'Linear equations', 'Pythagoras'][i]!] })) };
 
 function paper(answers: Record<string, string | null>, missing: string[] = []): ParsedExam {
   return {
@@ -40,8 +40,8 @@ test('zh: weak points, strengths and a recommendation naming the lost questions'
   assert.deepEqual(d.weakPoints, ['一元一次方程']);
   assert.deepEqual(d.strengths, ['实数', '勾股定理']);
   assert.equal(d.recommendations.length, 1);
-  assert.match(d.recommendations[0], /一元一次方程/);
-  assert.match(d.recommendations[0], /第 3、4 题/);
+  assert.match(d.recommendations[0]!, /一元一次方程/);
+  assert.match(d.recommendations[0]!, /第 3、4 题/);
   assert.match(d.summary, /30 \/ 50（60%）/);
   assert.match(d.summary, /掌握较好的知识点：实数、勾股定理/);
   assert.match(d.summary, /需要加强的知识点：一元一次方程（0%）/);
@@ -72,7 +72,7 @@ test('en: English text throughout', () => {
   assert.deepEqual(d.weakPoints, ['Linear equations']);
   assert.deepEqual(d.strengths, ['Real numbers', 'Pythagoras']);
   assert.match(d.summary, /^Score 30 \/ 50 \(60%\)/);
-  assert.match(d.recommendations[0], /questions 3 and 4/);
+  assert.match(d.recommendations[0]!, /questions 3 and 4/);
   assert.doesNotMatch(d.summary + d.recommendations.join(''), /[\u4e00-\u9fff]/);
 });
 
@@ -100,8 +100,8 @@ test('missing questions: the summary asks a teacher to check the paper', () => {
   const zhD = diagnose(zh, gradeExam(zh, paper({ 1: 'B', 2: '5', 3: '3', 4: 'x=2' }, ['5'])));
   assert.match(zhD.summary, /第 5 题的答案未能识别.*请老师核对原卷/);
   assert.deepEqual(zhD.weakPoints, ['勾股定理']);
-  assert.match(zhD.recommendations[0], /未能识别/, 'a point lost only to an unread answer is not called a knowledge gap');
-  assert.doesNotMatch(zhD.recommendations[0], /练习/);
+  assert.match(zhD.recommendations[0]!, /未能识别/, 'a point lost only to an unread answer is not called a knowledge gap');
+  assert.doesNotMatch(zhD.recommendations[0]!, /练习/);
 
   const enD = diagnose(en, gradeExam(en, paper({ 1: 'B', 2: '6' }, ['3', '4', '5'])));
   assert.match(enD.summary, /questions 3, 4 and 5 could not be read.*teacher should check/);
@@ -126,11 +126,11 @@ test('recommendations give a habit for the question type that lost the most poin
   const d = diagnose(t, gradeExam(t, paper({ 1: 'AB', 2: '×', 3: '不会', 4: 'A', 5: '0.3' })));
   assert.deepEqual(d.weakPoints, ['多选', '判断', '解答', '选择', '填空']);
   const tips = [/多选题要逐个判断/, /判断题先圈出/, /解答题要写出完整步骤/, /选择题时逐项排除/, /填空题写出计算过程/];
-  tips.forEach((tip, i) => assert.match(d.recommendations[i], tip));
+  tips.forEach((tip, i) => assert.match(d.recommendations[i]!, tip));
   const enT: Template = { ...t, language: 'en' };
   const e = diagnose(enT, gradeExam(enT, paper({ 1: 'AB', 2: '×', 3: '不会', 4: 'A', 5: '0.3' })));
-  assert.match(e.recommendations[0], /multiple-select/);
-  assert.match(e.recommendations[2], /open questions/);
+  assert.match(e.recommendations[0]!, /multiple-select/);
+  assert.match(e.recommendations[2]!, /open questions/);
 });
 
 test('a rule diagnosis is never degraded by itself (the activity sets it when an LLM step failed)', () => {

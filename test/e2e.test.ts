@@ -139,7 +139,7 @@ test('bad submissions get a clear 4xx and start nothing', async () => {
 test("another tenant's exams and templates do not exist for the caller", async () => {
   const other = apiClient(stack.baseUrl, 'token-school-b');
   assert.equal((await other.get(`/v1/templates/${template.id}`)).status, 404);
-  const list = await stack.client.workflow.list({ query: `TenantId = 'school-a'` });
+  const list = stack.client.workflow.list({ query: `TenantId = 'school-a'` });
   for await (const wf of list) {
     assert.equal((await other.get(`/v1/exams/${wf.workflowId}`)).status, 404);
     break;

@@ -22,7 +22,7 @@ type Q = Omit<TemplateQuestion, 'number'>;
 
 /** Awarded points of one question answered with `answer`. */
 function award(q: Q, answer: string | null): number {
-  return gradeExam(template([{ number: '1', ...q }]), parsed({ 1: answer })).questions[0].awarded;
+  return gradeExam(template([{ number: '1', ...q }]), parsed({ 1: answer })).questions[0]!.awarded;
 }
 
 test('normalize: full-width, case, whitespace and trailing punctuation', () => {
@@ -99,7 +99,7 @@ test('multi: order-free, half credit for a correct subset, zero with a wrong let
   assert.equal(award({ type: 'multi', points: 5, answer: 'AC' }, 'C'), 2.5);
   assert.equal(award({ type: 'multi', points: 3, answer: 'AC' }, 'C'), 1.5);
   const graded = gradeExam(template([{ number: '1', type: 'multi', points: 6, answer: 'AC' }]), parsed({ 1: 'A' }));
-  assert.equal(graded.questions[0].correct, false, 'partial credit is not correct');
+  assert.equal(graded.questions[0]!.correct, false, 'partial credit is not correct');
 });
 
 test('open: keyword share, rounded to 0.5; exact key earns full points', () => {
@@ -120,6 +120,7 @@ test('missing and blank answers', () => {
   ]);
   const g = gradeExam(t, parsed({ 1: null, 3: '   ' }, ['2']));
   const [blank, missing, spaces] = g.questions;
+  assert.ok(blank && missing && spaces);
   assert.deepEqual(
     { studentAnswer: blank.studentAnswer, awarded: blank.awarded, correct: blank.correct, missing: blank.missing, confidence: blank.confidence },
     { studentAnswer: null, awarded: 0, correct: false, missing: false, confidence: 0.95 },
@@ -135,7 +136,7 @@ test('missing and blank answers', () => {
 
 test('a question neither answered nor listed as missing is treated as missing', () => {
   const g = gradeExam(template([{ number: '1', type: 'choice', points: 5, answer: 'A' }]), parsed({}));
-  assert.equal(g.questions[0].missing, true);
+  assert.equal(g.questions[0]!.missing, true);
 });
 
 test('knowledge-point mastery, type fallback and difficulty breakdown', () => {
@@ -155,7 +156,7 @@ test('knowledge-point mastery, type fallback and difficulty breakdown', () => {
     { name: '选择题', awarded: 4, points: 4, mastery: 1 },
     { name: '判断题', awarded: 0, points: 2, mastery: 0 },
   ]);
-  assert.deepEqual(g.questions[3].knowledgePoints, ['选择题']);
+  assert.deepEqual(g.questions[3]!.knowledgePoints, ['选择题']);
   assert.deepEqual(g.byDifficulty, [
     { difficulty: 'easy', awarded: 5, points: 5 },
     { difficulty: 'medium', awarded: 5, points: 5 },
@@ -163,8 +164,8 @@ test('knowledge-point mastery, type fallback and difficulty breakdown', () => {
     { difficulty: 'unspecified', awarded: 4, points: 6 },
   ]);
   const en = gradeExam({ ...t, language: 'en' }, parsed({}));
-  assert.deepEqual(en.questions[3].knowledgePoints, ['Multiple choice']);
-  assert.deepEqual(en.questions[4].knowledgePoints, ['True/false']);
+  assert.deepEqual(en.questions[3]!.knowledgePoints, ['Multiple choice']);
+  assert.deepEqual(en.questions[4]!.knowledgePoints, ['True/false']);
 });
 
 test('scores carry no floating-point noise', () => {
@@ -175,7 +176,7 @@ test('scores carry no floating-point noise', () => {
   const g = gradeExam(t, parsed({ 1: 'A', 2: 'A' }));
   assert.equal(g.score, 0.3);
   assert.equal(g.fullScore, 0.3);
-  assert.equal(g.knowledgePoints[0].mastery, 1);
+  assert.equal(g.knowledgePoints[0]!.mastery, 1);
 });
 
 test('questions come back in template order with template metadata', () => {
@@ -238,5 +239,5 @@ test('LLM rubric verdicts replace keyword credit; a failed rubric keeps keyword 
   assert.equal(g.score, 26.5);
   assert.equal(g.degraded, true);
   const full = gradeExam(t, p, { open: { 1: { awarded: 10, feedback: '' } } });
-  assert.equal(full.questions[0].correct, true, 'full LLM marks count as correct');
+  assert.equal(full.questions[0]!.correct, true, 'full LLM marks count as correct');
 });

@@ -39,7 +39,7 @@ const zh: Template = {
 };
 /** The same paper with every question tagged: no tagging call, so only the rubric talks to the fake. */
 const zhTagged: Template = { ...zh, questions: zh.questions.map((q) => ({ ...q, knowledgePoints: q.knowledgePoints ?? [`知识点${q.number}`], difficulty: q.difficulty ?? 'medium' })) };
-const en: Template = { ...zhTagged, id: 'g8-math-en', title: 'Grade 8 Math', language: 'en', questions: zhTagged.questions.map((q, i) => ({ ...q, knowledgePoints: [['Equations', 'Real numbers', 'Pythagoras'][i]] })) };
+const en: Template = { ...zhTagged, id: 'g8-math-en', title: 'Grade 8 Math', language: 'en', questions: zhTagged.questions.map((q, i) => ({ ...q, knowledgePoints: [['Equations', 'Real numbers', 'Pythagoras'][i]!] })) };
 
 const parsed: ParsedExam = {
   title: null,
@@ -107,6 +107,7 @@ test('client: the request is an OpenAI-compatible JSON-mode chat completion', as
   const out = await chatJson(llm, [{ role: 'system', content: 'x' }, { role: 'user', content: '{}' }], z.object({ ok: z.boolean() }));
   assert.deepEqual(out, { ok: true });
   const [req] = fake.requests;
+  assert.ok(req);
   assert.equal(req.path, '/chat/completions');
   assert.equal(req.authorization, 'Bearer sk-test');
   assert.equal(req.body.model, 'test-model');
@@ -152,8 +153,8 @@ test('tagging: 429 with Retry-After, then success: the wait is honoured', async 
   const g = await analyzeWith(zh, parsed, llm, { cache: freshCache() });
   const calls = fake.requests.filter((r) => r.kind === 'tagging');
   assert.equal(calls.length, 2);
-  assert.ok(calls[1].at - calls[0].at >= 950, `waited only ${calls[1].at - calls[0].at} ms`);
-  assert.deepEqual(g.questions[0].knowledgePoints, ['LLM/1']);
+  assert.ok(calls[1]!.at - calls[0]!.at >= 950, `waited only ${calls[1]!.at - calls[0]!.at} ms`);
+  assert.deepEqual(g.questions[0]!.knowledgePoints, ['LLM/1']);
   assert.equal(g.degraded, undefined);
 });
 
@@ -190,19 +191,19 @@ test('rubric: the LLM grades open answers that need judging; exact keys and blan
   const g = await analyzeWith(zhTagged, parsed, llm);
   assert.equal(fake.count('tagging'), 0, 'a fully tagged template needs no tagging');
   assert.equal(fake.count('rubric'), 1);
-  const req = fake.requests[0];
+  const req = fake.requests[0]!;
   assert.equal(req.data.studentAnswer, '由勾股定理可得');
   assert.equal(req.data.referenceAnswer, 'a²+b²=c²');
-  const q3 = g.questions[2];
+  const q3 = g.questions[2]!;
   assert.deepEqual([q3.awarded, q3.gradedBy, q3.feedback, q3.correct, q3.degraded], [6, 'llm', '思路正确，但缺少推导过程。', false, undefined]);
-  assert.equal(g.questions[0].gradedBy, 'rules');
+  assert.equal(g.questions[0]!.gradedBy, 'rules');
   assert.equal(g.score, 11);
 
   fake.reset();
   const exact: ParsedExam = { ...parsed, answers: [...parsed.answers.slice(0, 2), { number: '3', answer: 'a² + b² = c²', confidence: 0.9, page: 0 }] };
   const blank: ParsedExam = { ...parsed, answers: parsed.answers.slice(0, 2), missing: ['3'] };
-  assert.equal((await analyzeWith(zhTagged, exact, llm)).questions[2].awarded, 10);
-  assert.equal((await analyzeWith(zhTagged, blank, llm)).questions[2].awarded, 0);
+  assert.equal((await analyzeWith(zhTagged, exact, llm)).questions[2]!.awarded, 10);
+  assert.equal((await analyzeWith(zhTagged, blank, llm)).questions[2]!.awarded, 0);
   assert.equal(fake.count('rubric'), 0);
 });
 
@@ -210,14 +211,14 @@ test('rubric: 429 then success; scores round to 0.5', async () => {
   fake.script('rubric', { status: 429, headers: { 'retry-after': '0' } }, { content: { score: 7.3, feedback: 'ok' } });
   const g = await analyzeWith(zhTagged, parsed, llm);
   assert.equal(fake.count('rubric'), 2);
-  assert.deepEqual([g.questions[2].awarded, g.questions[2].gradedBy], [7.5, 'llm']);
+  assert.deepEqual([g.questions[2]!.awarded, g.questions[2]!.gradedBy], [7.5, 'llm']);
 });
 
 test('rubric: 503 without Retry-After is retried with backoff', async () => {
   fake.script('rubric', { status: 503 }, rubricReply);
   const g = await analyzeWith(zhTagged, parsed, llm);
   assert.equal(fake.count('rubric'), 2);
-  assert.equal(g.questions[2].awarded, 6);
+  assert.equal(g.questions[2]!.awarded, 6);
 });
 
 for (const f of [...failures, { name: 'a score above the question’s points', replies: [{ content: { score: 11, feedback: '' } }], calls: 1 }]) {
@@ -225,10 +226,10 @@ for (const f of [...failures, { name: 'a score above the question’s points', r
     fake.script('rubric', ...f.replies);
     const g = await analyzeWith(zhTagged, parsed, llm);
     assert.equal(fake.count('rubric'), f.calls);
-    const q3 = g.questions[2];
+    const q3 = g.questions[2]!;
     assert.deepEqual([q3.awarded, q3.gradedBy, q3.degraded, q3.feedback], [3.5, 'rules', true, undefined]);
     assert.equal(g.degraded, true);
-    assert.equal(g.questions[0].degraded, undefined, 'other questions are not marked');
+    assert.equal(g.questions[0]!.degraded, undefined, 'other questions are not marked');
     const d = await diagnoseWith(zhTagged, g, null);
     assert.deepEqual([d.source, d.degraded], ['rules', true]);
   });
@@ -245,12 +246,12 @@ test('diagnosis: the LLM fills the Diagnosis shape in the paper language', async
   assert.deepEqual(d.weakPoints, ['实数/无理数', '知识点3']);
   assert.deepEqual(d.strengths, ['知识点1']);
   assert.equal(d.recommendations.length, 2);
-  const req = fake.requests[0];
+  const req = fake.requests[0]!;
   assert.equal(req.data.score, gradedZh.score);
-  assert.match(req.body.messages[0].content, /Simplified Chinese/);
+  assert.match(req.body.messages[0]!.content, /Simplified Chinese/);
   const e = await diagnoseWith(en, gradedEn, llm);
   assert.deepEqual([e.source, e.degraded], ['llm', false]);
-  assert.match(fake.requests[1].body.messages[0].content, /in English/);
+  assert.match(fake.requests[1]!.body.messages[0]!.content, /in English/);
 });
 
 test('diagnosis: 429 then success', async () => {
@@ -286,12 +287,12 @@ test('tagging: a large paper goes in chunks of 20; a failed chunk falls back alo
     questions: Array.from({ length: 25 }, (_, i) => ({ number: String(i + 1), type: 'fill' as const, points: 2, answer: '5', text: `解方程 x+${i}=${i + 5}` })),
   };
   // The chunk holding question 1 fails on every attempt; the other succeeds.
-  fake.setDefault('tagging', (req) => ((req.data.questions as { number: string }[])[0].number === '1' ? { status: 500 } : tagReply(req)));
+  fake.setDefault('tagging', (req) => ((req.data.questions as { number: string }[])[0]!.number === '1' ? { status: 500 } : tagReply(req)));
   const g = await analyzeWith(many, { ...parsed, answers: [], missing: [] }, llm, { cache: freshCache() });
   assert.equal(fake.count('tagging'), 1 + 2 + 1, 'two chunks, the failing one retried twice');
   assert.deepEqual(g.questions.slice(0, 20).map((q) => q.tagSource), Array(20).fill('rules'));
   assert.deepEqual(g.questions.slice(20).map((q) => [q.tagSource, q.knowledgePoints[0]]), ['21', '22', '23', '24', '25'].map((n) => ['llm', `LLM/${n}`]));
-  assert.equal(g.questions[0].degraded, true);
-  assert.equal(g.questions[24].degraded, undefined);
-  assert.equal(g.questions[0].knowledgePoints[0], '方程/一元一次方程');
+  assert.equal(g.questions[0]!.degraded, true);
+  assert.equal(g.questions[24]!.degraded, undefined);
+  assert.equal(g.questions[0]!.knowledgePoints[0]!, '方程/一元一次方程');
 });

@@ -73,10 +73,10 @@ test('a double mark on a single choice (or on true/false) scores as incorrect an
     questions: [q('1', { type: 'choice', points: 3, answer: 'A' }), q('2', { type: 'choice', points: 3, answer: 'B' })],
   };
   const g = gradeExam(t, parsed([{ number: '1', answer: 'AC', flags: ['double'] }, { number: '2', answer: 'B', flags: ['erased', 'faint'] }]));
-  assert.equal(g.questions[0].awarded, -1);
-  assert.deepEqual(g.questions[0].flags, ['double'], 'the reader’s and the grader’s flags are merged, once each');
-  assert.equal(g.questions[1].awarded, 3);
-  assert.deepEqual(g.questions[1].flags, ['erased', 'faint'], 'the reader’s flags reach the result');
+  assert.equal(g.questions[0]!.awarded, -1);
+  assert.deepEqual(g.questions[0]!.flags, ['double'], 'the reader’s and the grader’s flags are merged, once each');
+  assert.equal(g.questions[1]!.awarded, 3);
+  assert.deepEqual(g.questions[1]!.flags, ['erased', 'faint'], 'the reader’s flags reach the result');
 });
 
 test('sections: numbers restart per section, answers are matched by section + number', () => {
@@ -109,6 +109,7 @@ test('sections: numbers restart per section, answers are matched by section + nu
 test('a template without sections keeps its result shape: section null, no flags', () => {
   const t: Template = { id: 't', title: 'T', subject: 'math', language: 'en', questions: [q('1', { type: 'choice', points: 3, answer: 'A' })] };
   const [only] = gradeExam(t, parsed([{ number: '1', answer: 'A' }])).questions;
+  assert.ok(only);
   assert.equal(only.section, null);
   assert.deepEqual(only.flags, []);
   assert.equal(only.awarded, 3);

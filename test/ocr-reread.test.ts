@@ -56,7 +56,7 @@ test('rereadWeakLines reads the picked lines from their cut-outs and keeps the b
   ];
   const out = await rereadWeakLines(page, lines, async (crop) => {
     const meta = await sharp(crop).metadata();
-    crops.push({ width: meta.width!, height: meta.height! });
+    crops.push({ width: meta.width, height: meta.height });
     return answers.shift()!;
   });
   // Shortest first; each cut-out is the box, 6 px padding and a 16 px white margin.

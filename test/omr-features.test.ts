@@ -26,7 +26,7 @@ test('a turned and shrunk scan registered by the features of a reference scan re
 
   const meta = await sharp(original).metadata();
   const turned = await sharp(original)
-    .resize(Math.round(meta.width! * 0.8))
+    .resize(Math.round(meta.width * 0.8))
     .rotate(4, { background: '#ffffff' })
     .extend({ top: 60, bottom: 60, left: 80, right: 80, background: '#ffffff' })
     .jpeg({ quality: 90 })

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { pageThreshold, readField, againstEmptyLook } from '../reading/sheets/bubble-thresholds';
 import { gridFields, layoutSchema, questionLabels } from '../domain/omr-layout';
 import { expandLabels, layoutFromOmrChecker } from '../domain/omrchecker-template';
-import { importOmrChecker, OmrCheckerImportError, parseScore } from '../domain/omrchecker-import';
+import { importOmrChecker, parseScore } from '../domain/omrchecker-import';
 import { awardFor } from '../domain/grade';
 import { markingFor } from '../domain/marking';
 import type { TemplateQuestion } from '../domain/template';

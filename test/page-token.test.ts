@@ -12,7 +12,7 @@ test('a sealed token opens to its cursor; a forged or altered one does not pass 
   assert.deepEqual(openPageToken(token), cursor);
   assert.equal(listExamsQuerySchema.safeParse({ pageToken: token }).success, true);
   const altered = Buffer.from(token, 'base64url');
-  altered[altered.length - 2] ^= 1;
+  altered[altered.length - 2]! ^= 1;
   for (const forged of [cursor.toString('base64url'), altered.toString('base64url'), 'AAAA', `${token}A`]) {
     assert.equal(listExamsQuerySchema.safeParse({ pageToken: forged }).success, false, forged);
   }

@@ -5,7 +5,7 @@ import type { OcrPage } from '../domain/paper';
 import { templateSchema, type Template } from '../domain/template';
 
 // The parser over hand-written OCR-like text: every numbering variant and answer
-// convention of design.md, plus the noise real OCR produces.
+// convention domain/parse.ts accepts, plus the noise real OCR produces.
 
 const zh: Template = templateSchema.parse({
   id: 'zh-test',

@@ -111,7 +111,7 @@ test('a PDF is split into one 150 dpi PNG per page, in order; too many pages is 
   for (const png of pages) {
     const meta = await sharp(png).metadata();
     assert.equal(meta.format, 'png');
-    assert.ok(Math.abs(meta.width! - 1240) <= 2, `A4 at 150 dpi, got ${meta.width}`);
+    assert.ok(Math.abs(meta.width - 1240) <= 2, `A4 at 150 dpi, got ${meta.width}`);
   }
   await assert.rejects(pdfToPages(pdf, { maxPages: 2, what: 'exam.pdf' }), (err: unknown) => {
     assert.ok(err instanceof TooManyPagesError);

@@ -63,17 +63,17 @@ test('a teacher clears a review on the web page with the keyboard', async () => 
   // The exam is in the queue and its row offers a review.
   await p.waitForSelector(`#review-queue button[data-exam-id="${examId}"]`);
   await p.waitForSelector(`tr[data-exam-id="${examId}"] button[data-action="review"]`);
-  await p.$eval(`#review-queue button[data-exam-id="${examId}"]`, (b) => (b as HTMLButtonElement).click());
+  await p.$eval(`#review-queue button[data-exam-id="${examId}"]`, (b) => (b).click());
   await p.waitForSelector('#review-item:not([hidden])');
 
   let decided = 0;
   for (;;) {
-    await p.waitForFunction(() => ((document.querySelector('#review-image') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
+    await p.waitForFunction(() => (document.querySelector<HTMLImageElement>('#review-image')?.naturalWidth ?? 0) > 0);
     const where = await p.$eval('#review-where', (el) => el.textContent ?? '');
     const progress = await p.$eval('#review-progress', (el) => el.textContent ?? '');
     if (decided === 0) {
       mkdirSync(path.dirname(screenshot), { recursive: true });
-      await (await p.$('#review-panel'))!.screenshot({ path: screenshot as `${string}.png` });
+      await (await p.$('#review-panel'))!.screenshot({ path: screenshot });
     }
     // Question 8 is the teacher's: 7 points with one key; every other doubtful reading is accepted with A.
     await p.keyboard.press(/question 8 /.test(where) ? '7' : 'a');

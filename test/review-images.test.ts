@@ -33,11 +33,11 @@ test('a bubble row and a box are cut straight from a photographed sheet; a doubl
   const doubleRow = await cut(sheetRegion(layout, '2', '一')!);
   const box = await cut(sheetRegion(layout, '3', '二')!);
   const row = await sharp(doubleRow).metadata();
-  assert.ok(row.width! > 4 * row.height!, `a row is wide and short: ${row.width}×${row.height}`);
+  assert.ok(row.width > 4 * row.height, `a row is wide and short: ${row.width}×${row.height}`);
   const [blankInk, doubleInk] = [await inkShare(blankRow), await inkShare(doubleRow)];
   assert.ok(doubleInk > 0.07 && doubleInk > 1.5 * blankInk, `two filled bubbles darken the row: ${doubleInk.toFixed(3)} vs ${blankInk.toFixed(3)} blank`);
   const boxMeta = await sharp(box).metadata();
-  assert.ok(boxMeta.width! > 200 && boxMeta.height! > 40, `the fill box: ${boxMeta.width}×${boxMeta.height}`);
+  assert.ok(boxMeta.width > 200 && boxMeta.height > 40, `the fill box: ${boxMeta.width}×${boxMeta.height}`);
   assert.equal(sheetRegion(layout, '9', '一'), null, 'no such question');
 });
 

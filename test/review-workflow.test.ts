@@ -12,6 +12,7 @@ import type { RecordExamInput } from '../activities/record-exam';
 import type { ReviewItem } from '../domain/review-decisions';
 import { createExamWorkers } from '../worker/workers';
 import { INVALID_DECISION, progressQuery, reviewQuery, reviewUpdate, type ExamWorkflowInput } from '../workflows/definitions';
+import type { examWorkflow } from '../workflows/exam-workflow';
 import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
@@ -74,7 +75,7 @@ function startExam(taskQueue: string, timeoutMs = 3_600_000) {
     createdAt: new Date().toISOString(),
     review: { below: 0.6, timeoutMs },
   };
-  return client.workflow.start('examWorkflow', { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
+  return client.workflow.start<typeof examWorkflow>('examWorkflow', { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
 }
 
 async function waitForReview(handle: Awaited<ReturnType<typeof startExam>>) {

@@ -73,7 +73,7 @@ test('a page turned by exactly 90°, 180° and 270° is read the right way up', 
   const truth = randomSheetTruth(template, 31);
   const [image] = await filledSheet(template, truth, { style: 'scan', seed: 31 }).then((s) => s.images);
   for (const angle of [90, 180, 270]) {
-    const turned = await sharp(image!).rotate(angle).jpeg({ quality: 85 }).toBuffer();
+    const turned = await sharp(image).rotate(angle).jpeg({ quality: 85 }).toBuffer();
     const reading = await readAnswerSheet(turned, sheetLayout(template));
     assert.deepEqual(wrongAnswers(reading, truth), [], `turned ${angle}°`);
     assert.equal(reading.studentNumber, truth.studentNumber);
@@ -136,7 +136,7 @@ test('covered corner markers: the code and the page outline still place the shee
   const s = 150 / 72; // clean sheets are rendered at 150 dpi
   const cover = async (which: number[]) => {
     const rects = which.map((i) => `<rect x="${(markers[i]!.x - 4) * s}" y="${(markers[i]!.y - 4) * s}" width="${(markers[i]!.size + 8) * s}" height="${(markers[i]!.size + 8) * s}" fill="#fff"/>`).join('');
-    return sharp(images[0]!).composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754">${rects}</svg>`) }]).jpeg({ quality: 85 }).toBuffer();
+    return sharp(images[0]).composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754">${rects}</svg>`) }]).jpeg({ quality: 85 }).toBuffer();
   };
   for (const which of [[2], [2, 3]]) {
     const reading = await readAnswerSheet(await cover(which), sheetLayout(template));

@@ -4,9 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { examIdFor, submitExam } from '../api/exams/start-exam';
 import { templateSchema } from '../domain/template';
+import type { examWorkflow } from '../workflows/exam-workflow';
 import { artifacts } from '../lib/artifacts/artifacts';
 import { closeSharedBrowser } from '../lib/documents/browser';
 import { freePort } from '../lib/free-port';
@@ -40,11 +42,11 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   const examId = examIdFor('school-a', undefined);
   await submitExam(env.client, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
   const worker = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
-  const handle = env.client.workflow.getHandle(examId);
+  const handle = env.client.workflow.getHandle<typeof examWorkflow>(examId);
   // Wait until the OCR activity is running on this worker.
   for (;;) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    if (pending.some((a) => a.activityType?.name === 'ocrPage' && a.state === 2 /* STARTED */)) break;
+    if (pending.some((a) => a.activityType?.name === 'ocrPage' && a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const signalledAt = Date.now();

@@ -14,7 +14,10 @@ function countingClient() {
     await gate;
     return { total: calls.count } as StatisticsResponse;
   };
-  return { client, calls, hold: (p: Promise<void>) => (gate = p) };
+  const hold = (p: Promise<void>) => {
+    gate = p;
+  };
+  return { client, calls, hold };
 }
 
 test('statistics: one computation serves every request while fresh, per scope', async () => {

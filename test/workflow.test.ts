@@ -10,6 +10,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { createExamWorkers } from '../worker/workers';
 import { progressQuery, type ExamWorkflowInput } from '../workflows/definitions';
+import type { examWorkflow } from '../workflows/exam-workflow';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
@@ -47,7 +48,7 @@ function startExam(taskQueue: string, pages = 2, extra: Partial<ExamWorkflowInpu
     createdAt: new Date().toISOString(),
     ...extra,
   };
-  return client.workflow.start('examWorkflow', {
+  return client.workflow.start<typeof examWorkflow>('examWorkflow', {
     workflowId: examId,
     taskQueue,
     args: [input],

@@ -43,7 +43,7 @@ export interface ExamWorkflowResult {
   reportPdfKey: string;
 }
 
-/** The status document of design.md, computed from the workflow's own state. */
+/** The exam's status document (domain/documents.ts), computed from the workflow's own state. */
 export const progressQuery = defineQuery<StatusDocument>('progress');
 
 /** Where the exam's teacher review stands: the items, the decisions so far, the deadline. */

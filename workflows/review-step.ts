@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 import type { RecordExamInput } from '../activities/record-exam';
 import type { ExamStep } from '../domain/documents';
 import { allDecided, decisionProblems, type Decision, type ReviewSettings } from '../domain/review-decisions';
-import { INVALID_DECISION, NOT_WAITING, reviewQuery, reviewUpdate, type ExamEvent, type ReviewState } from './definitions';
+import { INVALID_DECISION, NOT_WAITING, reviewQuery, reviewUpdate, type ExamEvent, type ReviewState, type ReviewUpdateInput } from './definitions';
 import { activityPolicies } from './policies';
 import type { ExamProgress } from './progress';
 import { ExamStatusKey } from './search-attributes';
@@ -56,7 +56,7 @@ export async function reviewStep(c: ReviewStepContext, graded: Graded): Promise<
     },
     {
       // Refused here, a decision never enters the history.
-      validator: ({ decisions: given }) => {
+      validator: ({ decisions: given }: ReviewUpdateInput) => {
         if (!waiting) throw ApplicationFailure.create({ type: NOT_WAITING, message: `exam ${c.examId} is not waiting for a review`, nonRetryable: true });
         const problems = decisionProblems(items, given ?? []);
         if (problems.length) throw ApplicationFailure.create({ type: INVALID_DECISION, message: problems.join('; '), details: [problems], nonRetryable: true });

@@ -32,7 +32,7 @@ export function stackUpload(cfg: BatchLimits): Middleware {
   return multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES, files: maxFiles, fields: 10, fieldSize: 10_000, parts: maxFiles + 10 },
-  }).array('pages', maxFiles) as unknown as Middleware;
+  }).array('pages', maxFiles);
 }
 
 /** Counts the stack's pages and refuses, before anything is stored, what the split could never read. */

@@ -10,7 +10,7 @@ import { batchProgressQuery } from '../../workflows/batch-definitions';
 
 export function batchSummary(row: BatchRow, byStatus: Record<string, number>, examsStartedAtMs: number | null, nowMs = Date.now()) {
   const counts = examCounts(byStatus);
-  const phase = row.status as BatchPhaseName;
+  const phase = row.status;
   const created = row.created_at.getTime();
   return {
     batchId: row.batch_id,

@@ -16,13 +16,14 @@ export function pagesUpload(limits: { maxBytes: number; maxPages: number }): Mid
     limits: { fileSize: limits.maxBytes, files: limits.maxPages, fields: 10, fieldSize: 10_000, parts: limits.maxPages + 10 },
   }).array('pages', limits.maxPages);
   // PDFs are split into page images here, so every route downstream sees pages only.
-  return (ctx, next) =>
-    receive(ctx, async () => {
+  return async (ctx, next) => {
+    await receive(ctx, async () => {
       const files = ctx.request.files;
       if (Array.isArray(files)) files.forEach((f, i) => checkFileName(f.originalname, i));
       if (Array.isArray(files)) ctx.request.files = ctx.files = await expandPdfPages(files, limits.maxPages);
       await next();
     });
+  };
 }
 
 /** A file name is shown back to teachers and logged: printable text of a sensible length only. */
@@ -72,7 +73,7 @@ export async function expandPdfPages<F extends UploadedFile>(files: F[], maxPage
     }
     return pages;
   } finally {
-    await Promise.all(opened.map((pdf) => pdf?.dispose()));
+    await Promise.all(opened.filter((pdf) => pdf !== null).map((pdf) => pdf.dispose()));
   }
 }
 

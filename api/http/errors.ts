@@ -3,7 +3,7 @@ import { z } from '../../lib/zod';
 import { logger } from '../../lib/logger';
 import { isDatabaseUnavailable } from '../../records/database';
 
-/** An error the client caused, answered as `{ error: { code, message, details? } }` (design.md). */
+/** An error the client caused, answered as `{ error: { code, message, details? } }`, the API's one error shape. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

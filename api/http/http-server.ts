@@ -35,6 +35,7 @@ function jsonError(status: number, code: string, message: string, reason: string
 
 /** The HTTP server of the API (not yet listening), with the limits above. */
 export function apiServer(app: Pick<Koa, 'callback'>, cfg: Pick<Config, 'EXAMFLOW_UPLOAD_TIMEOUT_MS' | 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'>): Server {
+  const handle = app.callback();
   const server = http.createServer(
     {
       // A slow upload is cut after this long (Node's default is 300 s); headers must come
@@ -43,7 +44,8 @@ export function apiServer(app: Pick<Koa, 'callback'>, cfg: Pick<Config, 'EXAMFLO
       headersTimeout: Math.min(cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS, 20_000),
       connectionsCheckingInterval: 1_000,
     },
-    app.callback(),
+    // Koa's handler settles every request itself (errors go to ctx.onerror); Node ignores the promise.
+    (req, res) => void handle(req, res),
   );
   const limit = maxBodyBytes(cfg);
   // "Expect: 100-continue" with an oversized Content-Length: refuse instead of inviting the body.

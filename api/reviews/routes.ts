@@ -12,7 +12,7 @@ import { findExam } from '../exams/exam-access';
 import { itemIdSchema, reviewQueueQuerySchema, reviewRequestSchema } from './review-schemas';
 import { closedReview, reviewDocument, waitingReview } from './review-state';
 
-// Teacher review (design.md): what an exam waits on, each item's image, the teacher's
+// Teacher review (README "Teacher review"): what an exam waits on, each item's image, the teacher's
 // decisions (a Temporal Update whose validator refuses bad ones before they enter history),
 // and the tenant's queue of waiting exams.
 

@@ -6,7 +6,7 @@ import { requireTenant, type AuthState } from '../http/auth';
 import { ApiError, validate } from '../http/errors';
 import { loadTemplate } from './templates';
 
-// The printable answer sheet of a template and its layout (design.md "Answer-sheet layout").
+// The printable answer sheet of a template and its layout (the geometry of domain/sheet-layout.ts).
 // A template never changes once created, so its sheet is rendered once and kept (a few).
 
 const rendered = new Map<string, Promise<Buffer>>();
@@ -37,14 +37,14 @@ export function answerSheetRoutes(): Router<AuthState> {
   }
 
   router.get('/v1/templates/:id/answer-sheet.pdf', requireTenant(), async (ctx) => {
-    const t = await template(ctx.state.tenantId, ctx.params.id);
+    const t = await template(ctx.state.tenantId, ctx.params.id!);
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `inline; filename="answer-sheet-${t.id}.pdf"`);
     ctx.body = await sheetPdf(ctx.state.tenantId, t);
   });
 
   router.get('/v1/templates/:id/answer-sheet.json', requireTenant(), async (ctx) => {
-    ctx.body = sheetLayout(await template(ctx.state.tenantId, ctx.params.id));
+    ctx.body = sheetLayout(await template(ctx.state.tenantId, ctx.params.id!));
   });
 
   return router;

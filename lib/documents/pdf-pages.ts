@@ -37,8 +37,8 @@ async function poppler(tool: 'pdfinfo' | 'pdftoppm', args: string[], failure: st
   try {
     return (await run(tool, args, { timeout: TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool} is not installed: run scripts/setup.sh (poppler-utils)`);
-    throw new BadInputError(failure);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool} is not installed: run scripts/setup.sh (poppler-utils)`, { cause: err });
+    throw new BadInputError(failure, { cause: err });
   }
 }
 

@@ -33,8 +33,8 @@ async function tool(name: 'pdfinfo' | 'pdfimages' | 'pdftoppm', args: string[], 
   try {
     return (await run(name, args, { timeout: TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024 })).stdout;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${name} is not installed: run scripts/setup.sh (poppler-utils)`);
-    throw new BadInputError(`${what} could not be read: export it again or upload page images`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${name} is not installed: run scripts/setup.sh (poppler-utils)`, { cause: err });
+    throw new BadInputError(`${what} could not be read: export it again or upload page images`, { cause: err });
   }
 }
 

@@ -10,7 +10,7 @@ function readPem(what: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new Error(`${what}: cannot read ${file} (${(err as Error).message})`);
+    throw new Error(`${what}: cannot read ${file} (${(err as Error).message})`, { cause: err });
   }
 }
 

@@ -130,7 +130,7 @@ function addWorker(pool: Pool, langs: TessLang[], model: Model): Promise<PooledW
   const starting = startWorker(langs, model);
   pool.starting.push(starting);
   return starting.catch((err: unknown) => {
-    pool.starting.splice(pool.starting.indexOf(starting), 1);
+    pool.starting = pool.starting.filter((s) => s !== starting);
     throw err;
   });
 }

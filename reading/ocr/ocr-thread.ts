@@ -9,4 +9,6 @@ try {
 } catch {
   // not permitted here: run at normal priority
 }
+// A require, not an import: imports are hoisted, and the priority must be set before the script runs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 require('tesseract.js/src/worker-script/node/index.js');

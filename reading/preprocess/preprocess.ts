@@ -15,8 +15,8 @@ sharp.cache(false);
 
 /** Input a teacher must fix (not an image, empty page): never worth retrying. */
 export class BadInputError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'BadInput';
   }
 }

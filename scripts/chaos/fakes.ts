@@ -49,7 +49,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     let body = '';
     req.on('data', (c) => (body += c)).on('end', () => {
       const id = String(req.headers['x-examflow-delivery']);
-      const expected = `sha256=${createHmac('sha256', secret).update(`${req.headers['x-examflow-timestamp']}.${body}`).digest('hex')}`;
+      const expected = `sha256=${createHmac('sha256', secret).update(`${String(req.headers['x-examflow-timestamp'])}.${body}`).digest('hex')}`;
       const parsed = JSON.parse(body) as { examId: string; event: string };
       const seen = deliveries.get(id) ?? { posts: 0, signed: true, examId: parsed.examId, event: parsed.event };
       seen.posts++;

@@ -10,7 +10,7 @@ import { renderExamPaper } from '../../test/fixtures/generator';
 // fetch, and the generated page(s) every submission reuses.
 
 /** The repository root, from dist/scripts/loadtest/ (compiled) — where test/fixtures lives. */
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

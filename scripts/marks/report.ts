@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { MARK_CLASSES, trueFalseValue, type MarkClass } from '../../domain/marks';
+import { MARK_CLASSES, trueFalseValue } from '../../domain/marks';
 import { decide } from '../../reading/handwriting/mark-classifier';
 import { GLYPH_SIZE } from '../../reading/handwriting/mark-crop';
 import { FEATURE_LENGTH, glyphFeatures } from '../../reading/handwriting/mark-features';
@@ -46,7 +46,7 @@ export function evaluate(model: LayersModel, set: MarkSet): Evaluation {
     stat.n++;
     if (best === set.y[i]) { stat.correct++; correct++; }
     if ('ABCD'.includes(truth) && truth.length === 1) tally(kind.letters, decide(p, 'letter').label === truth);
-    if (trueFalseValue(truth)) tally(kind.truefalse, trueFalseValue(decide(p, 'truefalse').label ?? ('blank' as MarkClass)) === trueFalseValue(truth));
+    if (trueFalseValue(truth)) tally(kind.truefalse, trueFalseValue(decide(p, 'truefalse').label ?? ('blank')) === trueFalseValue(truth));
     if (/^[0-9]$/.test(truth)) tally(kind.digits, decide(p, 'digit').label === truth);
   });
   const rate = (t: number[]) => (t[1] ? t[0]! / t[1] : 0);

@@ -48,8 +48,8 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
   const started: ChildProcess[] = [];
   const spawnLogged = (name: string, command: string, args: string[], childEnv: NodeJS.ProcessEnv) => {
     const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
-    child.stderr!.on('data', (d: Buffer) => log.write(`[${name}] ${d}`));
+    child.stdout.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
+    child.stderr.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
     started.push(child);
     return child;
   };
@@ -60,7 +60,7 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
       log.write(`[${name}] ${stdout}${stderr}`);
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`${name} (${script}) failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      throw new Error(`${name} (${script}) failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
     }
   };
 
