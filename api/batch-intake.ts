@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../lib/documents/pdf-pages';
-import { BadInputError } from '../reading/preprocess/preprocess';
+import { BadInputError } from '../domain/bad-input';
 import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
 import { config, reviewSettings } from '../lib/config';
 import { forgetBatch, insertBatch } from '../records/batches';

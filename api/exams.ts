@@ -212,7 +212,7 @@ export function examRoutes(client: Client): Router<AuthState> {
     const runIds = await markForErasure(examId, tenantScope(ctx.state));
     if (!runIds) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
     try {
-      await eraseExam(client, examId, runIds);
+      await eraseExam(client, artifacts(), examId, runIds);
     } catch (err) {
       throw new ApiError(503, 'erasure_incomplete', `exam ${examId} is hidden but not yet fully erased (${err instanceof Error ? err.message : String(err)}): send DELETE again, or the next purge finishes it`, undefined, { 'Retry-After': '5' });
     }

@@ -2,7 +2,7 @@ import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../lib/documents/pdf-pages';
-import { BadInputError } from '../reading/preprocess/preprocess';
+import { BadInputError } from '../domain/bad-input';
 import { ApiError } from './errors';
 
 // Page images (or PDFs, split into page images here) arrive as multipart `pages` files,

@@ -11,6 +11,7 @@ import { createExamWorkers } from '../worker/workers';
 import { batchProgressQuery, type BatchExamPlan, type BatchWorkflowInput } from '../workflows/batch-definitions';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
+import { config } from '../lib/config';
 
 // The batch workflow's orchestration on a real dev server with stand-in activities: children
 // bounded by the parallelism, each recorded before it starts, an exam's failure never fails the
@@ -26,7 +27,7 @@ after(async () => {
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `batch-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;

@@ -15,6 +15,7 @@ import { INVALID_DECISION, progressQuery, reviewQuery, reviewUpdate, type ExamWo
 import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
+import { config } from '../lib/config';
 
 // The review step's orchestration against a real Temporal dev server, with stand-in
 // activities: waiting, validated decisions (refused ones never enter history), partial
@@ -56,7 +57,7 @@ function reviewActivities(seen: Seen, waitOn: ReviewItem[] = items): Activities 
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `review-wf-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;

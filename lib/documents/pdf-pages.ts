@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { BadInputError, MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
+import { BadInputError } from '../../domain/bad-input';
+import { MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
 
 // A multi-page PDF becomes one PNG per page, rendered at 150 dpi by poppler's pdftoppm
 // (installed by scripts/setup.sh), so the rest of the pipeline only ever sees images.

@@ -1,7 +1,7 @@
-import { config, type Config } from '../config';
+import type { Config } from '../config';
 
 // The provider's settings, as plain arguments: callers (and tests) pass them explicitly;
-// the activities take them from the configuration.
+// the worker reads them from its configuration (worker/activity-deps.ts).
 
 export interface LlmSettings {
   /** an OpenAI-compatible API root; `/chat/completions` is appended */
@@ -19,7 +19,7 @@ export interface LlmSettings {
 }
 
 /** The configured provider, or null when EXAMFLOW_LLM_API_KEY is unset (rules only). */
-export function llmSettings(cfg: Config = config()): LlmSettings | null {
+export function llmSettings(cfg: Config): LlmSettings | null {
   const apiKey = cfg.EXAMFLOW_LLM_API_KEY?.trim();
   if (!apiKey) return null;
   return {
