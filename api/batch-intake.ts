@@ -12,6 +12,7 @@ import { TenantIdKey } from '../workflows/search-attributes';
 import { ApiError } from './errors';
 import { loadTemplate } from './templates';
 import { checkPages } from './uploads';
+import { batchWorkflow } from '../workflows/batch-workflow';
 
 // POST /v1/batches: a class's stack arrives as one multi-page PDF or many images, is checked
 // cheaply (PDF pages counted and measured by pdfinfo, images by their headers), stored as
@@ -107,7 +108,7 @@ export async function submitBatch(client: Client, s: BatchSubmission): Promise<s
     await Promise.all([...s.files.map((f, i) => store.create(keys.upload(i), f.buffer)), store.createJson(keys.input, { input, name: s.name ?? null })]);
     // The record comes before the workflow, as for exams: Temporal never runs a batch the database does not know.
     await insertBatch({ batchId, tenantId: s.tenantId, name: s.name ?? null, templateId: s.templateId ?? null, files: s.files.length, createdAt: input.createdAt });
-    await client.workflow.start('batchWorkflow', {
+    await client.workflow.start(batchWorkflow, {
       workflowId: batchId,
       taskQueue: cfg.EXAMFLOW_TASK_QUEUE,
       args: [input],

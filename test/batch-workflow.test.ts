@@ -12,6 +12,7 @@ import { batchProgressQuery, type BatchExamPlan, type BatchWorkflowInput } from 
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
 import { config } from '../lib/config';
+import { batchWorkflow } from '../workflows/batch-workflow';
 
 // The batch workflow's orchestration on a real dev server with stand-in activities: children
 // bounded by the parallelism, each recorded before it starts, an exam's failure never fails the
@@ -67,7 +68,7 @@ test('children bounded by the parallelism, each recorded first; a failed exam do
   });
   const batch = input(2);
   const result = await withWorkers(activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start('batchWorkflow', { workflowId: batch.batchId, taskQueue, args: [batch] });
+    const handle = await env.client.workflow.start(batchWorkflow, { workflowId: batch.batchId, taskQueue, args: [batch] });
     const out = await handle.result();
     const progress = await handle.query(batchProgressQuery);
     assert.deepEqual(progress.examsClosed, { completed: 4, failed: 1, cancelled: 0 });
@@ -91,7 +92,7 @@ test('a batch in which nothing could be graded fails with a message, without a r
   });
   const batch = input(4);
   await withWorkers(activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start('batchWorkflow', { workflowId: batch.batchId, taskQueue, args: [batch] });
+    const handle = await env.client.workflow.start(batchWorkflow, { workflowId: batch.batchId, taskQueue, args: [batch] });
     await assert.rejects(handle.result(), (err) => err instanceof WorkflowFailedError && /nothing in this batch could be graded/.test(String(err.cause?.message)));
   });
   assert.equal(reported, false);

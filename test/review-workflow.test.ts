@@ -16,6 +16,7 @@ import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-att
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
 import { config } from '../lib/config';
+import { examWorkflow } from '../workflows/exam-workflow';
 
 // The review step's orchestration against a real Temporal dev server, with stand-in
 // activities: waiting, validated decisions (refused ones never enter history), partial
@@ -75,7 +76,7 @@ function startExam(taskQueue: string, timeoutMs = 3_600_000) {
     createdAt: new Date().toISOString(),
     review: { below: 0.6, timeoutMs },
   };
-  return client.workflow.start('examWorkflow', { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
+  return client.workflow.start(examWorkflow, { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
 }
 
 async function waitForReview(handle: Awaited<ReturnType<typeof startExam>>) {

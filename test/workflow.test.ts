@@ -14,6 +14,7 @@ import { ExamScoreKey, ExamStatusKey, ExamStepKey, TenantIdKey } from '../workfl
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
 import { config } from '../lib/config';
+import { examWorkflow } from '../workflows/exam-workflow';
 
 // The workflow's orchestration against a real Temporal dev server, with stand-in
 // activities so each path (progress, bad input, transient retry, cancel) is exact.
@@ -48,7 +49,7 @@ function startExam(taskQueue: string, pages = 2, extra: Partial<ExamWorkflowInpu
     createdAt: new Date().toISOString(),
     ...extra,
   };
-  return client.workflow.start('examWorkflow', {
+  return client.workflow.start(examWorkflow, {
     workflowId: examId,
     taskQueue,
     args: [input],

@@ -20,6 +20,7 @@ import { enterStep, finish, startProgress, statusDocument } from './progress';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, StudentIdKey } from './search-attributes';
 import { reviewStep } from './review-step';
 import { ocrTaskQueue } from './task-queues';
+import { webhookDeliveryWorkflow } from './webhook-workflow';
 
 const { parseExam } = proxyActivities<Activities>(activityPolicies.parseExam);
 const { analyzeAnswers } = proxyActivities<Activities>(activityPolicies.analyzeAnswers);
@@ -140,7 +141,7 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
   async function notify(event: ExamEvent): Promise<void> {
     if (!patched('notify-on-close') || !input.notify) return;
     const { runId } = workflowInfo();
-    await startChild('webhookDeliveryWorkflow', {
+    await startChild(webhookDeliveryWorkflow, {
       // A run that waits for a teacher says so before it closes: a delivery of its own.
       workflowId: `${examId}/webhook/${runId}${event === 'exam.needs_review' ? '/needs_review' : ''}`,
       parentClosePolicy: ParentClosePolicy.ABANDON,
