@@ -21,7 +21,12 @@ export interface AnalyzeAnswersInput {
 const LLM_BUDGET_MS = 40_000;
 
 /** The LLM rubric's verdict on every open answer that needs judging; 'failed' where it could not. */
-async function judgeOpenAnswers(template: Template, parsed: ParsedExam, llm: LlmSettings, call: ChatOptions): Promise<Record<string, OpenVerdict | 'failed'>> {
+async function judgeOpenAnswers(
+  template: Template,
+  parsed: ParsedExam,
+  llm: LlmSettings,
+  call: ChatOptions,
+): Promise<Record<string, OpenVerdict | 'failed'>> {
   const answers = new Map(parsed.answers.map((a) => [questionKey(a), a.answer]));
   const missing = new Set(parsed.missing);
   const open = template.questions.filter((q) => !missing.has(questionKey(q)) && openNeedsJudgement(q, answers.get(questionKey(q)) ?? null));

@@ -15,7 +15,10 @@ export interface ApplyReviewInput {
 }
 
 /** The exam regraded with the teacher's decisions, under its own key (the machine's grading stays). */
-export async function applyReview({ store }: Pick<ActivityDeps, 'store'>, input: ApplyReviewInput): Promise<{ gradedKey: string; score: number; fullScore: number }> {
+export async function applyReview(
+  { store }: Pick<ActivityDeps, 'store'>,
+  input: ApplyReviewInput,
+): Promise<{ gradedKey: string; score: number; fullScore: number }> {
   const [template, graded] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<GradedExam>(input.gradedKey)]);
   const reviewed = applyDecisions(template, graded, input.items, input.decisions);
   const gradedKey = await store.putJson(examKeys(input.examId).reviewed, reviewed);

@@ -11,7 +11,10 @@ import type { ActivityDeps } from './deps';
  * exams' records, the HTML, and its A4 PDF in the shared Chromium, under the batch's keys
  * (a retry writes the same keys again).
  */
-export async function buildClassReport(deps: Pick<ActivityDeps, 'store' | 'renderPdf'>, input: { batchId: string }): Promise<BatchReportKeys> {
+export async function buildClassReport(
+  deps: Pick<ActivityDeps, 'store' | 'renderPdf'>,
+  input: { batchId: string },
+): Promise<BatchReportKeys> {
   const keys = batchKeys(input.batchId);
   const [batch, rows] = await Promise.all([findBatch(input.batchId, null), batchExamRows(input.batchId)]);
   if (!batch) throw new Error(`batch ${input.batchId} has no record`);

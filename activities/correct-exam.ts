@@ -21,7 +21,10 @@ export interface CorrectExamInput {
  * regraded with the change, which is kept with who, when, before and after. Idempotent: a
  * retry after the result was re-rendered finds the correction there already and adds none.
  */
-export async function correctExam({ store }: Pick<ActivityDeps, 'store'>, input: CorrectExamInput): Promise<{ gradedKey: string; score: number }> {
+export async function correctExam(
+  { store }: Pick<ActivityDeps, 'store'>,
+  input: CorrectExamInput,
+): Promise<{ gradedKey: string; score: number }> {
   const keys = examKeys(input.examId);
   const [template, result] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<ResultDocument>(keys.result)]);
   const current: GradedExam = result;
@@ -37,7 +40,10 @@ export async function correctExam({ store }: Pick<ActivityDeps, 'store'>, input:
 }
 
 /** The corrected result copied into the exam's record (the record answers every read). */
-export async function recordCorrection({ store }: Pick<ActivityDeps, 'store'>, input: { examId: string; resultKey: string }): Promise<void> {
+export async function recordCorrection(
+  { store }: Pick<ActivityDeps, 'store'>,
+  input: { examId: string; resultKey: string },
+): Promise<void> {
   const result = await store.getJson<ResultDocument>(input.resultKey);
   await writeCorrection(input.examId, result);
 }

@@ -11,7 +11,10 @@ import type { ActivityDeps } from './deps';
  * connection (DNS may have changed since it was set) and a redirect is never followed:
  * both stop at once instead of retrying for a day. Receivers dedupe on X-Examflow-Delivery.
  */
-export async function deliverWebhook(deps: Pick<ActivityDeps, 'postWebhook'>, input: WebhookDeliveryInput): Promise<{ delivered: boolean; status: number | null }> {
+export async function deliverWebhook(
+  deps: Pick<ActivityDeps, 'postWebhook'>,
+  input: WebhookDeliveryInput,
+): Promise<{ delivered: boolean; status: number | null }> {
   const webhook = await loadWebhook(input.tenantId);
   if (!webhook) return { delivered: false, status: null };
   const body = JSON.stringify({ event: input.event, examId: input.examId, runId: input.runId, status: input.status });

@@ -36,7 +36,10 @@ async function diagnosis(template: Template, graded: GradedExam, llm: LlmSetting
 }
 
 /** Weak points, strengths and recommendations from the graded exam. */
-export async function diagnoseExam(deps: Pick<ActivityDeps, 'store' | 'llm'>, input: DiagnoseExamInput): Promise<{ diagnosisKey: string; weakPoints: number }> {
+export async function diagnoseExam(
+  deps: Pick<ActivityDeps, 'store' | 'llm'>,
+  input: DiagnoseExamInput,
+): Promise<{ diagnosisKey: string; weakPoints: number }> {
   const { store } = deps;
   const [template, graded] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<GradedExam>(input.gradedKey)]);
   const found = await diagnosis(template, graded, deps.llm);

@@ -67,7 +67,12 @@ export async function readSheetPage(deps: Pick<ActivityDeps, 'store' | 'ocr'>, i
 }
 
 /** Stores the box's image and reads its text (nothing to read in an empty box). */
-async function readBox(deps: Pick<ActivityDeps, 'store' | 'ocr'>, box: SheetBox, imageKey: string, language: TemplateLanguage): Promise<SheetPageBox> {
+async function readBox(
+  deps: Pick<ActivityDeps, 'store' | 'ocr'>,
+  box: SheetBox,
+  imageKey: string,
+  language: TemplateLanguage,
+): Promise<SheetPageBox> {
   const [prepared] = await Promise.all([prepareBox(box.png), deps.store.put(imageKey, box.png)]);
   const read = prepared.png ? await deps.ocr.recognizeBox(prepared.png, language, box.type === 'fill' ? 'line' : 'block') : { text: '', confidence: 1 };
   return { number: box.number, section: box.section, type: box.type, imageKey, text: read.text.trim() || null, confidence: read.confidence };

@@ -16,7 +16,10 @@ export async function recordBatch(_deps: unknown, input: { batchId: string } & B
  * The exam's record, written before its workflow starts (as the API does for one exam); or,
  * with `neverStarted`, closed as cancelled when the batch was cancelled before its workflow started.
  */
-export async function recordBatchExam(_deps: unknown, input: { batchId: string; exam: BatchExamPlan; neverStarted?: boolean }): Promise<void> {
+export async function recordBatchExam(
+  _deps: unknown,
+  input: { batchId: string; exam: BatchExamPlan; neverStarted?: boolean },
+): Promise<void> {
   const { exam } = input;
   if (input.neverStarted) return cancelUnstartedExam(exam.examId, `batch ${input.batchId}`);
   await recordSubmission({

@@ -27,7 +27,10 @@ export function batchExamId(batchId: string, position: number): string {
 }
 
 /** Every page of the upload as an image, in order (a scan's own pictures; other PDF pages drawn at 150 dpi). */
-async function stackPages({ store, maxBatchPages: max }: Pick<ActivityDeps, 'store' | 'maxBatchPages'>, input: BatchWorkflowInput): Promise<Buffer[]> {
+async function stackPages(
+  { store, maxBatchPages: max }: Pick<ActivityDeps, 'store' | 'maxBatchPages'>,
+  input: BatchWorkflowInput,
+): Promise<Buffer[]> {
   const keys = batchKeys(input.batchId);
   const pages: Buffer[] = [];
   for (let i = 0; i < input.files; i++) {
@@ -60,7 +63,10 @@ async function lookAtPages(pages: Buffer[]): Promise<PageFinding[]> {
   );
 }
 
-export async function splitBatch(deps: Pick<ActivityDeps, 'store' | 'maxBatchPages'>, input: BatchWorkflowInput): Promise<SplitBatchOutput> {
+export async function splitBatch(
+  deps: Pick<ActivityDeps, 'store' | 'maxBatchPages'>,
+  input: BatchWorkflowInput,
+): Promise<SplitBatchOutput> {
   const pages = await stackPages(deps, input);
   const findings = await lookAtPages(pages);
   const fallback = input.templateId ? { templateId: input.templateId, pagesPerStudent: input.pagesPerStudent ?? 1 } : undefined;

@@ -29,7 +29,13 @@ async function main(): Promise<void> {
       owned.ocr.prewarm().catch((err: unknown) => logger.warn({ err }, 'OCR prewarm failed; recognisers start on first use'));
     }
     logger.info(
-      { role: cfg.EXAMFLOW_WORKER_ROLE, taskQueue: cfg.EXAMFLOW_TASK_QUEUE, ocrWorkers: cfg.EXAMFLOW_OCR_WORKERS, metrics: workerMetricsAddress(cfg) ?? 'off', tracing: !!tracing },
+      {
+        role: cfg.EXAMFLOW_WORKER_ROLE,
+        taskQueue: cfg.EXAMFLOW_TASK_QUEUE,
+        ocrWorkers: cfg.EXAMFLOW_OCR_WORKERS,
+        metrics: workerMetricsAddress(cfg) ?? 'off',
+        tracing: !!tracing,
+      },
       'examflow worker polling',
     );
     await Promise.all(workers.map((w) => w.run()));

@@ -7,7 +7,7 @@ import type { MetricMeter } from '@temporalio/common';
 /** Counts every tag-cache lookup by result, and keeps this process's hit ratio. */
 export function tagCacheMetrics(meter: MetricMeter): (hit: boolean) => void {
   const lookups = meter.createCounter('examflow_tag_cache_lookups', undefined, 'Tag cache lookups in this worker, by result (hit, miss)');
-  const ratio = meter.createGauge('examflow_tag_cache_hit_ratio', 'float', undefined, 'Tag cache hits / lookups in this worker since it started');
+  const ratio = meter.createGauge('examflow_tag_cache_hit_ratio', 'float', undefined, 'Tag cache hits / lookups in this worker');
   let hits = 0;
   let total = 0;
   return (hit) => {

@@ -10,8 +10,7 @@ export interface ExamWorkerOptions {
   cfg: Config;
   /** createActivities(deps), or stand-ins (workflow tests) */
   activities: Activities;
-  /** overrides of the configured namespace, task queue and role (tests) */
-  namespace?: string;
+  /** overrides of the configured task queue and role (tests) */
   taskQueue?: string;
   role?: 'all' | 'ocr' | 'default';
   /** a prebuilt bundle (tests build it once); by default the workflows are bundled at start */
@@ -30,7 +29,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
   const role = options.role ?? cfg.EXAMFLOW_WORKER_ROLE;
   const common = {
     connection: options.connection,
-    namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE,
+    namespace: cfg.TEMPORAL_NAMESPACE,
     shutdownGraceTime: '20 seconds' as const,
     dataConverter: examflowDataConverter(cfg),
     ...workerVersioning(cfg),

@@ -6,19 +6,49 @@ import { BAD_INPUT } from '../domain/bad-input';
 // base sets a timeout or a retry on an activity. Each retry is one of the named profiles below.
 
 /** A step on the exam's own data (reading, diagnosis, report): five tries over about a minute. */
-const fiveTries = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 } satisfies RetryPolicy;
+const fiveTries = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 5,
+} satisfies RetryPolicy;
 /** A quick step (parse, grade): three tries within half a minute. */
-const threeQuickTries = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 } satisfies RetryPolicy;
+const threeQuickTries = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 3,
+} satisfies RetryPolicy;
 /** A teacher's decision or correction applied: five quick tries. */
 const fiveQuickTries = { ...threeQuickTries, maximumAttempts: 5 } satisfies RetryPolicy;
 /** Best effort after a cancellation: three tries within ten seconds. */
-const bestEffort = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 } satisfies RetryPolicy;
+const bestEffort = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '10 seconds',
+  maximumAttempts: 3,
+} satisfies RetryPolicy;
 /** Housekeeping in bounded batches: five tries, five seconds to a minute apart. */
-const housekeeping = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 } satisfies RetryPolicy;
+const housekeeping = {
+  initialInterval: '5 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 5,
+} satisfies RetryPolicy;
 /** A database that is down for a while (restart, failover) must not lose a write: a day, at most a minute apart. */
-const untilTheDatabaseIsBack = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 2000 } satisfies RetryPolicy;
+const untilTheDatabaseIsBack = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 2000,
+} satisfies RetryPolicy;
 /** A school's endpoint may be down for a while: about a day, at most half an hour apart. */
-const untilTheReceiverIsBack = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 60 } satisfies RetryPolicy;
+const untilTheReceiverIsBack = {
+  initialInterval: '5 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '30 minutes',
+  maximumAttempts: 60,
+} satisfies RetryPolicy;
 
 /**
  * Bad input (unreadable page, template/paper mismatch; domain/bad-input.ts) never retries: the

@@ -105,7 +105,8 @@ export function createTagCache(options: TagCacheOptions): TagCache {
     const redis = redisCache<QuestionTags>(options.redisUrl, { onError: warnAtMostEvery(30_000) });
     return { cache: countingCache(redis, options.onLookup), ttlMs: options.ttlMs, close: () => redis.close() };
   }
-  return { cache: countingCache(memoryCache<QuestionTags>(options.maxEntries), options.onLookup), ttlMs: options.ttlMs, close: async () => undefined };
+  const memory = memoryCache<QuestionTags>(options.maxEntries);
+  return { cache: countingCache(memory, options.onLookup), ttlMs: options.ttlMs, close: async () => undefined };
 }
 
 // ioredis reports every failed reconnect: one warning per interval is enough.

@@ -164,7 +164,11 @@ export class OcrEngine {
    * The image is cleaned up first (reading/preprocess/preprocess.ts). Text lines have CJK spaces
    * removed; full-width characters are left to the parser.
    */
-  recognizePage(image: Buffer, language: TemplateLanguage, onProgress?: (fraction: number) => void, pageNumber?: number): Promise<OcrResult> {
+  recognizePage(
+    image: Buffer,
+    language: TemplateLanguage,
+    onProgress?: (fraction: number) => void, pageNumber?: number,
+  ): Promise<OcrResult> {
     return this.track(this.readPage(image, language, onProgress, pageNumber));
   }
 
@@ -218,7 +222,11 @@ export class OcrEngine {
     return job;
   }
 
-  private async readPage(image: Buffer, language: TemplateLanguage, onProgress: ((f: number) => void) | undefined, pageNumber: number | undefined): Promise<OcrResult> {
+  private async readPage(
+    image: Buffer,
+    language: TemplateLanguage,
+    onProgress: ((f: number) => void) | undefined, pageNumber: number | undefined,
+  ): Promise<OcrResult> {
     const grey = await this.preprocess.run(image, pageNumber ? `page ${pageNumber}` : 'the page');
     const read = await this.rereadWeakLines(grey, await this.recognize(grey, language, onProgress), language);
     onProgress?.(1);

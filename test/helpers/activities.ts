@@ -36,13 +36,21 @@ export async function closeSharedTestActivities(): Promise<void> {
  * The analyzeAnswers activity on one paper, as a worker runs it (in an activity context), with the
  * LLM and tag cache given: the paper and its template are stored, the graded exam read back.
  */
-export async function runAnalyze(template: Template, parsed: ParsedExam, llm: LlmSettings | null, tags?: Partial<ActivityDeps['tags']>): Promise<GradedExam> {
+export async function runAnalyze(
+  template: Template,
+  parsed: ParsedExam,
+  llm: LlmSettings | null,
+  tags?: Partial<ActivityDeps['tags']>,
+): Promise<GradedExam> {
   const deps = sharedDeps();
   const tagCache = { cache: tags?.cache ?? countingCache(memoryCache<QuestionTags>(1000)), ttlMs: tags?.ttlMs ?? 7 * 24 * 3600_000 };
   const { analyzeAnswers } = createActivities({ ...deps, llm, tags: tagCache });
   const examId = randomUUID();
-  const [templateKey, parsedKey] = await Promise.all([deps.store.putJson(examKeys(examId).template, template), deps.store.putJson(examKeys(examId).parsed, parsed)]);
-  const { gradedKey } = await new MockActivityEnvironment().run(analyzeAnswers, { examId, templateKey, parsedKey }) as Awaited<ReturnType<typeof analyzeAnswers>>;
+  const keys = examKeys(examId);
+  const { store } = deps;
+  const [templateKey, parsedKey] = await Promise.all([store.putJson(keys.template, template), store.putJson(keys.parsed, parsed)]);
+  const out: { gradedKey: string } = await new MockActivityEnvironment().run(analyzeAnswers, { examId, templateKey, parsedKey });
+  const { gradedKey } = out;
   return deps.store.getJson<GradedExam>(gradedKey);
 }
 
@@ -51,7 +59,10 @@ export async function runDiagnose(template: Template, graded: GradedExam, llm: L
   const deps = sharedDeps();
   const { diagnoseExam } = createActivities({ ...deps, llm });
   const examId = randomUUID();
-  const [templateKey, gradedKey] = await Promise.all([deps.store.putJson(examKeys(examId).template, template), deps.store.putJson(examKeys(examId).graded, graded)]);
-  const { diagnosisKey } = await new MockActivityEnvironment().run(diagnoseExam, { examId, templateKey, gradedKey }) as Awaited<ReturnType<typeof diagnoseExam>>;
+  const keys = examKeys(examId);
+  const { store } = deps;
+  const [templateKey, gradedKey] = await Promise.all([store.putJson(keys.template, template), store.putJson(keys.graded, graded)]);
+  const out: { diagnosisKey: string } = await new MockActivityEnvironment().run(diagnoseExam, { examId, templateKey, gradedKey });
+  const { diagnosisKey } = out;
   return deps.store.getJson<Diagnosis>(diagnosisKey);
 }
