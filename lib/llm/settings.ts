@@ -14,8 +14,6 @@ export interface LlmSettings {
   maxRetries: number;
   /** first backoff step; doubles per retry (default 500 ms) */
   retryBaseMs?: number;
-  /** a Retry-After longer than this is cut to it (default 10 s): retries stay bounded */
-  maxRetryAfterMs?: number;
 }
 
 /** The configured provider, or null when EXAMFLOW_LLM_API_KEY is unset (rules only). */
