@@ -19,7 +19,6 @@ export interface OcrEngineOptions {
   dataDir: string;
 }
 
-
 export interface OcrResult {
   text: string;
   lines: OcrLine[];
