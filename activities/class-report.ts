@@ -1,23 +1,20 @@
 import { renderClassReportHtml } from '../domain/class-report-html';
 import { classStatisticsByTemplate, type ClassResult } from '../domain/class-statistics';
 import type { ResultDocument } from '../domain/documents';
-import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
+import { batchKeys } from '../lib/artifacts/artifacts';
 import { batchExamRows, findBatch } from '../records/batches';
 import type { BatchReportKeys } from '../records/schema';
-import { renderPdf } from '../lib/documents/report-pdf';
-
-/** The completed exams of a batch, as the class statistics read them (from the records). */
-export async function classResults(batchId: string): Promise<ClassResult[]> {
-  const rows = await batchExamRows(batchId);
-  return rows.filter((r) => r.status === 'completed' && r.result).map((r) => r.result as ResultDocument);
-}
+import type { ActivityDeps } from './deps';
 
 /**
  * The class report of a batch whose exams have all closed: statistics over the completed
  * exams' records, the HTML, and its A4 PDF in the shared Chromium, under the batch's keys
  * (a retry writes the same keys again).
  */
-export async function buildClassReport(input: { batchId: string }): Promise<BatchReportKeys> {
+export async function buildClassReport(
+  deps: Pick<ActivityDeps, 'store' | 'renderPdf'>,
+  input: { batchId: string },
+): Promise<BatchReportKeys> {
   const keys = batchKeys(input.batchId);
   const [batch, rows] = await Promise.all([findBatch(input.batchId, null), batchExamRows(input.batchId)]);
   if (!batch) throw new Error(`batch ${input.batchId} has no record`);
@@ -32,8 +29,7 @@ export async function buildClassReport(input: { batchId: string }): Promise<Batc
     unplacedPages: batch.unplaced.length,
     examsNotGraded: rows.length - results.length,
   });
-  const pdf = await renderPdf(html);
-  const store = artifacts();
-  await Promise.all([store.put(keys.reportHtml, html), store.put(keys.reportPdf, pdf)]);
+  const pdf = await deps.renderPdf(html);
+  await Promise.all([deps.store.put(keys.reportHtml, html), deps.store.put(keys.reportPdf, pdf)]);
   return { reportHtmlKey: keys.reportHtml, reportPdfKey: keys.reportPdf };
 }

@@ -2,9 +2,10 @@ import type { ResultDocument } from '../domain/documents';
 import type { GradedExam } from '../domain/grade';
 import { correctAnswer } from '../domain/review';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { BadInputError } from '../domain/bad-input';
+import { examKeys } from '../lib/artifacts/artifacts';
 import { recordCorrection as writeCorrection } from '../records/exam-writes';
-import { badInput } from './errors';
+import type { ActivityDeps } from './deps';
 
 export interface CorrectExamInput {
   examId: string;
@@ -20,8 +21,10 @@ export interface CorrectExamInput {
  * regraded with the change, which is kept with who, when, before and after. Idempotent: a
  * retry after the result was re-rendered finds the correction there already and adds none.
  */
-export async function correctExam(input: CorrectExamInput): Promise<{ gradedKey: string; score: number }> {
-  const store = artifacts();
+export async function correctExam(
+  { store }: Pick<ActivityDeps, 'store'>,
+  input: CorrectExamInput,
+): Promise<{ gradedKey: string; score: number }> {
   const keys = examKeys(input.examId);
   const [template, result] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<ResultDocument>(keys.result)]);
   const current: GradedExam = result;
@@ -30,14 +33,17 @@ export async function correctExam(input: CorrectExamInput): Promise<{ gradedKey:
   try {
     corrected = done ? current : correctAnswer(template, current, { ...input.change, by: input.by, at: input.at });
   } catch (err) {
-    throw badInput((err as Error).message);
+    throw new BadInputError((err as Error).message);
   }
   const gradedKey = await store.putJson(keys.corrected, corrected);
   return { gradedKey, score: corrected.score };
 }
 
 /** The corrected result copied into the exam's record (the record answers every read). */
-export async function recordCorrection(input: { examId: string; resultKey: string }): Promise<void> {
-  const result = await artifacts().getJson<ResultDocument>(input.resultKey);
+export async function recordCorrection(
+  { store }: Pick<ActivityDeps, 'store'>,
+  input: { examId: string; resultKey: string },
+): Promise<void> {
+  const result = await store.getJson<ResultDocument>(input.resultKey);
   await writeCorrection(input.examId, result);
 }

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { config } from '../lib/config';
-import { postToWebhook, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
+import { UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
 import { loadWebhook, signWebhook } from '../lib/webhooks/webhooks';
 import type { WebhookDeliveryInput } from '../workflows/definitions';
+import type { ActivityDeps } from './deps';
 
 /**
  * POSTs the closing status document to the tenant's webhook, signed with HMAC-SHA256.
@@ -11,7 +11,10 @@ import type { WebhookDeliveryInput } from '../workflows/definitions';
  * connection (DNS may have changed since it was set) and a redirect is never followed:
  * both stop at once instead of retrying for a day. Receivers dedupe on X-Examflow-Delivery.
  */
-export async function deliverWebhook(input: WebhookDeliveryInput): Promise<{ delivered: boolean; status: number | null }> {
+export async function deliverWebhook(
+  deps: Pick<ActivityDeps, 'postWebhook'>,
+  input: WebhookDeliveryInput,
+): Promise<{ delivered: boolean; status: number | null }> {
   const webhook = await loadWebhook(input.tenantId);
   if (!webhook) return { delivered: false, status: null };
   const body = JSON.stringify({ event: input.event, examId: input.examId, runId: input.runId, status: input.status });
@@ -27,7 +30,7 @@ export async function deliverWebhook(input: WebhookDeliveryInput): Promise<{ del
   };
   let status: number;
   try {
-    status = await postToWebhook(webhook.url, { headers, body, timeoutMs: 20_000 }, { allowPrivate: config().EXAMFLOW_WEBHOOK_ALLOW_PRIVATE });
+    status = await deps.postWebhook(webhook.url, { headers, body, timeoutMs: 20_000 });
   } catch (err) {
     if (err instanceof UnsafeWebhookTarget) throw ApplicationFailure.nonRetryable(err.message, 'WebhookTargetRefused');
     throw err;

@@ -3,9 +3,10 @@ import { judgePaper } from '../domain/paper-confidence';
 import { parseExam as parsePaper } from '../domain/parse';
 import { sheetExam, type SheetPage } from '../domain/sheet-exam';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { BadInputError } from '../domain/bad-input';
+import { examKeys } from '../lib/artifacts/artifacts';
 import type { SubmittedStudent } from '../workflows/definitions';
-import { badInput } from './errors';
+import type { ActivityDeps } from './deps';
 
 export interface ParseExamInput {
   examId: string;
@@ -18,8 +19,10 @@ export interface ParseExamInput {
 }
 
 /** Finds the header and the student's answers (OCR text, or answer-sheet readings), aligned to the template. */
-export async function parseExam(input: ParseExamInput): Promise<{ parsedKey: string; found: number; missing: number; studentId: string | null }> {
-  const store = artifacts();
+export async function parseExam(
+  { store }: Pick<ActivityDeps, 'store'>,
+  input: ParseExamInput,
+): Promise<{ parsedKey: string; found: number; missing: number; studentId: string | null }> {
   const template = await store.getJson<Template>(input.templateKey);
   let parsed: ParsedExam;
   if (input.sheetKeys) {
@@ -29,7 +32,7 @@ export async function parseExam(input: ParseExamInput): Promise<{ parsedKey: str
   }
   // A paper that cannot be read with confidence is never scored (a teacher can act on the reason).
   const verdict = judgePaper(parsed, template);
-  if (!verdict.readable) throw badInput(verdict.reason);
+  if (!verdict.readable) throw new BadInputError(verdict.reason);
   const parsedKey = await store.putJson(examKeys(input.examId).parsed, parsed);
   return {
     parsedKey,

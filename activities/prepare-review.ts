@@ -4,7 +4,8 @@ import { reviewItems } from '../domain/review';
 import type { ReviewItem } from '../domain/review-decisions';
 import { sheetLayout } from '../domain/sheet-layout';
 import { questionKey, type Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { examKeys } from '../lib/artifacts/artifacts';
+import type { ActivityDeps } from './deps';
 import { pageForScreen, sheetCutter, sheetRegion } from '../reading/sheets/answer-region';
 
 export interface PrepareReviewInput {
@@ -24,8 +25,7 @@ export interface PrepareReviewInput {
  * one's answer region, so the teacher judges the paper, not the machine's reading. The
  * items are stored under a fixed key too (the API reads them after the exam closed).
  */
-export async function prepareReview(input: PrepareReviewInput): Promise<{ items: ReviewItem[] }> {
-  const store = artifacts();
+export async function prepareReview({ store }: Pick<ActivityDeps, 'store'>, input: PrepareReviewInput): Promise<{ items: ReviewItem[] }> {
   const keys = examKeys(input.examId);
   const [template, parsed, graded] = await Promise.all([
     store.getJson<Template>(input.templateKey),

@@ -3,11 +3,11 @@ import type { AnswerFlag } from '../domain/documents';
 import type { SheetPage, SheetPageBox } from '../domain/sheet-exam';
 import { sheetLayout } from '../domain/sheet-layout';
 import type { Template, TemplateLanguage } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { BadInputError } from '../domain/bad-input';
+import { examKeys } from '../lib/artifacts/artifacts';
 import { readAnswerSheet, SheetNotFoundError, type SheetBox, type SheetReading } from '../reading/sheets/read-sheet';
 import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-layout';
-import { badInput } from './errors';
-import { recognizeBox } from '../reading/ocr/ocr-engine';
+import type { ActivityDeps } from './deps';
 import { prepareBox } from '../reading/sheets/sheet-boxes';
 
 export interface ReadSheetPageInput {
@@ -29,9 +29,9 @@ export interface ReadSheetPageOutput {
  * its fill and open boxes by OCR of their images (kept in the artifact store for the
  * report and for review). Stores the page's reading under a fixed key.
  */
-export async function readSheetPage(input: ReadSheetPageInput): Promise<ReadSheetPageOutput> {
+export async function readSheetPage(deps: Pick<ActivityDeps, 'store' | 'ocr'>, input: ReadSheetPageInput): Promise<ReadSheetPageOutput> {
   const ctx = Context.current();
-  const store = artifacts();
+  const { store } = deps;
   const keys = examKeys(input.examId);
   const [template, image] = await Promise.all([store.getJson<Template>(input.templateKey), store.get(input.pageKey)]);
   const which = `page ${input.pageIndex + 1}`;
@@ -40,16 +40,16 @@ export async function readSheetPage(input: ReadSheetPageInput): Promise<ReadShee
     // a third-party sheet is read through the template's layout, examflow's own through its printed one
     reading = template.layout ? await readLayoutSheet(image, template as LayoutTemplate) : await readAnswerSheet(image, sheetLayout(template));
   } catch (err) {
-    if (err instanceof SheetNotFoundError) throw badInput(`${which}: ${err.message}`);
+    if (err instanceof SheetNotFoundError) throw new BadInputError(`${which}: ${err.message}`);
     throw err;
   }
   if (reading.templateId !== template.id) {
-    throw badInput(`${which} is an answer sheet of template "${reading.templateId}", not of "${template.id}": submit each exam's sheets together`);
+    throw new BadInputError(`${which} is an answer sheet of template "${reading.templateId}", not of "${template.id}": submit each exam's sheets together`);
   }
   ctx.heartbeat({ pageIndex: input.pageIndex, marks: reading.answers.length });
   const boxes: SheetPageBox[] = [];
   for (const [i, box] of reading.boxes.entries()) {
-    boxes.push(await readBox(box, keys.sheetBox(input.pageIndex, i), template.language));
+    boxes.push(await readBox(deps, box, keys.sheetBox(input.pageIndex, i), template.language));
     ctx.heartbeat({ pageIndex: input.pageIndex, boxes: i + 1 });
   }
   const page: SheetPage = {
@@ -67,8 +67,13 @@ export async function readSheetPage(input: ReadSheetPageInput): Promise<ReadShee
 }
 
 /** Stores the box's image and reads its text (nothing to read in an empty box). */
-async function readBox(box: SheetBox, imageKey: string, language: TemplateLanguage): Promise<SheetPageBox> {
-  const [prepared] = await Promise.all([prepareBox(box.png), artifacts().put(imageKey, box.png)]);
-  const read = prepared.png ? await recognizeBox(prepared.png, language, box.type === 'fill' ? 'line' : 'block') : { text: '', confidence: 1 };
+async function readBox(
+  deps: Pick<ActivityDeps, 'store' | 'ocr'>,
+  box: SheetBox,
+  imageKey: string,
+  language: TemplateLanguage,
+): Promise<SheetPageBox> {
+  const [prepared] = await Promise.all([prepareBox(box.png), deps.store.put(imageKey, box.png)]);
+  const read = prepared.png ? await deps.ocr.recognizeBox(prepared.png, language, box.type === 'fill' ? 'line' : 'block') : { text: '', confidence: 1 };
   return { number: box.number, section: box.section, type: box.type, imageKey, text: read.text.trim() || null, confidence: read.confidence };
 }

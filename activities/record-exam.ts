@@ -1,9 +1,10 @@
 import type { ResultDocument } from '../domain/documents';
 import type { ParsedExam } from '../domain/paper';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { examKeys } from '../lib/artifacts/artifacts';
 import { recordRun, type Submission } from '../records/exam-writes';
 import type { StepTimes } from '../records/schema';
 import type { ExamWorkflowInput } from '../workflows/definitions';
+import type { ActivityDeps } from './deps';
 
 /** What the workflow reports: the run started, or closed with its outcome (workflow time). */
 export interface RecordExamInput {
@@ -36,9 +37,8 @@ interface StoredInput {
  * activity never adds a row nor loses one. A completed exam's result document is copied
  * into the record, which then answers every read without the workflow history.
  */
-export async function recordExam(input: RecordExamInput): Promise<void> {
+export async function recordExam({ store }: Pick<ActivityDeps, 'store'>, input: RecordExamInput): Promise<void> {
   const keys = examKeys(input.examId);
-  const store = artifacts();
   const [stored, result] = await Promise.all([
     store.getJson<StoredInput>(keys.input),
     input.resultKey ? store.getJson<ResultDocument>(input.resultKey) : Promise.resolve(undefined),

@@ -2,17 +2,17 @@ import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { splitStack, type PageFinding, type PlannedExam, type StackPageNote } from '../domain/batch-split';
 import type { Template } from '../domain/template';
-import { artifacts, batchKeys, examKeys } from '../lib/artifacts/artifacts';
-import { config } from '../lib/config';
+import { BadInputError } from '../domain/bad-input';
+import type { ArtifactStore } from '../lib/artifacts/artifact-store';
+import { batchKeys, examKeys } from '../lib/artifacts/artifacts';
 import { loadWebhook } from '../lib/webhooks/webhooks';
 import { findTemplate } from '../records/templates';
 import type { BatchExamPlan, BatchWorkflowInput, SplitBatchOutput } from '../workflows/batch-definitions';
 import type { ExamWorkflowInput } from '../workflows/definitions';
-import { badInput } from './errors';
 import { checkPdfPageSizes, isPdf, openPdf } from '../lib/documents/pdf-pages';
 import { scanPages } from '../lib/documents/pdf-scans';
-import { BadInputError } from '../reading/preprocess/preprocess';
 import { lookAtPageInThread } from '../reading/stack-page-pool';
+import type { ActivityDeps } from './deps';
 
 // A class's stack, as uploaded, becomes one stored exam per student: PDFs rendered to page
 // images, every page looked at (blank, sheet code, other), the stack split by domain/batch-split,
@@ -27,8 +27,10 @@ export function batchExamId(batchId: string, position: number): string {
 }
 
 /** Every page of the upload as an image, in order (a scan's own pictures; other PDF pages drawn at 150 dpi). */
-async function stackPages(input: BatchWorkflowInput): Promise<Buffer[]> {
-  const store = artifacts();
+async function stackPages(
+  { store, maxBatchPages: max }: Pick<ActivityDeps, 'store' | 'maxBatchPages'>,
+  input: BatchWorkflowInput,
+): Promise<Buffer[]> {
   const keys = batchKeys(input.batchId);
   const pages: Buffer[] = [];
   for (let i = 0; i < input.files; i++) {
@@ -46,7 +48,6 @@ async function stackPages(input: BatchWorkflowInput): Promise<Buffer[]> {
     }
     Context.current().heartbeat({ rendered: pages.length });
   }
-  const max = config().EXAMFLOW_MAX_BATCH_PAGES;
   if (pages.length > max) throw new BadInputError(`the stack has ${pages.length} pages, more than the ${max} a batch may have: split the class into smaller stacks`);
   return pages;
 }
@@ -62,14 +63,11 @@ async function lookAtPages(pages: Buffer[]): Promise<PageFinding[]> {
   );
 }
 
-export async function splitBatch(input: BatchWorkflowInput): Promise<SplitBatchOutput> {
-  let pages: Buffer[];
-  try {
-    pages = await stackPages(input);
-  } catch (err) {
-    if (err instanceof BadInputError) throw badInput(err.message);
-    throw err;
-  }
+export async function splitBatch(
+  deps: Pick<ActivityDeps, 'store' | 'maxBatchPages'>,
+  input: BatchWorkflowInput,
+): Promise<SplitBatchOutput> {
+  const pages = await stackPages(deps, input);
   const findings = await lookAtPages(pages);
   const fallback = input.templateId ? { templateId: input.templateId, pagesPerStudent: input.pagesPerStudent ?? 1 } : undefined;
   const plan = splitStack(findings, fallback);
@@ -84,7 +82,7 @@ export async function splitBatch(input: BatchWorkflowInput): Promise<SplitBatchO
   const notify = (await loadWebhook(input.tenantId)) !== null;
   const exams: BatchExamPlan[] = [];
   for (const [position, exam] of known.entries()) {
-    exams.push(await storeExam(input, position, exam, templates.get(exam.templateId)!, pages, notify));
+    exams.push(await storeExam(deps.store, input, { position, exam, template: templates.get(exam.templateId)!, pages, notify }));
     Context.current().heartbeat({ examsStored: position + 1 });
   }
   return { pages: pages.length, exams, skipped: plan.skipped, unplaced };
@@ -97,10 +95,13 @@ async function tenantTemplates(tenantId: string, exams: PlannedExam[]): Promise<
 }
 
 /** One student's pages, template copy and workflow input under the exam's keys (as api/exams/start-exam.ts stores them). */
-async function storeExam(batch: BatchWorkflowInput, position: number, exam: PlannedExam, template: Template, pages: Buffer[], notify: boolean): Promise<BatchExamPlan> {
+async function storeExam(
+  store: ArtifactStore,
+  batch: BatchWorkflowInput,
+  { position, exam, template, pages, notify }: { position: number; exam: PlannedExam; template: Template; pages: Buffer[]; notify: boolean },
+): Promise<BatchExamPlan> {
   const examId = batchExamId(batch.batchId, position);
   const keys = examKeys(examId);
-  const store = artifacts();
   const input: ExamWorkflowInput = {
     examId,
     tenantId: batch.tenantId,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { activities } from '../activities';
+import { createActivities, type ActivityDeps } from '../activities';
 import type { Template } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { examKeys } from '../lib/artifacts/artifacts';
 
 // The raw cost of one exam's steps: the same activity functions the worker runs, called
 // one after another in this process with no Temporal in between (pages in parallel, as the
@@ -17,10 +17,11 @@ export interface StepCosts {
   total: number;
 }
 
-export async function rawStepCosts(template: Template, pages: Buffer[]): Promise<StepCosts> {
+export async function rawStepCosts(deps: ActivityDeps, template: Template, pages: Buffer[]): Promise<StepCosts> {
+  const activities = createActivities(deps);
   const examId = randomUUID();
   const keys = examKeys(examId);
-  const store = artifacts();
+  const { store } = deps;
   const pageKeys = await Promise.all(pages.map((page, i) => store.put(keys.page(i), page)));
   await store.putJson(keys.template, template);
   const env = new MockActivityEnvironment();

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { prewarmOcr, recognizePage, terminateOcr } from '../reading/ocr/ocr-engine';
+import { createActivityDeps } from '../worker/activity-deps';
 import { startExamRun, submitExam } from '../api/exams/start-exam';
 import { ExamflowClient } from '../client/examflow-client';
 import { closeSharedBrowser } from '../lib/documents/browser';
@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     return performance.now() - t;
   };
   const completedIds: string[] = [];
+  // This process's own activities and recognisers (raw costs), built as a worker builds them.
+  const raw = createActivityDeps(config());
 
   try {
     // ── stored exams: everything below runs with `stored` exams in Temporal ──────
@@ -98,11 +100,11 @@ async function main(): Promise<void> {
 
     // ── a. OCR throughput ───────────────────────────────────────────────────────
     log(`a. raw recognizePage: ${ocrWorkers} recognisers loaded, then ${onePagers.length} pages`);
-    await prewarmOcr([en.language]);
+    await raw.ocr.prewarm([en.language]);
     let t = performance.now();
-    await Promise.all(onePagers.map((png, i) => recognizePage(png, en.language, undefined, i + 1)));
+    await Promise.all(onePagers.map((png, i) => raw.ocr.recognizePage(png, en.language, undefined, i + 1)));
     f.rawOcrS = (performance.now() - t) / 1000;
-    await terminateOcr();
+    await raw.ocr.terminate();
     log('a. pipeline: one warm-up exam, then the same pages as one-page exams, all at once');
     await submitAndWait(en.id, [onePagers[0]!]);
     t = performance.now();
@@ -120,12 +122,12 @@ async function main(): Promise<void> {
     f.e2e4 = [];
     for (let i = 0; i < counts.e2e4; i++) f.e2e4.push(await submitAndWait(science.id, fourPages));
     log('c. raw step costs in this process (activities called directly, no Temporal)');
-    await prewarmOcr([en.language]);
+    await raw.ocr.prewarm([en.language]);
     const steps1: StepCosts[] = [];
     const steps4: StepCosts[] = [];
-    for (let i = 0; i < Math.min(3, counts.e2e1); i++) steps1.push(await rawStepCosts(en, [onePagers[i]!]));
-    for (let i = 0; i < Math.min(3, counts.e2e4); i++) steps4.push(await rawStepCosts(science, fourPages));
-    await terminateOcr();
+    for (let i = 0; i < Math.min(3, counts.e2e1); i++) steps1.push(await rawStepCosts(raw.deps, en, [onePagers[i]!]));
+    for (let i = 0; i < Math.min(3, counts.e2e4); i++) steps4.push(await rawStepCosts(raw.deps, science, fourPages));
+    await raw.close();
     await closeSharedBrowser();
     const medianSteps = (xs: StepCosts[]) => Object.fromEntries(Object.keys(xs[0]!).map((k) => [k, pct(xs.map((x) => x[k as keyof StepCosts]), 0.5)])) as unknown as StepCosts;
     f.steps1 = medianSteps(steps1);
@@ -220,7 +222,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
     await connection.close();
-    await terminateOcr();
+    await raw.close();
     await sleep(500);
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { tagCacheStats } from './tagging/tag-cache';
 
 // The API's Prometheus metrics, served on GET /metrics. One registry per process (an app
-// created twice, as tests do, reuses it). Worker metrics come from the Temporal runtime
-// instead (lib/temporal/temporal-runtime.ts).
+// created twice, as tests do, reuses it). Worker metrics, the tag cache's among them (tagging
+// runs there), come from the Temporal runtime instead (lib/temporal/temporal-runtime.ts).
 
 export const apiRegistry = new Registry();
 collectDefaultMetrics({ register: apiRegistry });
@@ -84,27 +83,6 @@ new Gauge({
   async collect() {
     const byStatus = await examsByStatus();
     if (byStatus) this.set(byStatus.get('running') ?? 0);
-  },
-});
-
-new Gauge({
-  name: 'examflow_tag_cache_hit_ratio',
-  help: 'Tag cache hits / lookups in this process',
-  registers: [apiRegistry],
-  collect() {
-    this.set(tagCacheStats().hitRate);
-  },
-});
-const cacheLookups = new Gauge({ name: 'examflow_tag_cache_lookups', help: 'Tag cache lookups in this process, by result', labelNames: ['result'], registers: [apiRegistry] });
-new Gauge({
-  name: 'examflow_tag_cache_entries',
-  help: 'Entries in the tag cache',
-  registers: [apiRegistry],
-  collect() {
-    const s = tagCacheStats();
-    cacheLookups.set({ result: 'hit' }, s.hits);
-    cacheLookups.set({ result: 'miss' }, s.misses);
-    this.set(s.size);
   },
 });
 

@@ -1,12 +1,9 @@
-// Errors of the reading engine, written for a teacher: what was found and what to check.
-// Both mean the picture cannot be read as this sheet (bad input, never worth a retry).
+import { BadInputError } from '../domain/bad-input';
 
-/** No answer sheet (or not the expected one) could be found in the picture. */
-export class SheetNotFoundError extends Error {
-  override name = 'SheetNotFoundError';
-}
+// Bad input of the reading engine, written for a teacher: what was found and what to check.
 
-/** The file is not an image that can be decoded at all. */
-export class UnreadableImageError extends SheetNotFoundError {
-  override name = 'UnreadableImageError';
-}
+/**
+ * No answer sheet (or not the expected one) could be found in the picture, or the picture could
+ * not be decoded. A subclass of its own because the sheet activity names the page in front of it.
+ */
+export class SheetNotFoundError extends BadInputError {}

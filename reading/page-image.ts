@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { UnreadableImageError } from './errors';
+import { SheetNotFoundError } from './errors';
 
 // A page image as the reader works on it: one channel at a bounded size, plus an estimate of
 // the paper's local brightness so that shadows, tinted light and grey copies all read alike.
@@ -30,7 +30,7 @@ export async function decodePage(image: Buffer): Promise<PageImage> {
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new UnreadableImageError(`the image could not be decoded (${err instanceof Error ? err.message : String(err)}): upload a PNG, JPEG, WebP or TIFF photo or scan`);
+    throw new SheetNotFoundError(`the image could not be decoded (${err instanceof Error ? err.message : String(err)}): upload a PNG, JPEG, WebP or TIFF photo or scan`);
   }
   const { width, height } = raw.info;
   const data = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);

@@ -10,18 +10,21 @@ import type { Database } from './schema';
 
 let db: Kysely<Database> | undefined;
 
+/** A database that is not reachable yet (starting, restarting) is waited for this long. */
+const WAIT_FOR_DATABASE_MS = 120_000;
+
 /**
- * Connects and migrates. A database that is not reachable yet (starting, restarting) is
- * waited for up to `waitMs`, so a worker restarted during a database restart comes up.
+ * Connects and migrates. A database that is not reachable yet is waited for, so a worker
+ * restarted during a database restart comes up.
  */
-export async function openRecords(url: string, options: { poolSize?: number; waitMs?: number } = {}): Promise<Kysely<Database>> {
+export async function openRecords(url: string, options: { poolSize?: number } = {}): Promise<Kysely<Database>> {
   if (db) return db;
   const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
   // An idle connection the server dropped (restart, kill) must not crash the process.
   pool.on('error', () => undefined);
   const opened = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const migrator = new Migrator({ db: opened, provider: { getMigrations: async () => migrations } });
-  const deadline = Date.now() + (options.waitMs ?? 120_000);
+  const deadline = Date.now() + WAIT_FOR_DATABASE_MS;
   for (;;) {
     const { error } = await migrator.migrateToLatest();
     if (!error) break;

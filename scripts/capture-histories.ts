@@ -7,12 +7,13 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import sharp from 'sharp';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { activities } from '../activities';
+import { createActivities } from '../activities';
 import { examIdFor, submitExam } from '../api/exams/start-exam';
 import { closeSharedBrowser } from '../lib/documents/browser';
 import { saveWebhook } from '../lib/webhooks/webhooks';
-import { terminateOcr } from '../reading/ocr/ocr-engine';
 import { templateSchema, type Template } from '../domain/template';
+import { config } from '../lib/config';
+import { createActivityDeps } from '../worker/activity-deps';
 import { createExamWorkers } from '../worker/workers';
 import { chooseAnswers } from '../test/fixtures/answers';
 import { renderExamPaper } from '../test/fixtures/generator';
@@ -69,11 +70,13 @@ async function main(): Promise<void> {
   // A transient fault on the first parse attempt of exams marked "flaky", so one history
   // shows an activity retried by the policy.
   let flakyFailures = 0;
+  const owned = createActivityDeps(config());
+  const activities = createActivities(owned.deps);
   const parseExam: typeof activities.parseExam = async (input) => {
     if (input.student.name === 'flaky' && flakyFailures++ === 0) throw new Error('injected transient fault: disk busy');
     return activities.parseExam(input);
   };
-  const workers = await createExamWorkers({ connection: env.nativeConnection, workflowBundle: await workflowBundle(), activities: { ...activities, parseExam } });
+  const workers = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), workflowBundle: await workflowBundle(), activities: { ...activities, parseExam } });
   const running = workers.map((w) => w.run());
   const client = env.client;
   const zh = loadTemplate('zh-math.json');
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
   } finally {
     workers.forEach((w) => w.shutdown());
     await Promise.all(running);
-    await Promise.allSettled([terminateOcr(), closeSharedBrowser()]);
+    await Promise.allSettled([owned.close(), closeSharedBrowser()]);
     await env.teardown();
     receiver.close();
   }

@@ -65,9 +65,9 @@ setTimeout(() => {
   process.exit(3);
 }, maxSeconds * 1000 + 300_000).unref();
 
-async function main(): Promise<void> {
-  // 1. The page and the template.
-  const template = fixtureTemplates().get(values.template);
+/** 1. The page and the template (a fixture template is created when missing). */
+async function preparePage(): Promise<Blob> {
+  const template = fixtureTemplates().get(values.template!);
   const ready = await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false);
   if (!ready) throw new Error(`${baseUrl}/ready does not answer 200: is examflow running (npm start)?`);
   if (template) console.error(`template ${template.id}: ${await ensureTemplate(baseUrl, token, template)}`);
@@ -77,7 +77,11 @@ async function main(): Promise<void> {
   const page = pngBlob(png!);
   console.error(`page: ${png!.length} bytes, ${total} submissions at concurrency ${concurrency} → ${baseUrl} (stops after ${maxSeconds} s)`);
 
-  // 2. The load.
+  return page;
+}
+
+/** 2. The load: N submissions at concurrency C, with a live progress line. */
+async function runLoad(page: Blob) {
   const latencies = new Latencies(total);
   const errors = new ErrorCounts();
   const accepted: string[] = [];
@@ -107,7 +111,11 @@ async function main(): Promise<void> {
   const durationS = (performance.now() - start) / 1000;
   const stopped = started < total;
 
-  // 3. The summary (every request that was sent counts; latency includes failures).
+  return { latencies, errors, accepted, done, durationS, started, stopped };
+}
+
+/** 3. The summary (every request that was sent counts; latency includes failures). */
+function printSummary({ latencies, errors, accepted, done, durationS, started, stopped }: Awaited<ReturnType<typeof runLoad>>): void {
   const l = latencies.summary();
   const lines = [
     '='.repeat(72),
@@ -130,72 +138,84 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
 
-  // 4. Verification: every accepted examId has a workflow on Temporal.
+}
+
+/** 4. Verification: every accepted examId has a workflow on Temporal; returns those without one. */
+async function lostExams(accepted: string[]): Promise<string[]> {
   const lost: string[] = [];
-  if (!values['no-verify'] && accepted.length) {
-    const connection = await Connection.connect({ address: values.temporal, connectTimeout: 5_000 });
-    const client = new Client({ connection, namespace: values.namespace, dataConverter: examflowDataConverter(loadConfig()) });
-    const unverified = new ErrorCounts();
-    const verifyUntil = Math.max(deadline, Date.now() + 120_000);
-    let checked = 0;
-    const vt = setInterval(() => progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`), isTty ? 250 : 5000);
-    await runPool(
-      accepted.length,
-      verifyConcurrency,
-      async (i) => {
-        const id = accepted[i]!;
-        try {
-          await client.workflow.getHandle(id).describe();
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) lost.push(id);
-          else unverified.add(networkErrorKind(err));
-        }
-        checked++;
-      },
-      () => Date.now() > verifyUntil,
-    );
-    clearInterval(vt);
-    progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`, true);
-    const notChecked = accepted.length - checked;
-    console.log(`verification     ${checked} of ${accepted.length} accepted exams described on ${values.temporal}`);
-    console.log(`lost             ${lost.length}   (accepted by the API, but no workflow)${lost.slice(0, 20).map((id) => `\n  ${id}`).join('')}${lost.length > 20 ? '\n  …' : ''}`);
-    if (unverified.total || notChecked) {
-      console.log(`unverified       ${unverified.total + notChecked}${notChecked ? ` (${notChecked} not checked before the deadline)` : ''}`);
-      for (const [k, n] of unverified.top(5)) console.log(`  ${String(n).padStart(8)} × ${k}`);
-    }
-    await connection.close();
+  if (values['no-verify'] || !accepted.length) return lost;
+  const connection = await Connection.connect({ address: values.temporal!, connectTimeout: 5_000 });
+  const client = new Client({ connection, namespace: values.namespace!, dataConverter: examflowDataConverter(loadConfig()) });
+  const unverified = new ErrorCounts();
+  const verifyUntil = Math.max(deadline, Date.now() + 120_000);
+  let checked = 0;
+  const vt = setInterval(() => progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`), isTty ? 250 : 5000);
+  await runPool(
+    accepted.length,
+    verifyConcurrency,
+    async (i) => {
+      const id = accepted[i]!;
+      try {
+        await client.workflow.getHandle(id).describe();
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) lost.push(id);
+        else unverified.add(networkErrorKind(err));
+      }
+      checked++;
+    },
+    () => Date.now() > verifyUntil,
+  );
+  clearInterval(vt);
+  progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`, true);
+  const notChecked = accepted.length - checked;
+  console.log(`verification     ${checked} of ${accepted.length} accepted exams described on ${values.temporal}`);
+  console.log(`lost             ${lost.length}   (accepted by the API, but no workflow)${lost.slice(0, 20).map((id) => `\n  ${id}`).join('')}${lost.length > 20 ? '\n  …' : ''}`);
+  if (unverified.total || notChecked) {
+    console.log(`unverified       ${unverified.total + notChecked}${notChecked ? ` (${notChecked} not checked before the deadline)` : ''}`);
+    for (const [k, n] of unverified.top(5)) console.log(`  ${String(n).padStart(8)} × ${k}`);
   }
+  await connection.close();
 
-  // 5. Cleanup: cancel what this run started.
-  if (values.cleanup && accepted.length) {
-    const outcome = new ErrorCounts();
-    const cleanupUntil = Math.max(deadline, Date.now() + 180_000);
-    let n = 0;
-    const ct = setInterval(() => progress(`cancel ${n}/${accepted.length}`), isTty ? 250 : 5000);
-    await runPool(
-      accepted.length,
-      Math.min(concurrency, 32),
-      async (i) => {
-        try {
-          const res = await fetch(`${baseUrl}/v1/exams/${encodeURIComponent(accepted[i]!)}/cancel`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}` },
-            signal: AbortSignal.timeout(timeoutMs),
-          });
-          const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
-          outcome.add(res.ok ? 'cancel requested' : `HTTP ${res.status} ${body.error?.code ?? 'no_code'}`);
-        } catch (err) {
-          outcome.add(networkErrorKind(err));
-        }
-        n++;
-      },
-      () => Date.now() > cleanupUntil,
-    );
-    clearInterval(ct);
-    progress(`cancel ${n}/${accepted.length}`, true);
-    console.log(`cleanup          ${[...outcome.byKind].map(([k, c]) => `${c} × ${k}`).join(', ')}${n < accepted.length ? `; ${accepted.length - n} not reached before the deadline` : ''}`);
-  }
+  return lost;
+}
 
+/** 5. Cleanup: cancel what this run started. */
+async function cancelStarted(accepted: string[]): Promise<void> {
+  if (!values.cleanup || !accepted.length) return;
+  const outcome = new ErrorCounts();
+  const cleanupUntil = Math.max(deadline, Date.now() + 180_000);
+  let n = 0;
+  const ct = setInterval(() => progress(`cancel ${n}/${accepted.length}`), isTty ? 250 : 5000);
+  await runPool(
+    accepted.length,
+    Math.min(concurrency, 32),
+    async (i) => {
+      try {
+        const res = await fetch(`${baseUrl}/v1/exams/${encodeURIComponent(accepted[i]!)}/cancel`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+        outcome.add(res.ok ? 'cancel requested' : `HTTP ${res.status} ${body.error?.code ?? 'no_code'}`);
+      } catch (err) {
+        outcome.add(networkErrorKind(err));
+      }
+      n++;
+    },
+    () => Date.now() > cleanupUntil,
+  );
+  clearInterval(ct);
+  progress(`cancel ${n}/${accepted.length}`, true);
+  console.log(`cleanup          ${[...outcome.byKind].map(([k, c]) => `${c} × ${k}`).join(', ')}${n < accepted.length ? `; ${accepted.length - n} not reached before the deadline` : ''}`);
+
+}
+
+async function main(): Promise<void> {
+  const load = await runLoad(await preparePage());
+  printSummary(load);
+  const lost = await lostExams(load.accepted);
+  await cancelStarted(load.accepted);
   process.exitCode = lost.length ? 1 : 0;
 }
 

@@ -9,9 +9,10 @@ import { after, before, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import sharp from 'sharp';
-import { deliverWebhook } from '../activities/deliver-webhook';
+import { testActivities } from './helpers/activities';
 import { submitExam } from '../api/exams/start-exam';
 import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { postToWebhook } from '../lib/webhooks/webhook-target';
 import { removeWebhook, saveWebhook } from '../lib/webhooks/webhooks';
 import type { StatusDocument } from '../domain/documents';
 import { templateSchema } from '../domain/template';
@@ -26,6 +27,8 @@ import { apiClient, examForm, startStack, type Stack } from './helpers/stack';
 
 const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
 let stack: Stack;
+// Deliveries as production makes them: only public addresses.
+const hostileActivities = testActivities({ postWebhook: (url, post) => postToWebhook(url, post, { allowPrivate: false }) }).activities;
 let api: ReturnType<typeof apiClient>;
 let goodPage: Buffer;
 
@@ -316,8 +319,8 @@ test('webhook SSRF: a target that turns private after it was set is refused at d
     // As if DNS had changed since PUT: the stored URL now leads to this machine.
     for (const url of [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`]) {
       await saveWebhook('school-b', url);
-      const delivery = { tenantId: 'school-b', examId: randomUUID(), runId: 'r', event: 'exam.completed', status: {} } as unknown as Parameters<typeof deliverWebhook>[0];
-      const err = await deliverWebhook(delivery).then(() => null, (e: unknown) => e);
+      const delivery = { tenantId: 'school-b', examId: randomUUID(), runId: 'r', event: 'exam.completed', status: {} } as unknown as Parameters<typeof hostileActivities.deliverWebhook>[0];
+      const err = await hostileActivities.deliverWebhook(delivery).then(() => null, (e: unknown) => e);
       assert.ok(err instanceof ApplicationFailure && err.nonRetryable, `${url}: refused without retries`);
       assert.match(err.message, /loopback/);
       record(`delivery to ${url}`, 400, 'WebhookTargetRefused', err.message);

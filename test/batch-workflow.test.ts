@@ -9,9 +9,10 @@ import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { createExamWorkers } from '../worker/workers';
 import { batchProgressQuery, type BatchExamPlan, type BatchWorkflowInput } from '../workflows/batch-definitions';
-import type { batchWorkflow } from '../workflows/batch-workflow';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
+import { config } from '../lib/config';
+import { batchWorkflow } from '../workflows/batch-workflow';
 
 // The batch workflow's orchestration on a real dev server with stand-in activities: children
 // bounded by the parallelism, each recorded before it starts, an exam's failure never fails the
@@ -27,7 +28,7 @@ after(async () => {
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `batch-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;
@@ -67,7 +68,7 @@ test('children bounded by the parallelism, each recorded first; a failed exam do
   });
   const batch = input(2);
   const result = await withWorkers(activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof batchWorkflow>('batchWorkflow', { workflowId: batch.batchId, taskQueue, args: [batch] });
+    const handle = await env.client.workflow.start(batchWorkflow, { workflowId: batch.batchId, taskQueue, args: [batch] });
     const out = await handle.result();
     const progress = await handle.query(batchProgressQuery);
     assert.deepEqual(progress.examsClosed, { completed: 4, failed: 1, cancelled: 0 });
@@ -91,7 +92,7 @@ test('a batch in which nothing could be graded fails with a message, without a r
   });
   const batch = input(4);
   await withWorkers(activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof batchWorkflow>('batchWorkflow', { workflowId: batch.batchId, taskQueue, args: [batch] });
+    const handle = await env.client.workflow.start(batchWorkflow, { workflowId: batch.batchId, taskQueue, args: [batch] });
     await assert.rejects(handle.result(), (err) => err instanceof WorkflowFailedError && /nothing in this batch could be graded/.test(String(err.cause?.message)));
   });
   assert.equal(reported, false);

@@ -3,11 +3,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { purgeExams } from '../activities/purge-exams';
-import { artifacts, batchKeys } from '../lib/artifacts/artifacts';
+import { batchKeys } from '../lib/artifacts/artifacts';
 import { findBatch, insertBatch, updateBatch } from '../records/batches';
 import { recordSubmission } from '../records/exam-writes';
+import { testActivities } from './helpers/activities';
 import { useTestRecords } from './helpers/records';
+
+const { activities, deps } = testActivities();
+const artifacts = () => deps.store;
 
 // Batch records on a real PostgreSQL: phases never reopen a closed batch, and the retention
 // purge removes an old batch (its stack as scanned, its report, its row) once its exams are gone.
@@ -40,7 +43,7 @@ test('the retention purge removes old closed batches whose exams are gone, and k
   await recordSubmission({ examId: randomUUID(), tenantId: 'school-a', templateId: 't', subject: 'math', priority: 'normal', pages: 1, createdAt: new Date().toISOString(), batchId: withExam, batchPosition: 0 });
   const recent = await oldBatch(1);
   await updateBatch(recent, { status: 'completed' });
-  await new MockActivityEnvironment().run(purgeExams, { retentionDays: 365, batchSize: 50 });
+  await new MockActivityEnvironment().run(activities.purgeExams, { retentionDays: 365, batchSize: 50 });
   assert.equal(await findBatch(expired, null), undefined);
   await assert.rejects(artifacts().get(batchKeys(expired).upload(0)), 'its stack is erased');
   assert.ok(await findBatch(withExam, null), 'a batch with an exam left stays');

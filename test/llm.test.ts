@@ -1,8 +1,6 @@
 import './helpers/env';
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeWith } from '../activities/analyze-answers';
-import { diagnoseWith } from '../activities/diagnose-exam';
 import { gradeExam, type GradedExam } from '../domain/grade';
 import type { ParsedExam } from '../domain/paper';
 import type { Template } from '../domain/template';
@@ -13,6 +11,7 @@ import { countingCache, memoryCache } from '../lib/tagging/tag-cache';
 import type { QuestionTags } from '../domain/tagging';
 import { z } from '../lib/zod';
 import { startFakeLlm, type FakeLlm, type FakeReply, type SeenRequest } from './helpers/fake-llm';
+import { closeSharedTestActivities, runAnalyze, runDiagnose } from './helpers/activities';
 
 // The real HTTP path of the LLM provider against a scripted fake on 127.0.0.1: success,
 // retries, and every failure falling back to the rules with `degraded` set.
@@ -23,7 +22,7 @@ before(async () => {
   fake = await startFakeLlm();
   llm = { baseUrl: fake.baseUrl, model: 'test-model', apiKey: 'sk-test', timeoutMs: 300, maxRetries: 2, retryBaseMs: 20 };
 });
-after(() => fake.close());
+after(() => Promise.all([fake.close(), closeSharedTestActivities()]));
 beforeEach(() => fake.reset());
 
 const zh: Template = {
@@ -126,7 +125,7 @@ test('tagging: LLM tags only for untagged questions, visible on the result; the 
   fake.setDefault('tagging', tagReply);
   fake.setDefault('rubric', rubricReply);
   const cache = freshCache();
-  const g = await analyzeWith(zh, parsed, llm, { cache, ttlMs: 60_000 });
+  const g = await runAnalyze(zh, parsed, llm, { cache, ttlMs: 60_000 });
   const asked = fake.requests.find((r) => r.kind === 'tagging')!;
   assert.deepEqual((asked.data.questions as { number: string }[]).map((q) => q.number), ['1', '3']);
   assert.deepEqual(
@@ -141,7 +140,7 @@ test('tagging: LLM tags only for untagged questions, visible on the result; the 
   assert.equal(g.degraded, undefined);
   assert.deepEqual(cache.stats(), { hits: 0, misses: 2, hitRate: 0, size: 2 });
 
-  const again = await analyzeWith(zh, parsed, llm, { cache, ttlMs: 60_000 });
+  const again = await runAnalyze(zh, parsed, llm, { cache, ttlMs: 60_000 });
   assert.equal(fake.count('tagging'), 1, 'the second paper of the same exam costs no tagging call');
   assert.deepEqual(again.questions.map((q) => q.tagSource), ['llm', 'template', 'llm']);
   assert.deepEqual(cache.stats(), { hits: 2, misses: 2, hitRate: 0.5, size: 2 });
@@ -150,7 +149,7 @@ test('tagging: LLM tags only for untagged questions, visible on the result; the 
 test('tagging: 429 with Retry-After, then success: the wait is honoured', async () => {
   fake.script('tagging', { status: 429, headers: { 'retry-after': '1' } }, tagReply);
   fake.setDefault('rubric', rubricReply);
-  const g = await analyzeWith(zh, parsed, llm, { cache: freshCache() });
+  const g = await runAnalyze(zh, parsed, llm, { cache: freshCache() });
   const calls = fake.requests.filter((r) => r.kind === 'tagging');
   assert.equal(calls.length, 2);
   assert.ok(calls[1]!.at - calls[0]!.at >= 950, `waited only ${calls[1]!.at - calls[0]!.at} ms`);
@@ -164,7 +163,7 @@ for (const f of failures) {
     fake.setDefault('rubric', rubricReply);
     const cache = freshCache();
     const started = Date.now();
-    const g = await analyzeWith(zh, parsed, llm, { cache });
+    const g = await runAnalyze(zh, parsed, llm, { cache });
     assert.ok(Date.now() - started < 3000, 'bounded');
     assert.equal(fake.count('tagging'), f.calls);
     assert.deepEqual(
@@ -178,17 +177,17 @@ for (const f of failures) {
     assert.equal(g.degraded, true);
     assert.equal(cache.size(), 0, 'failures are not cached');
     // The diagnosis reports it, whether it comes from the rules or from the LLM.
-    const rules = await diagnoseWith(zh, g, null);
+    const rules = await runDiagnose(zh, g, null);
     assert.deepEqual([rules.source, rules.degraded], ['rules', true]);
     fake.script('diagnosis', diagnosisReply(g, 'zh'));
-    const byLlm = await diagnoseWith(zh, g, llm);
+    const byLlm = await runDiagnose(zh, g, llm);
     assert.deepEqual([byLlm.source, byLlm.degraded], ['llm', true]);
   });
 }
 
 test('rubric: the LLM grades open answers that need judging; exact keys and blanks are not sent', async () => {
   fake.setDefault('rubric', rubricReply);
-  const g = await analyzeWith(zhTagged, parsed, llm);
+  const g = await runAnalyze(zhTagged, parsed, llm);
   assert.equal(fake.count('tagging'), 0, 'a fully tagged template needs no tagging');
   assert.equal(fake.count('rubric'), 1);
   const req = fake.requests[0]!;
@@ -202,21 +201,21 @@ test('rubric: the LLM grades open answers that need judging; exact keys and blan
   fake.reset();
   const exact: ParsedExam = { ...parsed, answers: [...parsed.answers.slice(0, 2), { number: '3', answer: 'a² + b² = c²', confidence: 0.9, page: 0 }] };
   const blank: ParsedExam = { ...parsed, answers: parsed.answers.slice(0, 2), missing: ['3'] };
-  assert.equal((await analyzeWith(zhTagged, exact, llm)).questions[2]!.awarded, 10);
-  assert.equal((await analyzeWith(zhTagged, blank, llm)).questions[2]!.awarded, 0);
+  assert.equal((await runAnalyze(zhTagged, exact, llm)).questions[2]!.awarded, 10);
+  assert.equal((await runAnalyze(zhTagged, blank, llm)).questions[2]!.awarded, 0);
   assert.equal(fake.count('rubric'), 0);
 });
 
 test('rubric: 429 then success; scores round to 0.5', async () => {
   fake.script('rubric', { status: 429, headers: { 'retry-after': '0' } }, { content: { score: 7.3, feedback: 'ok' } });
-  const g = await analyzeWith(zhTagged, parsed, llm);
+  const g = await runAnalyze(zhTagged, parsed, llm);
   assert.equal(fake.count('rubric'), 2);
   assert.deepEqual([g.questions[2]!.awarded, g.questions[2]!.gradedBy], [7.5, 'llm']);
 });
 
 test('rubric: 503 without Retry-After is retried with backoff', async () => {
   fake.script('rubric', { status: 503 }, rubricReply);
-  const g = await analyzeWith(zhTagged, parsed, llm);
+  const g = await runAnalyze(zhTagged, parsed, llm);
   assert.equal(fake.count('rubric'), 2);
   assert.equal(g.questions[2]!.awarded, 6);
 });
@@ -224,13 +223,13 @@ test('rubric: 503 without Retry-After is retried with backoff', async () => {
 for (const f of [...failures, { name: 'a score above the question’s points', replies: [{ content: { score: 11, feedback: '' } }], calls: 1 }]) {
   test(`rubric: ${f.name} → keyword credit, degraded`, async () => {
     fake.script('rubric', ...f.replies);
-    const g = await analyzeWith(zhTagged, parsed, llm);
+    const g = await runAnalyze(zhTagged, parsed, llm);
     assert.equal(fake.count('rubric'), f.calls);
     const q3 = g.questions[2]!;
     assert.deepEqual([q3.awarded, q3.gradedBy, q3.degraded, q3.feedback], [3.5, 'rules', true, undefined]);
     assert.equal(g.degraded, true);
     assert.equal(g.questions[0]!.degraded, undefined, 'other questions are not marked');
-    const d = await diagnoseWith(zhTagged, g, null);
+    const d = await runDiagnose(zhTagged, g, null);
     assert.deepEqual([d.source, d.degraded], ['rules', true]);
   });
 }
@@ -240,7 +239,7 @@ const gradedEn = gradeExam(en, parsed);
 
 test('diagnosis: the LLM fills the Diagnosis shape in the paper language', async () => {
   fake.script('diagnosis', diagnosisReply(gradedZh, 'zh'), diagnosisReply(gradedEn, 'en'));
-  const d = await diagnoseWith(zhTagged, gradedZh, llm);
+  const d = await runDiagnose(zhTagged, gradedZh, llm);
   assert.deepEqual([d.source, d.degraded], ['llm', false]);
   assert.match(d.summary, /实数/);
   assert.deepEqual(d.weakPoints, ['实数/无理数', '知识点3']);
@@ -249,14 +248,14 @@ test('diagnosis: the LLM fills the Diagnosis shape in the paper language', async
   const req = fake.requests[0]!;
   assert.equal(req.data.score, gradedZh.score);
   assert.match(req.body.messages[0]!.content, /Simplified Chinese/);
-  const e = await diagnoseWith(en, gradedEn, llm);
+  const e = await runDiagnose(en, gradedEn, llm);
   assert.deepEqual([e.source, e.degraded], ['llm', false]);
   assert.match(fake.requests[1]!.body.messages[0]!.content, /in English/);
 });
 
 test('diagnosis: 429 then success', async () => {
   fake.script('diagnosis', { status: 429, headers: { 'retry-after': '0' } }, diagnosisReply(gradedZh, 'zh'));
-  const d = await diagnoseWith(zhTagged, gradedZh, llm);
+  const d = await runDiagnose(zhTagged, gradedZh, llm);
   assert.equal(fake.count('diagnosis'), 2);
   assert.equal(d.source, 'llm');
 });
@@ -272,10 +271,10 @@ for (const f of [
     const t = 'template' in f ? f.template : zhTagged;
     const graded = 'graded' in f ? f.graded : gradedZh;
     fake.script('diagnosis', ...f.replies);
-    const d = await diagnoseWith(t, graded, llm);
+    const d = await runDiagnose(t, graded, llm);
     assert.equal(fake.count('diagnosis'), f.calls);
     assert.deepEqual([d.source, d.degraded], ['rules', true]);
-    const { source: _s, degraded: _d, ...rules } = await diagnoseWith(t, graded, null);
+    const { source: _s, degraded: _d, ...rules } = await runDiagnose(t, graded, null);
     const { source: _s2, degraded: _d2, ...got } = d;
     assert.deepEqual(got, rules, 'exactly the rule-based diagnosis');
   });
@@ -288,7 +287,7 @@ test('tagging: a large paper goes in chunks of 20; a failed chunk falls back alo
   };
   // The chunk holding question 1 fails on every attempt; the other succeeds.
   fake.setDefault('tagging', (req) => ((req.data.questions as { number: string }[])[0]!.number === '1' ? { status: 500 } : tagReply(req)));
-  const g = await analyzeWith(many, { ...parsed, answers: [], missing: [] }, llm, { cache: freshCache() });
+  const g = await runAnalyze(many, { ...parsed, answers: [], missing: [] }, llm, { cache: freshCache() });
   assert.equal(fake.count('tagging'), 1 + 2 + 1, 'two chunks, the failing one retried twice');
   assert.deepEqual(g.questions.slice(0, 20).map((q) => q.tagSource), Array(20).fill('rules'));
   assert.deepEqual(g.questions.slice(20).map((q) => [q.tagSource, q.knowledgePoints[0]]), ['21', '22', '23', '24', '25'].map((n) => ['llm', `LLM/${n}`]));

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { closeSharedBrowser } from '../lib/documents/browser';
-import { BadInputError, recognizePage, terminateOcr } from '../reading/ocr/ocr-engine';
+import { BadInputError } from '../domain/bad-input';
+import { OcrEngine } from '../reading/ocr/ocr-engine';
 import { parseExam } from '../domain/parse';
 import type { OcrPage } from '../domain/paper';
 import { templateSchema, type Template } from '../domain/template';
@@ -15,14 +16,14 @@ import { degradePage } from './fixtures/degrade';
 // The real reading side end to end: render papers with Chromium, OCR them with
 // tesseract.js (offline), parse, and compare with the generator's ground truth.
 
-process.env.EXAMFLOW_DATA_DIR ??= path.join(os.tmpdir(), 'examflow-test-data');
+const ocr = new OcrEngine({ workers: Math.max(1, os.cpus().length), dataDir: path.join(os.tmpdir(), 'examflow-test-data') });
 
 function template(name: string): Template {
   return templateSchema.parse(JSON.parse(fs.readFileSync(path.join(__dirname, '../../test/fixtures/templates', name), 'utf8')));
 }
 
 after(async () => {
-  await Promise.all([terminateOcr(), closeSharedBrowser()]);
+  await Promise.all([ocr.terminate(), closeSharedBrowser()]);
 });
 
 async function readPaper(spec: PaperSpec, diagnostic: (msg: string) => void, scan?: { seed: number; angle: number }): Promise<void> {
@@ -32,7 +33,7 @@ async function readPaper(spec: PaperSpec, diagnostic: (msg: string) => void, sca
   for (const [pageIndex, png] of images.entries()) {
     const started = Date.now();
     const progress: number[] = [];
-    const result = await recognizePage(png, spec.template.language, (f) => progress.push(f), pageIndex + 1);
+    const result = await ocr.recognizePage(png, spec.template.language, (f) => progress.push(f), pageIndex + 1);
     diagnostic(`${spec.template.id} page ${pageIndex + 1}: ${Date.now() - started} ms, confidence ${result.confidence.toFixed(2)}`);
     assert.ok(progress.length > 0 && progress.at(-1) === 1, 'progress is reported up to 1');
     pages.push({ pageIndex, ...result });
@@ -75,7 +76,7 @@ test('a degraded scan (rotated 2.5°, tinted, noisy JPEG) of a Chinese paper is 
 });
 
 test('input that is not an image is a BadInputError a teacher can act on', async () => {
-  await assert.rejects(recognizePage(Buffer.from('%PDF-1.4 not an image'), 'zh', undefined, 2), (err: unknown) => {
+  await assert.rejects(ocr.recognizePage(Buffer.from('%PDF-1.4 not an image'), 'zh', undefined, 2), (err: unknown) => {
     assert.ok(err instanceof BadInputError);
     assert.equal(err.name, 'BadInput');
     assert.match(err.message, /page 2 is not a readable image/);

@@ -44,7 +44,7 @@ test('an urgent exam overtakes a backlog of normal exams', async () => {
   const all = Promise.all(submitted.map((s) => env.client.workflow.getHandle(s.examId).result()));
   // Workflows run first, so every exam's OCR task waits on the OCR queue; then one OCR slot
   // drains that backlog and must take the urgent exam first.
-  const [workflowWorker] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities, role: 'default' });
+  const [workflowWorker] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities, role: 'default' });
   const workflowsRunning = workflowWorker!.runUntil(all);
   await waitForOcrBacklog(submitted.map((s) => s.examId), ocrTaskQueue(taskQueue));
   const ocrWorker = await Worker.create({ connection: env.nativeConnection, dataConverter: examflowDataConverter(config()), taskQueue: ocrTaskQueue(taskQueue), activities: { ocrPage: activities.ocrPage }, maxConcurrentActivityTaskExecutions: 1 });

@@ -14,8 +14,8 @@ import { records } from '../records/database';
 import { recordRun, recordSubmission, type Submission } from '../records/exam-writes';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
-import type { purgeRecordsWorkflow } from '../workflows/purge-workflow';
 import { apiClient, examForm, startStack, type Stack } from './helpers/stack';
+import { purgeRecordsWorkflow } from '../workflows/purge-workflow';
 
 // PostgreSQL as the system of record, against the real stack (dev server, real workers,
 // real OCR and Chromium, a real PostgreSQL): an exam outlives its workflow history, is
@@ -178,7 +178,7 @@ test('the retention purge erases old exams in bounded batches and keeps the rest
   const old = await Promise.all([400, 401, 402, 403, 500].map(oldExam));
   const recent = await oldExam(10);
   const { client } = stack.env;
-  const outcome = await client.workflow.execute<typeof purgeRecordsWorkflow>('purgeRecordsWorkflow', {
+  const outcome = await client.workflow.execute(purgeRecordsWorkflow, {
     taskQueue: config().EXAMFLOW_TASK_QUEUE,
     workflowId: `purge-test-${randomUUID()}`,
     args: [{ retentionDays: 365, batchSize: 2 }],

@@ -13,8 +13,6 @@ let cache: RedisTtlCache<{ knowledgePoints: string[] }>;
 before(async () => {
   redis = await startRedis();
   cache = redisCache(redis.url, { prefix: `t${process.pid}:` });
-  // lib/tagging/tag-cache reads the configuration once, on first import: set it before (tests import it lazily).
-  Object.assign(process.env, { EXAMFLOW_TAG_CACHE: 'redis', EXAMFLOW_REDIS_URL: redis.url });
 });
 after(async () => {
   await cache?.close();
@@ -44,16 +42,17 @@ test('size counts the entries under the prefix; hit/miss counting works over Red
   assert.deepEqual(counted.stats(), { hits: 1, misses: 1, hitRate: 0.5, size: 1 });
 });
 
-test('tagCache() uses Redis when EXAMFLOW_TAG_CACHE=redis', async () => {
-  const { tagCache, closeTagCache } = await import('../lib/tagging/tag-cache');
+test('createTagCache uses Redis when told to (EXAMFLOW_TAG_CACHE=redis)', async () => {
+  const { createTagCache } = await import('../lib/tagging/tag-cache');
+  const tagCache = createTagCache({ kind: 'redis', redisUrl: redis.url, maxEntries: 10, ttlMs: 60_000 });
   const tags = { knowledgePoints: ['勾股定理'], difficulty: 'easy' } as never;
   const other = redisCache(redis.url); // another worker, same Redis, default prefix
   try {
-    await tagCache().set('shared', tags, 60_000);
+    await tagCache.cache.set('shared', tags, 60_000);
     assert.deepEqual(await other.get('shared'), tags);
   } finally {
     await other.close();
-    await closeTagCache();
+    await tagCache.close();
   }
 });
 

@@ -8,7 +8,7 @@ import type { ParsedExam } from '../domain/paper';
 import { renderReportHtml } from '../domain/report-html';
 import { buildResult } from '../domain/result';
 import type { Template } from '../domain/template';
-import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
+import { closeSharedBrowser, sharedBrowser, sharedChromium } from '../lib/documents/browser';
 
 after(() => closeSharedBrowser());
 
@@ -116,7 +116,7 @@ test('en report: English labels and escaped names', () => {
 });
 
 test('renderPdf: an A4 PDF of the zh report', async () => {
-  const pdf = await renderPdf(renderReportHtml(result(zhTemplate, zhParsed)));
+  const pdf = await renderPdf(sharedChromium(), renderReportHtml(result(zhTemplate, zhParsed)));
   assert.ok(Buffer.isBuffer(pdf));
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.ok(pdf.length > 10_000, `only ${pdf.length} bytes`);
@@ -125,7 +125,7 @@ test('renderPdf: an A4 PDF of the zh report', async () => {
 });
 
 test('renderPdf: the en report prints in Latin fonts, and pages are closed after each render', async () => {
-  const pdf = await renderPdf(renderReportHtml(result(enTemplate, enParsed)));
+  const pdf = await renderPdf(sharedChromium(), renderReportHtml(result(enTemplate, enParsed)));
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.match(pdf.toString('latin1'), /LiberationSans/);
   const pages = await (await sharedBrowser()).pages();
@@ -136,12 +136,12 @@ test('renderPdf: a browser that dies mid-render surfaces as a thrown Error, and 
   const browser = await sharedBrowser();
   // The rejection handler is attached before the crash, so the failure is never unhandled.
   const failed = assert.rejects(
-    renderPdf(renderReportHtml(result(zhTemplate, zhParsed))),
+    renderPdf(sharedChromium(), renderReportHtml(result(zhTemplate, zhParsed))),
     (err: unknown) => err instanceof Error && /could not render the report PDF/.test(err.message),
   );
   await browser.close(); // what a Chromium crash looks like to the render in flight
   await failed;
-  const pdf = await renderPdf('<!DOCTYPE html><p>ok</p>');
+  const pdf = await renderPdf(sharedChromium(), '<!DOCTYPE html><p>ok</p>');
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
 });
 

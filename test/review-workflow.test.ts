@@ -12,10 +12,11 @@ import type { RecordExamInput } from '../activities/record-exam';
 import type { ReviewItem } from '../domain/review-decisions';
 import { createExamWorkers } from '../worker/workers';
 import { INVALID_DECISION, progressQuery, reviewQuery, reviewUpdate, type ExamWorkflowInput } from '../workflows/definitions';
-import type { examWorkflow } from '../workflows/exam-workflow';
 import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
+import { config } from '../lib/config';
+import { examWorkflow } from '../workflows/exam-workflow';
 
 // The review step's orchestration against a real Temporal dev server, with stand-in
 // activities: waiting, validated decisions (refused ones never enter history), partial
@@ -57,7 +58,7 @@ function reviewActivities(seen: Seen, waitOn: ReviewItem[] = items): Activities 
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `review-wf-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;
@@ -75,7 +76,7 @@ function startExam(taskQueue: string, timeoutMs = 3_600_000) {
     createdAt: new Date().toISOString(),
     review: { below: 0.6, timeoutMs },
   };
-  return client.workflow.start<typeof examWorkflow>('examWorkflow', { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
+  return client.workflow.start(examWorkflow, { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
 }
 
 async function waitForReview(handle: Awaited<ReturnType<typeof startExam>>) {

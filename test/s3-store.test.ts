@@ -2,6 +2,8 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { S3ArtifactStore } from '../lib/artifacts/artifact-store-s3';
+import { createArtifactStore } from '../lib/artifacts/artifacts';
+import { loadConfig } from '../lib/config';
 import { startS3, type S3Server } from './helpers/s3-server';
 
 // The S3 artifact store against a real S3-compatible server on loopback (s3rver), with the
@@ -81,8 +83,9 @@ test('keys that could escape or break the layout are refused before any request'
   }
 });
 
-test('artifacts() builds the S3 store when EXAMFLOW_ARTIFACT_STORE=s3', async () => {
-  Object.assign(process.env, {
+test('createArtifactStore builds the S3 store when EXAMFLOW_ARTIFACT_STORE=s3', async () => {
+  const cfg = loadConfig({
+    ...process.env,
     EXAMFLOW_ARTIFACT_STORE: 's3',
     EXAMFLOW_S3_ENDPOINT: s3.endpoint,
     EXAMFLOW_S3_BUCKET: s3.bucket,
@@ -90,13 +93,11 @@ test('artifacts() builds the S3 store when EXAMFLOW_ARTIFACT_STORE=s3', async ()
     EXAMFLOW_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
     EXAMFLOW_S3_FORCE_PATH_STYLE: 'true',
   });
-  // Imported now: the configuration is read once, on first use, after the env is set.
-  const { artifacts } = await import('../lib/artifacts/artifacts');
-  const configured = artifacts();
+  const configured = createArtifactStore(cfg);
   assert.ok(configured instanceof S3ArtifactStore);
   await configured.putJson('templates/t/x.json', { ok: true });
   assert.deepEqual(await store.getJson('templates/t/x.json'), { ok: true });
-  configured.client.destroy();
+  (configured as S3ArtifactStore).client.destroy();
 });
 
 test('create is write-once: a second create of the key rejects with EEXIST and leaves the first object', async () => {

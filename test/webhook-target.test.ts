@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { deliverWebhook } from '../activities/deliver-webhook';
+import { testActivities } from './helpers/activities';
 import { blockedAddressKind, checkWebhookTarget, postToWebhook, UnsafeWebhookTarget } from '../lib/webhooks/webhook-target';
 import { saveWebhook } from '../lib/webhooks/webhooks';
 import { useTestRecords } from './helpers/records';
@@ -40,6 +40,7 @@ after(() => {
   second.close();
 });
 
+const { deliverWebhook } = testActivities().activities;
 const delivery = { tenantId: 'hooks-1', examId: 'e1', runId: 'r1', event: 'exam.completed', status: {} } as unknown as Parameters<typeof deliverWebhook>[0];
 const post = { headers: { 'Content-Type': 'application/json' }, body: '{}', timeoutMs: 5_000 };
 

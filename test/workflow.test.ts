@@ -10,10 +10,11 @@ import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { createExamWorkers } from '../worker/workers';
 import { progressQuery, type ExamWorkflowInput } from '../workflows/definitions';
-import type { examWorkflow } from '../workflows/exam-workflow';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
 import { startTemporal, workflowBundle } from './helpers/temporal';
+import { config } from '../lib/config';
+import { examWorkflow } from '../workflows/exam-workflow';
 
 // The workflow's orchestration against a real Temporal dev server, with stand-in
 // activities so each path (progress, bad input, transient retry, cancel) is exact.
@@ -30,7 +31,7 @@ after(async () => {
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `wf-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;
@@ -48,7 +49,7 @@ function startExam(taskQueue: string, pages = 2, extra: Partial<ExamWorkflowInpu
     createdAt: new Date().toISOString(),
     ...extra,
   };
-  return client.workflow.start<typeof examWorkflow>('examWorkflow', {
+  return client.workflow.start(examWorkflow, {
     workflowId: examId,
     taskQueue,
     args: [input],

@@ -1,18 +1,20 @@
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
-import { activities as realActivities, type Activities } from '../activities';
-import { config, ocrSlots, type Config } from '../lib/config';
+import type { Activities } from '../activities';
+import { ocrSlots, type Config } from '../lib/config';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
 export interface ExamWorkerOptions {
   connection: NativeConnection;
-  namespace?: string;
+  /** the process's configuration: namespace, queue, role, concurrency, versioning */
+  cfg: Config;
+  /** createActivities(deps), or stand-ins (workflow tests) */
+  activities: Activities;
+  /** overrides of the configured task queue and role (tests) */
   taskQueue?: string;
   role?: 'all' | 'ocr' | 'default';
   /** a prebuilt bundle (tests build it once); by default the workflows are bundled at start */
   workflowBundle?: WorkflowBundleOption;
-  /** stand-ins for the real activities (workflow tests) */
-  activities?: Activities;
 }
 
 /**
@@ -22,17 +24,17 @@ export interface ExamWorkerOptions {
  * recogniser waits (waiting pages keep heartbeating on their timer).
  */
 export async function createExamWorkers(options: ExamWorkerOptions): Promise<Worker[]> {
-  const cfg = config();
+  const { cfg } = options;
   const taskQueue = options.taskQueue ?? cfg.EXAMFLOW_TASK_QUEUE;
   const role = options.role ?? cfg.EXAMFLOW_WORKER_ROLE;
   const common = {
     connection: options.connection,
-    namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE,
+    namespace: cfg.TEMPORAL_NAMESPACE,
     shutdownGraceTime: '20 seconds' as const,
     dataConverter: examflowDataConverter(cfg),
     ...workerVersioning(cfg),
   };
-  const { ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities ?? realActivities;
+  const { ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities;
   const workers: Promise<Worker>[] = [];
   if (role !== 'ocr') {
     workers.push(

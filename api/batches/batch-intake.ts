@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../../lib/documents/pdf-pages';
-import { BadInputError } from '../../reading/preprocess/preprocess';
+import { BadInputError } from '../../domain/bad-input';
 import { artifacts, batchKeys } from '../../lib/artifacts/artifacts';
 import { config, reviewSettings, type Config } from '../../lib/config';
 import { forgetBatch, insertBatch } from '../../records/batches';
@@ -12,6 +12,7 @@ import { TenantIdKey } from '../../workflows/search-attributes';
 import { ApiError } from '../http/errors';
 import { loadTemplate } from '../templates/templates';
 import { checkPages } from '../exams/uploads';
+import { batchWorkflow } from '../../workflows/batch-workflow';
 
 // POST /v1/batches: a class's stack arrives as one multi-page PDF or many images, is checked
 // cheaply (PDF pages counted and measured by pdfinfo, images by their headers), stored as
@@ -108,7 +109,7 @@ export async function submitBatch(client: Client, s: BatchSubmission): Promise<s
     await Promise.all([...s.files.map((f, i) => store.create(keys.upload(i), f.buffer)), store.createJson(keys.input, { input, name: s.name ?? null })]);
     // The record comes before the workflow, as for exams: Temporal never runs a batch the database does not know.
     await insertBatch({ batchId, tenantId: s.tenantId, name: s.name ?? null, templateId: s.templateId ?? null, files: s.files.length, createdAt: input.createdAt });
-    await client.workflow.start('batchWorkflow', {
+    await client.workflow.start(batchWorkflow, {
       workflowId: batchId,
       taskQueue: cfg.EXAMFLOW_TASK_QUEUE,
       args: [input],

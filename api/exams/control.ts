@@ -1,5 +1,6 @@
 import { isClosedStatus } from '../../domain/exam-states';
 import { eraseExam } from '../../lib/artifacts/exam-erasure';
+import { artifacts } from '../../lib/artifacts/artifacts';
 import { markForErasure } from '../../records/erasure';
 import { recordCancelRequest } from '../../records/exam-writes';
 import { admitExams } from './admission';
@@ -57,7 +58,7 @@ export const eraseHandler =
     const runIds = await markForErasure(examId, tenantScope(ctx.state));
     if (!runIds) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
     try {
-      await eraseExam(client, examId, runIds);
+      await eraseExam(client, artifacts(), examId, runIds);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       const message = `exam ${examId} is hidden but not yet fully erased (${why}): send DELETE again, or the next purge finishes it`;

@@ -11,6 +11,7 @@ import type { ExamWorkflowInput } from '../../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../../workflows/search-attributes';
 import { ApiError } from '../http/errors';
 import type { ExamMemo } from './exam-status';
+import { examWorkflow } from '../../workflows/exam-workflow';
 
 export type { Priority };
 /** Temporal task priority: 1 is served first, 3 is the server's default. */
@@ -134,7 +135,7 @@ export function startExamRun(
   taskQueue = config().EXAMFLOW_TASK_QUEUE,
 ) {
   const memo: ExamMemo = { createdAt: input.createdAt, pages: input.pageKeys.length };
-  return client.workflow.start('examWorkflow', {
+  return client.workflow.start(examWorkflow, {
     workflowId: input.examId,
     taskQueue,
     args: [input],

@@ -1,8 +1,8 @@
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 import sharp, { type Metadata } from 'sharp';
-import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, TooManyPagesError, type PdfFile } from '../../lib/documents/pdf-pages';
-import { BadInputError } from '../../reading/preprocess/preprocess';
+import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError, renderPdf, type PdfFile } from '../../lib/documents/pdf-pages';
+import { BadInputError } from '../../domain/bad-input';
 import { MAX_PAGE_PIXELS, MIN_PAGE_SIDE, pageImageFormats, pageMessages } from '../../domain/page-rules';
 import { ApiError } from '../http/errors';
 
@@ -83,7 +83,6 @@ async function translate<T>(step: () => Promise<T>): Promise<T> {
     return await step();
   } catch (err) {
     if (err instanceof PageTooLargeError) throw new ApiError(413, 'image_too_large', err.message);
-    if (err instanceof TooManyPagesError) throw new ApiError(400, 'too_many_pages', err.message);
     if (err instanceof BadInputError) throw new ApiError(400, 'invalid_page', err.message);
     throw err;
   }

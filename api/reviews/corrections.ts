@@ -11,6 +11,7 @@ import { ApiError, validate } from '../http/errors';
 import { examStatus, lookupExam } from '../exams/exam-lookup';
 import { correctionRequestSchema } from './review-schemas';
 import { examIdSchema } from '../schemas';
+import { correctionWorkflow } from '../../workflows/correction-workflow';
 
 type Ctx = Context & { state: AuthState; params: Record<string, string> };
 
@@ -45,7 +46,7 @@ export function correctionRoutes(client: Client): Router<AuthState> {
       at: new Date().toISOString(),
     };
     try {
-      const handle = await client.workflow.start('correctionWorkflow', { workflowId: `${examId}/correction`, taskQueue: config().EXAMFLOW_TASK_QUEUE, args: [input], workflowIdConflictPolicy: 'FAIL' });
+      const handle = await client.workflow.start(correctionWorkflow, { workflowId: `${examId}/correction`, taskQueue: config().EXAMFLOW_TASK_QUEUE, args: [input], workflowIdConflictPolicy: 'FAIL' });
       await handle.result();
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'correction_in_progress', `another correction of exam ${examId} is running: send this one again in a few seconds`);

@@ -2,15 +2,19 @@ import path from 'node:path';
 import type { ArtifactStore } from './artifact-store';
 import { FsArtifactStore } from './artifact-store-fs';
 import { s3StoreFromConfig } from './artifact-store-s3';
-import { config } from '../config';
+import { config, type Config } from '../config';
 
-let store: ArtifactStore | undefined;
+/** The artifact store a configuration names: EXAMFLOW_ARTIFACT_STORE picks the folder under the data dir or S3. */
+export function createArtifactStore(cfg: Config): ArtifactStore {
+  return cfg.EXAMFLOW_ARTIFACT_STORE === 's3' ? s3StoreFromConfig(cfg) : new FsArtifactStore(path.join(cfg.EXAMFLOW_DATA_DIR, 'artifacts'));
+}
 
-/** The process-wide artifact store: EXAMFLOW_ARTIFACT_STORE picks the folder under the data dir or S3. */
+let apiStore: ArtifactStore | undefined;
+
+/** The API process's store, from its configuration (the workers get theirs injected: worker/activity-deps.ts). */
 export function artifacts(): ArtifactStore {
-  const cfg = config();
-  store ??= cfg.EXAMFLOW_ARTIFACT_STORE === 's3' ? s3StoreFromConfig(cfg) : new FsArtifactStore(path.join(cfg.EXAMFLOW_DATA_DIR, 'artifacts'));
-  return store;
+  apiStore ??= createArtifactStore(config());
+  return apiStore;
 }
 
 const pad = (n: number) => String(n + 1).padStart(3, '0');

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deleteRecord } from '../../records/erasure';
-import { artifacts, examKeys } from './artifacts';
+import type { ArtifactStore } from './artifact-store';
+import { examKeys } from './artifacts';
 
 // Erasing one exam everywhere it lives: its workflow histories (the exam's and its
 // webhook deliveries' and corrections'), its artifacts, then its record (marked for erasure beforehand by
@@ -19,7 +20,7 @@ async function deleteHistory(client: Client, workflowId: string, runId?: string)
   }
 }
 
-export async function eraseExam(client: Client, examId: string, runIds: string[]): Promise<void> {
+export async function eraseExam(client: Client, store: ArtifactStore, examId: string, runIds: string[]): Promise<void> {
   await deleteHistory(client, examId);
   for (const runId of runIds) {
     await deleteHistory(client, examId, runId);
@@ -28,6 +29,6 @@ export async function eraseExam(client: Client, examId: string, runIds: string[]
   }
   // Teacher corrections after completion: one workflow id per exam, a run per correction.
   for await (const run of client.workflow.list({ query: `WorkflowId = '${examId}/correction'` })) await deleteHistory(client, run.workflowId, run.runId);
-  await artifacts().remove(examKeys(examId).root);
+  await store.remove(examKeys(examId).root);
   await deleteRecord(examId);
 }

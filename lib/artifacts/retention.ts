@@ -2,6 +2,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import { msNumberToTs } from '@temporalio/common/lib/time';
 import type { Config } from '../config';
 import { logger } from '../logger';
+import { purgeRecordsWorkflow } from '../../workflows/purge-workflow';
 
 // Retention, applied when the API starts: how long Temporal keeps closed histories (the
 // namespace's retention), and the Schedule that purges exam records and artifacts past
@@ -29,7 +30,7 @@ export async function ensurePurgeSchedule(client: Client, cfg: Config, batchSize
     spec: { intervals: [{ every: '1 hour' }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'purgeRecordsWorkflow',
+      workflowType: purgeRecordsWorkflow,
       taskQueue: cfg.EXAMFLOW_TASK_QUEUE,
       args: [{ retentionDays: cfg.EXAMFLOW_RETENTION_DAYS, batchSize }],
     },

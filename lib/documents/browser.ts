@@ -2,56 +2,82 @@ import puppeteer, { type Browser } from 'puppeteer';
 import { watchBrowser } from './browser-watchdog';
 import { config } from '../config';
 
-// One Chromium per process, launched on first use and relaunched if it dies; every
-// report and fixture render opens a page in it instead of starting a browser.
-let launching: Promise<Browser> | undefined;
+// A Chromium launched on first use and relaunched if it dies; every report and fixture render
+// opens a page in it instead of starting a browser. The worker builds its own from its
+// configuration (worker/activity-deps.ts); the API and the test fixtures share one.
+
+export class Chromium {
+  private launching: Promise<Browser> | undefined;
+
+  constructor(private readonly executablePath: string) {}
+
+  browser(): Promise<Browser> {
+    this.launching ??= this.launch();
+    return this.launching;
+  }
+
+  async close(): Promise<void> {
+    const pending = this.launching;
+    this.launching = undefined;
+    if (pending) await (await pending.catch(() => undefined))?.close();
+  }
+
+  private launch(): Promise<Browser> {
+    return puppeteer
+      .launch({
+        executablePath: this.executablePath,
+        headless: true,
+        // DevTools over a pipe: Chromium exits by itself when this process's end of the pipe
+        // closes, however the process dies, even while the launch is still under way (the
+        // watchdog below only exists once the launch has returned).
+        pipe: true,
+        // Offline machine: no background networking; root in containers needs --no-sandbox.
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--font-render-hinting=none',
+        ],
+      })
+      .then((browser) => {
+        // The browser dies with this process, even when it is killed outright.
+        const pid = browser.process()?.pid;
+        const watchdog = pid ? watchBrowser(pid) : undefined;
+        browser.on('disconnected', () => {
+          // The connection can close before Chromium's processes have exited (seen: the browser
+          // and its crashpad handlers still alive after the worker stopped): end the whole
+          // process group now, then the watchdog that would have done it on this process's death.
+          if (pid) killProcessGroup(pid);
+          watchdog?.disarm();
+          this.launching = undefined;
+        });
+        return browser;
+      })
+      .catch((err: unknown) => {
+        this.launching = undefined;
+        throw err;
+      });
+  }
+}
+
+let shared: Chromium | undefined;
+
+/** The Chromium of the API process and of the test fixtures (CHROMIUM_PATH). */
+export function sharedChromium(): Chromium {
+  shared ??= new Chromium(config().CHROMIUM_PATH);
+  return shared;
+}
 
 export function sharedBrowser(): Promise<Browser> {
-  launching ??= puppeteer
-    .launch({
-      executablePath: config().CHROMIUM_PATH,
-      headless: true,
-      // DevTools over a pipe: Chromium exits by itself when this process's end of the pipe
-      // closes, however the process dies, even while the launch is still under way (the
-      // watchdog below only exists once the launch has returned).
-      pipe: true,
-      // Offline machine: no background networking; root in containers needs --no-sandbox.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--font-render-hinting=none',
-      ],
-    })
-    .then((browser) => {
-      // The browser dies with this process, even when it is killed outright.
-      const pid = browser.process()?.pid;
-      const watchdog = pid ? watchBrowser(pid) : undefined;
-      browser.on('disconnected', () => {
-        // The connection can close before Chromium's processes have exited (seen: the browser
-        // and its crashpad handlers still alive after the worker stopped): end the whole
-        // process group now, then the watchdog that would have done it on this process's death.
-        if (pid) killProcessGroup(pid);
-        watchdog?.disarm();
-        launching = undefined;
-      });
-      return browser;
-    })
-    .catch((err: unknown) => {
-      launching = undefined;
-      throw err;
-    });
-  return launching;
+  return sharedChromium().browser();
 }
 
 export async function closeSharedBrowser(): Promise<void> {
-  const pending = launching;
-  launching = undefined;
-  if (pending) await (await pending.catch(() => undefined))?.close();
+  await shared?.close();
 }
 
 function killProcessGroup(pid: number): void {

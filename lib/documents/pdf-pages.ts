@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PDF_PAGE_DPI } from '../../domain/page-rules';
-import { BadInputError, MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
+import { BadInputError } from '../../domain/bad-input';
+import { MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
 
 // A multi-page PDF becomes one PNG per page, rendered at 150 dpi by poppler's pdftoppm
 // (installed by scripts/setup.sh), so the rest of the pipeline only ever sees images.
@@ -16,8 +17,6 @@ const run = promisify(execFile);
 const DPI = PDF_PAGE_DPI;
 const TIMEOUT_MS = 120_000;
 
-/** A PDF with more pages than an exam may have: the API answers 400 too_many_pages. */
-export class TooManyPagesError extends BadInputError {}
 /** A PDF page too large to render safely: the API answers 413 image_too_large. */
 export class PageTooLargeError extends BadInputError {}
 
@@ -94,19 +93,4 @@ export async function renderPdf(pdf: PdfFile): Promise<Buffer[]> {
   files.sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]));
   if (files.length === 0) throw new BadInputError(`${pdf.what} has no pages that could be rendered`);
   return Promise.all(files.map((f) => fs.readFile(path.join(dir, f))));
-}
-
-/**
- * The pages of one PDF as PNG images, in page order. Refuses, before rendering anything,
- * a PDF with more than `maxPages` pages or any page too large to render safely.
- */
-export async function pdfToPages(pdf: Buffer, options: { maxPages: number; what?: string }): Promise<Buffer[]> {
-  const file = await openPdf(pdf, options.what);
-  try {
-    if (file.pages > options.maxPages) throw new TooManyPagesError(`${file.what} has ${file.pages} pages, more than the ${options.maxPages} pages an exam may have`);
-    await checkPdfPageSizes(file);
-    return await renderPdf(file);
-  } finally {
-    await file.dispose();
-  }
 }

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { BadInputError, MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
+import { BadInputError } from '../../domain/bad-input';
+import { MAX_INPUT_PIXELS } from '../../reading/preprocess/preprocess';
 import { renderPdf, type PdfFile } from './pdf-pages';
 
 // The pages of a copier's scan, fast. A scanned PDF is one picture per page: that picture is

@@ -1,16 +1,16 @@
 import type { Page } from 'puppeteer';
-import { sharedBrowser } from './browser';
+import type { Chromium } from './browser';
 
-// HTML → A4 PDF in the process-wide Chromium. The report is self-contained, so nothing
-// is fetched; a page is opened per render and always closed, even when printing fails.
+// HTML → A4 PDF in the given Chromium. The report is self-contained, so nothing is
+// fetched; a page is opened per render and always closed, even when printing fails.
 
 const RENDER_TIMEOUT_MS = 30_000;
 
-export async function renderPdf(html: string): Promise<Buffer> {
+export async function renderPdf(chromium: Chromium, html: string): Promise<Buffer> {
   let page: Page | undefined;
   try {
-    // A crashed or disconnected browser is relaunched by sharedBrowser() on this call.
-    const browser = await sharedBrowser();
+    // A crashed or disconnected browser is relaunched on this call.
+    const browser = await chromium.browser();
     page = await browser.newPage();
     await page.setJavaScriptEnabled(false); // reports carry no scripts; refuse any that slip in
     await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });

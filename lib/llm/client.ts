@@ -99,7 +99,8 @@ export async function chatJson<S extends z.ZodType>(settings: LlmSettings, messa
   });
   const deadline = options.deadline ?? Infinity;
   const base = settings.retryBaseMs ?? 500;
-  const maxWait = settings.maxRetryAfterMs ?? 10_000;
+  // A Retry-After longer than this is cut to it: retries stay bounded.
+  const maxWait = 10_000;
   let last: LlmError = new LlmError('LLM call not attempted: no time left', 'deadline');
   for (let n = 0; n <= settings.maxRetries; n++) {
     const left = deadline - Date.now();

@@ -1,7 +1,7 @@
-import { config, type Config } from '../config';
+import type { Config } from '../config';
 
 // The provider's settings, as plain arguments: callers (and tests) pass them explicitly;
-// the activities take them from the configuration.
+// the worker reads them from its configuration (worker/activity-deps.ts).
 
 export interface LlmSettings {
   /** an OpenAI-compatible API root; `/chat/completions` is appended */
@@ -14,12 +14,10 @@ export interface LlmSettings {
   maxRetries: number;
   /** first backoff step; doubles per retry (default 500 ms) */
   retryBaseMs?: number;
-  /** a Retry-After longer than this is cut to it (default 10 s): retries stay bounded */
-  maxRetryAfterMs?: number;
 }
 
 /** The configured provider, or null when EXAMFLOW_LLM_API_KEY is unset (rules only). */
-export function llmSettings(cfg: Config = config()): LlmSettings | null {
+export function llmSettings(cfg: Config): LlmSettings | null {
   const apiKey = cfg.EXAMFLOW_LLM_API_KEY?.trim();
   if (!apiKey) return null;
   return {

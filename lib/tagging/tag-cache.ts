@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { QuestionTags } from '../../domain/tagging';
-import { config } from '../config';
 import { logger } from '../logger';
 import { redisCache } from './tag-cache-redis';
 
@@ -52,8 +51,8 @@ export function memoryCache<V>(maxEntries: number, now: () => number = Date.now)
 
 export type CountingCache<V> = TtlCache<V> & { stats(): CacheStats; resetStats(): void };
 
-/** Wraps a cache with hit/miss counters (for metrics). */
-export function countingCache<V>(inner: TtlCache<V>): CountingCache<V> {
+/** Wraps a cache with hit/miss counters (for metrics); `onLookup` hears of each lookup too. */
+export function countingCache<V>(inner: TtlCache<V>, onLookup?: (hit: boolean) => void): CountingCache<V> {
   let hits = 0;
   let misses = 0;
   return {
@@ -61,6 +60,7 @@ export function countingCache<V>(inner: TtlCache<V>): CountingCache<V> {
       const value = await inner.get(key);
       if (value === undefined) misses++;
       else hits++;
+      onLookup?.(value !== undefined);
       return value;
     },
     set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
@@ -79,21 +79,34 @@ export function tagCacheKey(subject: string, text: string, answer: string): stri
   return `tags:${h}`;
 }
 
-let shared: CountingCache<QuestionTags> | undefined;
-let closeShared: (() => Promise<void>) | undefined;
+export interface TagCacheOptions {
+  /** in this process, or Redis shared by every worker */
+  kind: 'memory' | 'redis';
+  /** memory: the bound on entries */
+  maxEntries: number;
+  /** redis: the server */
+  redisUrl?: string;
+  /** how long a tag stays cached */
+  ttlMs: number;
+  /** told of every lookup (the worker's metrics) */
+  onLookup?: (hit: boolean) => void;
+}
 
-/** The process-wide tag cache: in-process, or Redis when EXAMFLOW_TAG_CACHE=redis. */
-export function tagCache(): CountingCache<QuestionTags> {
-  if (shared) return shared;
-  const cfg = config();
-  if (cfg.EXAMFLOW_TAG_CACHE === 'redis') {
-    const redis = redisCache<QuestionTags>(cfg.EXAMFLOW_REDIS_URL!, { onError: warnAtMostEvery(30_000) });
-    closeShared = () => redis.close();
-    shared = countingCache(redis);
-  } else {
-    shared = countingCache(memoryCache<QuestionTags>(cfg.EXAMFLOW_TAG_CACHE_MAX_ENTRIES));
+/** A tag cache and how long its entries live; close() ends the Redis connection, if any. */
+export interface TagCache {
+  cache: CountingCache<QuestionTags>;
+  ttlMs: number;
+  close(): Promise<void>;
+}
+
+export function createTagCache(options: TagCacheOptions): TagCache {
+  if (options.kind === 'redis') {
+    if (!options.redisUrl) throw new Error('a Redis tag cache needs its URL (EXAMFLOW_REDIS_URL)');
+    const redis = redisCache<QuestionTags>(options.redisUrl, { onError: warnAtMostEvery(30_000) });
+    return { cache: countingCache(redis, options.onLookup), ttlMs: options.ttlMs, close: () => redis.close() };
   }
-  return shared;
+  const memory = memoryCache<QuestionTags>(options.maxEntries);
+  return { cache: countingCache(memory, options.onLookup), ttlMs: options.ttlMs, close: async () => undefined };
 }
 
 // ioredis reports every failed reconnect: one warning per interval is enough.
@@ -104,21 +117,4 @@ function warnAtMostEvery(ms: number): (err: unknown) => void {
     last = Date.now();
     logger.warn({ err }, 'tag cache: Redis unavailable, tagging without the cache');
   };
-}
-
-/** Closes the Redis connection, if any, so the process can exit. */
-export async function closeTagCache(): Promise<void> {
-  await closeShared?.();
-  closeShared = undefined;
-  shared = undefined;
-}
-
-/** The TTL of a cached tag, from EXAMFLOW_TAG_CACHE_TTL_HOURS (7 days by default). */
-export function tagCacheTtlMs(): number {
-  return config().EXAMFLOW_TAG_CACHE_TTL_HOURS * 3600_000;
-}
-
-/** Hits, misses, hit rate and size of the process-wide tag cache. */
-export function tagCacheStats(): CacheStats {
-  return tagCache().stats();
 }

@@ -1,10 +1,10 @@
+import type { Logger } from '@temporalio/common';
 import { needsTags, ruleTags, withTags, type QuestionTags, type TagSource } from '../../domain/tagging';
 import { questionKey, type Template } from '../../domain/template';
 import type { ChatOptions } from '../llm/client';
 import type { LlmSettings } from '../llm/settings';
 import { llmTags } from '../llm/tagging';
-import { logger } from '../logger';
-import { tagCache, tagCacheKey, tagCacheTtlMs, type TtlCache } from './tag-cache';
+import { tagCacheKey, type TtlCache } from './tag-cache';
 
 // Tagging for the analyze activity (not an activity itself): the template's own tags win;
 // then the tag cache, then the LLM (when configured), and the rules for anything left.
@@ -18,9 +18,11 @@ export interface TaggedTemplate {
 }
 
 export interface TagDeps {
-  cache?: TtlCache<QuestionTags>;
-  ttlMs?: number;
+  cache: TtlCache<QuestionTags>;
+  ttlMs: number;
   call?: ChatOptions;
+  /** where a failed LLM call is reported (the activity's logger) */
+  log: Pick<Logger, 'warn'>;
 }
 
 function cacheKey(template: Template, q: Template['questions'][number]): string {
@@ -29,12 +31,12 @@ function cacheKey(template: Template, q: Template['questions'][number]): string 
 }
 
 /** Fills every missing knowledge point and difficulty of the template. Never throws for LLM trouble. */
-export async function tagQuestions(template: Template, llm: LlmSettings | null, deps: TagDeps = {}): Promise<TaggedTemplate> {
+export async function tagQuestions(template: Template, llm: LlmSettings | null, deps: TagDeps): Promise<TaggedTemplate> {
   const untagged = template.questions.filter(needsTags);
   const found = new Map<string, QuestionTags>();
   const degraded: string[] = [];
   if (llm && untagged.length) {
-    const cache = deps.cache ?? tagCache();
+    const { cache } = deps;
     const keys = new Map(untagged.map((q) => [q.number, cacheKey(template, q)]));
     for (const q of untagged) {
       const hit = await cache.get(keys.get(q.number)!);
@@ -44,13 +46,12 @@ export async function tagQuestions(template: Template, llm: LlmSettings | null, 
     if (ask.length) {
       try {
         const tags = await llmTags(llm, template, ask, deps.call);
-        const ttl = deps.ttlMs ?? tagCacheTtlMs();
         for (const [number, t] of tags) {
           found.set(number, t);
-          await cache.set(keys.get(number)!, t, ttl);
+          await cache.set(keys.get(number)!, t, deps.ttlMs);
         }
       } catch (err) {
-        logger.warn({ err: (err as Error).message, templateId: template.id }, 'LLM tagging failed; using the rule-based tags');
+        deps.log.warn('LLM tagging failed; using the rule-based tags', { err: (err as Error).message, templateId: template.id });
       }
       degraded.push(...ask.filter((q) => !found.has(q.number)).map(questionKey));
     }

@@ -3,18 +3,22 @@ import path from 'node:path';
 import { createWorker, PSM, OEM, type Worker } from 'tesseract.js';
 import type { OcrLine } from '../../domain/paper';
 import type { TemplateLanguage } from '../../domain/template';
-import { config } from '../../lib/config';
 import { rereadWeakLines, type ReadLine } from './ocr-reread';
-import { toPgm, type GreyImage } from '../preprocess/preprocess';
-import { closePreprocessPool, preprocessInThread } from '../preprocess/preprocess-pool';
+import { toPgm, uprightPage, type GreyImage } from '../preprocess/preprocess';
+import { PreprocessPool } from '../preprocess/preprocess-pool';
 import { joinCjk } from '../../domain/cjk';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
-// tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
-// expensive to start (seconds, ~100 MB each), so they live in a per-language pool that is
-// created lazily and reused across pages and exams until terminateOcr().
+// tesseract.js-core package and the language data from @tesseract.js-data/*. Recognisers are
+// expensive to start (seconds, ~100 MB each), so an engine keeps them in per-language pools,
+// created lazily and reused across pages and exams until terminate().
 
-export { BadInputError } from '../preprocess/preprocess';
+export interface OcrEngineOptions {
+  /** recognisers per language (and page clean-up threads) */
+  workers: number;
+  /** the language data of each model is linked into a folder under here */
+  dataDir: string;
+}
 
 export interface OcrResult {
   text: string;
@@ -46,11 +50,8 @@ type Model = typeof MODEL | typeof REREAD_MODEL;
  * installed (gzipped) files of a model are linked into one folder per model under the
  * data dir. Nothing is downloaded; the decompressed cache is disabled (cacheMethod 'none').
  */
-const langDirs = new Map<Model, string>();
-function languageDir(model: Model): string {
-  const known = langDirs.get(model);
-  if (known) return known;
-  const dir = path.join(config().EXAMFLOW_DATA_DIR, 'tessdata', model);
+function linkLanguageData(dataDir: string, model: Model): string {
+  const dir = path.join(dataDir, 'tessdata', model);
   fs.mkdirSync(dir, { recursive: true });
   for (const lang of ['eng', 'chi_sim'] as const) {
     const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
@@ -64,7 +65,6 @@ function languageDir(model: Model): string {
       fs.copyFileSync(source, target); // file systems without symlinks
     }
   }
-  langDirs.set(model, dir);
   return dir;
 }
 
@@ -81,12 +81,10 @@ interface Pool {
   size: number;
 }
 
-const pools = new Map<string, Pool>();
-
-async function startWorker(langs: TessLang[], model: Model): Promise<PooledWorker> {
+async function startWorker(langs: TessLang[], model: Model, langPath: string): Promise<PooledWorker> {
   const pooled: PooledWorker = { worker: undefined as unknown as Worker };
   pooled.worker = await createWorker(langs.join('+'), OEM.LSTM_ONLY, {
-    langPath: languageDir(model),
+    langPath,
     workerPath: path.join(__dirname, 'ocr-thread.js'),
     gzip: true,
     cacheMethod: 'none',
@@ -105,48 +103,14 @@ async function startWorker(langs: TessLang[], model: Model): Promise<PooledWorke
   return pooled;
 }
 
-function poolFor(language: TemplateLanguage, model: Model): { pool: Pool; langs: TessLang[] } {
-  const langs = LANGS[language];
-  const key = model === MODEL ? langs.join('+') : `${langs.join('+')}@${model}`;
-  let pool = pools.get(key);
-  if (!pool) {
-    // Second readings are a few short lines a page: one recogniser keeps up, and each holds ~150 MB.
-    pool = { idle: [], waiting: [], starting: [], size: model === MODEL ? config().EXAMFLOW_OCR_WORKERS : 1 };
-    pools.set(key, pool);
-  }
-  return { pool, langs };
-}
-
-async function acquire(language: TemplateLanguage, model: Model = MODEL): Promise<{ pool: Pool; pooled: PooledWorker }> {
-  const { pool, langs } = poolFor(language, model);
-  const idle = pool.idle.pop();
-  if (idle) return { pool, pooled: idle };
-  if (pool.starting.length < pool.size) return { pool, pooled: await addWorker(pool, langs, model) };
-  return { pool, pooled: await new Promise<PooledWorker>((resolve) => pool.waiting.push(resolve)) };
-}
-
 /** One more recogniser in `pool`, counted while it starts; one that fails to start is forgotten. */
-function addWorker(pool: Pool, langs: TessLang[], model: Model): Promise<PooledWorker> {
-  const starting = startWorker(langs, model);
+function addWorker(pool: Pool, langs: TessLang[], model: Model, langPath: string): Promise<PooledWorker> {
+  const starting = startWorker(langs, model, langPath);
   pool.starting.push(starting);
   return starting.catch((err: unknown) => {
     pool.starting = pool.starting.filter((s) => s !== starting);
     throw err;
   });
-}
-
-/**
- * Starts every recogniser of every language pool now, at worker start, so the first
- * pages do not wait seconds each for a recogniser to load its model.
- */
-export async function prewarmOcr(languages: TemplateLanguage[] = ['zh', 'en']): Promise<void> {
-  const warming: Promise<unknown>[] = [];
-  for (const model of [MODEL, REREAD_MODEL] as const)
-    for (const language of languages) {
-      const { pool, langs } = poolFor(language, model);
-      while (pool.starting.length < pool.size) warming.push(addWorker(pool, langs, model).then((pooled) => release(pool, pooled)));
-    }
-  await Promise.all(warming);
 }
 
 function release(pool: Pool, pooled: PooledWorker): void {
@@ -156,101 +120,164 @@ function release(pool: Pool, pooled: PooledWorker): void {
   else pool.idle.push(pooled);
 }
 
-/**
- * Reads one page. `pageNumber` (1-based) only makes error messages specific.
- * The image is cleaned up first (reading/preprocess/preprocess.ts). Text lines have CJK spaces
- * removed; full-width characters are left to the parser.
- */
-export function recognizePage(
-  image: Buffer,
-  language: TemplateLanguage,
-  onProgress?: (fraction: number) => void,
-  pageNumber?: number,
-  options: { preprocess?: boolean } = {},
-): Promise<OcrResult> {
-  // Tracked so terminateOcr() can let a page whose activity was cancelled finish first:
-  // terminating under it, or after it re-created a pool, would leave a thread behind.
-  const job = readPage(image, language, onProgress, pageNumber, options);
-  inFlight.add(job);
-  void job.catch(() => undefined).finally(() => inFlight.delete(job));
-  return job;
+type Recognised = Awaited<ReturnType<Worker['recognize']>>['data'];
+const linesOf = (data: Recognised) => (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+
+function clamp01(n: number): number {
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
 }
 
-const inFlight = new Set<Promise<OcrResult>>();
-
-async function readPage(
-  image: Buffer,
-  language: TemplateLanguage,
-  onProgress: ((fraction: number) => void) | undefined,
-  pageNumber: number | undefined,
-  options: { preprocess?: boolean },
-): Promise<OcrResult> {
-  const what = pageNumber ? `page ${pageNumber}` : 'the page';
-  // preprocess: false is the bare recogniser (upright, grey), the accuracy benchmark's baseline.
-  const grey = await preprocessInThread(image, what, options.preprocess === false);
-  const { pool, pooled } = await acquire(language);
-  pooled.onProgress = onProgress;
-  let read: ReadLine[];
-  try {
-    const { data } = await pooled.worker.recognize(toPgm(grey), {}, { text: true, blocks: true });
-    read = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
-  } finally {
-    release(pool, pooled);
-  }
-  // The bare recogniser (benchmark baseline) reads each page once.
-  if (options.preprocess !== false) read = await rereadWeakLines(grey, read, (crop) => readLine(crop, language));
+/** Recognised lines as stored: CJK gaps removed, empty lines dropped, confidence 0–1. */
+function pageText(read: ReadLine[]): Omit<OcrResult, 'image'> {
   const lines: OcrLine[] = [];
   for (const line of read) {
     const text = joinCjk(line.text);
     if (text) lines.push({ text, confidence: clamp01(line.confidence / 100) });
   }
   const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
-  onProgress?.(1);
-  return { text: lines.map((l) => l.text).join('\n'), lines, confidence, image: grey };
+  return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
 }
 
-/**
- * The text in one answer box cut out of an answer sheet (already upright and grey-levelled
- * by the reading engine): a fill box is one line, read by the second-reading model in
- * single-line mode; an open box is a block, read like a page without the page clean-up.
- */
-export async function recognizeBox(crop: Buffer, language: TemplateLanguage, kind: 'line' | 'block'): Promise<{ text: string; confidence: number }> {
-  if (kind === 'block') {
-    const read = await recognizePage(crop, language, undefined, undefined, { preprocess: false });
-    return { text: read.text, confidence: read.confidence };
+/** The recognisers of one process: pages, answer boxes and second readings of doubtful lines. */
+export class OcrEngine {
+  private readonly pools = new Map<string, Pool>();
+  private readonly langDirs = new Map<Model, string>();
+  // Tracked so terminate() can let a page whose activity was cancelled finish first:
+  // terminating under it, or after it re-created a pool, would leave a thread behind.
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private preprocess: PreprocessPool;
+
+  constructor(private readonly options: OcrEngineOptions) {
+    this.preprocess = new PreprocessPool(options.workers);
   }
-  const line = await readLine(crop, language);
-  return { text: joinCjk(line.text), confidence: clamp01(line.confidence / 100) };
-}
 
-/** One cut-out line through the second-reading pool (REREAD_MODEL, single-line mode). */
-async function readLine(crop: Buffer, language: TemplateLanguage): Promise<{ text: string; confidence: number }> {
-  const { pool, pooled } = await acquire(language, REREAD_MODEL);
-  try {
-    const { data } = await pooled.worker.recognize(crop, {}, { text: true, blocks: true });
-    const lines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
-    const text = lines.map((l) => l.text.trim()).filter(Boolean).join(' ');
-    const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
+  /**
+   * Reads one page. `pageNumber` (1-based) only makes error messages specific.
+   * The image is cleaned up first (reading/preprocess/preprocess.ts). Text lines have CJK spaces
+   * removed; full-width characters are left to the parser.
+   */
+  recognizePage(
+    image: Buffer,
+    language: TemplateLanguage,
+    onProgress?: (fraction: number) => void, pageNumber?: number,
+  ): Promise<OcrResult> {
+    return this.track(this.readPage(image, language, onProgress, pageNumber));
+  }
+
+  /**
+   * The text in one answer box cut out of an answer sheet (already upright and grey-levelled
+   * by the reading engine): a fill box is one line, read by the second-reading model in
+   * single-line mode; an open box is a block, read like a page without the page clean-up.
+   */
+  async recognizeBox(crop: Buffer, language: TemplateLanguage, kind: 'line' | 'block'): Promise<{ text: string; confidence: number }> {
+    if (kind === 'line') {
+      const line = await this.track(this.readLine(crop, language));
+      return { text: joinCjk(line.text), confidence: clamp01(line.confidence / 100) };
+    }
+    const { text, confidence } = pageText(await this.track(this.recognize(await uprightPage(crop, 'the page'), language)));
     return { text, confidence };
-  } finally {
-    release(pool, pooled);
   }
-}
 
-function clamp01(n: number): number {
-  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
-}
+  /**
+   * Starts every recogniser of every language pool now, at worker start, so the first
+   * pages do not wait seconds each for a recogniser to load its model.
+   */
+  async prewarm(languages: TemplateLanguage[] = ['zh', 'en']): Promise<void> {
+    const warming: Promise<unknown>[] = [];
+    for (const model of [MODEL, REREAD_MODEL] as const)
+      for (const language of languages) {
+        const { pool, langs } = this.poolFor(language, model);
+        while (pool.starting.length < pool.size) {
+          warming.push(addWorker(pool, langs, model, this.languageDir(model)).then((pooled) => release(pool, pooled)));
+        }
+      }
+    await Promise.all(warming);
+  }
 
-/**
- * Stops every OCR worker thread; without it the process does not exit. Pages still being
- * read (their activity was cancelled) may finish first, for up to 30 s. Safe to call twice.
- */
-export async function terminateOcr(): Promise<void> {
-  await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 30_000).unref())]);
-  const all = [...pools.values()];
-  pools.clear();
-  await closePreprocessPool();
-  await Promise.allSettled(
-    all.flatMap((pool) => pool.starting.map((s) => s.then((w) => w.worker.terminate()))),
-  );
+  /**
+   * Stops every recogniser thread; without it the process does not exit. Pages still being
+   * read (their activity was cancelled) may finish first, for up to 30 s. Safe to call twice.
+   */
+  async terminate(): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 30_000).unref())]);
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    const preprocess = this.preprocess;
+    this.preprocess = new PreprocessPool(this.options.workers); // threads start only when used
+    await preprocess.close();
+    await Promise.allSettled(all.flatMap((pool) => pool.starting.map((s) => s.then((w) => w.worker.terminate()))));
+  }
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    this.inFlight.add(job);
+    void job.catch(() => undefined).finally(() => this.inFlight.delete(job));
+    return job;
+  }
+
+  private async readPage(
+    image: Buffer,
+    language: TemplateLanguage,
+    onProgress: ((f: number) => void) | undefined, pageNumber: number | undefined,
+  ): Promise<OcrResult> {
+    const grey = await this.preprocess.run(image, pageNumber ? `page ${pageNumber}` : 'the page');
+    const read = await this.rereadWeakLines(grey, await this.recognize(grey, language, onProgress), language);
+    onProgress?.(1);
+    return { ...pageText(read), image: grey };
+  }
+
+  private rereadWeakLines(grey: GreyImage, read: ReadLine[], language: TemplateLanguage): Promise<ReadLine[]> {
+    return rereadWeakLines(grey, read, (crop) => this.readLine(crop, language));
+  }
+
+  /** One grey image through the page pool (MODEL, single-block mode). */
+  private async recognize(grey: GreyImage, language: TemplateLanguage, onProgress?: (fraction: number) => void): Promise<ReadLine[]> {
+    const { pool, pooled } = await this.acquire(language);
+    pooled.onProgress = onProgress;
+    try {
+      const { data } = await pooled.worker.recognize(toPgm(grey), {}, { text: true, blocks: true });
+      return linesOf(data);
+    } finally {
+      release(pool, pooled);
+    }
+  }
+
+  /** One cut-out line through the second-reading pool (REREAD_MODEL, single-line mode). */
+  private async readLine(crop: Buffer, language: TemplateLanguage): Promise<{ text: string; confidence: number }> {
+    const { pool, pooled } = await this.acquire(language, REREAD_MODEL);
+    try {
+      const { data } = await pooled.worker.recognize(crop, {}, { text: true, blocks: true });
+      const lines = linesOf(data);
+      const text = lines.map((l) => l.text.trim()).filter(Boolean).join(' ');
+      const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
+      return { text, confidence };
+    } finally {
+      release(pool, pooled);
+    }
+  }
+
+  private languageDir(model: Model): string {
+    let dir = this.langDirs.get(model);
+    if (!dir) this.langDirs.set(model, (dir = linkLanguageData(this.options.dataDir, model)));
+    return dir;
+  }
+
+  private poolFor(language: TemplateLanguage, model: Model): { pool: Pool; langs: TessLang[] } {
+    const langs = LANGS[language];
+    const key = model === MODEL ? langs.join('+') : `${langs.join('+')}@${model}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      // Second readings are a few short lines a page: one recogniser keeps up, and each holds ~150 MB.
+      pool = { idle: [], waiting: [], starting: [], size: model === MODEL ? this.options.workers : 1 };
+      this.pools.set(key, pool);
+    }
+    return { pool, langs };
+  }
+
+  private async acquire(language: TemplateLanguage, model: Model = MODEL): Promise<{ pool: Pool; pooled: PooledWorker }> {
+    const { pool, langs } = this.poolFor(language, model);
+    const idle = pool.idle.pop();
+    if (idle) return { pool, pooled: idle };
+    if (pool.starting.length < pool.size) return { pool, pooled: await addWorker(pool, langs, model, this.languageDir(model)) };
+    return { pool, pooled: await new Promise<PooledWorker>((resolve) => pool.waiting.push(resolve)) };
+  }
 }

@@ -37,15 +37,18 @@ function profileScore(xs: Float64Array, ys: Float64Array, degrees: number, rows:
   return score;
 }
 
+/** A pixel darker than this is ink. */
+const INK_BELOW = 128;
+
 /**
  * The angle in degrees (clockwise positive, sharp's convention) the content is rotated by,
  * within ±maxDegrees; rotating by minus this angle straightens the page. 0 when the page
  * has too little ink to tell.
  */
-export function estimateSkew(img: GreyImage, options: { maxDegrees?: number; threshold?: number } = {}): number {
+export function estimateSkew(img: GreyImage, options: { maxDegrees?: number } = {}): number {
   const max = options.maxDegrees ?? 6;
   const stride = Math.max(1, Math.round(Math.sqrt((img.width * img.height) / 1_500_000)));
-  const { xs, ys } = inkPoints(img, options.threshold ?? 128, stride);
+  const { xs, ys } = inkPoints(img, INK_BELOW, stride);
   if (xs.length < 200) return 0;
   const binSize = stride;
   const diagonal = Math.ceil(Math.hypot(img.width, img.height) / binSize);

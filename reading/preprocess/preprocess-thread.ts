@@ -1,4 +1,5 @@
-import { BadInputError, minimalPage, preprocessPage, type GreyImage } from './preprocess';
+import { BadInputError } from '../../domain/bad-input';
+import { preprocessPage, type GreyImage } from './preprocess';
 
 // Runs in a preprocessing thread (reading/preprocess/preprocess-pool.ts): the pixel loops take a
 // few hundred milliseconds a page and would otherwise stall the worker's event loop, which
@@ -8,8 +9,6 @@ import { BadInputError, minimalPage, preprocessPage, type GreyImage } from './pr
 export interface PreprocessJob {
   image: Uint8Array;
   what: string;
-  /** the bare recogniser input (upright, grey), the accuracy benchmark's baseline */
-  minimal: boolean;
 }
 
 export type PreprocessOutcome = { image: GreyImage } | { badInput: string };
@@ -17,7 +16,7 @@ export type PreprocessOutcome = { image: GreyImage } | { badInput: string };
 export default async function preprocessJob(job: PreprocessJob): Promise<PreprocessOutcome> {
   const image = Buffer.from(job.image.buffer, job.image.byteOffset, job.image.byteLength);
   try {
-    return { image: job.minimal ? await minimalPage(image, job.what) : (await preprocessPage(image, job.what)).image };
+    return { image: (await preprocessPage(image, job.what)).image };
   } catch (err) {
     if (err instanceof BadInputError) return { badInput: err.message };
     throw err;

@@ -1,4 +1,5 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { BadInputError } from '../../domain/bad-input';
 import { flattenBackground } from './preprocess-background';
 import { estimateSkew, type GreyImage } from './preprocess-skew';
 import { MAX_PAGE_PIXELS, pageImageFormats } from '../../domain/page-rules';
@@ -13,14 +14,6 @@ sharp.cache(false);
 // EXIF orientation -> grey -> size normalisation -> paper/tint removal and contrast ->
 // deskew (±5°). Rejects what is not an image, or is a decompression bomb.
 
-/** Input a teacher must fix (not an image, empty page): never worth retrying. */
-export class BadInputError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'BadInput';
-  }
-}
-
 /** domain/page-rules.ts says what a page may be. */
 export const MAX_INPUT_PIXELS = MAX_PAGE_PIXELS;
 const FORMATS = new Set(pageImageFormats);
@@ -32,13 +25,6 @@ const MIN_WIDTH = 1800;
 const SMALL_TARGET = 1860;
 const MAX_WIDTH = 2480;
 const MAX_SKEW = 5;
-
-export interface PreprocessOptions {
-  /** straighten pages rotated by up to ±5° (default true) */
-  deskew?: boolean;
-  /** remove tinted paper and uneven light, stretch contrast (default true) */
-  flatten?: boolean;
-}
 
 export interface Preprocessed {
   /** grey pixels, handed to tesseract as PGM: no PNG encode and decode on the way */
@@ -85,7 +71,7 @@ function toSharp(img: GreyImage): Sharp {
 }
 
 /** The page as tesseract should see it. `what` names the page in error messages. */
-export async function preprocessPage(image: Buffer, what: string, options: PreprocessOptions = {}): Promise<Preprocessed> {
+export async function preprocessPage(image: Buffer, what: string): Promise<Preprocessed> {
   const { width } = await checkImage(image, what);
   let grey: GreyImage;
   try {
@@ -94,8 +80,8 @@ export async function preprocessPage(image: Buffer, what: string, options: Prepr
     if (/pixel limit/i.test(String((err as Error).message))) throw new BadInputError(`${what} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels: scan at 300 dpi or less`);
     throw new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
   }
-  if (options.flatten !== false) grey = flattenBackground(grey);
-  const skew = options.deskew === false ? 0 : estimateSkew(grey, { maxDegrees: MAX_SKEW });
+  grey = flattenBackground(grey);
+  const skew = estimateSkew(grey, { maxDegrees: MAX_SKEW });
   // Below 0.1° rotating would only blur the glyphs.
   const straight = Math.abs(skew) >= 0.1 ? await rawGrey(toSharp(grey).rotate(-skew, { background: '#ffffff' })) : grey;
   return { image: straight, skew };
@@ -106,8 +92,8 @@ async function rawGrey(img: Sharp): Promise<GreyImage> {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-/** The recogniser's input without any clean-up (upright, grey): the benchmark's baseline. */
-export async function minimalPage(image: Buffer, what: string): Promise<GreyImage> {
+/** Upright grey pixels at a width OCR reads well, without the page clean-up (an answer box cut out of a sheet). */
+export async function uprightPage(image: Buffer, what: string): Promise<GreyImage> {
   const { width } = await checkImage(image, what);
   return uprightGrey(image, width);
 }

@@ -2,8 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// Imported first by every test that touches config: each test process gets its own data
-// folder and quiet logs, before any module reads the configuration.
+// Imported first by every test that reads the process configuration (the API's, which it reads
+// once at its edge, and the stacks that build their workers' dependencies from it): each test
+// process gets its own data folder and quiet logs. Activities and the reading engine take
+// their settings as arguments; a test passes its own (test/helpers/activities.ts).
 process.env.EXAMFLOW_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'examflow-test-'));
 process.env.LOG_LEVEL ??= 'warn';
 // Tests run webhook receivers on loopback; the hostile-input suite turns this off again.

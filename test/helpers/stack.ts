@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { terminateOcr } from '../../reading/ocr/ocr-engine';
 import { createApp } from '../../api/app';
 import { closeSheetCodePool } from '../../api/exams/sheet-code-pool';
 import { apiServer } from '../../api/http/http-server';
 import { config } from '../../lib/config';
 import { closeSharedBrowser } from '../../lib/documents/browser';
+import { createActivities } from '../../activities';
+import { createActivityDeps } from '../../worker/activity-deps';
 import { createExamWorkers } from '../../worker/workers';
 import { useTestRecords } from './records';
 import { startTemporal, workflowBundle } from './temporal';
@@ -21,7 +22,9 @@ export interface Stack {
 
 export async function startStack(): Promise<Stack> {
   const env = await startTemporal();
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, workflowBundle: await workflowBundle() });
+  const owned = createActivityDeps(config());
+  const activities = createActivities(owned.deps);
+  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), activities, workflowBundle: await workflowBundle() });
   const running = workers.map((w) => w.run());
   const { server, baseUrl } = await listenApi(env);
   return {
@@ -32,7 +35,7 @@ export async function startStack(): Promise<Stack> {
       await new Promise((r) => server.close(r));
       workers.forEach((w) => w.shutdown());
       await Promise.all(running);
-      await Promise.allSettled([terminateOcr(), closeSharedBrowser(), closeSheetCodePool()]);
+      await Promise.allSettled([owned.close(), closeSharedBrowser(), closeSheetCodePool()]);
       await env.teardown();
     },
   };
