@@ -1,5 +1,5 @@
 import { renderClassReportHtml } from '../domain/class-report-html';
-import { classStatisticsByTemplate, type ClassResult } from '../domain/class-statistics';
+import { classStatisticsByTemplate } from '../domain/class-statistics';
 import type { ResultDocument } from '../domain/documents';
 import { batchKeys } from '../lib/artifacts/artifacts';
 import { batchExamRows, findBatch } from '../records/batches';

@@ -85,7 +85,7 @@ export function answersMatch(student: string, expected: string): boolean {
 
 /** A true/false mark as written on paper (√ ✓ 对 正确 T true / × ✗ 错 错误 F false) as 'T' | 'F'. */
 export function normalizeTrueFalse(s: string): 'T' | 'F' | null {
-  return trueFalseOf(normalizeAnswer(s).replace(/[()（）\[\]]/g, ''));
+  return trueFalseOf(normalizeAnswer(s).replace(/[()（）[\]]/g, ''));
 }
 
 /** The option letters of a choice/multi answer ("a, c" / "（AC）" / "C A" → "AC"), upper-case, de-duplicated, sorted. */

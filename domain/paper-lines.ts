@@ -29,7 +29,7 @@ export function normalizeLine(text: string): string {
     .replace(/[—–－]/g, '-')
     .replace(/\s+/g, ' ')
     .replace(CJK_GAP, '')
-    .replace(/\s+(?=[,.:;!?、。)\]])|(?<=[(\[])\s+/g, '')
+    .replace(/\s+(?=[,.:;!?、。)\]])|(?<=[([])\s+/g, '')
     .trim();
 }
 

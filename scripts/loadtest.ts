@@ -67,7 +67,7 @@ setTimeout(() => {
 
 /** 1. The page and the template (a fixture template is created when missing). */
 async function preparePage(): Promise<Blob> {
-  const template = fixtureTemplates().get(values.template!);
+  const template = fixtureTemplates().get(values.template);
   const ready = await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false);
   if (!ready) throw new Error(`${baseUrl}/ready does not answer 200: is examflow running (npm start)?`);
   if (template) console.error(`template ${template.id}: ${await ensureTemplate(baseUrl, token, template)}`);
@@ -144,8 +144,8 @@ function printSummary({ latencies, errors, accepted, done, durationS, started, s
 async function lostExams(accepted: string[]): Promise<string[]> {
   const lost: string[] = [];
   if (values['no-verify'] || !accepted.length) return lost;
-  const connection = await Connection.connect({ address: values.temporal!, connectTimeout: 5_000 });
-  const client = new Client({ connection, namespace: values.namespace!, dataConverter: examflowDataConverter(loadConfig()) });
+  const connection = await Connection.connect({ address: values.temporal, connectTimeout: 5_000 });
+  const client = new Client({ connection, namespace: values.namespace, dataConverter: examflowDataConverter(loadConfig()) });
   const unverified = new ErrorCounts();
   const verifyUntil = Math.max(deadline, Date.now() + 120_000);
   let checked = 0;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { batchEtaMs, batchProgress, batchStatus, examCounts, isClosedPhase, type BatchPhaseName } from '../../domain/batch-status';
+import { batchEtaMs, batchProgress, batchStatus, examCounts, isClosedPhase } from '../../domain/batch-status';
 import type { BatchExamRow } from '../../records/batches';
 import type { BatchRow } from '../../records/schema';
 import { batchProgressQuery } from '../../workflows/batch-definitions';

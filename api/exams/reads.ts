@@ -73,7 +73,7 @@ export const resultHandler =
   ({ client }: ApiDeps): Handler =>
   async (ctx) => {
     const { found, keys } = await completedExam(client, ctx);
-    ctx.body = (found.record.result as ResultDocument | null) ?? (await artifacts().getJson<ResultDocument>(keys.result));
+    ctx.body = (found.record.result) ?? (await artifacts().getJson<ResultDocument>(keys.result));
   };
 
 /** GET /v1/exams/:examId/report.pdf */
