@@ -21,7 +21,7 @@ import type { ActivityDeps } from './deps';
 // place, and a retry writes the same keys again.
 
 /** A UUID from the batch and the exam's place in it: a retry of the split names the same exams. */
-export function batchExamId(batchId: string, position: number): string {
+function batchExamId(batchId: string, position: number): string {
   const h = createHash('sha256').update(`batch\n${batchId}\n${position}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -100,7 +100,6 @@ export const examSummarySchema = z.object({
   elapsedMs: z.number(),
   statusUrl: z.string(),
 });
-export type ExamSummary = z.infer<typeof examSummarySchema>;
 
 export const listExamsResponseSchema = z.object({
   exams: z.array(examSummarySchema),
@@ -134,7 +133,7 @@ export const statisticsResponseSchema = z.object({
 });
 export type StatisticsResponse = z.infer<typeof statisticsResponseSchema>;
 
-export const queueStageSchema = z.object({
+const queueStageSchema = z.object({
   stage: z.enum(['ocr', 'default']),
   taskQueue: z.string(),
   /** tasks waiting on the task queue (workflow + activity tasks) */

@@ -4,7 +4,7 @@
 /** Han characters and CJK punctuation, for a regex character class. */
 export const HAN = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff';
 /** The same with full-width forms (（１）：), which OCR returns before NFKC folds them. */
-export const CJK = `${HAN}\\uff00-\\uffef`;
+const CJK = `${HAN}\\uff00-\\uffef`;
 
 /** Spaces or tabs between two CJK characters. */
 export const CJK_GAP = new RegExp(`(?<=[${CJK}])[ \\t]+(?=[${CJK}])`, 'g');

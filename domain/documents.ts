@@ -6,7 +6,7 @@ import { questionTypes } from './template';
 // The public documents (status, result). The zod schemas are the only definition: the API
 // validates and documents with them, everything else uses the inferred types.
 
-export { examStatuses, examSteps, type ExamStatus, type ExamStep } from './exam-states';
+export { examStatuses, type ExamStatus, type ExamStep } from './exam-states';
 
 export const statusDocumentSchema = z.object({
   examId: z.string(),
@@ -26,7 +26,7 @@ export const statusDocumentSchema = z.object({
 });
 export type StatusDocument = z.infer<typeof statusDocumentSchema>;
 
-export { studentSchema, type Student } from './student';
+export { type Student } from './student';
 
 /**
  * Why an answer deserves a teacher's look: `double` two marks on a one-answer question
@@ -36,7 +36,7 @@ export { studentSchema, type Student } from './student';
 export const answerFlags = ['double', 'erased', 'stray', 'faint', 'low_confidence'] as const;
 export type AnswerFlag = (typeof answerFlags)[number];
 
-export const gradedQuestionSchema = z.object({
+const gradedQuestionSchema = z.object({
   number: z.string(),
   // The template section the question belongs to (numbers may restart per section); null
   // without sections. Optional only so that results stored before sections still validate.
@@ -79,7 +79,7 @@ export const gradedQuestionSchema = z.object({
 });
 export type GradedQuestion = z.infer<typeof gradedQuestionSchema>;
 
-export const knowledgePointMasterySchema = z.object({
+const knowledgePointMasterySchema = z.object({
   name: z.string(),
   mastery: z.number().min(0).max(1),
   awarded: z.number(),
@@ -87,7 +87,7 @@ export const knowledgePointMasterySchema = z.object({
 });
 export type KnowledgePointMastery = z.infer<typeof knowledgePointMasterySchema>;
 
-export const diagnosisSchema = z.object({
+const diagnosisSchema = z.object({
   summary: z.string(),
   weakPoints: z.array(z.string()),
   strengths: z.array(z.string()),
@@ -97,7 +97,7 @@ export const diagnosisSchema = z.object({
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 
-export const difficultyBreakdownSchema = z.object({ difficulty: z.string(), awarded: z.number(), points: z.number() });
+const difficultyBreakdownSchema = z.object({ difficulty: z.string(), awarded: z.number(), points: z.number() });
 
 export const resultDocumentSchema = z.object({
   examId: z.string(),

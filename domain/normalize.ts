@@ -28,7 +28,7 @@ export function normalizeAnswer(s: string): string {
 const chineseDigits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 /** 零..九十九 (五, 十, 十五, 二十, 三十七) as an integer; null for anything else. */
-export function parseChineseInteger(s: string): number | null {
+function parseChineseInteger(s: string): number | null {
   const m = /^([一二两三四五六七八九])?(十)?([零〇一二两三四五六七八九])?$/u.exec(s);
   if (!m || s === '') return null;
   const [, tens, ten, ones] = m;
@@ -71,7 +71,7 @@ export function parseNumber(raw: string): number | null {
 }
 
 /** Equal as numbers, allowing only floating-point noise (1/3 ≠ 0.33: a rounded value is not equal). */
-export function numbersEqual(a: number, b: number): boolean {
+function numbersEqual(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 

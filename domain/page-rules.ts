@@ -3,7 +3,7 @@
 // the OpenAPI document and the web page (GET /page-rules.json) describe them from here, and
 // the reading engine refuses the same. Pure.
 
-export interface PageFormat {
+interface PageFormat {
   /** sharp's name of the format; `pdf` is split into page images before anything else sees it */
   format: 'png' | 'jpeg' | 'webp' | 'tiff' | 'pdf';
   mimeType: string;
@@ -11,7 +11,7 @@ export interface PageFormat {
   label: string;
 }
 
-export const pageFormats: readonly PageFormat[] = [
+const pageFormats: readonly PageFormat[] = [
   { format: 'png', mimeType: 'image/png', extensions: ['png'], label: 'PNG' },
   { format: 'jpeg', mimeType: 'image/jpeg', extensions: ['jpg', 'jpeg'], label: 'JPEG' },
   { format: 'webp', mimeType: 'image/webp', extensions: ['webp'], label: 'WebP' },
@@ -60,4 +60,3 @@ export function pageRules(limits: { maxBytes: number; maxPages: number }) {
     pdf: `split into one page per PDF page, rendered at ${PDF_PAGE_DPI} dpi`,
   };
 }
-export type PageRules = ReturnType<typeof pageRules>;

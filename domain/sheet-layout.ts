@@ -16,7 +16,7 @@ export interface SheetRect { x: number; y: number; w: number; h: number }
 /** Question types answered by filling bubbles on the sheet; the others get a box to write in. */
 export const bubbleQuestionTypes = ['choice', 'multi', 'truefalse'] as const satisfies readonly QuestionType[];
 export const boxQuestionTypes = ['fill', 'open'] as const satisfies readonly QuestionType[];
-export type BubbleQuestionType = (typeof bubbleQuestionTypes)[number];
+type BubbleQuestionType = (typeof bubbleQuestionTypes)[number];
 export type BoxQuestionType = (typeof boxQuestionTypes)[number];
 
 export interface SheetBubbleQuestion {
@@ -25,7 +25,7 @@ export interface SheetBubbleQuestion {
   labelAt: { x: number; y: number };
   options: SheetBubble[];
 }
-export interface SheetBoxQuestion {
+interface SheetBoxQuestion {
   number: string; section: string | null; type: BoxQuestionType;
   box: SheetRect;
 }

@@ -13,7 +13,7 @@ export type Difficulty = (typeof difficulties)[number];
 // `multi` question the points of a correct subset (any wrong letter scores `incorrect`).
 // `correct` defaults to the question's points; the others to 0 (or half the points for a
 // correct subset, today's rule). Negative values are negative marking.
-export const markingRulesSchema = z
+const markingRulesSchema = z
   .object({
     correct: z.number().min(-1000).max(1000).optional(),
     incorrect: z.number().min(-1000).max(1000).optional(),
@@ -23,11 +23,11 @@ export const markingRulesSchema = z
   .strict();
 export type MarkingRules = z.infer<typeof markingRulesSchema>;
 
-export const sectionSchema = z.string().trim().min(1).max(20);
+const sectionSchema = z.string().trim().min(1).max(20);
 
 export const templateIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must match [a-z0-9][a-z0-9-]{0,63}');
 
-export const templateQuestionSchema = z
+const templateQuestionSchema = z
   .object({
     number: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a question number such as "1" or "12"'),
     type: z.enum(questionTypes),

@@ -177,7 +177,7 @@ function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): 
 }
 
 export const configShape = { ...temporal, ...queues, ...api, ...storage, ...recordsDb, ...cache, ...llm, ...review, ...security, ...operations };
-export const configSchema = z.object(configShape).superRefine(checkCombinations);
+const configSchema = z.object(configShape).superRefine(checkCombinations);
 /** Every setting's name: the compose test checks that each variable it sets is one of these. */
 export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];
 

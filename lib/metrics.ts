@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 // created twice, as tests do, reuses it). Worker metrics, the tag cache's among them (tagging
 // runs there), come from the Temporal runtime instead (lib/temporal/temporal-runtime.ts).
 
-export const apiRegistry = new Registry();
+const apiRegistry = new Registry();
 collectDefaultMetrics({ register: apiRegistry });
 
 const labelNames = ['method', 'route', 'status'] as const;

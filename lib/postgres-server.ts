@@ -27,7 +27,7 @@ const port = 5432; // names the socket file only; the server opens no TCP port
 const database = 'examflow';
 
 /** `/usr/lib/postgresql/<newest version>/bin`, where Debian puts the server binaries. */
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, 'bin', 'postgres'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];

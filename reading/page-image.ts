@@ -7,7 +7,7 @@ import { SheetNotFoundError } from './errors';
 // The red channel is used: the sheet prints its bubbles in red, which almost vanishes there,
 // while graphite, markers and the code stay dark. A grey photocopy simply has equal channels.
 
-export const WORK_LONG_SIDE = 1600;
+const WORK_LONG_SIDE = 1600;
 const BLOCK = 16; // px per cell of the background estimate
 
 export interface PageImage {
@@ -109,7 +109,7 @@ function neighbourhood(src: Float32Array, cols: number, rows: number, k: number,
 }
 
 /** The paper's brightness at a pixel (bilinear between cell centres). */
-export function paperAt(img: PageImage, x: number, y: number): number {
+function paperAt(img: PageImage, x: number, y: number): number {
   const fx = Math.min(Math.max(x / BLOCK - 0.5, 0), img.bgCols - 1);
   const fy = Math.min(Math.max(y / BLOCK - 0.5, 0), img.bgRows - 1);
   const c0 = fx | 0;

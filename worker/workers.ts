@@ -67,7 +67,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
  * exam moves to the new current version at its next workflow task, so workflow changes still
  * sit behind patched() and the replay tests; versioning adds the explicit, reversible cut-over.
  */
-export function workerVersioning(cfg: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+function workerVersioning(cfg: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   if (!cfg.EXAMFLOW_BUILD_ID) return {};
   return {
     workerDeploymentOptions: {

@@ -29,7 +29,7 @@ export interface BatchExamPlan {
   input: ExamWorkflowInput;
 }
 
-export interface PageNote {
+interface PageNote {
   page: number;
   reason: string;
 }
@@ -41,7 +41,7 @@ export interface SplitBatchOutput {
   unplaced: PageNote[];
 }
 
-export type BatchWorkflowPhase = 'splitting' | 'processing' | 'reporting' | 'completed' | 'failed' | 'cancelled';
+type BatchWorkflowPhase = 'splitting' | 'processing' | 'reporting' | 'completed' | 'failed' | 'cancelled';
 
 /** What the batch workflow knows right now (the `batchProgress` query). */
 export interface BatchProgress {

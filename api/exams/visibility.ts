@@ -39,17 +39,3 @@ export function examQuery(filter: ExamFilter): string {
   if (filter.closedTo) clauses.push(`CloseTime < '${filter.closedTo.toISOString()}'`);
   return clauses.join(' AND ');
 }
-
-/** Temporal's ExecutionStatus names, as GROUP BY returns them, in examflow's words. */
-export function examStatusOfExecution(executionStatus: string): 'completed' | 'failed' | 'cancelled' | 'running' {
-  switch (executionStatus) {
-    case 'Completed':
-      return 'completed';
-    case 'Canceled':
-      return 'cancelled';
-    case 'Running':
-      return 'running';
-    default:
-      return 'failed';
-  }
-}

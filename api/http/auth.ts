@@ -25,7 +25,7 @@ const tenantPattern = /^([a-z0-9][a-z0-9-]{0,63}|\*)$/;
  * admin token. Only hashes stay in memory, and every comparison is constant-time so a
  * token cannot be guessed byte by byte.
  */
-export function parseApiKeys(spec: string): { tenantId: string; tokenHash: Buffer }[] {
+function parseApiKeys(spec: string): { tenantId: string; tokenHash: Buffer }[] {
   return spec
     .split(',')
     .map((pair) => pair.trim())
@@ -39,11 +39,6 @@ export function parseApiKeys(spec: string): { tenantId: string; tokenHash: Buffe
       }
       return { tenantId, tokenHash: sha256(token) };
     });
-}
-
-/** The tenants named in EXAMFLOW_API_KEYS (admin tokens aside). */
-export function configuredTenants(apiKeys: string): string[] {
-  return [...new Set(parseApiKeys(apiKeys).map((k) => k.tenantId))].filter((t) => t !== '*');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from '../../lib/zod';
-import { examStatuses, statusDocumentSchema } from '../../domain/documents';
+import { examStatuses } from '../../domain/documents';
 import { reviewReasons } from '../../domain/review-decisions';
 import { questionTypes } from '../../domain/template';
 
@@ -35,7 +35,7 @@ export const correctionRequestSchema = z
   .strict()
   .refine((d) => d.answer !== undefined || d.awarded !== undefined, { message: 'give the corrected answer or the points awarded' });
 
-export const reviewItemSchema = z.object({
+const reviewItemSchema = z.object({
   itemId: z.string(),
   number: z.string(),
   section: z.string().nullable(),
@@ -80,5 +80,3 @@ export const reviewQueueResponseSchema = z.object({
   ),
   nextPageToken: z.string().nullable(),
 });
-
-export const reviewDecidedResponseSchema = statusDocumentSchema;

@@ -12,7 +12,7 @@ import type { FoundExam } from '../exams/exam-lookup';
 type Decided = { answer?: string; awarded?: number; decidedBy: string; decidedAt: string };
 
 /** A decision as the API shows it: only the fields the teacher gave, with who and when. */
-export function decisionView(d: Decided) {
+function decisionView(d: Decided) {
   return {
     ...(d.answer !== undefined ? { answer: d.answer } : {}),
     ...(d.awarded !== undefined ? { awarded: d.awarded } : {}),

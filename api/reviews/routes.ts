@@ -17,7 +17,7 @@ import { closedReview, reviewDocument, waitingReview } from './review-state';
 // and the tenant's queue of waiting exams.
 
 /** GET /v1/reviews: the tenant's waiting exams, oldest wait first. */
-export const reviewQueueHandler = (): Handler => async (ctx) => {
+const reviewQueueHandler = (): Handler => async (ctx) => {
   const q = validate(reviewQueueQuerySchema, ctx.query, 'review queue query');
   try {
     ctx.body = await listWaitingExams(tenantScope(ctx.state), q.limit, q.pageToken);
@@ -28,7 +28,7 @@ export const reviewQueueHandler = (): Handler => async (ctx) => {
 };
 
 /** GET /v1/exams/:examId/review */
-export const reviewHandler =
+const reviewHandler =
   ({ client }: ApiDeps): Handler =>
   async (ctx) => {
     const found = await findExam(client, ctx);
@@ -39,7 +39,7 @@ export const reviewHandler =
   };
 
 /** GET /v1/exams/:examId/review/:itemId/image.png — the answer region as cut from the page, for the exam's tenant only. */
-export const reviewImageHandler =
+const reviewImageHandler =
   ({ client }: ApiDeps): Handler =>
   async (ctx) => {
     const found = await findExam(client, ctx);
@@ -55,7 +55,7 @@ export const reviewImageHandler =
   };
 
 /** POST /v1/exams/:examId/review: the teacher's decisions; the answer is the status document. */
-export const decideHandler =
+const decideHandler =
   ({ client }: ApiDeps): Handler =>
   async (ctx) => {
     const body = validate(reviewRequestSchema, ctx.request.body ?? {}, 'review decisions');

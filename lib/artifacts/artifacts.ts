@@ -46,10 +46,6 @@ export function examKeys(examId: string) {
   };
 }
 
-export function templateKey(tenantId: string, templateId: string): string {
-  return `templates/${tenantId}/${templateId}.json`;
-}
-
 /** Where each artifact of one class batch lives: the upload as sent, and the class report. */
 export function batchKeys(batchId: string) {
   const root = `batches/${batchId}`;

@@ -11,8 +11,8 @@ import type { Template } from '../../domain/template';
 // the red channel.
 
 const RENDER_TIMEOUT_MS = 30_000;
-export const BUBBLE_INK = '#d8453f';
-export const BUBBLE_LETTER_INK = '#ee8f8b';
+const BUBBLE_INK = '#d8453f';
+const BUBBLE_LETTER_INK = '#ee8f8b';
 const FONT = `'Noto Sans CJK SC','Noto Sans CJK','Noto Sans',sans-serif`;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -79,7 +79,7 @@ function pageSvg(page: SheetLayoutPage): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${page.width}pt" height="${page.height}pt" viewBox="0 0 ${page.width} ${page.height}" font-family="${esc(FONT)}">${parts.join('')}</svg>`;
 }
 
-export function answerSheetHtml(layout: SheetLayout): string {
+function answerSheetHtml(layout: SheetLayout): string {
   const pages = layout.pages.map((p) => `<div class="page">${pageSvg(p)}</div>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(layout.title)}</title><style>
 @page { size: A4; margin: 0 }

@@ -13,7 +13,7 @@ export interface TtlCache<V> {
   size(): number;
 }
 
-export interface CacheStats {
+interface CacheStats {
   hits: number;
   misses: number;
   /** hits / (hits + misses), 0 before the first lookup */

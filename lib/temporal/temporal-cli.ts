@@ -32,7 +32,7 @@ const cliTypeNames: Record<SearchAttributeType, string> = {
 };
 
 /** `--search-attribute Name=Type` for every custom attribute examflow upserts. */
-export function searchAttributeArgs(): string[] {
+function searchAttributeArgs(): string[] {
   return examSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeNames[key.type]}`]);
 }
 
@@ -52,7 +52,7 @@ export const devServerDynamicConfigArgs = [
  * starts per second of the default rollback journal (measured 128 vs ~60 on 2 cores), and a
  * killed server still loses nothing committed; only a power cut could lose the last moments.
  */
-export const devServerSqliteArgs = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+const devServerSqliteArgs = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 
 export interface DevServerOptions {
   dbFile: string;

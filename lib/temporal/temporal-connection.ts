@@ -14,7 +14,7 @@ function readPem(what: string, file: string): Buffer {
   }
 }
 
-export function temporalTls(cfg: Config): TLSConfig | undefined {
+function temporalTls(cfg: Config): TLSConfig | undefined {
   const wanted = cfg.TEMPORAL_TLS || cfg.TEMPORAL_TLS_CERT_PATH || cfg.TEMPORAL_TLS_CA_PATH || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY;
   if (!wanted) return undefined;
   return {

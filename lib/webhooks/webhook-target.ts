@@ -43,7 +43,7 @@ function refuseAddress(host: string, address: string, options: TargetOptions): v
 }
 
 /** Checks what the URL itself says: scheme, no credentials, and an IP literal's address. */
-export function checkWebhookUrl(raw: string, options: TargetOptions): URL {
+function checkWebhookUrl(raw: string, options: TargetOptions): URL {
   let url: URL;
   try {
     url = new URL(raw);

@@ -34,7 +34,7 @@ export interface Preprocessed {
 }
 
 /** Checks that `image` is a readable, not absurdly large, not tiny image; returns its upright size. */
-export async function checkImage(image: Buffer, what: string): Promise<{ width: number; height: number }> {
+async function checkImage(image: Buffer, what: string): Promise<{ width: number; height: number }> {
   const notImage = () => new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
   if (!Buffer.isBuffer(image) || image.length === 0) throw notImage();
   if (image.subarray(0, 5).toString('latin1') === '%PDF-') {

@@ -42,7 +42,7 @@ export function inkScale(img: PageImage, h: Homography, markers: { x: number; y:
   return Math.min(1.6, Math.max(0.85, MARKER_BLACK / Math.max(black, 0.1)));
 }
 
-export function measureBubble(img: PageImage, h: Homography, b: BubbleSpot, scale = 1): BubbleMeasure {
+function measureBubble(img: PageImage, h: Homography, b: BubbleSpot, scale = 1): BubbleMeasure {
   let soft = 0;
   let core = 0;
   let mean = 0;

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 // corner markers matched inside it, or the reference scan's features. The last region's corners are the frame's corners.
 // Without steps the whole picture is the frame.
 
-export type LayoutRegistrationMethod = 'none' | 'outline' | 'markers' | 'features';
+type LayoutRegistrationMethod = 'none' | 'outline' | 'markers' | 'features';
 export interface LayoutRegistration { h: Homography; method: LayoutRegistrationMethod; markerScores?: number[] }
 
 /** A region of the picture: its own width and height, and where its points lie in the picture. */

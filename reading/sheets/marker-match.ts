@@ -42,7 +42,7 @@ function widthsToTry(pageWidth: number, widthRatio: number | undefined): number[
  * Four markers sit near the page's corners: their quadrilateral spans most of the page and its
  * corners are near right angles. Matches scattered over a page without markers are not.
  */
-export function cornerShaped(c: Point[], width: number, height: number): boolean {
+function cornerShaped(c: Point[], width: number, height: number): boolean {
   const span = (a: number, b: number) => Math.abs(a - b);
   if (Math.min(span(c[1]!.x, c[0]!.x), span(c[2]!.x, c[3]!.x)) < 0.4 * width) return false;
   if (Math.min(span(c[3]!.y, c[0]!.y), span(c[2]!.y, c[1]!.y)) < 0.4 * height) return false;

@@ -71,8 +71,8 @@ function quadArea(q: Point[]): number {
 
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 // the markers' centres span this rectangle on the page
-export const MARKER_SPAN_W = PAGE_WIDTH - 2 * MARKER_INSET - MARKER_SIZE;
-export const MARKER_SPAN_H = PAGE_HEIGHT - 2 * MARKER_INSET - MARKER_SIZE;
+const MARKER_SPAN_W = PAGE_WIDTH - 2 * MARKER_INSET - MARKER_SIZE;
+const MARKER_SPAN_H = PAGE_HEIGHT - 2 * MARKER_INSET - MARKER_SIZE;
 
 /**
  * Sets of four markers, clockwise on screen, most likely first. Each is a corner of the page up to a turn:

@@ -20,7 +20,7 @@ const GRID = 7;
 const LOW_CONFIDENCE = 0.65;
 
 /** Mean darkness over the bubble's inner ellipse. */
-export function bubbleDarkness(img: PageImage, h: Homography, b: LayoutBubble): number {
+function bubbleDarkness(img: PageImage, h: Homography, b: LayoutBubble): number {
   const cx = b.x + b.width / 2;
   const cy = b.y + b.height / 2;
   let sum = 0;
@@ -41,7 +41,7 @@ export function bubbleDarkness(img: PageImage, h: Homography, b: LayoutBubble): 
 interface FieldValue { value: string; reading: FieldReading; marks: number }
 
 /** Every bubble field's value: the values of its marked bubbles, joined ("" when blank). */
-export function readFields(img: PageImage, h: Homography, layout: Layout): Map<string, FieldValue> {
+function readFields(img: PageImage, h: Homography, layout: Layout): Map<string, FieldValue> {
   const fields = layoutFields(layout);
   const raw = fields.flatMap((f) => f.bubbles.map((b) => bubbleDarkness(img, h, b)));
   // bubbles of one value and size print the same letter: they share an empty look
