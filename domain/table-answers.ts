@@ -27,6 +27,9 @@ export interface TableAnswerCell {
 /** Below this a reading is flagged low_confidence, for a teacher to check. */
 export const TABLE_LOW_CONFIDENCE = 0.8;
 
+/** A cell with this share of its area inked (after clean-up) holds writing, not specks. */
+const INKED_CELL = 0.012;
+
 /** Table answers by questionKey, from the pages in order. */
 export function tableAnswers(pages: { tables?: TableAnswerCell[] }[], template: Template): Map<string, ParsedAnswer> {
   const sections = [...new Set(template.questions.map((q) => q.section ?? null))];
@@ -90,6 +93,8 @@ function readCell(cell: TableAnswerCell, q: TemplateQuestion): Omit<ParsedAnswer
     answer = labels.length ? (q.type === 'multi' ? [...new Set(labels)].sort().join('') : labels.join('')) : null;
     confidence = reads.reduce((m, r) => Math.min(m, r.confidence), 1);
   }
+  // Ink the classifier calls blank is more likely a faint answer than nothing: a teacher looks.
+  if (answer === null && cell.ink >= INKED_CELL) confidence = Math.min(confidence, TABLE_LOW_CONFIDENCE / 2);
   const flags: AnswerFlag[] = confidence < TABLE_LOW_CONFIDENCE ? ['low_confidence'] : [];
   return { ...base, answer, confidence: Math.round(confidence * 1000) / 1000, ...(flags.length ? { flags } : {}) };
 }

@@ -77,3 +77,18 @@ test('a true/false cell is as sure as its value: unsure between × and F is stil
   assert.equal(read.get('二/1')!.confidence, 0.95);
   assert.equal(read.get('二/1')!.flags, undefined);
 });
+
+test('the OCR line printed just above a table heads its cells; lines elsewhere do not', async () => {
+  const paper = await tablePaper(sectioned, 'rows', 'clean', 12);
+  const { image } = await preprocessPage(paper.image, 'page 1');
+  const plain = await readAnswerTables(image);
+  const first = plain[0]!.box!, last = plain.at(-1)!.box!;
+  assert.ok(plain.every((c) => c.heading === undefined));
+  const line = (text: string, y: number) => ({ text, box: { x0: first.x - 40, y0: y - 40, x1: first.x + 300, y1: y } });
+  // the 题号 row sits above the answer row: a heading goes above both
+  const headed = await readAnswerTables(image, [line('一、选择题', first.y - first.h), line('二、判断题', last.y - last.h * 0.8), line('姓名：', first.y - 400), line('1. 注意', last.y + 300)]);
+  assert.equal(headed.length, plain.length);
+  assert.deepEqual([...new Set(headed.map((c) => c.heading))], ['一、选择题', '二、判断题']);
+  const read = tableAnswers([{ tables: headed }], sectioned);
+  assert.equal(read.size, sectioned.questions.length);
+});

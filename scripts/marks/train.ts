@@ -14,12 +14,12 @@ import { registerWasmConvGradients } from './wasm-conv-grad';
 // augmentation), trains the classifier on one CPU core, fits its temperature on a calibration
 // split, checks it on the held-out test set and writes models/marks/{model.json, weights.bin,
 // calibration.json, REPORT.md, report.json}. Same seeds, same data, same weights.
-// Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1200), MARKS_EPOCHS (default 10),
+// Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1500), MARKS_EPOCHS (default 8),
 // MARKS_TEST_PER_CLASS (default 200), MARKS_CALIBRATION_PER_CLASS (default 80), MARKS_HIDDEN (dense units, default 128),
 // MARKS_CHECK_ONLY=1 (no training: calibrate and report the network already in MARKS_OUT).
 
-const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1200);
-const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 10);
+const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1500);
+const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 8);
 const TEST_PER_CLASS = Number(process.env.MARKS_TEST_PER_CLASS ?? 200);
 const CALIBRATION_PER_CLASS = Number(process.env.MARKS_CALIBRATION_PER_CLASS ?? 80);
 /** where the model and report go (default models/marks) */
@@ -53,6 +53,8 @@ async function trainNetwork(train: MarkSet, elapsed: () => string): Promise<tfl.
   // shuffled by the seeded generator (fit's own shuffle is not seedable), one epoch at a time
   const order = seeded(SHUFFLE_SEED);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    // a lower step for the last quarter of the epochs, to settle
+    if (epoch === Math.ceil(EPOCHS * 0.75)) (model.optimizer as unknown as { learningRate: number }).learningRate = 0.0006;
     const indices = tf.tensor1d(shuffled(train.count, order), 'int32');
     const [ex, ey] = [tf.gather(xs, indices), tf.gather(ys, indices)];
     const h = await model.fit(ex, ey, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0, yieldEvery: 'never' });
