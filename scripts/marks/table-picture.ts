@@ -30,14 +30,16 @@ async function main(): Promise<void> {
       `<text x="${b.x + b.w / 2}" y="${b.y + b.h + 34}" font-family="Noto Sans CJK SC" font-size="30" font-weight="bold" fill="${colour}" text-anchor="middle">${answer.answer ?? '—'}</text>`;
   });
   const { width, height } = image;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${marks.join('')}</svg>`;
-  const crop = { left: 0, top: 0, width, height: Math.min(height, Math.round(height * 0.62)) };
+  const crop = { left: 0, top: 0, width, height: Math.min(height, Math.round(height * 0.42)) };
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${crop.width}" height="${crop.height}">${marks.join('')}</svg>`;
   fs.mkdirSync(OUT, { recursive: true });
   const scan = await sharp(paper.image).metadata();
-  await sharp(paper.image).extract({ left: 0, top: 0, width: scan.width!, height: Math.round(scan.height! * 0.62) })
+  await sharp(paper.image).extract({ left: 0, top: 0, width: scan.width!, height: Math.round(scan.height! * 0.42) })
     .resize({ width: 900 }).jpeg({ quality: 70 }).toFile(path.join(OUT, 'answer-table-scan.jpg'));
-  await sharp(Buffer.from(image.data), { raw: { width, height, channels: 1 } }).composite([{ input: Buffer.from(svg) }]).extract(crop)
-    .resize({ width: 900 }).png({ palette: true }).toFile(path.join(OUT, 'answer-table-read.png'));
+  // sharp crops and resizes before it composites: one step at a time
+  const page = await sharp(Buffer.from(image.data), { raw: { width, height, channels: 1 } }).extract(crop).png().toBuffer();
+  const marked = await sharp(page).composite([{ input: Buffer.from(svg) }]).png().toBuffer();
+  await sharp(marked).resize({ width: 900 }).png({ palette: true }).toFile(path.join(OUT, 'answer-table-read.png'));
   const right = read.filter(([key, a]) => a.answer === (paper.answers.get(key) ?? null)).length;
   console.log(`${right}/${read.length} answers right; ${read.map(([k, a]) => `${k}=${a.answer ?? '—'}${a.flags ? '?' : ''}`).join(' ')}; written to ${OUT}`);
 }
