@@ -56,8 +56,9 @@ export async function ocrPage({ store, ocr }: Pick<ActivityDeps, 'store' | 'ocr'
   }
   // Answer tables (题号 over handwritten answers) are read here too, so a paper without a
   // layout needs no other step: the parser takes their cells for the questions they number.
-  // The cleaned-up page is read: upright and straight, as the text was.
-  const tables = await readAnswerTables(page.image ?? image);
+  // The cleaned-up page is read: upright and straight, as the text was; its placed lines give
+  // the section heading over each table.
+  const tables = await readAnswerTables(page.image ?? image, page.image ? page.placed : undefined);
   const ocrKey = examKeys(input.examId).ocr(input.pageIndex);
   const stored: OcrPage = { pageIndex: input.pageIndex, text: page.text, lines: page.lines, confidence: page.confidence, ...(tables.length ? { tables } : {}) };
   await store.putJson(ocrKey, stored);

@@ -13,18 +13,22 @@ import { filledSheet, randomSheetTruth, type SheetStyle, type SheetTruth } from 
 import { quizTemplate, sectionedTemplate } from '../test/fixtures/sheet-templates';
 import { sheetsReport, type StyleTally } from './sheets-report';
 import { omrSamplesBench } from './omr-samples';
+import { tablesBench } from './tables-bench';
 
-// npm run bench:sheets [-- --scan 40 --photo 40 --clean 10 --out bench/SHEETS.md]
+// npm run bench:sheets [-- --scan 40 --photo 40 --clean 10 --tables 24 --out bench/SHEETS.md]
 // Answer sheets printed by examflow (a 30-question quiz, and every fourth sheet a 2-page
 // sectioned exam of 76 questions), filled by a simulated pencil and degraded as flatbed scans and
 // phone photos (test/fixtures/sheet-filler.ts), read by the engine without being told the
-// template page: the code on each page decides. Seeds are fixed, so runs are repeatable.
+// template page: the code on each page decides. Then OMRChecker's samples, the handwriting
+// test set and generated handwritten answer tables, scanned and photographed (bench/tables-bench.ts).
+// Seeds are fixed, so runs are repeatable.
 
 const { values } = parseArgs({
   options: {
     scan: { type: 'string', default: '40' },
     photo: { type: 'string', default: '40' },
     clean: { type: 'string', default: '10' },
+    tables: { type: 'string', default: '24' },
     out: { type: 'string', default: 'bench/SHEETS.md' },
     seed: { type: 'string', default: '1000' },
   },
@@ -142,7 +146,8 @@ async function main(): Promise<void> {
   }
   // third-party sheets: OMRChecker's samples through imported templates (bench/omr-samples.ts)
   const omr = await omrSamplesBench();
-  const report = `${sheetsReport(tallies, { cpus: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) })}\n${omr.markdown}`;
+  const tables = await tablesBench({ pages: Number(values.tables), seed: 5000, styles: ['scan', 'photo'], heldOutPerClass: 100 });
+  const report = `${sheetsReport(tallies, { cpus: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) })}\n${omr.markdown}\n${tables.markdown}`;
   console.log(report);
   fs.mkdirSync(path.dirname(values.out), { recursive: true });
   fs.writeFileSync(values.out, report);

@@ -47,3 +47,19 @@ export function decide(probs: ArrayLike<number>, kind: MarkKind): MarkDecision {
   if (blank > sum) return { label: null, confidence: blank / (blank + sum) };
   return { label: best, confidence: sum > 0 ? top / sum : 0 };
 }
+
+/**
+ * A true/false cell read as its value: the probabilities of the marks for true (T √ 对) and for
+ * false (F × 错) are summed, so a cell that is surely "false" but unsure between × and F is sure.
+ */
+export function decideTrueFalse(probs: ArrayLike<number>): { value: 'T' | 'F' | null; confidence: number } {
+  let t = 0, f = 0;
+  for (const cls of TRUEFALSE) {
+    const p = probs[MARK_CLASSES.indexOf(cls)]!;
+    if (trueFalseValue(cls) === 'T') t += p;
+    else f += p;
+  }
+  const blank = probs[MARK_CLASSES.indexOf('blank')]!;
+  if (blank > t + f) return { value: null, confidence: blank / (blank + t + f) };
+  return { value: t >= f ? 'T' : 'F', confidence: t + f > 0 ? Math.max(t, f) / (t + f) : 0 };
+}

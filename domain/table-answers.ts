@@ -1,5 +1,5 @@
 import type { AnswerFlag } from './documents';
-import { decide, trueFalseValue, type MarkKind } from './marks';
+import { decide, decideTrueFalse, type MarkKind } from './marks';
 import type { ParsedAnswer } from './paper';
 import { questionKey, type Template, type TemplateQuestion } from './template';
 
@@ -18,10 +18,17 @@ export interface TableAnswerCell {
   parts: number[][];
   /** inked share of the cell after clean-up */
   ink: number;
+  /** the printed section heading over the cell's table (一、选择题), when the page's OCR read one */
+  heading?: string;
+  /** where the answer cell is on the cleaned-up page (pixels) */
+  box?: { x: number; y: number; w: number; h: number };
 }
 
 /** Below this a reading is flagged low_confidence, for a teacher to check. */
 export const TABLE_LOW_CONFIDENCE = 0.8;
+
+/** A cell with this share of its area inked (after clean-up) holds writing, not specks. */
+const INKED_CELL = 0.012;
 
 /** Table answers by questionKey, from the pages in order. */
 export function tableAnswers(pages: { tables?: TableAnswerCell[] }[], template: Template): Map<string, ParsedAnswer> {
@@ -36,7 +43,7 @@ export function tableAnswers(pages: { tables?: TableAnswerCell[] }[], template: 
     for (const cell of cells) {
       const group = base + cell.group;
       lastGroup = group; lastNumber = Number(cell.number);
-      const section = sections.length > 1 || sections[0] !== null ? sections[group] : null;
+      const section = headingSection(cell.heading, template) ?? (sections.length > 1 || sections[0] !== null ? sections[group] : null);
       if (section === undefined) continue;
       // Sections numbered on (一 1–10, 二 11–15) never restart: a number only one question has is that question.
       const q = byKey.get(questionKey({ number: cell.number, section })) ?? onlyWithNumber(template, cell.number);
@@ -45,6 +52,20 @@ export function tableAnswers(pages: { tables?: TableAnswerCell[] }[], template: 
     }
   });
   return out;
+}
+
+/**
+ * The template section a printed heading names, if any: by its label (一、选择题 → 一), or else
+ * by its title when exactly one section has it (选择题).
+ */
+function headingSection(heading: string | undefined, template: Template): string | undefined {
+  if (!heading) return undefined;
+  const text = heading.replace(/\s+/g, '');
+  const labels = [...new Set(template.questions.flatMap((q) => (q.section ? [q.section] : [])))];
+  const byLabel = labels.find((s) => text.startsWith(s) && /^[、.．,，]/.test(text.slice(s.length)));
+  if (byLabel) return byLabel;
+  const byTitle = labels.filter((s) => { const title = template.sections?.[s]?.title; return !!title && text.includes(title.replace(/\s+/g, '')); });
+  return byTitle.length === 1 ? byTitle[0] : undefined;
 }
 
 function onlyWithNumber(template: Template, number: string): TemplateQuestion | undefined {
@@ -57,9 +78,13 @@ function readCell(cell: TableAnswerCell, q: TemplateQuestion): Omit<ParsedAnswer
   if (!cell.whole) return { ...base, answer: null, confidence: 1 };
   let answer: string | null;
   let confidence: number;
-  if (q.type === 'choice' || q.type === 'truefalse') {
-    const d = decide(cell.whole, q.type === 'choice' ? 'letter' : 'truefalse');
-    answer = d.label === null ? null : q.type === 'truefalse' ? trueFalseValue(d.label) : d.label;
+  if (q.type === 'truefalse') {
+    const d = decideTrueFalse(cell.whole);
+    answer = d.value;
+    confidence = d.confidence;
+  } else if (q.type === 'choice') {
+    const d = decide(cell.whole, 'letter');
+    answer = d.label;
     confidence = d.confidence;
   } else {
     const kind: MarkKind = q.type === 'multi' ? 'letter' : 'digit';
@@ -68,6 +93,8 @@ function readCell(cell: TableAnswerCell, q: TemplateQuestion): Omit<ParsedAnswer
     answer = labels.length ? (q.type === 'multi' ? [...new Set(labels)].sort().join('') : labels.join('')) : null;
     confidence = reads.reduce((m, r) => Math.min(m, r.confidence), 1);
   }
+  // Ink the classifier calls blank is more likely a faint answer than nothing: a teacher looks.
+  if (answer === null && cell.ink >= INKED_CELL) confidence = Math.min(confidence, TABLE_LOW_CONFIDENCE / 2);
   const flags: AnswerFlag[] = confidence < TABLE_LOW_CONFIDENCE ? ['low_confidence'] : [];
   return { ...base, answer, confidence: Math.round(confidence * 1000) / 1000, ...(flags.length ? { flags } : {}) };
 }

@@ -23,7 +23,9 @@ fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto
 fc-list 2>/dev/null | grep -i 'Liberation Sans' >/dev/null || missing+=(fonts-liberation)
 # Handwriting fonts: training data of the handwriting classifier (npm run train:marks) and the
 # held-out handwriting of its tests and the answer-table fixtures (scripts/marks/glyph-sources.ts).
-command -v dpkg-query >/dev/null 2>&1 && for pkg in fonts-breip fonts-femkeklaver fonts-rufscript fonts-kristi fonts-sjfonts fonts-comic-neue fonts-dancingscript fonts-bwht fonts-kiloji fonts-arphic-ukai fonts-dkg-handwriting fonts-humor-sans fonts-klee fonts-seto; do
+command -v dpkg-query >/dev/null 2>&1 && for pkg in fonts-breip fonts-femkeklaver fonts-rufscript fonts-kristi fonts-sjfonts fonts-comic-neue fonts-dancingscript fonts-bwht fonts-kiloji fonts-arphic-ukai fonts-dkg-handwriting fonts-humor-sans fonts-klee fonts-seto \
+    fonts-nanum-extra fonts-tlwg-purisa-ttf fonts-sil-andika fonts-kaushanscript fonts-lxgw-wenkai fonts-opendyslexic fonts-arphic-gkai00mp \
+    fonts-ecolier-court fonts-fantasque-sans fonts-cwtex-kai; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null || missing+=("$pkg")
 done
 # redis-server (tag cache test) and docker-compose (validates docker-compose.yml) for the tests.

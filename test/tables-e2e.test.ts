@@ -64,6 +64,10 @@ test('a class of handwritten answer tables (scans and photos, several table shap
     }
     // graded by the key from what was read: 4 points a right answer, 0 for a wrong or empty one
     assert.equal(result.score, expectedScore(template, read), `${shape}/${style}: the score by the key`);
+    if (examId === submitted[0]!.examId) {
+      const brief = result.questions.map((q) => `${q.section}/${q.number}=${q.studentAnswer ?? '—'}${q.correct ? '' : '✗'} (${q.confidence}${q.flags?.length ? ` ${q.flags.join(',')}` : ''})`);
+      console.log(`${shape}/${style}: score ${result.score}/${result.fullScore}: ${brief.join(' ')}`);
+    }
   }
   console.log(`answer tables through the API: ${right}/${total} answers right; ${flaggedWrong} of the ${total - right} misreads flagged low_confidence`);
   assert.ok(right / total >= 0.9, `answers right: ${right}/${total}`);

@@ -3,6 +3,7 @@ import type { TableAnswerCell } from '../../domain/table-answers';
 import { predictGlyphs, decide } from './mark-classifier';
 import { readCellInk, type GreyImage } from './mark-crop';
 import { cutCell, findTables, type Cell, type Table } from './table-grid';
+import type { PlacedLine } from '../ocr/ocr-engine';
 
 export type { TableAnswerCell };
 
@@ -11,8 +12,9 @@ export type { TableAnswerCell };
 // handwriting (digits) and fitted to a run of consecutive numbers, so a misread or the 题号
 // header cell cannot shift a column; every cell under a number is classified. What an answer
 // cell holds is kept as class probabilities, so the parser can read it as the template's
-// question type asks (a letter, T/F, digits). Numbering that starts again at 1 starts a new
-// group: the template's next section.
+// question type asks (a letter, T/F, digits). The printed line that heads a table (一、选择题),
+// when the page's OCR gives one, names its section; numbering that starts again at 1 starts a
+// new group (the template's next section), the fallback when no heading was read.
 
 const LONG_SIDE = 2000;
 
@@ -23,27 +25,50 @@ export async function decodeGrey(image: Buffer): Promise<GreyImage> {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-/** Every answer cell under a printed question number on the page, in reading order. */
-export async function readAnswerTables(image: Buffer | GreyImage): Promise<TableAnswerCell[]> {
+/**
+ * Every answer cell under a printed question number on the page, in reading order. `lines`
+ * are the page's OCR lines with their boxes, in the frame of `image` (a GreyImage then).
+ */
+export async function readAnswerTables(image: Buffer | GreyImage, lines?: PlacedLine[]): Promise<TableAnswerCell[]> {
   const page = Buffer.isBuffer(image) ? await decodeGrey(image) : image;
-  const out: TableAnswerCell[] = [];
+  const found: { at: Omit<TableAnswerCell, 'whole' | 'parts' | 'ink'>; crop: GreyImage }[] = [];
   let group = 0;
   let last = 0;
   for (const table of await findTables(page)) {
+    const heading = headingAbove(table, lines ?? []);
     for (const [numbers, answers, across] of linePairs(table)) {
       for (const run of await numberRuns(page, numbers)) {
-        if (out.length > 0 && run.first <= last) group++;
+        if (found.length > 0 && run.first <= last) group++;
         for (const { index, number } of run.cells) {
           const cell = partner(numbers[index]!, answers, across);
           if (!cell) continue;
           // a few pixels inside the rules: a slanted or warped rule leaves less behind
-          out.push({ group, number: String(number), ...(await answerProbabilities(cutCell(page, cell, -Math.round(0.04 * Math.min(cell.w, cell.h))))) });
+          found.push({ at: { group, number: String(number), ...(heading ? { heading } : {}), box: { ...cell } }, crop: cutCell(page, cell, -Math.round(0.04 * Math.min(cell.w, cell.h))) });
           last = number;
         }
       }
     }
   }
-  return out;
+  const read = await answerProbabilities(found.map((f) => f.crop));
+  return found.map((f, i) => ({ ...f.at, ...read[i]! }));
+}
+
+/** A section heading starts with a Chinese ordinal or a Roman numeral and a separator (一、选择题, II.), or is a short line naming a kind of question. */
+const HEADING = /^\s*(?:[一二三四五六七八九十]+|[IVX]+)\s*[、.．,，]|^.{0,6}(?:选择题|判断题|填空题|Part|Section)/;
+
+/**
+ * The last heading line above the table that overlaps it sideways: it heads every table
+ * under it until the next heading (a section over two row pairs has one heading).
+ */
+function headingAbove(table: Table, lines: PlacedLine[]): string | undefined {
+  const { box } = table;
+  let best: PlacedLine | undefined;
+  for (const line of lines) {
+    if (!HEADING.test(line.text) || line.box.y1 > box.y + 0.25 * (line.box.y1 - line.box.y0)) continue;
+    if (line.box.x1 < box.x - 0.2 * box.w || line.box.x0 > box.x + box.w) continue;
+    if (!best || line.box.y0 > best.box.y0) best = line;
+  }
+  return best?.text.trim();
 }
 
 /**
@@ -84,8 +109,7 @@ interface NumberRun { first: number; cells: { index: number; number: number }[] 
  * most readings agree on wins; cells before the first one that reads right (a 题号 header) are dropped.
  */
 async function numberRuns(page: GreyImage, cells: Cell[]): Promise<NumberRun[]> {
-  const read: (number | null)[] = [];
-  for (const cell of cells) read.push(await readNumber(cutCell(page, cell, -2)));
+  const read = await readNumbers(cells.map((cell) => cutCell(page, cell, -2)));
   const starts = [0, ...read.flatMap((n, i) => (n === 1 && i > 0 && read[i - 1] !== null && read[i - 1] !== 0 ? [i] : []))];
   const runs: NumberRun[] = [];
   starts.forEach((start, k) => {
@@ -109,19 +133,28 @@ async function numberRuns(page: GreyImage, cells: Cell[]): Promise<NumberRun[]> 
   return runs;
 }
 
-/** A printed number (1–3 digits) read glyph by glyph, or null when it is not one. */
-async function readNumber(crop: GreyImage): Promise<number | null> {
-  const ink = readCellInk(crop);
-  if (!ink.whole || ink.parts.length === 0 || ink.parts.length > 3) return null;
-  const readings = (await predictGlyphs(ink.parts)).map((p) => decide(p, 'digit'));
-  if (readings.some((r) => !r.label || r.confidence < 0.5)) return null;
-  return Number(readings.map((r) => r.label).join(''));
+/** Printed numbers (1–3 digits) read glyph by glyph, in one batch; null where a cell holds none. */
+async function readNumbers(crops: GreyImage[]): Promise<(number | null)[]> {
+  const inks = crops.map((crop) => readCellInk(crop)).map((ink) => (ink.whole && ink.parts.length > 0 && ink.parts.length <= 3 ? ink.parts : []));
+  const probs = await predictGlyphs(inks.flat());
+  let next = 0;
+  return inks.map((parts) => {
+    if (parts.length === 0) return null;
+    const readings = probs.slice(next, (next += parts.length)).map((p) => decide(p, 'digit'));
+    if (readings.some((r) => !r.label || r.confidence < 0.5)) return null;
+    return Number(readings.map((r) => r.label).join(''));
+  });
 }
 
-async function answerProbabilities(crop: GreyImage): Promise<Omit<TableAnswerCell, 'group' | 'number'>> {
-  const ink = readCellInk(crop);
-  if (!ink.whole) return { whole: null, parts: [], ink: ink.ink };
-  const [whole, ...parts] = await predictGlyphs([ink.whole, ...ink.parts]);
+/** Every answer cell's class probabilities (whole mark and glyphs), in one batch. */
+async function answerProbabilities(crops: GreyImage[]): Promise<Omit<TableAnswerCell, 'group' | 'number'>[]> {
+  const inks = crops.map((crop) => readCellInk(crop));
+  const probs = await predictGlyphs(inks.flatMap((ink) => (ink.whole ? [ink.whole, ...ink.parts] : [])));
   const round = (p: Float32Array) => Array.from(p, (v) => Math.round(v * 1e4) / 1e4);
-  return { whole: round(whole!), parts: parts.map(round), ink: ink.ink };
+  let next = 0;
+  return inks.map((ink) => {
+    if (!ink.whole) return { whole: null, parts: [], ink: ink.ink };
+    const [whole, ...parts] = probs.slice(next, (next += 1 + ink.parts.length));
+    return { whole: round(whole!), parts: parts.map(round), ink: ink.ink };
+  });
 }

@@ -3,9 +3,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { decide, MARK_CLASSES, type MarkClass, type MarkKind } from '../../domain/marks';
 
 export { decide };
-import { readCellInk, type GreyImage } from './mark-crop';
-import { FEATURE_LENGTH, glyphFeatures } from './mark-features';
-import { loadNetwork } from './mark-model';
+import { GLYPH_SIZE, readCellInk, type GreyImage } from './mark-crop';
+import { glyphBatch, loadNetwork, markProbabilities, readCalibration } from './mark-model';
 
 // classifyMark(crop) → { label, confidence }: what is handwritten in one answer cell or box,
 // read by the classifier `npm run train:marks` trains (models/marks). The crop is grey, paper
@@ -23,9 +22,9 @@ export interface CellReading {
   ink: number;
 }
 
-let loading: Promise<LayersModel> | undefined;
-function network(): Promise<LayersModel> {
-  loading ??= loadNetwork().catch((err: unknown) => {
+let loading: Promise<{ model: LayersModel; temperature: number }> | undefined;
+function network(): Promise<{ model: LayersModel; temperature: number }> {
+  loading ??= loadNetwork().then((model) => ({ model, temperature: readCalibration().temperature })).catch((err: unknown) => {
     loading = undefined;
     throw new Error(`the handwriting classifier could not be loaded from models/marks (run npm run train:marks): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   });
@@ -35,12 +34,13 @@ function network(): Promise<LayersModel> {
 /** Class probabilities of 28×28 glyphs (mark-crop.ts), one row per glyph. */
 export async function predictGlyphs(glyphs: Float32Array[]): Promise<Float32Array[]> {
   if (glyphs.length === 0) return [];
-  const model = await network();
-  const input = new Float32Array(glyphs.length * FEATURE_LENGTH);
-  glyphs.forEach((g, i) => glyphFeatures(g, input, i * FEATURE_LENGTH));
-  const out = tf.tidy(() => model.predict(tf.tensor2d(input, [glyphs.length, FEATURE_LENGTH])) as tf.Tensor2D);
+  const { model, temperature } = await network();
+  const input = new Float32Array(glyphs.length * GLYPH_SIZE * GLYPH_SIZE);
+  glyphs.forEach((g, i) => input.set(g, i * GLYPH_SIZE * GLYPH_SIZE));
+  const batch = glyphBatch(input, glyphs.length);
+  const out = markProbabilities(model, batch, temperature);
   const flat = await out.data() as Float32Array;
-  out.dispose();
+  tf.dispose([batch, out]);
   return glyphs.map((_, i) => flat.subarray(i * MARK_CLASSES.length, (i + 1) * MARK_CLASSES.length));
 }
 

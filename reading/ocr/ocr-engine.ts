@@ -27,7 +27,11 @@ export interface OcrResult {
   confidence: number;
   /** the cleaned-up page the text was read from (upright, straightened, grey) */
   image?: GreyImage;
+  /** every line's text and box on that page (answer-table section headings are found by place) */
+  placed?: PlacedLine[];
 }
+
+export interface PlacedLine { text: string; box: { x0: number; y0: number; x1: number; y1: number } }
 
 type TessLang = 'eng' | 'chi_sim';
 const LANGS: Record<TemplateLanguage, TessLang[]> = { zh: ['chi_sim', 'eng'], en: ['eng'], 'zh+en': ['chi_sim', 'eng'] };
@@ -130,12 +134,14 @@ function clamp01(n: number): number {
 /** Recognised lines as stored: CJK gaps removed, empty lines dropped, confidence 0–1. */
 function pageText(read: ReadLine[]): Omit<OcrResult, 'image'> {
   const lines: OcrLine[] = [];
+  const placed: PlacedLine[] = [];
   for (const line of read) {
     const text = joinCjk(line.text);
     if (text) lines.push({ text, confidence: clamp01(line.confidence / 100) });
+    if (text) placed.push({ text, box: line.bbox });
   }
   const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
-  return { text: lines.map((l) => l.text).join('\n'), lines, confidence };
+  return { text: lines.map((l) => l.text).join('\n'), lines, confidence, placed };
 }
 
 /** The recognisers of one process: pages, answer boxes and second readings of doubtful lines. */
