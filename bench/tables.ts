@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const { markdown } = await tablesBench({ pages: Number(values.pages), seed: Number(values.seed), heldOutPerClass: 150 });
   const md = `# Answer tables without a layout — benchmark\n\n\`npm run bench:tables\` (${Math.round((Date.now() - started) / 1000)} s on a 2-core machine shared with other work).\n\n${markdown.replace(/^## .*\n\n/, '')}`;
   console.log(md);
-  fs.writeFileSync(values.out!, md);
+  fs.writeFileSync(values.out, md);
 }
 
 main().catch((err: unknown) => {

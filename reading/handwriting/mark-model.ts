@@ -45,7 +45,7 @@ export function glyphBatch(flat: Float32Array, count: number): tf.Tensor4D {
 
 /** Probabilities from the network's logits, softened or sharpened by the calibrated temperature. */
 export function markProbabilities(model: tfl.LayersModel, input: tf.Tensor4D, temperature: number): tf.Tensor2D {
-  return tf.tidy(() => tf.softmax(tf.div(model.predict(input) as tf.Tensor2D, temperature) as tf.Tensor2D));
+  return tf.tidy(() => tf.softmax(tf.div<tf.Tensor2D>(model.predict(input) as tf.Tensor2D, temperature)));
 }
 
 export interface Calibration { temperature: number }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${crop.width}" height="${crop.height}">${marks.join('')}</svg>`;
   fs.mkdirSync(OUT, { recursive: true });
   const scan = await sharp(paper.image).metadata();
-  await sharp(paper.image).extract({ left: 0, top: 0, width: scan.width!, height: Math.round(scan.height! * 0.42) })
+  await sharp(paper.image).extract({ left: 0, top: 0, width: scan.width, height: Math.round(scan.height * 0.42) })
     .resize({ width: 900 }).jpeg({ quality: 70 }).toFile(path.join(OUT, 'answer-table-scan.jpg'));
   // sharp crops and resizes before it composites: one step at a time
   const page = await sharp(Buffer.from(image.data), { raw: { width, height, channels: 1 } }).extract(crop).png().toBuffer();
