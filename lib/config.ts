@@ -56,6 +56,9 @@ const queues = {
   // version is made current (deploy/temporal/set-current-version.sh). Unset: unversioned.
   EXAMFLOW_BUILD_ID: optionalText(),
   EXAMFLOW_DEPLOYMENT_NAME: text('examflow'),
+  // Benchmarks: a file each finished activity attempt appends its wall time and CPU share to
+  // (lib/temporal/activity-costs.ts). Unset: no interceptor.
+  EXAMFLOW_ACTIVITY_COST_LOG: optionalText(),
 };
 
 const api = {

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { activities as realActivities, type Activities } from '../activities';
 import { config, ocrSlots, type Config } from '../lib/config';
+import { activityCostInterceptors } from '../lib/temporal/activity-costs';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
@@ -30,6 +31,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     namespace: options.namespace ?? cfg.TEMPORAL_NAMESPACE,
     shutdownGraceTime: '20 seconds' as const,
     dataConverter: examflowDataConverter(cfg),
+    interceptors: { activity: activityCostInterceptors(cfg.EXAMFLOW_ACTIVITY_COST_LOG) },
     ...workerVersioning(cfg),
   };
   const { ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities ?? realActivities;

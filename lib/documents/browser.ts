@@ -1,10 +1,12 @@
-import puppeteer, { type Browser } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { watchBrowser } from './browser-watchdog';
 import { config } from '../config';
 
 // One Chromium per process, launched on first use and relaunched if it dies; every
 // report and fixture render opens a page in it instead of starting a browser.
 let launching: Promise<Browser> | undefined;
+/** the about:blank page Chromium opens at launch, until someone takes it (takeBlankPage) */
+const blankPages = new WeakMap<Browser, Page>();
 
 export function sharedBrowser(): Promise<Browser> {
   launching ??= puppeteer
@@ -27,7 +29,9 @@ export function sharedBrowser(): Promise<Browser> {
         '--font-render-hinting=none',
       ],
     })
-    .then((browser) => {
+    .then(async (browser) => {
+      const [blank] = await browser.pages();
+      if (blank) blankPages.set(browser, blank);
       // The browser dies with this process, even when it is killed outright.
       const pid = browser.process()?.pid;
       const watchdog = pid ? watchBrowser(pid) : undefined;
@@ -46,6 +50,13 @@ export function sharedBrowser(): Promise<Browser> {
       throw err;
     });
   return launching;
+}
+
+/** The page Chromium opened at launch, handed out once (a page pool starts with it rather than keep a spare). */
+export function takeBlankPage(browser: Browser): Page | undefined {
+  const page = blankPages.get(browser);
+  blankPages.delete(browser);
+  return page && !page.isClosed() ? page : undefined;
 }
 
 export async function closeSharedBrowser(): Promise<void> {
