@@ -47,6 +47,9 @@ const queues = {
   // OCR tasks one worker runs at once (default: twice the recognisers), so a page is cleaned
   // up or read a second time while others are being recognised.
   EXAMFLOW_OCR_SLOTS: int(0, 256, 0), // 0: twice EXAMFLOW_OCR_WORKERS
+  // Who reads cut-out lines (answer-sheet fill boxes, doubtful lines read a second time):
+  // PP-OCRv4 on onnxruntime (a third of the character errors, bench/PPOCR.md) or tesseract.js's larger model.
+  EXAMFLOW_OCR_LINE_READER: oneOf(['ppocr', 'tesseract'] as const, 'ppocr'),
   // Load every recogniser at worker start rather than on the first pages.
   EXAMFLOW_OCR_PREWARM: flag(true),
   // Light activities (parse, analyze, diagnose, report) one worker process runs at once.

@@ -7,6 +7,7 @@ import { config } from '../../lib/config';
 import { rereadWeakLines, type ReadLine } from './ocr-reread';
 import { toPgm, type GreyImage } from '../preprocess/preprocess';
 import { closePreprocessPool, preprocessInThread } from '../preprocess/preprocess-pool';
+import { closePpocr, prewarmPpocrLines, readLinePpocr } from './ppocr';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
 // tesseract.js-core package and the language data from @tesseract.js-data/*. Workers are
@@ -140,7 +141,10 @@ function addWorker(pool: Pool, langs: TessLang[], model: Model): Promise<PooledW
  */
 export async function prewarmOcr(languages: TemplateLanguage[] = ['zh', 'en']): Promise<void> {
   const warming: Promise<unknown>[] = [];
-  for (const model of [MODEL, REREAD_MODEL] as const)
+  const ppocrLines = config().EXAMFLOW_OCR_LINE_READER === 'ppocr';
+  if (ppocrLines) warming.push(prewarmPpocrLines());
+  const models: Model[] = ppocrLines ? [MODEL] : [MODEL, REREAD_MODEL];
+  for (const model of models)
     for (const language of languages) {
       const { pool, langs } = poolFor(language, model);
       while (pool.starting.length < pool.size) warming.push(addWorker(pool, langs, model).then((pooled) => release(pool, pooled)));
@@ -230,8 +234,16 @@ export async function recognizeBox(crop: Buffer, language: TemplateLanguage, kin
   return { text: joinCjk(line.text), confidence: clamp01(line.confidence / 100) };
 }
 
-/** One cut-out line through the second-reading pool (REREAD_MODEL, single-line mode). */
+/**
+ * One cut-out line: by PP-OCRv4 (reading/ocr/ppocr.ts; both languages in one model) or through
+ * the second-reading pool (REREAD_MODEL, single-line mode), as EXAMFLOW_OCR_LINE_READER says.
+ * Confidence 0–100, as tesseract gives it.
+ */
 async function readLine(crop: Buffer, language: TemplateLanguage): Promise<{ text: string; confidence: number }> {
+  if (config().EXAMFLOW_OCR_LINE_READER === 'ppocr') {
+    const read = await readLinePpocr(crop);
+    return { text: read.text.trim(), confidence: read.confidence * 100 };
+  }
   const { pool, pooled } = await acquire(language, REREAD_MODEL);
   try {
     const { data } = await pooled.worker.recognize(crop, {}, { text: true, blocks: true });
@@ -257,6 +269,7 @@ export async function terminateOcr(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   await closePreprocessPool();
+  await closePpocr();
   await Promise.allSettled(
     all.flatMap((pool) => pool.starting.map((s) => s.then((w) => w.worker.terminate()))),
   );

