@@ -24,7 +24,7 @@ import { printedPages, printedWorkload } from './workloads/printed';
 import { reportsWorkload } from './workloads/reports';
 import { completedReadsWorkload, lat, spreadWorkload, sustainedWorkload } from './workloads/system';
 
-// npm run bench [-- --quick] [-- --only printed,sheets] [-- --out file.md]
+// npm run bench [-- --quick] [-- --only printed,sheets] [-- --out file.md] [-- --sustained-s 180]
 // examflow against the raw cost of its parts, measured in the same run, on its own Temporal dev
 // server, PostgreSQL, worker and API (child processes on loopback). Workloads, in run order:
 //   printed   today's printed papers: raw recogniser vs pipeline, one at a time vs raw steps
@@ -44,7 +44,9 @@ import { completedReadsWorkload, lat, spreadWorkload, sustainedWorkload } from '
 const WORKLOADS = ['printed', 'heldout', 'sheets', 'batch', 'reports', 'spread', 'sustained', 'reads', 'intake', 'records'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' }, 'sustained-s': { type: 'string' } },
+});
 const quick = values.quick!;
 const only = values.only ? (values.only.split(',').map((s) => s.trim()) as Workload[]) : [...WORKLOADS];
 for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}: one of ${WORKLOADS.join(', ')}`);
@@ -52,6 +54,7 @@ const want = (w: Workload) => only.includes(w);
 const counts: Counts = quick
   ? { ocrPages: 4, e2e1: 3, e2e4: 2, heldOut: 3, sheets: 4, students: 10, spreadExams: 4, sustainedS: 60, intake: 60, intakeC: 16, intakeWide: 400, stored: 1_000, storedLarge: 5_000, reads: 100 }
   : { ocrPages: 20, e2e1: 10, e2e4: 5, heldOut: 6, sheets: 12, students: 40, spreadExams: 12, sustainedS: 600, intake: 500, intakeC: 16, intakeWide: 4_000, stored: 10_000, storedLarge: 100_000, reads: 300 };
+if (values['sustained-s']) counts.sustainedS = Number(values['sustained-s']);
 const ocrWorkers = Number(process.env.EXAMFLOW_OCR_WORKERS);
 const dataDir = process.env.EXAMFLOW_DATA_DIR!;
 const token = 'bench-token-0001';
