@@ -36,7 +36,10 @@ async function takePage(): Promise<Pooled> {
   const browser = await sharedBrowser();
   if (pool?.browser !== browser) pool = { browser, idle: [] };
   for (let pooled = pool.idle.pop(); pooled; pooled = pool.idle.pop()) if (!pooled.page.isClosed()) return pooled;
-  const page = takeBlankPage(browser) ?? (await browser.newPage());
+  // A new page opens in a window of its own, in the background: a tab opened in the foreground
+  // and kept would leave other pages of the shared browser (the web page test's) hidden, where
+  // their animation frames stop. The launch's blank page was never in front of anything.
+  const page = takeBlankPage(browser) ?? (await browser.newPage({ type: 'window', background: true }));
   await page.setJavaScriptEnabled(false); // reports carry no scripts; refuse any that slip in
   return { page, renders: 0 };
 }

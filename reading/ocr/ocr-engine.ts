@@ -72,6 +72,10 @@ interface PooledWorker {
   worker: Worker;
   /** progress callback of the job the worker is running now */
   onProgress?: (fraction: number) => void;
+  /** pages (or lines) it has read */
+  jobs: number;
+  /** its entry in its pool's `starting` */
+  started?: Promise<PooledWorker>;
 }
 
 interface Pool {
@@ -79,12 +83,21 @@ interface Pool {
   waiting: ((w: PooledWorker) => void)[];
   starting: Promise<PooledWorker>[];
   size: number;
+  langs: TessLang[];
+  model: Model;
 }
+
+/**
+ * A recogniser is replaced after this many reads: its WebAssembly heap grows to the largest
+ * page it has read and never shrinks, so long-lived recognisers hold their peak for good.
+ * Starting one costs ~1 s of CPU, under 1% of what it reads in its life.
+ */
+const RECYCLE_AFTER = 100;
 
 const pools = new Map<string, Pool>();
 
 async function startWorker(langs: TessLang[], model: Model): Promise<PooledWorker> {
-  const pooled: PooledWorker = { worker: undefined as unknown as Worker };
+  const pooled: PooledWorker = { worker: undefined as unknown as Worker, jobs: 0 };
   pooled.worker = await createWorker(langs.join('+'), OEM.LSTM_ONLY, {
     langPath: languageDir(model),
     workerPath: path.join(__dirname, 'ocr-thread.js'),
@@ -105,13 +118,15 @@ async function startWorker(langs: TessLang[], model: Model): Promise<PooledWorke
   return pooled;
 }
 
+const poolKey = (langs: TessLang[], model: Model) => (model === MODEL ? langs.join('+') : `${langs.join('+')}@${model}`);
+
 function poolFor(language: TemplateLanguage, model: Model): { pool: Pool; langs: TessLang[] } {
   const langs = LANGS[language];
-  const key = model === MODEL ? langs.join('+') : `${langs.join('+')}@${model}`;
+  const key = poolKey(langs, model);
   let pool = pools.get(key);
   if (!pool) {
     // Second readings are a few short lines a page: one recogniser keeps up, and each holds ~150 MB.
-    pool = { idle: [], waiting: [], starting: [], size: model === MODEL ? config().EXAMFLOW_OCR_WORKERS : 1 };
+    pool = { idle: [], waiting: [], starting: [], size: model === MODEL ? config().EXAMFLOW_OCR_WORKERS : 1, langs, model };
     pools.set(key, pool);
   }
   return { pool, langs };
@@ -127,7 +142,7 @@ async function acquire(language: TemplateLanguage, model: Model = MODEL): Promis
 
 /** One more recogniser in `pool`, counted while it starts; one that fails to start is forgotten. */
 function addWorker(pool: Pool, langs: TessLang[], model: Model): Promise<PooledWorker> {
-  const starting = startWorker(langs, model);
+  const starting: Promise<PooledWorker> = startWorker(langs, model).then((pooled) => Object.assign(pooled, { started: starting }));
   pool.starting.push(starting);
   return starting.catch((err: unknown) => {
     pool.starting.splice(pool.starting.indexOf(starting), 1);
@@ -154,9 +169,18 @@ export async function prewarmOcr(languages: TemplateLanguage[] = ['zh', 'en']): 
 
 function release(pool: Pool, pooled: PooledWorker): void {
   pooled.onProgress = undefined;
+  if (++pooled.jobs >= RECYCLE_AFTER && pooled.started && pools.get(poolKey(pool.langs, pool.model)) === pool) return retire(pool, pooled);
   const next = pool.waiting.shift();
   if (next) next(pooled);
   else pool.idle.push(pooled);
+}
+
+/** Ends a recogniser that has read RECYCLE_AFTER pages; a page waiting for one gets a fresh one. */
+function retire(pool: Pool, pooled: PooledWorker): void {
+  pool.starting.splice(pool.starting.indexOf(pooled.started!), 1);
+  void pooled.worker.terminate().catch(() => undefined);
+  const next = pool.waiting.shift();
+  if (next) addWorker(pool, pool.langs, pool.model).then(next, () => pool.waiting.unshift(next));
 }
 
 const CJK = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff00-\\uffef';
