@@ -1,4 +1,6 @@
 import './env';
+// The tesseract.js rows are tesseract.js throughout: its own second reader and line reader.
+process.env.EXAMFLOW_OCR_LINE_READER = 'tesseract';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
