@@ -58,9 +58,14 @@ export async function examTimeline(client: Client, workflowId: string): Promise<
     const started = e.activityTaskStartedEventAttributes;
     if (started) scheduled.get(Number(started.scheduledEventId))!.startedAt = at;
     const closed =
-      e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
     const of = closed ? scheduled.get(Number(closed.scheduledEventId)) : undefined;
-    if (of) activities.push({ type: of.type, activityId: of.activityId, scheduledMs: of.at, startedMs: of.startedAt ?? of.at, closedMs: at });
+    if (of) activities.push({
+      type: of.type, activityId: of.activityId, scheduledMs: of.at, startedMs: of.startedAt ?? of.at, closedMs: at,
+    });
   }
   return { workflowId, startMs: tsMs(events[0]?.eventTime as Ts), closeMs: tsMs(events.at(-1)?.eventTime as Ts), activities };
 }
@@ -125,7 +130,9 @@ export function breakdown(timelines: ExamTimeline[], costs: Map<string, Activity
       rows.set(type, row);
     }
   }
-  const steps = [...rows.values()].map((r) => ({ ...r, count: r.count / n, spanMs: r.spanMs / n, waitMs: r.waitMs / n, runMs: r.runMs / n, cpuMs: r.cpuMs / n }));
+  const mean = (r: StepRow): StepRow =>
+    ({ ...r, count: r.count / n, spanMs: r.spanMs / n, waitMs: r.waitMs / n, runMs: r.runMs / n, cpuMs: r.cpuMs / n });
+  const steps = [...rows.values()].map(mean);
   return { exams: timelines.length, wallMs: wallMs / n, betweenMs: betweenMs / n, cpuMs: cpuMs / n, steps };
 }
 
@@ -134,7 +141,8 @@ const ms = (x: number) => x.toFixed(0);
 /** A markdown table of a breakdown, the steps with the longest span first. */
 export function breakdownTable(b: Breakdown): string {
   const head = [
-    `Per exam, mean of ${b.exams}: ${ms(b.wallMs)} ms from start to close, of which ${ms(b.betweenMs)} ms with no activity scheduled or running` +
+    `Per exam, mean of ${b.exams}: ${ms(b.wallMs)} ms from start to close, ` +
+      `of which ${ms(b.betweenMs)} ms with no activity scheduled or running` +
       ` (workflow tasks and round trips); worker CPU ${ms(b.cpuMs)} ms.`,
     '',
     '| step | activities | on the exam clock | waiting (scheduled → started) | running | worker CPU |',

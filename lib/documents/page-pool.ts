@@ -47,7 +47,8 @@ async function takePage(): Promise<Pooled> {
 function giveBack(pooled: Pooled, healthy: boolean): Promise<void> | undefined {
   pooled.renders++;
   const { page } = pooled;
-  const reusable = healthy && !page.isClosed() && page.browser().connected && pool?.browser === page.browser() && pooled.renders < RENDERS_PER_PAGE;
+  const sameBrowser = page.browser().connected && pool?.browser === page.browser();
+  const reusable = healthy && !page.isClosed() && sameBrowser && pooled.renders < RENDERS_PER_PAGE;
   if (reusable) {
     pool!.idle.push(pooled);
     return undefined;

@@ -80,7 +80,8 @@ export function activityCostInterceptors(file: string | undefined): ActivityInte
           } finally {
             const { workflowExecution, activityId, activityType, attempt } = ctx.info;
             const cpuMs = shares.end(token);
-            write({ workflowId: workflowExecution?.workflowId ?? '', activityId, activityType, attempt, wallMs: performance.now() - started, cpuMs, failed });
+            const wallMs = performance.now() - started;
+            write({ workflowId: workflowExecution?.workflowId ?? '', activityId, activityType, attempt, wallMs, cpuMs, failed });
           }
         },
       },

@@ -33,7 +33,12 @@ export interface PpocrLine {
   bbox: { x0: number; y0: number; x1: number; y1: number };
 }
 
-const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+};
 
 /** Each model is loaded on first use: reading cut-out lines never loads the detector. */
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -92,7 +97,9 @@ async function recognise(line: GreyImage): Promise<{ text: string; confidence: n
   const full = Math.max(width, REC_MIN_WIDTH);
   const input = new Float32Array(3 * REC_HEIGHT * full); // padding is 0 after normalisation, as in training
   for (let c = 0; c < 3; c++)
-    for (let y = 0; y < REC_HEIGHT; y++) for (let x = 0; x < width; x++) input[c * REC_HEIGHT * full + y * full + x] = grey[y * width + x]! / 127.5 - 1;
+    for (let y = 0; y < REC_HEIGHT; y++) {
+      for (let x = 0; x < width; x++) input[c * REC_HEIGHT * full + y * full + x] = grey[y * width + x]! / 127.5 - 1;
+    }
   const out = await rec.run({ [rec.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, full]) });
   const probs = out[rec.outputNames[0]!]!;
   const [, steps, classes] = probs.dims as number[];
@@ -121,7 +128,8 @@ export function readPagePpocr(page: GreyImage): Promise<PpocrLine[]> {
       }
       const read = parts.filter((p) => p.text.trim() !== '');
       if (!read.length) continue;
-      const bbox = { x0: row[0]!.x0, y0: Math.min(...row.map((b) => b.y0)), x1: Math.max(...row.map((b) => b.x1)), y1: Math.max(...row.map((b) => b.y1)) };
+      const bbox = { x0: row[0]!.x0, y0: Math.min(...row.map((b) => b.y0)), x1: Math.max(...row.map((b) => b.x1)), y1: 0 };
+      bbox.y1 = Math.max(...row.map((b) => b.y1));
       lines.push({ text: read.map((p) => p.text.trim()).join(' '), confidence: Math.min(...read.map((p) => p.confidence)), bbox });
     }
     return lines;
