@@ -53,7 +53,7 @@ const queues = {
   // Load every recogniser at worker start rather than on the first pages.
   EXAMFLOW_OCR_PREWARM: flag(true),
   // Light activities (parse, analyze, diagnose, report, records) one worker process runs at once.
-  // Reports wait for one of Chromium's two pooled pages (lib/documents/page-pool.ts) inside their
+  // Reports wait for one of Chromium's four pooled pages (lib/documents/page-pool.ts) inside their
   // slot: with 4 slots, 4 waiting reports held up every record write and parse behind them.
   EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 8),
   // Worker Versioning: the build id this worker announces (the production image's tag). Set,

@@ -6,9 +6,10 @@ import { sharedBrowser, takeBlankPage } from './browser';
 // of a one-page report. A page goes back to the pool only after a render that succeeded; one
 // that failed or timed out is closed, so a broken renderer is never reused. A page is retired
 // after RENDERS_PER_PAGE renders, so nothing builds up in one renderer. At most MAX_PAGES
-// renders run at once: on two cores more only thrash, and every page is a renderer process.
+// renders run at once: a render waits ~30% of its time on Chromium's own processes, so a few
+// overlap well, and every page is a renderer process (memory).
 
-const MAX_PAGES = 2;
+const MAX_PAGES = 4;
 const RENDERS_PER_PAGE = 200;
 
 interface Pooled {
