@@ -8,6 +8,8 @@ FROM node:22.20.0-bookworm-slim AS build
 WORKDIR /app
 # Reports use Debian's Chromium (below): puppeteer must not download its own.
 ENV PUPPETEER_SKIP_DOWNLOAD=true
+# onnxruntime-node's CPU build ships in its npm package; its installer must not fetch CUDA extras.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --no-audit --no-fund
 # The app only (.dockerignore keeps tests, benchmarks, dev scripts and secrets out).

@@ -9,17 +9,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { openPdf } from '../lib/documents/pdf-pages';
-import { scanPages } from '../lib/documents/pdf-scans';
 import { ExamflowClient } from '../client/examflow-client';
-import { sheetLayout } from '../domain/sheet-layout';
-import { isBlankPage } from '../reading/blank-page';
-import { readAnswerSheet } from '../reading/sheets/read-sheet';
-import { findSheetCode } from '../reading/sheets/sheet-code';
 import { expectedScore, oneSheetTemplate, studentSheets } from '../test/fixtures/class-stack';
 import { scannedStackPdf } from '../test/fixtures/scan-pdf';
 import { startStack } from '../test/helpers/stack';
 import { batchMarkdown, type BatchFigures } from './batch-report';
+import { rawClassRead } from './workloads/class-batch';
 
 // npm run bench:batch [-- --students 40 --out bench/BATCH.md --picture docs/class-report.png]
 // A class of one-page answer sheets, filled by the simulated pencil and scanned (fixed
@@ -43,20 +38,6 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (u.user + u.system) / 1000;
 };
 
-/** The reading engine alone on the same stack, one page after another on one thread. */
-async function rawCost(pdf: Buffer, layout: ReturnType<typeof sheetLayout>) {
-  const started = Date.now();
-  const cpu = process.cpuUsage();
-  const file = await openPdf(pdf);
-  const pages = await scanPages(file).finally(() => file.dispose());
-  const renderMs = Date.now() - started;
-  for (const page of pages) {
-    if (!(await findSheetCode(page)) && !(await isBlankPage(page))) throw new Error('a sheet without its code');
-    await readAnswerSheet(page, layout);
-  }
-  return { wallMs: Date.now() - started, cpuMs: cpuMs(cpu), renderMs, pages: pages.length };
-}
-
 /** Page images of the class report PDF, for the README. */
 async function picture(pdf: Buffer, png: string): Promise<void> {
   const dir = path.dirname(png);
@@ -78,7 +59,7 @@ async function main(): Promise<void> {
   const generatedMs = Date.now() - genStarted;
   const loadBefore = os.loadavg();
 
-  const raw = await rawCost(pdf, sheetLayout(quiz));
+  const raw = await rawClassRead(pdf, quiz);
 
   const stack = await startStack();
   try {

@@ -61,3 +61,23 @@ export function sampleRss(pids: Record<string, number>, everyMs = 1_000) {
     },
   };
 }
+
+/** CPU ms (user + system, from /proc) of `pid` and every descendant, with the exited ones each has waited for. */
+export function treeCpuMs(pid: number): number {
+  const byParent = children();
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick; // utime, stime, cutime, cstime
+    } catch {
+      // exited
+    }
+    stack.push(...(byParent.get(p) ?? []));
+  }
+  return total;
+}

@@ -47,15 +47,23 @@ const queues = {
   // OCR tasks one worker runs at once (default: twice the recognisers), so a page is cleaned
   // up or read a second time while others are being recognised.
   EXAMFLOW_OCR_SLOTS: int(0, 256, 0), // 0: twice EXAMFLOW_OCR_WORKERS
+  // Who reads cut-out lines (answer-sheet fill boxes, doubtful lines read a second time):
+  // PP-OCRv4 on onnxruntime (a third of the character errors, bench/PPOCR.md) or tesseract.js's larger model.
+  EXAMFLOW_OCR_LINE_READER: oneOf(['ppocr', 'tesseract'] as const, 'tesseract'),
   // Load every recogniser at worker start rather than on the first pages.
   EXAMFLOW_OCR_PREWARM: flag(true),
-  // Light activities (parse, analyze, diagnose, report) one worker process runs at once.
-  EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 4),
+  // Light activities (parse, analyze, diagnose, report, records) one worker process runs at once.
+  // Reports wait for one of Chromium's four pooled pages (lib/documents/page-pool.ts) inside their
+  // slot: with 4 slots, 4 waiting reports held up every record write and parse behind them.
+  EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 8),
   // Worker Versioning: the build id this worker announces (the production image's tag). Set,
   // the worker joins the EXAMFLOW_DEPLOYMENT_NAME deployment and receives tasks only once its
   // version is made current (deploy/temporal/set-current-version.sh). Unset: unversioned.
   EXAMFLOW_BUILD_ID: optionalText(),
   EXAMFLOW_DEPLOYMENT_NAME: text('examflow'),
+  // Benchmarks: a file each finished activity attempt appends its wall time and CPU share to
+  // (lib/temporal/activity-costs.ts). Unset: no interceptor.
+  EXAMFLOW_ACTIVITY_COST_LOG: optionalText(),
 };
 
 const api = {

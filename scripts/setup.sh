@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 TEMPORAL_CLI_VERSION=v1.5.1   # later tags carry a `replace` directive that `go install` refuses
 say() { printf '[setup] %s\n' "$*"; }
 
-# 1. npm packages, exactly as locked. .puppeteerrc.cjs stops puppeteer downloading a browser.
+# 1. npm packages, exactly as locked. .puppeteerrc.cjs stops puppeteer downloading a browser;
+#    ONNXRUNTIME_NODE_INSTALL=skip stops onnxruntime-node's installer fetching GPU extras (its
+#    CPU build ships in the package). Not an .npmrc setting: npm warns on every command about it.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
 
 # 2. Chromium (reports, fixtures), CJK fonts and poppler's pdftoppm (PDF uploads), from Debian.

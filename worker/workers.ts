@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { ocrSlots, type Config } from '../lib/config';
+import { activityCostInterceptors } from '../lib/temporal/activity-costs';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { ocrTaskQueue } from '../workflows/task-queues';
 
@@ -32,6 +33,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     namespace: cfg.TEMPORAL_NAMESPACE,
     shutdownGraceTime: '20 seconds' as const,
     dataConverter: examflowDataConverter(cfg),
+    interceptors: { activity: activityCostInterceptors(cfg.EXAMFLOW_ACTIVITY_COST_LOG) },
     ...workerVersioning(cfg),
   };
   const { ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities;

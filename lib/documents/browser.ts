@@ -1,6 +1,7 @@
-import puppeteer, { type Browser } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { watchBrowser } from './browser-watchdog';
 import { config } from '../config';
+import { PagePool } from './page-pool';
 
 // A Chromium launched on first use and relaunched if it dies; every report and fixture render
 // opens a page in it instead of starting a browser. The worker builds its own from its
@@ -8,6 +9,10 @@ import { config } from '../config';
 
 export class Chromium {
   private launching: Promise<Browser> | undefined;
+  /** the about:blank page Chromium opens at launch, until the page pool takes it */
+  private blank: Page | undefined;
+  /** report renders reuse a few pages of this browser (page-pool.ts) */
+  readonly pages = new PagePool(this);
 
   constructor(private readonly executablePath: string) {}
 
@@ -20,6 +25,13 @@ export class Chromium {
     const pending = this.launching;
     this.launching = undefined;
     if (pending) await (await pending.catch(() => undefined))?.close();
+  }
+
+  /** The page Chromium opened at launch, handed out once (a page pool starts with it rather than keep a spare). */
+  takeBlankPage(browser: Browser): Page | undefined {
+    const page = this.blank;
+    this.blank = undefined;
+    return page && !page.isClosed() && page.browser() === browser ? page : undefined;
   }
 
   private launch(): Promise<Browser> {
@@ -43,7 +55,8 @@ export class Chromium {
           '--font-render-hinting=none',
         ],
       })
-      .then((browser) => {
+      .then(async (browser) => {
+        [this.blank] = await browser.pages();
         // The browser dies with this process, even when it is killed outright.
         const pid = browser.process()?.pid;
         const watchdog = pid ? watchBrowser(pid) : undefined;

@@ -7,6 +7,7 @@ import { rereadWeakLines, type ReadLine } from './ocr-reread';
 import { toPgm, uprightPage, type GreyImage } from '../preprocess/preprocess';
 import { PreprocessPool } from '../preprocess/preprocess-pool';
 import { joinCjk } from '../../domain/cjk';
+import { closePpocr, prewarmPpocrLines, readLinePpocr } from './ppocr';
 
 // OCR with tesseract.js, fully offline: the wasm core comes from the installed
 // tesseract.js-core package and the language data from @tesseract.js-data/*. Recognisers are
@@ -18,6 +19,8 @@ export interface OcrEngineOptions {
   workers: number;
   /** the language data of each model is linked into a folder under here */
   dataDir: string;
+  /** who reads cut-out lines (answer boxes, second readings): PP-OCRv4 or tesseract's larger model */
+  lineReader?: 'ppocr' | 'tesseract';
 }
 
 export interface OcrResult {
@@ -76,6 +79,10 @@ interface PooledWorker {
   worker: Worker;
   /** progress callback of the job the worker is running now */
   onProgress?: (fraction: number) => void;
+  /** pages (or lines) it has read */
+  jobs: number;
+  /** its entry in its pool's `starting` */
+  started?: Promise<PooledWorker>;
 }
 
 interface Pool {
@@ -83,10 +90,23 @@ interface Pool {
   waiting: ((w: PooledWorker) => void)[];
   starting: Promise<PooledWorker>[];
   size: number;
+  langs: TessLang[];
+  model: Model;
+  /** the folder its model's language data is linked into */
+  langPath: string;
+  /** set when the engine terminates: its recognisers are not replaced any more */
+  closed?: boolean;
 }
 
+/**
+ * A recogniser is replaced after this many reads: its WebAssembly heap grows to the largest
+ * page it has read and never shrinks, so long-lived recognisers hold their peak for good.
+ * Starting one costs ~1 s of CPU, under 1% of what it reads in its life.
+ */
+const RECYCLE_AFTER = 100;
+
 async function startWorker(langs: TessLang[], model: Model, langPath: string): Promise<PooledWorker> {
-  const pooled: PooledWorker = { worker: undefined as unknown as Worker };
+  const pooled: PooledWorker = { worker: undefined as unknown as Worker, jobs: 0 };
   pooled.worker = await createWorker(langs.join('+'), OEM.LSTM_ONLY, {
     langPath,
     workerPath: path.join(__dirname, 'ocr-thread.js'),
@@ -108,8 +128,8 @@ async function startWorker(langs: TessLang[], model: Model, langPath: string): P
 }
 
 /** One more recogniser in `pool`, counted while it starts; one that fails to start is forgotten. */
-function addWorker(pool: Pool, langs: TessLang[], model: Model, langPath: string): Promise<PooledWorker> {
-  const starting = startWorker(langs, model, langPath);
+function addWorker(pool: Pool): Promise<PooledWorker> {
+  const starting: Promise<PooledWorker> = startWorker(pool.langs, pool.model, pool.langPath).then((pooled) => Object.assign(pooled, { started: starting }));
   pool.starting.push(starting);
   return starting.catch((err: unknown) => {
     pool.starting = pool.starting.filter((s) => s !== starting);
@@ -119,9 +139,18 @@ function addWorker(pool: Pool, langs: TessLang[], model: Model, langPath: string
 
 function release(pool: Pool, pooled: PooledWorker): void {
   pooled.onProgress = undefined;
+  if (++pooled.jobs >= RECYCLE_AFTER && pooled.started && !pool.closed) return retire(pool, pooled);
   const next = pool.waiting.shift();
   if (next) next(pooled);
   else pool.idle.push(pooled);
+}
+
+/** Ends a recogniser that has read RECYCLE_AFTER pages; a page waiting for one gets a fresh one. */
+function retire(pool: Pool, pooled: PooledWorker): void {
+  pool.starting.splice(pool.starting.indexOf(pooled.started!), 1);
+  void pooled.worker.terminate().catch(() => undefined);
+  const next = pool.waiting.shift();
+  if (next) addWorker(pool).then(next, () => pool.waiting.unshift(next));
 }
 
 type Recognised = Awaited<ReturnType<Worker['recognize']>>['data'];
@@ -190,12 +219,13 @@ export class OcrEngine {
    */
   async prewarm(languages: TemplateLanguage[] = ['zh', 'en']): Promise<void> {
     const warming: Promise<unknown>[] = [];
-    for (const model of [MODEL, REREAD_MODEL] as const)
+    const ppocrLines = this.options.lineReader === 'ppocr';
+    if (ppocrLines) warming.push(prewarmPpocrLines());
+    const models: Model[] = ppocrLines ? [MODEL] : [MODEL, REREAD_MODEL];
+    for (const model of models)
       for (const language of languages) {
-        const { pool, langs } = this.poolFor(language, model);
-        while (pool.starting.length < pool.size) {
-          warming.push(addWorker(pool, langs, model, this.languageDir(model)).then((pooled) => release(pool, pooled)));
-        }
+        const { pool } = this.poolFor(language, model);
+        while (pool.starting.length < pool.size) warming.push(addWorker(pool).then((pooled) => release(pool, pooled)));
       }
     await Promise.all(warming);
   }
@@ -208,6 +238,8 @@ export class OcrEngine {
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 30_000).unref())]);
     const all = [...this.pools.values()];
     this.pools.clear();
+    for (const pool of all) pool.closed = true;
+    await closePpocr();
     const preprocess = this.preprocess;
     this.preprocess = new PreprocessPool(this.options.workers); // threads start only when used
     await preprocess.close();
@@ -247,8 +279,16 @@ export class OcrEngine {
     }
   }
 
-  /** One cut-out line through the second-reading pool (REREAD_MODEL, single-line mode). */
+  /**
+   * One cut-out line: by PP-OCRv4 (reading/ocr/ppocr.ts; both languages in one model) or through
+   * the second-reading pool (REREAD_MODEL, single-line mode), as the engine's lineReader says.
+   * Confidence 0–100, as tesseract gives it.
+   */
   private async readLine(crop: Buffer, language: TemplateLanguage): Promise<{ text: string; confidence: number }> {
+    if (this.options.lineReader === 'ppocr') {
+      const read = await readLinePpocr(crop);
+      return { text: read.text.trim(), confidence: read.confidence * 100 };
+    }
     const { pool, pooled } = await this.acquire(language, REREAD_MODEL);
     try {
       const { data } = await pooled.worker.recognize(crop, {}, { text: true, blocks: true });
@@ -273,17 +313,18 @@ export class OcrEngine {
     let pool = this.pools.get(key);
     if (!pool) {
       // Second readings are a few short lines a page: one recogniser keeps up, and each holds ~150 MB.
-      pool = { idle: [], waiting: [], starting: [], size: model === MODEL ? this.options.workers : 1 };
+      const size = model === MODEL ? this.options.workers : 1;
+      pool = { idle: [], waiting: [], starting: [], size, langs, model, langPath: this.languageDir(model) };
       this.pools.set(key, pool);
     }
     return { pool, langs };
   }
 
   private async acquire(language: TemplateLanguage, model: Model = MODEL): Promise<{ pool: Pool; pooled: PooledWorker }> {
-    const { pool, langs } = this.poolFor(language, model);
+    const { pool } = this.poolFor(language, model);
     const idle = pool.idle.pop();
     if (idle) return { pool, pooled: idle };
-    if (pool.starting.length < pool.size) return { pool, pooled: await addWorker(pool, langs, model, this.languageDir(model)) };
+    if (pool.starting.length < pool.size) return { pool, pooled: await addWorker(pool) };
     return { pool, pooled: await new Promise<PooledWorker>((resolve) => pool.waiting.push(resolve)) };
   }
 }
