@@ -52,7 +52,7 @@ export async function examTimeline(client: Client, workflowId: string): Promise<
   const scheduled = new Map<number, { type: string; activityId: string; at: number; startedAt?: number }>();
   const activities: ActivitySpan[] = [];
   for (const e of events) {
-    const at = tsMs(e.eventTime as Ts);
+    const at = tsMs(e.eventTime);
     const s = e.activityTaskScheduledEventAttributes;
     if (s) scheduled.set(Number(e.eventId), { type: s.activityType?.name ?? '?', activityId: s.activityId ?? '?', at });
     const started = e.activityTaskStartedEventAttributes;
@@ -67,12 +67,12 @@ export async function examTimeline(client: Client, workflowId: string): Promise<
       type: of.type, activityId: of.activityId, scheduledMs: of.at, startedMs: of.startedAt ?? of.at, closedMs: at,
     });
   }
-  return { workflowId, startMs: tsMs(events[0]?.eventTime as Ts), closeMs: tsMs(events.at(-1)?.eventTime as Ts), activities };
+  return { workflowId, startMs: tsMs(events[0]?.eventTime), closeMs: tsMs(events.at(-1)?.eventTime), activities };
 }
 
 /** Activity costs by `workflowId/activityId`, summed over attempts; a missing file is empty. */
 export function readCosts(file: string): Map<string, ActivityCost> {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {

@@ -46,7 +46,7 @@ type Workload = (typeof WORKLOADS)[number];
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' }, 'sustained-s': { type: 'string' } },
 });
-const quick = values.quick!;
+const quick = values.quick;
 const only = values.only ? (values.only.split(',').map((s) => s.trim()) as Workload[]) : [...WORKLOADS];
 for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}: one of ${WORKLOADS.join(', ')}`);
 const want = (w: Workload) => only.includes(w);

@@ -16,7 +16,7 @@ import { chooseAnswers } from './fixtures/answers';
 
 process.env.EXAMFLOW_DATA_DIR ??= path.join(os.tmpdir(), 'examflow-test-data');
 
-const engine = new OcrEngine({ workers: 1, dataDir: process.env.EXAMFLOW_DATA_DIR!, lineReader: 'ppocr' });
+const engine = new OcrEngine({ workers: 1, dataDir: process.env.EXAMFLOW_DATA_DIR, lineReader: 'ppocr' });
 
 after(async () => {
   await Promise.all([closePpocr(), engine.terminate(), closeSharedBrowser()]);
@@ -42,7 +42,7 @@ test('answer lines, Chinese and English, are read exactly, and an engine with li
 test('a generated Chinese exam page: every line found, in reading order, the title and a question read exactly', async () => {
   const template = templateSchema.parse(JSON.parse(fs.readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
   const paper = await renderExamPaper({ template, student: { name: '李明', class: '八(2)班', id: '20230415' }, answers: chooseAnswers(template, 0, 3), seed: 3 });
-  const { data, info } = await sharp(paper.pages[0]!).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(paper.pages[0]).greyscale().raw().toBuffer({ resolveWithObject: true });
   const lines = await readPagePpocr({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height });
   const truth = paper.pageTexts[0]!.split('\n').filter((l) => l.trim());
   assert.equal(lines.length, truth.length, lines.map((l) => l.text).join('\n'));

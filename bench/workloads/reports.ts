@@ -93,7 +93,6 @@ export async function reportsWorkload(opts: { log: (m: string) => void; quick: b
   const best = (a: Awaited<ReturnType<typeof renderClass>>, b: typeof a) => (a.cpuPerReport <= b.cpuPerReport ? a : b);
   const fresh = best(fresh1, fresh2);
   const pooled = best(pooled1, pooled2);
-  const sequential = pooled.sequential;
   const printedMs: number[] = [];
   for (const html of printedHtml) printedMs.push(await timed(() => renderPooled(html)));
   const classHtml = renderClassReportHtml(classStatisticsByTemplate(results), {

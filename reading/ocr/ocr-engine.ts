@@ -147,7 +147,7 @@ function release(pool: Pool, pooled: PooledWorker): void {
 
 /** Ends a recogniser that has read RECYCLE_AFTER pages; a page waiting for one gets a fresh one. */
 function retire(pool: Pool, pooled: PooledWorker): void {
-  pool.starting.splice(pool.starting.indexOf(pooled.started!), 1);
+  pool.starting = pool.starting.filter((s) => s !== pooled.started);
   void pooled.worker.terminate().catch(() => undefined);
   const next = pool.waiting.shift();
   if (next) addWorker(pool).then(next, () => pool.waiting.unshift(next));
