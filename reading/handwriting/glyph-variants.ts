@@ -1,22 +1,17 @@
 import { GLYPH_SIZE } from './mark-crop';
 
 // Test-time augmentation: the network reads each 28×28 glyph a few times, slightly moved,
-// scaled and turned, and its logits are averaged (mark-model.ts, markLogits). A letter whose
+// and its logits are averaged (mark-model.ts, markLogits). A letter whose
 // reading hangs on one pixel of placement (B against 8, A against D) is read by the consensus.
 // The variants are fixed, so the same crop always gives the same reading.
 
 export interface GlyphVariant { dx: number; dy: number; scale: number; degrees: number }
 
+// The glyph and its eight neighbours one pixel away. Measured on the held-out set (REPORT.md):
+// these shifts help; ±10% scale and ±5° turns did not (A–D among A–D 96.0% with them, 96.4% without).
 export const GLYPH_VARIANTS: readonly GlyphVariant[] = [
   { dx: 0, dy: 0, scale: 1, degrees: 0 },
-  { dx: 1, dy: 0, scale: 1, degrees: 0 },
-  { dx: -1, dy: 0, scale: 1, degrees: 0 },
-  { dx: 0, dy: 1, scale: 1, degrees: 0 },
-  { dx: 0, dy: -1, scale: 1, degrees: 0 },
-  { dx: 0, dy: 0, scale: 1.1, degrees: 0 },
-  { dx: 0, dy: 0, scale: 0.9, degrees: 0 },
-  { dx: 0, dy: 0, scale: 1, degrees: 5 },
-  { dx: 0, dy: 0, scale: 1, degrees: -5 },
+  ...[-1, 0, 1].flatMap((dy) => [-1, 0, 1].filter((dx) => dx !== 0 || dy !== 0).map((dx) => ({ dx, dy, scale: 1, degrees: 0 }))),
 ];
 
 /** The glyph moved, scaled about its centre and turned (bilinear; outside the glyph is paper). */

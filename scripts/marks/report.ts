@@ -117,7 +117,7 @@ export function writeReport(dir: string, e: Evaluation, run: { trainCells: numbe
     `Written by \`npm run train:marks\` (scripts/marks/train.ts). ${run.trainCells} training cells, ${run.epochs} epochs, ${run.seconds.toFixed(0)} s on one core.`,
     `Held-out test set: ${run.testCells} cells from fonts, MNIST samples and seeds training never saw (scripts/marks/glyph-sources.ts).`,
     `Calibration: softmax temperature ${run.temperature}, fitted on ${run.calibrationCells} other held-out cells (own seed; neither training nor test).`,
-    `Reading: ${run.variants === 1 ? 'each glyph once' : `each glyph in ${run.variants} variants (moved ±1 px, scaled, turned; reading/handwriting/glyph-variants.ts), logits averaged`}.`,
+    `Reading: ${run.variants === 1 ? 'each glyph once' : `each glyph in ${run.variants} variants (moved by up to 1 px each way; reading/handwriting/glyph-variants.ts), logits averaged`}.`,
     '',
     `- A–D in a choice cell read among A–H (a template that lists no options): **${pct(e.kinds.letters)}**; A–H: **${pct(e.kinds.lettersAH)}**`,
     `- A–D in the cell of a four-option choice question (read among its options A–D, as the table reader does): **${pct(e.kinds.lettersAD)}**`,
