@@ -48,7 +48,9 @@ export function glyphBatch(flat: Float32Array, count: number): tf.Tensor4D {
  * The network's logits for `count` glyphs laid end to end, each averaged over its variants
  * (glyph-variants.ts: test-time augmentation; one batch of variants × count glyphs).
  */
-export function markLogits(model: tfl.LayersModel, flat: Float32Array, count: number, variants: readonly GlyphVariant[] = GLYPH_VARIANTS): tf.Tensor2D {
+export function markLogits(
+  model: tfl.LayersModel, flat: Float32Array, count: number, variants: readonly GlyphVariant[] = GLYPH_VARIANTS,
+): tf.Tensor2D {
   return tf.tidy(() => {
     const input = glyphBatch(glyphVariantRows(flat, count, variants), variants.length * count);
     const logits = model.predict(input) as tf.Tensor2D;
@@ -57,7 +59,9 @@ export function markLogits(model: tfl.LayersModel, flat: Float32Array, count: nu
 }
 
 /** Probabilities from the averaged logits, softened or sharpened by the calibrated temperature. */
-export function markProbabilities(model: tfl.LayersModel, flat: Float32Array, count: number, temperature: number, variants?: readonly GlyphVariant[]): tf.Tensor2D {
+export function markProbabilities(
+  model: tfl.LayersModel, flat: Float32Array, count: number, temperature: number, variants?: readonly GlyphVariant[],
+): tf.Tensor2D {
   return tf.tidy(() => tf.softmax(tf.div(markLogits(model, flat, count, variants), temperature) as tf.Tensor2D));
 }
 

@@ -103,11 +103,14 @@ function tally(t: number[], ok: boolean): void {
   t[1]!++;
 }
 
+const VARIANTS_NOTE = ' (itself and moved 1 px each way; reading/handwriting/glyph-variants.ts).';
+
 export function writeReport(dir: string, e: Evaluation, run: { trainCells: number; testCells: number; calibrationCells: number; temperature: number; epochs: number; seconds: number; variants: number }): void {
   fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ ...run, ...e, classes: MARK_CLASSES }, null, 1));
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const share = (c: string, k: 'correct' | 'inCell' | 'inFour') => pct((e.perClass[c]?.[k] ?? 0) / Math.max(1, e.perClass[c]?.n ?? 0));
-  const rows = MARK_CLASSES.map((c) => `| ${c} | ${e.perClass[c]?.n ?? 0} | ${share(c, 'inCell')} | ${'ABCD'.includes(c) ? share(c, 'inFour') : ''} | ${share(c, 'correct')} |`);
+  const amongFour = (c: string) => ('ABCD'.includes(c) ? share(c, 'inFour') : '');
+  const rows = MARK_CLASSES.map((c) => `| ${c} | ${e.perClass[c]?.n ?? 0} | ${share(c, 'inCell')} | ${amongFour(c)} | ${share(c, 'correct')} |`);
   const cf = e.confidence;
   const header = `| truth \\ read | ${MARK_CLASSES.join(' | ')} |`;
   const confusion = MARK_CLASSES.map((c, i) => `| **${c}** | ${e.confusion[i]!.map((n, j) => (n === 0 ? '' : i === j ? `${n}` : `**${n}**`)).join(' | ')} |`);
@@ -117,10 +120,10 @@ export function writeReport(dir: string, e: Evaluation, run: { trainCells: numbe
     `Written by \`npm run train:marks\` (scripts/marks/train.ts). ${run.trainCells} training cells, ${run.epochs} epochs, ${run.seconds.toFixed(0)} s on one core.`,
     `Held-out test set: ${run.testCells} cells from fonts, MNIST samples and seeds training never saw (scripts/marks/glyph-sources.ts).`,
     `Calibration: softmax temperature ${run.temperature}, fitted on ${run.calibrationCells} other held-out cells (own seed; neither training nor test).`,
-    `Reading: ${run.variants === 1 ? 'each glyph once' : `each glyph in ${run.variants} variants (moved by up to 1 px each way; reading/handwriting/glyph-variants.ts), logits averaged`}.`,
+    `Reading: ${run.variants === 1 ? 'each glyph once.' : `each glyph in ${run.variants} variants, logits averaged${VARIANTS_NOTE}`}`,
     '',
-    `- A–D in a choice cell read among A–H (a template that lists no options): **${pct(e.kinds.letters)}**; A–H: **${pct(e.kinds.lettersAH)}**`,
-    `- A–D in the cell of a four-option choice question (read among its options A–D, as the table reader does): **${pct(e.kinds.lettersAD)}**`,
+    `- A–D in a choice cell read among A–H (the template lists no options): **${pct(e.kinds.letters)}**; A–H: **${pct(e.kinds.lettersAH)}**`,
+    `- A–D in a four-option choice question's cell (read among its options A–D): **${pct(e.kinds.lettersAD)}**`,
     `- T/F/√/×/对/错 in a true/false cell (read as T or F): **${pct(e.kinds.truefalse)}** — T/F written as letters **${pct(e.kinds.tfLetters)}**, √/× **${pct(e.kinds.ticks)}**`,
     `- digits in a number cell (read among 0–9): **${pct(e.kinds.digits)}**`,
     `- all ${MARK_CLASSES.length} classes, top class over all of them: ${pct(e.accuracy)}`,
