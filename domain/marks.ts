@@ -35,10 +35,23 @@ export interface MarkDecision {
   confidence: number;
 }
 
+/**
+ * The letters a choice question's cell may hold: A–D for a question with four options, A–H when
+ * the template does not list its options (the most a template may list).
+ */
+export function choiceLetters(optionCount?: number): MarkClass[] {
+  return optionCount && optionCount >= 2 ? LETTERS.slice(0, optionCount) : LETTERS;
+}
+
 /** The most probable allowed class, its probability renormalised over the allowed ones. */
 export function decide(probs: ArrayLike<number>, kind: MarkKind): MarkDecision {
+  return decideAmong(probs, allowedClasses(kind));
+}
+
+/** The most probable of the given classes (or blank), its probability renormalised over them. */
+export function decideAmong(probs: ArrayLike<number>, classes: readonly MarkClass[]): MarkDecision {
   let best: MarkClass | null = null, top = -1, sum = 0;
-  for (const cls of allowedClasses(kind)) {
+  for (const cls of classes) {
     const p = probs[MARK_CLASSES.indexOf(cls)]!;
     sum += p;
     if (p > top) { top = p; best = cls; }

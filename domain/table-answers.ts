@@ -1,5 +1,5 @@
 import type { AnswerFlag } from './documents';
-import { decide, decideTrueFalse, type MarkKind } from './marks';
+import { allowedClasses, choiceLetters, decideAmong, decideTrueFalse } from './marks';
 import type { ParsedAnswer } from './paper';
 import { questionKey, type Template, type TemplateQuestion } from './template';
 
@@ -83,12 +83,13 @@ function readCell(cell: TableAnswerCell, q: TemplateQuestion): Omit<ParsedAnswer
     answer = d.value;
     confidence = d.confidence;
   } else if (q.type === 'choice') {
-    const d = decide(cell.whole, 'letter');
+    // among the question's own options: a four-option question is never read as E–H
+    const d = decideAmong(cell.whole, choiceLetters(q.options?.length));
     answer = d.label;
     confidence = d.confidence;
   } else {
-    const kind: MarkKind = q.type === 'multi' ? 'letter' : 'digit';
-    const reads = (cell.parts.length ? cell.parts : [cell.whole]).map((p) => decide(p, kind));
+    const classes = q.type === 'multi' ? choiceLetters(q.options?.length) : allowedClasses('digit');
+    const reads = (cell.parts.length ? cell.parts : [cell.whole]).map((p) => decideAmong(p, classes));
     const labels = reads.flatMap((r) => (r.label ? [r.label as string] : []));
     answer = labels.length ? (q.type === 'multi' ? [...new Set(labels)].sort().join('') : labels.join('')) : null;
     confidence = reads.reduce((m, r) => Math.min(m, r.confidence), 1);

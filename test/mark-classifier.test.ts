@@ -15,6 +15,7 @@ test('the committed handwriting classifier reads held-out handwriting at its sta
   const model = await loadNetwork();
   const e = evaluate(model, await buildSet('test', 100, 3_000_017), readCalibration().temperature);
   assert.ok(e.kinds.letters >= 0.91, `A–D in choice cells: ${e.kinds.letters}`);
+  assert.ok(e.kinds.lettersAD >= 0.93, `A–D in four-option choice cells: ${e.kinds.lettersAD}`);
   assert.ok(e.kinds.truefalse >= 0.95, `true/false marks: ${e.kinds.truefalse}`);
   assert.ok(e.kinds.ticks >= 0.96, `√/× marks: ${e.kinds.ticks}`);
   assert.ok(e.kinds.digits >= 0.9, `digits: ${e.kinds.digits}`);

@@ -1,10 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { decide, MARK_CLASSES, type MarkClass, type MarkKind } from '../../domain/marks';
 
 export { decide };
 import { GLYPH_SIZE, readCellInk, type GreyImage } from './mark-crop';
-import { glyphBatch, loadNetwork, markProbabilities, readCalibration } from './mark-model';
+import { loadNetwork, markProbabilities, readCalibration } from './mark-model';
 
 // classifyMark(crop) → { label, confidence }: what is handwritten in one answer cell or box,
 // read by the classifier `npm run train:marks` trains (models/marks). The crop is grey, paper
@@ -37,10 +36,9 @@ export async function predictGlyphs(glyphs: Float32Array[]): Promise<Float32Arra
   const { model, temperature } = await network();
   const input = new Float32Array(glyphs.length * GLYPH_SIZE * GLYPH_SIZE);
   glyphs.forEach((g, i) => input.set(g, i * GLYPH_SIZE * GLYPH_SIZE));
-  const batch = glyphBatch(input, glyphs.length);
-  const out = markProbabilities(model, batch, temperature);
+  const out = markProbabilities(model, input, glyphs.length, temperature);
   const flat = await out.data() as Float32Array;
-  tf.dispose([batch, out]);
+  out.dispose();
   return glyphs.map((_, i) => flat.subarray(i * MARK_CLASSES.length, (i + 1) * MARK_CLASSES.length));
 }
 

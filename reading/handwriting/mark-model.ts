@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { GLYPH_VARIANTS, glyphVariantRows, type GlyphVariant } from './glyph-variants';
 import { GLYPH_SIZE } from './mark-crop';
 
 // The handwriting classifier's network and its files: models/marks/model.json (topology and
@@ -43,9 +44,25 @@ export function glyphBatch(flat: Float32Array, count: number): tf.Tensor4D {
   return tf.tensor4d(flat, [count, GLYPH_SIZE, GLYPH_SIZE, 1]);
 }
 
-/** Probabilities from the network's logits, softened or sharpened by the calibrated temperature. */
-export function markProbabilities(model: tfl.LayersModel, input: tf.Tensor4D, temperature: number): tf.Tensor2D {
-  return tf.tidy(() => tf.softmax(tf.div<tf.Tensor2D>(model.predict(input) as tf.Tensor2D, temperature)));
+/**
+ * The network's logits for `count` glyphs laid end to end, each averaged over its variants
+ * (glyph-variants.ts: test-time augmentation; one batch of variants × count glyphs).
+ */
+export function markLogits(
+  model: tfl.LayersModel, flat: Float32Array, count: number, variants: readonly GlyphVariant[] = GLYPH_VARIANTS,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    const input = glyphBatch(glyphVariantRows(flat, count, variants), variants.length * count);
+    const logits = model.predict(input) as tf.Tensor2D;
+    return tf.mean(tf.reshape(logits, [variants.length, count, -1]), 0) as tf.Tensor2D;
+  });
+}
+
+/** Probabilities from the averaged logits, softened or sharpened by the calibrated temperature. */
+export function markProbabilities(
+  model: tfl.LayersModel, flat: Float32Array, count: number, temperature: number, variants?: readonly GlyphVariant[],
+): tf.Tensor2D {
+  return tf.tidy(() => tf.softmax(tf.div<tf.Tensor2D>(markLogits(model, flat, count, variants), temperature)));
 }
 
 export interface Calibration { temperature: number }

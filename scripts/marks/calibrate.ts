@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { glyphBatch } from '../../reading/handwriting/mark-model';
+import type { GlyphVariant } from '../../reading/handwriting/glyph-variants';
+import { markLogits } from '../../reading/handwriting/mark-model';
 import type { MarkSet } from './dataset';
 import { glyphRows } from './report';
 
@@ -9,14 +9,14 @@ import { glyphRows } from './report';
 // calibration split that is neither training data nor the test set. It never changes which
 // class wins, only how sure the reading says it is.
 
-export function fitTemperature(model: LayersModel, set: MarkSet): { temperature: number; nll: number } {
+export function fitTemperature(model: LayersModel, set: MarkSet, variants?: readonly GlyphVariant[]): { temperature: number; nll: number } {
   const logits: Float32Array[] = [];
   for (let start = 0; start < set.count; start += 256) {
     const n = Math.min(256, set.count - start);
-    const input = glyphBatch(glyphRows(set, start, n), n);
-    const out = model.predict(input) as tf.Tensor;
+    // the logits as the classifier reads them: averaged over the glyph's variants
+    const out = markLogits(model, glyphRows(set, start, n), n, variants);
     const flat = out.dataSync() as Float32Array;
-    tf.dispose([input, out]);
+    out.dispose();
     const classes = flat.length / n;
     for (let i = 0; i < n; i++) logits.push(flat.slice(i * classes, (i + 1) * classes));
   }

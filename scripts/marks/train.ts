@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MARK_CLASSES } from '../../domain/marks';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { GLYPH_VARIANTS } from '../../reading/handwriting/glyph-variants';
 import { buildNetwork, glyphBatch, loadNetwork, MODEL_DIR, saveNetwork, useMarkBackend } from '../../reading/handwriting/mark-model';
 import { fitTemperature } from './calibrate';
 import { buildSet, SPLIT_SEED, type MarkSet } from './dataset';
@@ -16,7 +17,8 @@ import { registerWasmConvGradients } from './wasm-conv-grad';
 // calibration.json, REPORT.md, report.json}. Same seeds, same data, same weights.
 // Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1500), MARKS_EPOCHS (default 8),
 // MARKS_TEST_PER_CLASS (default 200), MARKS_CALIBRATION_PER_CLASS (default 80), MARKS_HIDDEN (dense units, default 128),
-// MARKS_CHECK_ONLY=1 (no training: calibrate and report the network already in MARKS_OUT).
+// MARKS_CHECK_ONLY=1 (no training: calibrate and report the network already in MARKS_OUT),
+// MARKS_TTA=0 (read each glyph once, without the test-time variants of glyph-variants.ts, for comparison).
 
 const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1500);
 const EPOCHS = Number(process.env.MARKS_EPOCHS ?? 8);
@@ -25,6 +27,8 @@ const CALIBRATION_PER_CLASS = Number(process.env.MARKS_CALIBRATION_PER_CLASS ?? 
 /** where the model and report go (default models/marks) */
 const OUT = process.env.MARKS_OUT ?? MODEL_DIR;
 const HIDDEN = Number(process.env.MARKS_HIDDEN ?? 128);
+/** the variants each glyph is read in: all of them, as the classifier reads, or (MARKS_TTA=0) the glyph alone */
+const VARIANTS = process.env.MARKS_TTA === '0' ? GLYPH_VARIANTS.slice(0, 1) : GLYPH_VARIANTS;
 /** the calibration split: held-out sources like the test set, other cells (its own seed) */
 const CALIBRATION_SEED = 1_500_007;
 const SHUFFLE_SEED = 424_242;
@@ -69,14 +73,14 @@ async function trainNetwork(train: MarkSet, elapsed: () => string): Promise<tfl.
 async function calibrateAndReport(model: tfl.LayersModel, run: { trainCells: number; epochs: number; seconds: () => number }): Promise<void> {
   const calibration = await buildSet('test', CALIBRATION_PER_CLASS, CALIBRATION_SEED);
   const test = await buildSet('test', TEST_PER_CLASS, SPLIT_SEED.test);
-  const { temperature, nll } = fitTemperature(model, calibration);
+  const { temperature, nll } = fitTemperature(model, calibration, VARIANTS);
   fs.writeFileSync(path.join(OUT, 'calibration.json'), `${JSON.stringify({ temperature, calibrationCells: calibration.count, nll: Math.round(nll * 1e4) / 1e4 })}\n`);
-  const result = evaluate(model, test, temperature);
+  const result = evaluate(model, test, temperature, VARIANTS);
   const seconds = run.seconds();
-  writeReport(OUT, result, { trainCells: run.trainCells, testCells: test.count, calibrationCells: calibration.count, temperature, epochs: run.epochs, seconds });
+  writeReport(OUT, result, { trainCells: run.trainCells, testCells: test.count, calibrationCells: calibration.count, temperature, epochs: run.epochs, seconds, variants: VARIANTS.length });
   const size = fs.statSync(path.join(OUT, 'weights.bin')).size;
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  console.log(`test: A–D ${pct(result.kinds.letters)}, A–H ${pct(result.kinds.lettersAH)}, true/false ${pct(result.kinds.truefalse)} (T/F ${pct(result.kinds.tfLetters)}, √/× ${pct(result.kinds.ticks)}), digits ${pct(result.kinds.digits)}; ` +
+  console.log(`test: A–D ${pct(result.kinds.letters)} (among A–D ${pct(result.kinds.lettersAD)}), A–H ${pct(result.kinds.lettersAH)}, true/false ${pct(result.kinds.truefalse)} (T/F ${pct(result.kinds.tfLetters)}, √/× ${pct(result.kinds.ticks)}), digits ${pct(result.kinds.digits)}; ` +
     `${result.confidence.wrongUnflagged} of ${result.confidence.wrong} wrong not flagged; temperature ${temperature}; weights ${(size / 1024).toFixed(0)} KiB; ${seconds.toFixed(0)} s`);
 }
 
