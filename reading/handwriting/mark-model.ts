@@ -54,7 +54,7 @@ export function markLogits(
   return tf.tidy(() => {
     const input = glyphBatch(glyphVariantRows(flat, count, variants), variants.length * count);
     const logits = model.predict(input) as tf.Tensor2D;
-    return tf.mean(tf.reshape(logits, [variants.length, count, -1]), 0) as tf.Tensor2D;
+    return tf.mean<tf.Tensor2D>(tf.reshape(logits, [variants.length, count, -1]), 0);
   });
 }
 
