@@ -13,6 +13,7 @@ import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import { ErrorCounts, fixtureTemplates, Latencies, pngBlob, renderPages, runPool, sleep, submitOnce, type LatencySummary } from '../scripts/loadtest/lib';
 import { examKeys } from '../lib/artifacts/artifacts';
+import { createApiDeps } from '../api/deps';
 import { rawStepCosts, type StepCosts } from './raw-steps';
 import { storeParkedExams, timeGets } from './reads';
 import { pct, resultsMarkdown, type BenchFigures } from './results';
@@ -178,11 +179,12 @@ async function main(): Promise<void> {
         const examId = randomUUID();
         const keys = examKeys(examId);
         const input = { examId, tenantId: tenant, templateId: en.id, templateKey: keys.template, language: en.language, pageKeys: [keys.page(0)], createdAt: new Date().toISOString(), notify: false };
-        await startExamRun(temporal, input, en.subject, 'normal', 'REJECT_DUPLICATE');
+        await startExamRun(temporal, input, en.subject, 'normal', 'REJECT_DUPLICATE', config().EXAMFLOW_TASK_QUEUE);
       });
+    const apiDeps = createApiDeps(temporal, config());
     const rawSubmit = (c: number, n: number) =>
       timedPool(n, c, async () => {
-        await submitExam(temporal, { examId: randomUUID(), tenantId: tenant, template: en, pages: [page], priority: 'normal' });
+        await submitExam(apiDeps, { examId: randomUUID(), tenantId: tenant, template: en, pages: [page], priority: 'normal' });
       });
     const blob = pngBlob(page);
     const api = (c: number, n: number) =>

@@ -1,5 +1,4 @@
 import type { ResultDocument } from '../../domain/documents';
-import { artifacts } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
 import { listExamRecords } from '../../records/exam-reads';
 import { tenantScope } from '../http/auth';
@@ -70,27 +69,27 @@ export const examEventsHandler =
 
 /** GET /v1/exams/:examId/result: from the record, or the artifact store for older exams. */
 export const resultHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { found, keys } = await completedExam(client, ctx);
-    ctx.body = (found.record.result) ?? (await artifacts().getJson<ResultDocument>(keys.result));
+    ctx.body = (found.record.result) ?? (await store.getJson<ResultDocument>(keys.result));
   };
 
 /** GET /v1/exams/:examId/report.pdf */
 export const reportPdfHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { keys } = await completedExam(client, ctx);
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `inline; filename="exam-${ctx.params.examId}.pdf"`);
-    ctx.body = await artifacts().get(keys.reportPdf);
+    ctx.body = await store.get(keys.reportPdf);
   };
 
 /** GET /v1/exams/:examId/report.html */
 export const reportHtmlHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { keys } = await completedExam(client, ctx);
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = await artifacts().get(keys.reportHtml);
+    ctx.body = await store.get(keys.reportHtml);
   };

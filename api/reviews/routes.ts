@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
+import { examKeys } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
 import { listWaitingExams } from '../../records/review-queue';
 import { INVALID_DECISION, reviewUpdate } from '../../workflows/definitions';
@@ -29,24 +29,24 @@ const reviewQueueHandler = (): Handler => async (ctx) => {
 
 /** GET /v1/exams/:examId/review */
 const reviewHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const found = await findExam(client, ctx);
     const status = await examStatus(client, found);
-    const state = status.status === 'needs_review' ? await waitingReview(client, found.examId) : await closedReview(found);
+    const state = status.status === 'needs_review' ? await waitingReview(client, found.examId) : await closedReview(store, found);
     if (!state) throw new ApiError(409, 'exam_not_waiting', `exam ${found.examId} is ${status.status} and has no review`, status);
     ctx.body = reviewDocument(found, status.status, state);
   };
 
 /** GET /v1/exams/:examId/review/:itemId/image.png — the answer region as cut from the page, for the exam's tenant only. */
 const reviewImageHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const found = await findExam(client, ctx);
     const itemId = validate(itemIdSchema, ctx.params.itemId, 'item id');
     let png: Buffer;
     try {
-      png = await artifacts().get(examKeys(found.examId).reviewImage(itemId));
+      png = await store.get(examKeys(found.examId).reviewImage(itemId));
     } catch {
       throw new ApiError(404, 'review_item_not_found', `exam ${found.examId} has no review item ${itemId}`);
     }
