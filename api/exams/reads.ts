@@ -1,5 +1,6 @@
 import type { ResultDocument } from '../../domain/documents';
 import { InvalidCursor } from '../../records/exam-cursor';
+import { pageTokens } from '../../lib/page-token';
 import { listExamRecords } from '../../records/exam-reads';
 import { tenantScope } from '../http/auth';
 import type { ApiDeps, Handler } from '../deps';
@@ -7,7 +8,7 @@ import { ApiError, validate } from '../http/errors';
 import { streamExamEvents } from './events';
 import { examStatus } from './exam-lookup';
 import { queueStatus } from './queue';
-import { listExamsQuerySchema, statisticsQuerySchema } from '../schemas';
+import { listExamsQueryFor, statisticsQuerySchema } from '../schemas';
 import { cachedStatistics } from './statistics';
 import { completedExam, findExam } from './exam-access';
 
@@ -15,9 +16,11 @@ import { completedExam, findExam } from './exam-access';
 // (once or as a stream of events), and a completed exam's result and reports.
 
 /** GET /v1/exams: newest first, from the records database, a cursor per page. */
-export function listExamsHandler(): Handler {
+export function listExamsHandler({ cfg }: ApiDeps): Handler {
+  const tokens = pageTokens(cfg.EXAMFLOW_PAYLOAD_KEY);
+  const query = listExamsQueryFor(tokens);
   return async (ctx) => {
-    const q = validate(listExamsQuerySchema, ctx.query, 'list query');
+    const q = validate(query, ctx.query, 'list query');
     const filter = {
       scope: tenantScope(ctx.state),
       status: q.status,
@@ -28,7 +31,7 @@ export function listExamsHandler(): Handler {
       createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
     };
     try {
-      ctx.body = await listExamRecords(filter, q.limit, q.pageToken);
+      ctx.body = await listExamRecords(tokens, filter, q.limit, q.pageToken);
     } catch (err) {
       if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
       throw err;

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { examKeys } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
+import { pageTokens } from '../../lib/page-token';
 import { listWaitingExams } from '../../records/review-queue';
 import { INVALID_DECISION, reviewUpdate } from '../../workflows/definitions';
 import { tenantScope, type AuthState } from '../http/auth';
@@ -17,14 +18,17 @@ import { closedReview, reviewDocument, waitingReview } from './review-state';
 // and the tenant's queue of waiting exams.
 
 /** GET /v1/reviews: the tenant's waiting exams, oldest wait first. */
-const reviewQueueHandler = (): Handler => async (ctx) => {
-  const q = validate(reviewQueueQuerySchema, ctx.query, 'review queue query');
-  try {
-    ctx.body = await listWaitingExams(tenantScope(ctx.state), q.limit, q.pageToken);
-  } catch (err) {
-    if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
-    throw err;
-  }
+const reviewQueueHandler = ({ cfg }: ApiDeps): Handler => {
+  const tokens = pageTokens(cfg.EXAMFLOW_PAYLOAD_KEY);
+  return async (ctx) => {
+    const q = validate(reviewQueueQuerySchema, ctx.query, 'review queue query');
+    try {
+      ctx.body = await listWaitingExams(tokens, tenantScope(ctx.state), q.limit, q.pageToken);
+    } catch (err) {
+      if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
+      throw err;
+    }
+  };
 };
 
 /** GET /v1/exams/:examId/review */
@@ -81,7 +85,7 @@ const decideHandler =
 
 export function reviewRoutes(deps: ApiDeps): Router<AuthState> {
   const router = new Router<AuthState>();
-  router.get('/v1/reviews', reviewQueueHandler());
+  router.get('/v1/reviews', reviewQueueHandler(deps));
   router.get('/v1/exams/:examId/review', reviewHandler(deps));
   router.get('/v1/exams/:examId/review/:itemId/image.png', reviewImageHandler(deps));
   router.post('/v1/exams/:examId/review', decideHandler(deps));
