@@ -12,7 +12,7 @@ import { answerSheetRoutes } from './templates/answer-sheets';
 import { batchRoutes } from './batches/routes';
 import { bearerAuth, type AuthState } from './http/auth';
 import { codecRoutes } from './codec';
-import type { ApiDeps } from './deps';
+import { createApiDeps } from './deps';
 import { docsRoutes } from './docs';
 import { ApiError, errorHandler } from './http/errors';
 import { refuseOversizedBody, maxBodyBytes } from './http/http-server';
@@ -30,7 +30,7 @@ const webDir = path.resolve(__dirname, '../../web');
 
 /** The Koa app over a connected Temporal client, with the configuration its process read once. */
 export function createApp(client: Client, cfg: Config): Koa<AuthState> {
-  const deps: ApiDeps = { client, cfg };
+  const deps = createApiDeps(client, cfg);
   const app = new Koa<AuthState>();
   app.use(httpMetrics()); // outermost: sees the final status errorHandler sets
   app.use(errorHandler);
@@ -54,7 +54,7 @@ export function createApp(client: Client, cfg: Config): Koa<AuthState> {
     answerSheetRoutes(),
     examRoutes(deps),
     reviewRoutes(deps),
-    correctionRoutes(client),
+    correctionRoutes(deps),
     batchRoutes(deps),
     studentRoutes(),
     webhookRoutes(cfg),

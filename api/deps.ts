@@ -1,5 +1,7 @@
 import type { RouterContext, RouterMiddleware } from '@koa/router';
 import type { Client } from '@temporalio/client';
+import type { ArtifactStore } from '../lib/artifacts/artifact-store';
+import { createArtifactStore } from '../lib/artifacts/artifacts';
 import type { Config } from '../lib/config';
 import type { AuthState } from './http/auth';
 
@@ -7,6 +9,13 @@ import type { AuthState } from './http/auth';
 export interface ApiDeps {
   client: Client;
   cfg: Config;
+  /** the artifact store cfg names, built once for the process */
+  store: ArtifactStore;
+}
+
+/** The API's dependencies over a connected client and the configuration its edge read. */
+export function createApiDeps(client: Client, cfg: Config): ApiDeps {
+  return { client, cfg, store: createArtifactStore(cfg) };
 }
 
 /** A request behind the bearer token, with its route parameters. */

@@ -4,7 +4,7 @@ import { priorities } from '../domain/exam-states';
 import { submittedStudentSchema } from '../domain/student';
 import { boxQuestionTypes, bubbleQuestionTypes, type SheetLayout } from '../domain/sheet-layout';
 import { templateIdSchema } from '../domain/template';
-import { openPageToken } from '../lib/page-token';
+import type { PageTokens } from '../lib/page-token';
 
 // Shapes of the API's own inputs and outputs; the documents (status, result, template)
 // are defined in domain/ and reused here.
@@ -67,10 +67,12 @@ const queryDate = z.iso
  * The cursor of GET /v1/exams: exactly what the previous page's nextPageToken was, sealed by
  * this API (lib/page-token.ts). Anything else is refused here, before any read.
  */
-const pageTokenSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged')
-  .refine((token) => openPageToken(token) !== null, 'not a page token this API issued: pass back nextPageToken unchanged, or leave it out for the first page');
+const pageTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged');
+const sealedPageToken = (tokens: PageTokens) =>
+  pageTokenSchema.refine(
+    (token) => tokens.open(token) !== null,
+    'not a page token this API issued: pass back nextPageToken unchanged, or leave it out for the first page',
+  );
 
 export const listExamsQuerySchema = z
   .object({
@@ -84,6 +86,9 @@ export const listExamsQuerySchema = z
     pageToken: pageTokenSchema.optional(),
   })
   .strict();
+
+/** The list query as GET /v1/exams checks it: a page token must be one these tokens sealed. */
+export const listExamsQueryFor = (tokens: PageTokens) => listExamsQuerySchema.extend({ pageToken: sealedPageToken(tokens).optional() });
 
 export const examSummarySchema = z.object({
   examId: z.string(),

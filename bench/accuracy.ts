@@ -7,7 +7,7 @@ import { OcrEngine } from '../reading/ocr/ocr-engine';
 import { config } from '../lib/config';
 import type { ResultDocument, StatusDocument } from '../domain/documents';
 import type { OcrPage } from '../domain/paper';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { createArtifactStore, examKeys } from '../lib/artifacts/artifacts';
 import { expectedScore } from '../test/fixtures/expected';
 import { apiClient, startStack } from '../test/helpers/stack';
 import { benchExam, loadTemplates, type BenchExam } from './accuracy-corpus';
@@ -155,8 +155,9 @@ async function score(s: Submitted, result: ResultDocument | null, tally: SetTall
     }
   }
   if (!result) return;
+  const store = createArtifactStore(config());
   for (const [k, text] of exam.pageTexts.entries()) {
-    const ocr = await artifacts().getJson<OcrPage>(examKeys(s.examId).ocr(k));
+    const ocr = await store.getJson<OcrPage>(examKeys(s.examId).ocr(k));
     addCer(tally.cer, ocr.text, text);
   }
 }

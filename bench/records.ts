@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { startPostgres } from '../lib/postgres-server';
 import { closeRecords, openRecords, records } from '../records/database';
 import { listExamRecords } from '../records/exam-reads';
+import { pageTokens } from '../lib/page-token';
 import { recordStatistics } from '../records/exam-statistics';
 import { rebuildRollups } from '../records/rollups';
 import { Latencies, type LatencySummary } from '../scripts/loadtest/lib';
@@ -81,16 +82,22 @@ export async function recordsBenchmark(rows: number, queries: number, log: (msg:
     const big = 'school-big';
     // A deep page: the cursor of an exam about half-way back in the big tenant's history.
     const middle = await records().selectFrom('exams').select(['created_at', 'exam_id']).where('tenant_id', '=', big).orderBy('created_at', 'desc').offset(Math.floor(rows * 0.35)).limit(1).executeTakeFirstOrThrow();
-    const deepToken = Buffer.from(`${middle.created_at.getTime()}.${middle.exam_id}`).toString('base64url');
+    const tokens = pageTokens('bench key');
+    const deepToken = tokens.seal(Buffer.from(`${middle.created_at.getTime()}.${middle.exam_id}`));
     const day = 86_400_000;
     t = performance.now();
     const figures: RecordsBenchFigures = {
       rows,
       seedS,
-      list: await timed(queries, () => listExamRecords({ scope: big }, 100)),
-      listFiltered: await timed(queries, (i) => listExamRecords({ scope: big, status: i % 2 ? 'failed' : 'completed', subject: 'math' }, 50)),
-      listDeepPage: await timed(queries, () => listExamRecords({ scope: big }, 100, deepToken)),
-      listStudent: await timed(queries, (i) => listExamRecords({ scope: big, studentId: `S${(i * 7) % 20000}`, createdFrom: new Date(Date.now() - 30 * day), createdTo: new Date() }, 100)),
+      list: await timed(queries, () => listExamRecords(tokens, { scope: big }, 100)),
+      listFiltered: await timed(queries, (i) =>
+        listExamRecords(tokens, { scope: big, status: i % 2 ? 'failed' : 'completed', subject: 'math' }, 50),
+      ),
+      listDeepPage: await timed(queries, () => listExamRecords(tokens, { scope: big }, 100, deepToken)),
+      listStudent: await timed(queries, (i) => {
+        const student = { studentId: `S${(i * 7) % 20000}`, createdFrom: new Date(Date.now() - 30 * day), createdTo: new Date() };
+        return listExamRecords(tokens, { scope: big, ...student }, 100);
+      }),
       statistics24h: await timed(queries, () => recordStatistics(big, 24)),
       statistics30d: await timed(queries, () => recordStatistics(big, 720)),
     };

@@ -6,6 +6,8 @@ import { config } from './config';
 // activities log through the SDK's logger (`log` from @temporalio/activity), whose lines carry
 // the workflow's ids and reach pino through temporalLogger (lib/temporal/temporal-runtime.ts).
 
+// The one configuration read at import time: config() keeps it for the process, so tests set their
+// environment before importing anything that logs (test/helpers/env.ts).
 export const logger = pino({ level: config().LOG_LEVEL, base: { service: config().EXAMFLOW_SERVICE } });
 
 /**

@@ -1,5 +1,6 @@
 import type { StatusDocument } from '../domain/documents';
 import { records } from './database';
+import type { PageTokens } from '../lib/page-token';
 import { decodeCursor, encodeCursor } from './exam-cursor';
 import type { ExamRow, RecordedStatus } from './schema';
 import { isClosedStatus } from '../domain/exam-states';
@@ -61,8 +62,8 @@ export interface RecordSummary {
 }
 
 /** One page of exams, newest first; `pageToken` continues where the previous page ended. */
-export async function listExamRecords(filter: RecordFilter, limit: number, pageToken?: string, nowMs = Date.now()) {
-  const cursor = pageToken ? decodeCursor(pageToken) : undefined;
+export async function listExamRecords(tokens: PageTokens, filter: RecordFilter, limit: number, pageToken?: string, nowMs = Date.now()) {
+  const cursor = pageToken ? decodeCursor(tokens, pageToken) : undefined;
   let q = records()
     .selectFrom('exams')
     .select(['exam_id', 'tenant_id', 'status', 'step', 'subject', 'template_id', 'student_id', 'score', 'pages', 'created_at', 'finished_at'])
@@ -96,6 +97,7 @@ export async function listExamRecords(filter: RecordFilter, limit: number, pageT
         statusUrl: `/v1/exams/${r.exam_id}`,
       }),
     ),
-    nextPageToken: rows.length > limit && last ? encodeCursor({ createdAtMs: last.created_at.getTime(), examId: last.exam_id }) : null,
+    nextPageToken:
+      rows.length > limit && last ? encodeCursor(tokens, { createdAtMs: last.created_at.getTime(), examId: last.exam_id }) : null,
   };
 }

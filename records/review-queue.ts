@@ -1,4 +1,5 @@
 import { records } from './database';
+import type { PageTokens } from '../lib/page-token';
 import { decodeCursor, encodeCursor } from './exam-cursor';
 
 // The review queue: a tenant's exams waiting for a teacher, oldest wait first (the order a
@@ -18,8 +19,13 @@ export interface WaitingExam {
   reviewUrl: string;
 }
 
-export async function listWaitingExams(scope: string | null, limit: number, pageToken?: string): Promise<{ exams: WaitingExam[]; nextPageToken: string | null }> {
-  const cursor = pageToken ? decodeCursor(pageToken) : undefined;
+export async function listWaitingExams(
+  tokens: PageTokens,
+  scope: string | null,
+  limit: number,
+  pageToken?: string,
+): Promise<{ exams: WaitingExam[]; nextPageToken: string | null }> {
+  const cursor = pageToken ? decodeCursor(tokens, pageToken) : undefined;
   let q = records()
     .selectFrom('exams')
     .select(['exam_id', 'template_id', 'subject', 'student_id', 'student_name', 'student_class', 'review_items', 'review_since', 'created_at'])
@@ -44,6 +50,7 @@ export async function listWaitingExams(scope: string | null, limit: number, page
       createdAt: r.created_at.toISOString(),
       reviewUrl: `/v1/exams/${r.exam_id}/review`,
     })),
-    nextPageToken: rows.length > limit && last ? encodeCursor({ createdAtMs: last.review_since!.getTime(), examId: last.exam_id }) : null,
+    nextPageToken:
+      rows.length > limit && last ? encodeCursor(tokens, { createdAtMs: last.review_since!.getTime(), examId: last.exam_id }) : null,
   };
 }

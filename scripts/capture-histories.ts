@@ -21,6 +21,7 @@ import { filledSheetImages } from '../test/fixtures/sheet-filler';
 import { startTemporal, workflowBundle } from '../test/helpers/temporal';
 import { captureReview, reviewTemplate } from './capture-review';
 import { submitBatch } from '../api/batches/batch-intake';
+import { createApiDeps, type ApiDeps } from '../api/deps';
 import { insertTemplate } from '../records/templates';
 import { oneSheetTemplate, studentSheets } from '../test/fixtures/class-stack';
 import { scannedStackPdf } from '../test/fixtures/scan-pdf';
@@ -79,10 +80,11 @@ async function main(): Promise<void> {
   const workers = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), workflowBundle: await workflowBundle(), activities: { ...activities, parseExam } });
   const running = workers.map((w) => w.run());
   const client = env.client;
+  const apiDeps = createApiDeps(client, config());
   const zh = loadTemplate('zh-math.json');
   const submit = async (template: Template, pages: Buffer[], student = {}, sheet = false) => {
     const examId = examIdFor('school-a', undefined);
-    await submitExam(client, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal', sheet });
+    await submitExam(apiDeps, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal', sheet });
     return examId;
   };
   try {
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
       return;
     }
     if (batchSet) {
-      await captureBatches(client);
+      await captureBatches(apiDeps);
       return;
     }
     if (sheetSet) {
@@ -124,11 +126,15 @@ async function main(): Promise<void> {
 }
 
 /** A class of two graded sheets and a blank page; a batch cancelled while grading; a stack with nothing to grade. */
-async function captureBatches(client: Client): Promise<void> {
+async function captureBatches(apiDeps: ApiDeps): Promise<void> {
+  const { client } = apiDeps;
   const quiz = oneSheetTemplate();
   await insertTemplate('school-a', quiz);
   const sheets = async (seeds: number[]) => (await Promise.all(seeds.map((seed) => studentSheets(quiz, seed, 'clean')))).flatMap((s) => s.pages);
-  const submit = async (pages: Buffer[]) => submitBatch(client, { tenantId: 'school-a', files: [{ buffer: await scannedStackPdf(pages), originalname: 'class.pdf' }], name: '八(1)班' });
+  const submit = async (pages: Buffer[]) => {
+    const files = [{ buffer: await scannedStackPdf(pages), originalname: 'class.pdf' }];
+    return submitBatch(apiDeps, { tenantId: 'school-a', files, name: '八(1)班' });
+  };
   const graded = await submit([...(await sheets([1])), await blankPage(), ...(await sheets([2]))]);
   await save(client, 'success', graded);
   const cancelled = await submit(await sheets([3, 4, 5, 6]));

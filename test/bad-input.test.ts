@@ -10,8 +10,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import sharp from 'sharp';
 import { testActivities } from './helpers/activities';
-import { submitExam } from '../api/exams/start-exam';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { createApiDeps } from '../api/deps';
+import { submitExam, type Submission } from '../api/exams/start-exam';
+import { examKeys } from '../lib/artifacts/artifacts';
 import { postToWebhook } from '../lib/webhooks/webhook-target';
 import { removeWebhook, saveWebhook } from '../lib/webhooks/webhooks';
 import type { StatusDocument } from '../domain/documents';
@@ -473,13 +474,15 @@ test('idempotency: a second submission under the same key never overwrites the f
   const otherPage = (await renderExamPaper({ template, student: { name: '钱芳', class: '八(1)班', id: '2023111' }, answers: chooseAnswers(template, 3, 7), seed: 7 })).pages[0]!;
   // One after the other, below HTTP: the second finds the exam and stores nothing.
   const examId = randomUUID();
-  const first = await submitExam(stack.env.client, { examId, tenantId: 'school-a', template, pages: [goodPage], student: { name: 'Alice' }, priority: 'normal' });
-  const second = await submitExam(stack.env.client, { examId, tenantId: 'school-a', template, pages: [otherPage, otherPage], student: { name: 'Bob' }, priority: 'normal' });
+  const deps = createApiDeps(stack.env.client, config());
+  const alice: Submission = { examId, tenantId: 'school-a', template, pages: [goodPage], student: { name: 'Alice' }, priority: 'normal' };
+  const first = await submitExam(deps, alice);
+  const second = await submitExam(deps, { ...alice, pages: [otherPage, otherPage], student: { name: 'Bob' } });
   assert.deepEqual([first, second], [true, false]);
   const keys = examKeys(examId);
-  assert.ok((await artifacts().get(keys.page(0))).equals(goodPage), 'page 1 is still Alice’s');
-  assert.equal(await artifacts().exists(keys.page(1)), false, 'Bob’s second page was not stored');
-  assert.equal((await artifacts().getJson<{ input: { student: { name: string } } }>(keys.input)).input.student.name, 'Alice');
+  assert.ok((await stack.store.get(keys.page(0))).equals(goodPage), 'page 1 is still Alice’s');
+  assert.equal(await stack.store.exists(keys.page(1)), false, 'Bob’s second page was not stored');
+  assert.equal((await stack.store.getJson<{ input: { student: { name: string } } }>(keys.input)).input.student.name, 'Alice');
   record('same exam id submitted twice', 200, 'not_overwritten');
   // Racing over HTTP: one 202, one 200, one exam, and its files all from the same submission.
   const key = `race-${randomUUID()}`;
@@ -491,8 +494,8 @@ test('idempotency: a second submission under the same key never overwrites the f
   const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { examId: string }).examId));
   assert.equal(ids[0], ids[1]);
   const raceKeys = examKeys(ids[0]!);
-  const student = (await artifacts().getJson<{ input: { student: { name: string } } }>(raceKeys.input)).input.student.name;
-  const page = await artifacts().get(raceKeys.page(0));
+  const student = (await stack.store.getJson<{ input: { student: { name: string } } }>(raceKeys.input)).input.student.name;
+  const page = await stack.store.get(raceKeys.page(0));
   assert.ok(page.equals(student === 'Alice' ? goodPage : otherPage), `the stored page belongs to ${student}, whose input was kept`);
   record('two racing submissions with one Idempotency-Key', 202, 'one_exam');
   await Promise.all([waitClosed(examId), waitClosed(ids[0]!)]);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { createApiDeps } from '../api/deps';
 import { examIdFor, submitExam, type Priority } from '../api/exams/start-exam';
 import type { Template } from '../domain/template';
 import { createExamWorkers } from '../worker/workers';
@@ -28,10 +29,11 @@ const template: Template = { id: 'p', title: 'P', subject: 'math', language: 'en
 test('an urgent exam overtakes a backlog of normal exams', async () => {
   const taskQueue = `priority-${Date.now()}`;
   const submitted: { examId: string; priority: Priority }[] = [];
+  const deps = createApiDeps(env.client, config());
   // The backlog builds while no worker runs.
   for (const priority of ['normal', 'normal', 'normal', 'normal', 'normal', 'urgent'] as Priority[]) {
     const examId = examIdFor('school-a', undefined);
-    await submitExam(env.client, { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority, taskQueue });
+    await submitExam(deps, { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority, taskQueue });
     submitted.push({ examId, priority });
   }
   const order: string[] = [];

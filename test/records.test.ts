@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ResultDocument, StatusDocument } from '../domain/documents';
 import { templateSchema } from '../domain/template';
-import { artifacts, examKeys } from '../lib/artifacts/artifacts';
+import { examKeys } from '../lib/artifacts/artifacts';
 import { config } from '../lib/config';
 import { ensurePurgeSchedule, purgeScheduleId } from '../lib/artifacts/retention';
 import { records } from '../records/database';
@@ -155,8 +155,8 @@ test('DELETE erases the record, the artifacts and the workflow history, and answ
   assert.equal((await api.get(`/v1/exams/${examId}`)).status, 404);
   assert.equal((await api.get(`/v1/exams/${examId}/report.pdf`)).status, 404);
   assert.equal(await records().selectFrom('exams').select('exam_id').where('exam_id', '=', examId).executeTakeFirst(), undefined);
-  assert.equal(await artifacts().exists(examKeys(examId).result), false);
-  assert.equal(await artifacts().exists(examKeys(examId).page(0)), false);
+  assert.equal(await stack.store.exists(examKeys(examId).result), false);
+  assert.equal(await stack.store.exists(examKeys(examId).page(0)), false);
   await waitUntilGone(examId);
   const list = (await (await api.get('/v1/exams')).json()) as { exams: { examId: string }[] };
   assert.ok(!list.exams.some((e) => e.examId === examId));
@@ -170,7 +170,7 @@ async function oldExam(daysAgo: number): Promise<string> {
   const submission: Submission = { examId, tenantId: 'school-a', templateId: template.id, subject: 'math', priority: 'normal', pages: 1, createdAt };
   await recordSubmission(submission);
   await recordRun({ examId, runId: randomUUID(), status: 'completed', step: 'done', startedAt: createdAt, finishedAt: createdAt, score: 1, fullScore: 2 }, submission);
-  await artifacts().put(examKeys(examId).page(0), Buffer.from('page'));
+  await stack.store.put(examKeys(examId).page(0), Buffer.from('page'));
   return examId;
 }
 
@@ -186,8 +186,8 @@ test('the retention purge erases old exams in bounded batches and keeps the rest
   assert.deepEqual(outcome, { purged: old.length });
   const left = await records().selectFrom('exams').select('exam_id').where('exam_id', 'in', [...old, recent]).execute();
   assert.deepEqual(left.map((r) => r.exam_id), [recent]);
-  for (const examId of old) assert.equal(await artifacts().exists(examKeys(examId).page(0)), false);
-  assert.equal(await artifacts().exists(examKeys(recent).page(0)), true);
+  for (const examId of old) assert.equal(await stack.store.exists(examKeys(examId).page(0)), false);
+  assert.equal(await stack.store.exists(examKeys(recent).page(0)), true);
   assert.equal((await api.get(`/v1/exams/${completedExam}`)).status, 200, 'today’s exam is kept');
 
   await ensurePurgeSchedule(client, config());

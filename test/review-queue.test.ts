@@ -7,6 +7,7 @@ import { InvalidCursor } from '../records/exam-cursor';
 import { recordRun, recordSubmission, type Submission } from '../records/exam-writes';
 import { recordStatistics } from '../records/exam-statistics';
 import { listWaitingExams } from '../records/review-queue';
+import { pageTokens } from '../lib/page-token';
 import { useTestRecords } from './helpers/records';
 
 // The review queue over the records (real PostgreSQL, migration 0004): a tenant's waiting
@@ -36,16 +37,17 @@ test('waiting exams of one tenant, oldest first, in pages; closed, running and f
   await exam('queue-a', 'processing');
   await exam('queue-b', 'needs_review');
 
-  const first = await listWaitingExams('queue-a', 2);
+  const tokens = pageTokens('a test key');
+  const first = await listWaitingExams(tokens, 'queue-a', 2);
   assert.deepEqual(first.exams.map((e) => e.examId), waiting.slice(0, 2));
   assert.deepEqual(first.exams.map((e) => e.items), [1, 2]);
   assert.equal(first.exams[0]!.reviewUrl, `/v1/exams/${waiting[0]}/review`);
-  const second = await listWaitingExams('queue-a', 2, first.nextPageToken!);
-  const third = await listWaitingExams('queue-a', 2, second.nextPageToken!);
+  const second = await listWaitingExams(tokens, 'queue-a', 2, first.nextPageToken!);
+  const third = await listWaitingExams(tokens, 'queue-a', 2, second.nextPageToken!);
   assert.deepEqual([...second.exams, ...third.exams].map((e) => e.examId), waiting.slice(2));
   assert.equal(third.nextPageToken, null);
-  assert.equal((await listWaitingExams(null, 100)).exams.length, 6, 'an admin sees every tenant’s');
-  await assert.rejects(listWaitingExams('queue-a', 2, 'bm90LW91cnM'), InvalidCursor);
+  assert.equal((await listWaitingExams(tokens, null, 100)).exams.length, 6, 'an admin sees every tenant’s');
+  await assert.rejects(listWaitingExams(tokens, 'queue-a', 2, 'bm90LW91cnM'), InvalidCursor);
 
   const stats = await recordStatistics('queue-a', 24);
   assert.equal(stats.byStatus.needs_review, 5);

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { examIdFor, submitExam } from '../api/exams/start-exam';
+import { createApiDeps } from '../api/deps';
+import { examIdFor, submitExam, type Submission } from '../api/exams/start-exam';
 import { templateSchema } from '../domain/template';
 import type { examWorkflow } from '../workflows/exam-workflow';
-import { artifacts } from '../lib/artifacts/artifacts';
+import { config } from '../lib/config';
 import { closeSharedBrowser } from '../lib/documents/browser';
 import { freePort } from '../lib/free-port';
 import { chooseAnswers } from './fixtures/answers';
@@ -40,7 +41,8 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   const taskQueue = `shutdown-${Date.now()}`;
   const paper = await renderExamPaper({ template, student: { name: '周杰', class: '1', id: '9' }, answers: chooseAnswers(template, 0, 41), pages: 1, seed: 41 });
   const examId = examIdFor('school-a', undefined);
-  await submitExam(env.client, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
+  const deps = createApiDeps(env.client, config());
+  await submitExam(deps, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
   const worker = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
   const handle = env.client.workflow.getHandle<typeof examWorkflow>(examId);
   // Wait until the OCR activity is running on this worker.
@@ -67,7 +69,7 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
     ocrDone = await ocrCompleted();
   }
   assert.ok(ocrDone, 'the page that was being read completed before the worker left');
-  assert.ok(await artifacts().exists(`exams/${examId}/ocr/001.json`));
+  assert.ok(await deps.store.exists(`exams/${examId}/ocr/001.json`));
 
   // A new worker picks the exam up where it stopped.
   const successor = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
@@ -86,7 +88,9 @@ test('SIGTERM on the API ends open event streams and exits 0', async () => {
   for (let i = 0; i < 100 && !(await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
   // An exam with no worker stays pending, so its event stream stays open.
   const examId = examIdFor('school-a', undefined);
-  await submitExam(env.client, { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority: 'normal', taskQueue: 'nobody-polls' });
+  const deps = createApiDeps(env.client, config());
+  const parked: Submission = { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority: 'normal' };
+  await submitExam(deps, { ...parked, taskQueue: 'nobody-polls' });
   const stream = await fetch(`${baseUrl}/v1/exams/${examId}/events`, { headers: { authorization: 'Bearer token-school-a' } });
   assert.equal(stream.status, 200);
   const text = stream.text();

@@ -1,14 +1,14 @@
 import multer from '@koa/multer';
-import type { Client } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { checkPdfPageSizes, isPdf, openPdf, PageTooLargeError } from '../../lib/documents/pdf-pages';
 import { BadInputError } from '../../domain/bad-input';
-import { artifacts, batchKeys } from '../../lib/artifacts/artifacts';
-import { config, reviewSettings, type Config } from '../../lib/config';
+import { batchKeys } from '../../lib/artifacts/artifacts';
+import { reviewSettings, type Config } from '../../lib/config';
 import { forgetBatch, insertBatch } from '../../records/batches';
 import type { BatchWorkflowInput } from '../../workflows/batch-definitions';
 import { TenantIdKey } from '../../workflows/search-attributes';
+import type { ApiDeps } from '../deps';
 import { ApiError } from '../http/errors';
 import { loadTemplate } from '../templates/templates';
 import { checkPages } from '../exams/uploads';
@@ -85,15 +85,13 @@ export interface BatchSubmission {
 }
 
 /** Stores the stack (written once), records the batch, then starts its workflow. Returns the batch id. */
-export async function submitBatch(client: Client, s: BatchSubmission): Promise<string> {
+export async function submitBatch({ client, cfg, store }: ApiDeps, s: BatchSubmission): Promise<string> {
   if (s.templateId && !(await loadTemplate(s.tenantId, s.templateId))) {
     throw new ApiError(400, 'unknown_template', `no template "${s.templateId}": create it with POST /v1/templates first, or leave templateId out for examflow answer sheets`);
   }
-  const cfg = config();
   const review = reviewSettings(cfg);
   const batchId = randomUUID();
   const keys = batchKeys(batchId);
-  const store = artifacts();
   const input: BatchWorkflowInput = {
     batchId,
     tenantId: s.tenantId,

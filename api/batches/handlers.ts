@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { isClosedPhase } from '../../domain/batch-status';
 import { toCsv } from '../../domain/score-table';
-import { artifacts } from '../../lib/artifacts/artifacts';
 import { scoreWorkbook } from '../../lib/documents/score-workbook';
 import { batchExamRows, listBatches } from '../../records/batches';
 import { admitExams } from '../exams/admission';
@@ -19,13 +18,13 @@ import { completedBatch, findOwnBatch, scoreTables } from './batch-access';
 export const submitBatchHandler =
   (deps: ApiDeps): Handler =>
   async (ctx) => {
-    const { client, cfg } = deps;
+    const { cfg } = deps;
     const fields = validate(submitBatchFieldsSchema, ctx.request.body ?? {}, 'batch submission');
     const files = (ctx.request.files ?? []) as UploadedFile[];
     await checkStack(files, cfg);
     // A tenant with as many exams in flight as it may have gets 429 for a new class too.
     await admitExams(deps, ctx.state.tenantId, 1);
-    const batchId = await submitBatch(client, { tenantId: ctx.state.tenantId, files, ...fields });
+    const batchId = await submitBatch(deps, { tenantId: ctx.state.tenantId, files, ...fields });
     ctx.status = 202;
     ctx.set('Location', `/v1/batches/${batchId}`);
     ctx.body = { batchId, status: 'processing', statusUrl: `/v1/batches/${batchId}` };
@@ -66,18 +65,18 @@ export const cancelBatchHandler =
   };
 
 /** GET /v1/batches/:batchId/report.html */
-export const classReportHtmlHandler = (): Handler => async (ctx) => {
+export const classReportHtmlHandler = ({ store }: ApiDeps): Handler => async (ctx) => {
   const row = await completedBatch(ctx);
   ctx.type = 'text/html; charset=utf-8';
-  ctx.body = await artifacts().get(row.report.reportHtmlKey);
+  ctx.body = await store.get(row.report.reportHtmlKey);
 };
 
 /** GET /v1/batches/:batchId/report.pdf */
-export const classReportPdfHandler = (): Handler => async (ctx) => {
+export const classReportPdfHandler = ({ store }: ApiDeps): Handler => async (ctx) => {
   const row = await completedBatch(ctx);
   ctx.type = 'application/pdf';
   ctx.set('Content-Disposition', `inline; filename="class-${row.batch_id}.pdf"`);
-  ctx.body = await artifacts().get(row.report.reportPdfKey);
+  ctx.body = await store.get(row.report.reportPdfKey);
 };
 
 /** GET /v1/batches/:batchId/scores.csv */

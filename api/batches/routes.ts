@@ -21,8 +21,8 @@ export function batchRoutes(deps: ApiDeps): Router<AuthState> {
   router.get('/v1/batches', listBatchesHandler());
   router.get('/v1/batches/:batchId', batchStatusHandler(deps));
   router.post('/v1/batches/:batchId/cancel', cancelBatchHandler(deps));
-  router.get('/v1/batches/:batchId/report.html', classReportHtmlHandler());
-  router.get('/v1/batches/:batchId/report.pdf', classReportPdfHandler());
+  router.get('/v1/batches/:batchId/report.html', classReportHtmlHandler(deps));
+  router.get('/v1/batches/:batchId/report.pdf', classReportPdfHandler(deps));
   router.get('/v1/batches/:batchId/scores.csv', scoresCsvHandler());
   router.get('/v1/batches/:batchId/scores.xlsx', scoresXlsxHandler());
   return router;

@@ -1,6 +1,5 @@
 import { isClosedStatus } from '../../domain/exam-states';
 import { eraseExam } from '../../lib/artifacts/exam-erasure';
-import { artifacts } from '../../lib/artifacts/artifacts';
 import { markForErasure } from '../../records/erasure';
 import { recordCancelRequest } from '../../records/exam-writes';
 import { admitExams } from './admission';
@@ -41,7 +40,7 @@ export const retryHandler =
       throw new ApiError(409, 'exam_not_retryable', why);
     }
     await admitExams(deps, found.record.tenant_id, 1);
-    await retryExam(client, found.examId, ctx.state.tenantId);
+    await retryExam(deps, found.examId, ctx.state.tenantId);
     ctx.status = 202;
     ctx.body = { examId: found.examId, accepted: 'retry', statusUrl: `/v1/exams/${found.examId}` };
   };
@@ -52,13 +51,13 @@ export const retryHandler =
  * retry or the next purge finishes the job.
  */
 export const eraseHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const examId = validate(examIdSchema, ctx.params.examId, 'exam id');
     const runIds = await markForErasure(examId, tenantScope(ctx.state));
     if (!runIds) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
     try {
-      await eraseExam(client, artifacts(), examId, runIds);
+      await eraseExam(client, store, examId, runIds);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       const message = `exam ${examId} is hidden but not yet fully erased (${why}): send DELETE again, or the next purge finishes it`;

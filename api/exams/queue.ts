@@ -43,7 +43,7 @@ async function taskQueueStats(client: Client, name: string, types: temporal.api.
   return { backlog, backlogAgeMs, dispatchRate, pollers: pollers.size };
 }
 
-export async function queueStatus({ client, cfg }: ApiDeps, scope: string | null): Promise<QueueResponse> {
+export async function queueStatus({ client, cfg }: Pick<ApiDeps, 'client' | 'cfg'>, scope: string | null): Promise<QueueResponse> {
   const maxima = maximaByScope.get(scope ?? '*') ?? newMaxima();
   maximaByScope.set(scope ?? '*', maxima);
   const count = async (query: string) => (await client.workflow.count(query)).count;

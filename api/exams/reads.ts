@@ -1,6 +1,6 @@
 import type { ResultDocument } from '../../domain/documents';
-import { artifacts } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
+import { pageTokens } from '../../lib/page-token';
 import { listExamRecords } from '../../records/exam-reads';
 import { tenantScope } from '../http/auth';
 import type { ApiDeps, Handler } from '../deps';
@@ -8,7 +8,7 @@ import { ApiError, validate } from '../http/errors';
 import { streamExamEvents } from './events';
 import { examStatus } from './exam-lookup';
 import { queueStatus } from './queue';
-import { listExamsQuerySchema, statisticsQuerySchema } from '../schemas';
+import { listExamsQueryFor, statisticsQuerySchema } from '../schemas';
 import { cachedStatistics } from './statistics';
 import { completedExam, findExam } from './exam-access';
 
@@ -16,9 +16,11 @@ import { completedExam, findExam } from './exam-access';
 // (once or as a stream of events), and a completed exam's result and reports.
 
 /** GET /v1/exams: newest first, from the records database, a cursor per page. */
-export function listExamsHandler(): Handler {
+export function listExamsHandler({ cfg }: ApiDeps): Handler {
+  const tokens = pageTokens(cfg.EXAMFLOW_PAYLOAD_KEY);
+  const query = listExamsQueryFor(tokens);
   return async (ctx) => {
-    const q = validate(listExamsQuerySchema, ctx.query, 'list query');
+    const q = validate(query, ctx.query, 'list query');
     const filter = {
       scope: tenantScope(ctx.state),
       status: q.status,
@@ -29,7 +31,7 @@ export function listExamsHandler(): Handler {
       createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
     };
     try {
-      ctx.body = await listExamRecords(filter, q.limit, q.pageToken);
+      ctx.body = await listExamRecords(tokens, filter, q.limit, q.pageToken);
     } catch (err) {
       if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
       throw err;
@@ -70,27 +72,27 @@ export const examEventsHandler =
 
 /** GET /v1/exams/:examId/result: from the record, or the artifact store for older exams. */
 export const resultHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { found, keys } = await completedExam(client, ctx);
-    ctx.body = (found.record.result) ?? (await artifacts().getJson<ResultDocument>(keys.result));
+    ctx.body = (found.record.result) ?? (await store.getJson<ResultDocument>(keys.result));
   };
 
 /** GET /v1/exams/:examId/report.pdf */
 export const reportPdfHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { keys } = await completedExam(client, ctx);
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `inline; filename="exam-${ctx.params.examId}.pdf"`);
-    ctx.body = await artifacts().get(keys.reportPdf);
+    ctx.body = await store.get(keys.reportPdf);
   };
 
 /** GET /v1/exams/:examId/report.html */
 export const reportHtmlHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { keys } = await completedExam(client, ctx);
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = await artifacts().get(keys.reportHtml);
+    ctx.body = await store.get(keys.reportHtml);
   };

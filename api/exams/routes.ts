@@ -24,7 +24,7 @@ export function examRoutes(deps: ApiDeps): Router<AuthState> {
   const intake = [requireTenant(), requireMultipart(), upload] as const;
   router.post('/v1/exams', ...intake, submitExamHandler(deps));
   router.post('/v1/exams/batch', ...intake, submitManyHandler(deps));
-  router.get('/v1/exams', listExamsHandler());
+  router.get('/v1/exams', listExamsHandler(deps));
   router.get('/v1/exams/statistics', statisticsHandler());
   router.get('/v1/queue', queueHandler(deps));
   router.get('/v1/exams/:examId', examStatusHandler(deps));

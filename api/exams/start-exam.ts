@@ -3,12 +3,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Priority } from '../../domain/exam-states';
 import type { SubmittedStudent } from '../../domain/student';
 import type { Template } from '../../domain/template';
-import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
-import { config, reviewSettings } from '../../lib/config';
+import { examKeys } from '../../lib/artifacts/artifacts';
+import { reviewSettings } from '../../lib/config';
 import { loadWebhook } from '../../lib/webhooks/webhooks';
 import { forgetSubmission, recordSubmission, reopenForRetry, restoreAfterFailedRetry } from '../../records/exam-writes';
 import type { ExamWorkflowInput } from '../../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from '../../workflows/search-attributes';
+import type { ApiDeps } from '../deps';
 import { ApiError } from '../http/errors';
 import type { ExamMemo } from './exam-status';
 import { examWorkflow } from '../../workflows/exam-workflow';
@@ -42,10 +43,9 @@ export interface Submission {
  * then starts its workflow. Returns false when an exam with this id already exists
  * (a repeated idempotent submission); its stored files are never overwritten.
  */
-export async function submitExam(client: Client, submission: Submission): Promise<boolean> {
+export async function submitExam({ client, cfg, store }: ApiDeps, submission: Submission): Promise<boolean> {
   const keys = examKeys(submission.examId);
-  const store = artifacts();
-  const review = reviewSettings(config());
+  const review = reviewSettings(cfg);
   const input: ExamWorkflowInput = {
     examId: submission.examId,
     tenantId: submission.tenantId,
@@ -84,7 +84,8 @@ export async function submitExam(client: Client, submission: Submission): Promis
       pages: input.pageKeys.length,
       createdAt: input.createdAt,
     });
-    await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', submission.taskQueue);
+    const taskQueue = submission.taskQueue ?? cfg.EXAMFLOW_TASK_QUEUE;
+    await startExamRun(client, input, submission.template.subject, submission.priority, 'REJECT_DUPLICATE', taskQueue);
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
@@ -112,27 +113,27 @@ async function waitForWorkflow(client: Client, examId: string): Promise<void> {
 }
 
 /** A new run of an exam that failed or was cancelled, with the input it was submitted with. */
-export async function retryExam(client: Client, examId: string, by: string): Promise<void> {
-  const stored = await artifacts().getJson<{ input: ExamWorkflowInput; priority: Priority; subject: string }>(examKeys(examId).input);
+export async function retryExam({ client, cfg, store }: ApiDeps, examId: string, by: string): Promise<void> {
+  const stored = await store.getJson<{ input: ExamWorkflowInput; priority: Priority; subject: string }>(examKeys(examId).input);
   const notify = (await loadWebhook(stored.input.tenantId)) !== null;
   const input = { ...stored.input, createdAt: new Date().toISOString(), notify };
   const closed = await reopenForRetry(examId, by);
   try {
-    await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY');
+    await startExamRun(client, input, stored.subject, stored.priority, 'ALLOW_DUPLICATE_FAILED_ONLY', cfg.EXAMFLOW_TASK_QUEUE);
   } catch (err) {
     if (closed) await restoreAfterFailedRetry(examId, closed);
     throw err;
   }
 }
 
-/** Starts the exam's workflow run; the pages, template and input are stored already. */
+/** Starts the exam's workflow run on taskQueue (EXAMFLOW_TASK_QUEUE but in tests); its pages, template and input are stored already. */
 export function startExamRun(
   client: Client,
   input: ExamWorkflowInput,
   subject: string,
   priority: Priority,
   reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY',
-  taskQueue = config().EXAMFLOW_TASK_QUEUE,
+  taskQueue: string,
 ) {
   const memo: ExamMemo = { createdAt: input.createdAt, pages: input.pageKeys.length };
   return client.workflow.start(examWorkflow, {

@@ -47,7 +47,7 @@ export function submitExamHandler(deps: ApiDeps): Handler {
     await admitExams(deps, tenantId, 1);
     const pages = files.map((f) => f.buffer);
     const { student, priority } = fields;
-    const created = await submitExam(deps.client, { examId, tenantId, template, sheet, pages, student, priority });
+    const created = await submitExam(deps, { examId, tenantId, template, sheet, pages, student, priority });
     ctx.status = created ? 202 : 200;
     ctx.set('Location', `/v1/exams/${examId}`);
     ctx.body = accepted(examId);
@@ -86,7 +86,7 @@ export function submitManyHandler(deps: ApiDeps): Handler {
         const { template, sheet } = await examTemplate(tenantId, entry.templateId, pages[0]!.buffer);
         const examId = examIdFor(tenantId, undefined);
         const { student, priority } = entry;
-        await submitExam(deps.client, { examId, tenantId, template, sheet, pages: pages.map((f) => f.buffer), student, priority });
+        await submitExam(deps, { examId, tenantId, template, sheet, pages: pages.map((f) => f.buffer), student, priority });
         results.push({ index, status: 202 as const, examId, statusUrl: `/v1/exams/${examId}` });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { ExamStatus, ResultDocument } from '../../domain/documents';
 import type { ReviewItem } from '../../domain/review-decisions';
-import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
+import type { ArtifactStore } from '../../lib/artifacts/artifact-store';
+import { examKeys } from '../../lib/artifacts/artifacts';
 import { reviewQuery, type ReviewState } from '../../workflows/definitions';
 import { ApiError } from '../http/errors';
 import type { FoundExam } from '../exams/exam-lookup';
@@ -32,16 +33,16 @@ export async function waitingReview(client: Client, examId: string): Promise<Rev
 }
 
 /** A closed exam's review, from its stored items and its result's decisions; null when it had none. */
-export async function closedReview(found: FoundExam): Promise<ReviewState | null> {
+export async function closedReview(store: ArtifactStore, found: FoundExam): Promise<ReviewState | null> {
   const keys = examKeys(found.examId);
   let items: ReviewItem[];
   try {
-    items = (await artifacts().getJson<{ items: ReviewItem[] }>(keys.review)).items;
+    items = (await store.getJson<{ items: ReviewItem[] }>(keys.review)).items;
   } catch {
     return null;
   }
   const stored = found.record.result as ResultDocument | null;
-  const result = stored ?? (await artifacts().getJson<ResultDocument>(keys.result).catch(() => null));
+  const result = stored ?? (await store.getJson<ResultDocument>(keys.result).catch(() => null));
   const decisions = items.flatMap((item) => {
     const review = result?.questions[Number(item.itemId.slice(1)) - 1]?.review;
     if (review?.status !== 'decided' || !review.decidedBy || !review.decidedAt) return [];

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import { artifacts, examKeys } from '../../lib/artifacts/artifacts';
+import { examKeys } from '../../lib/artifacts/artifacts';
 import { InvalidCursor } from '../../records/exam-cursor';
+import { pageTokens } from '../../lib/page-token';
 import { listWaitingExams } from '../../records/review-queue';
 import { INVALID_DECISION, reviewUpdate } from '../../workflows/definitions';
 import { tenantScope, type AuthState } from '../http/auth';
@@ -17,36 +18,39 @@ import { closedReview, reviewDocument, waitingReview } from './review-state';
 // and the tenant's queue of waiting exams.
 
 /** GET /v1/reviews: the tenant's waiting exams, oldest wait first. */
-const reviewQueueHandler = (): Handler => async (ctx) => {
-  const q = validate(reviewQueueQuerySchema, ctx.query, 'review queue query');
-  try {
-    ctx.body = await listWaitingExams(tenantScope(ctx.state), q.limit, q.pageToken);
-  } catch (err) {
-    if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
-    throw err;
-  }
+const reviewQueueHandler = ({ cfg }: ApiDeps): Handler => {
+  const tokens = pageTokens(cfg.EXAMFLOW_PAYLOAD_KEY);
+  return async (ctx) => {
+    const q = validate(reviewQueueQuerySchema, ctx.query, 'review queue query');
+    try {
+      ctx.body = await listWaitingExams(tokens, tenantScope(ctx.state), q.limit, q.pageToken);
+    } catch (err) {
+      if (err instanceof InvalidCursor) throw new ApiError(400, 'invalid_page_token', err.message);
+      throw err;
+    }
+  };
 };
 
 /** GET /v1/exams/:examId/review */
 const reviewHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const found = await findExam(client, ctx);
     const status = await examStatus(client, found);
-    const state = status.status === 'needs_review' ? await waitingReview(client, found.examId) : await closedReview(found);
+    const state = status.status === 'needs_review' ? await waitingReview(client, found.examId) : await closedReview(store, found);
     if (!state) throw new ApiError(409, 'exam_not_waiting', `exam ${found.examId} is ${status.status} and has no review`, status);
     ctx.body = reviewDocument(found, status.status, state);
   };
 
 /** GET /v1/exams/:examId/review/:itemId/image.png — the answer region as cut from the page, for the exam's tenant only. */
 const reviewImageHandler =
-  ({ client }: ApiDeps): Handler =>
+  ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const found = await findExam(client, ctx);
     const itemId = validate(itemIdSchema, ctx.params.itemId, 'item id');
     let png: Buffer;
     try {
-      png = await artifacts().get(examKeys(found.examId).reviewImage(itemId));
+      png = await store.get(examKeys(found.examId).reviewImage(itemId));
     } catch {
       throw new ApiError(404, 'review_item_not_found', `exam ${found.examId} has no review item ${itemId}`);
     }
@@ -81,7 +85,7 @@ const decideHandler =
 
 export function reviewRoutes(deps: ApiDeps): Router<AuthState> {
   const router = new Router<AuthState>();
-  router.get('/v1/reviews', reviewQueueHandler());
+  router.get('/v1/reviews', reviewQueueHandler(deps));
   router.get('/v1/exams/:examId/review', reviewHandler(deps));
   router.get('/v1/exams/:examId/review/:itemId/image.png', reviewImageHandler(deps));
   router.post('/v1/exams/:examId/review', decideHandler(deps));

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { submitExam, startExamRun } from '../../api/exams/start-exam';
+import { createApiDeps } from '../../api/deps';
+import { config } from '../../lib/config';
 import os from 'node:os';
 import { examKeys } from '../../lib/artifacts/artifacts';
 import { findSheetCode } from '../../reading/sheets/sheet-code';
@@ -51,11 +53,12 @@ export async function intakeWorkload(ctx: BenchContext, tenant: string, page: Bu
       const examId = randomUUID();
       const keys = examKeys(examId);
       const input = { examId, tenantId: tenant, templateId: en.id, templateKey: keys.template, language: en.language, pageKeys: [keys.page(0)], createdAt: new Date().toISOString(), notify: false };
-      await startExamRun(ctx.temporal, input, en.subject, 'normal', 'REJECT_DUPLICATE');
+      await startExamRun(ctx.temporal, input, en.subject, 'normal', 'REJECT_DUPLICATE', config().EXAMFLOW_TASK_QUEUE);
     });
+  const apiDeps = createApiDeps(ctx.temporal, config());
   const rawSubmit = (c: number, n: number) =>
     timedPool(n, c, async () => {
-      await submitExam(ctx.temporal, { examId: randomUUID(), tenantId: tenant, template: en, pages: [page], priority: 'normal' });
+      await submitExam(apiDeps, { examId: randomUUID(), tenantId: tenant, template: en, pages: [page], priority: 'normal' });
     });
   const blob = pngBlob(page);
   const api = (c: number, n: number) =>

@@ -2,19 +2,14 @@ import path from 'node:path';
 import type { ArtifactStore } from './artifact-store';
 import { FsArtifactStore } from './artifact-store-fs';
 import { s3StoreFromConfig } from './artifact-store-s3';
-import { config, type Config } from '../config';
+import type { Config } from '../config';
 
-/** The artifact store a configuration names: EXAMFLOW_ARTIFACT_STORE picks the folder under the data dir or S3. */
+/**
+ * The artifact store a configuration names (EXAMFLOW_ARTIFACT_STORE: a folder under the data dir, or S3),
+ * built once at each process edge: api/deps.ts, worker/activity-deps.ts, a test's or script's own.
+ */
 export function createArtifactStore(cfg: Config): ArtifactStore {
   return cfg.EXAMFLOW_ARTIFACT_STORE === 's3' ? s3StoreFromConfig(cfg) : new FsArtifactStore(path.join(cfg.EXAMFLOW_DATA_DIR, 'artifacts'));
-}
-
-let apiStore: ArtifactStore | undefined;
-
-/** The API process's store, from its configuration (the workers get theirs injected: worker/activity-deps.ts). */
-export function artifacts(): ArtifactStore {
-  apiStore ??= createArtifactStore(config());
-  return apiStore;
 }
 
 const pad = (n: number) => String(n + 1).padStart(3, '0');

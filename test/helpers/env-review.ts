@@ -1,3 +1,3 @@
-// Teacher review on, for the review suites, before any module reads the configuration.
+// Teacher review on, for the review suites: imported first, before the logger's import-time config() fixes it for the process.
 process.env.EXAMFLOW_REVIEW = 'on';
 import './env';

@@ -1,4 +1,4 @@
-// Tight limits for the limits test, set before any module reads the configuration.
+// Tight limits for the limits test: imported first, before the logger's import-time config() fixes them for the process.
 process.env.EXAMFLOW_MAX_IN_FLIGHT = '4';
 // each tenant may hold half: 2 exams
 process.env.EXAMFLOW_TENANT_SHARE = '0.5';

@@ -5,6 +5,8 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { closeSheetCodePool } from '../../api/exams/sheet-code-pool';
 import { apiServer } from '../../api/http/http-server';
+import type { ArtifactStore } from '../../lib/artifacts/artifact-store';
+import { createArtifactStore } from '../../lib/artifacts/artifacts';
 import { config } from '../../lib/config';
 import { closeSharedBrowser } from '../../lib/documents/browser';
 import { createActivities } from '../../activities';
@@ -17,6 +19,8 @@ import { startTemporal, workflowBundle } from './temporal';
 export interface Stack {
   env: TestWorkflowEnvironment;
   baseUrl: string;
+  /** the artifact store the API and workers use, for a test to look into */
+  store: ArtifactStore;
   stop(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export async function startStack(): Promise<Stack> {
   return {
     env,
     baseUrl,
+    store: createArtifactStore(config()),
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
