@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
-import { logger } from '../lib/logger';
+import { configureLogger, logger } from '../lib/logger';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { connectRecords } from '../lib/records-connection';
 import { applyHistoryRetention, ensurePurgeSchedule } from '../lib/artifacts/retention';
@@ -15,6 +15,7 @@ import { queueStatus } from './exams/queue';
 
 async function main(): Promise<void> {
   const cfg = config();
+  configureLogger(cfg);
   // Tracing (off unless EXAMFLOW_OTEL_ENDPOINT is set): the client interceptor starts the
   // trace that the workflow and its activities continue.
   const tracing = tracingPlugin(cfg);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// Imported first by bench/run.ts, before any module reads the configuration: a private data
+// The environment bench/run.ts and its child processes read at their start: a private data
 // folder shared with the child processes, quiet logs, no LLM (rules grading), no limits in the way.
 
 process.env.EXAMFLOW_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'examflow-bench-'));

@@ -1,7 +1,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { config } from '../lib/config';
-import { logger } from '../lib/logger';
+import { configureLogger, logger } from '../lib/logger';
 import { connectRecords } from '../lib/records-connection';
 import { closeRecords } from '../records/database';
 import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
@@ -16,6 +16,7 @@ import { createExamWorkers } from './workers';
 // recognisers, the browser, the cache connection and the span buffer.
 async function main(): Promise<void> {
   const cfg = config();
+  configureLogger(cfg);
   // Before any connection: SDK logs through pino, Prometheus metrics when a port is set.
   installTemporalRuntime(cfg);
   // A plugin on the connection reaches every worker built from it (tracing is opt-in).

@@ -8,6 +8,7 @@ import type { QuestionTags } from '../../domain/tagging';
 import type { Template } from '../../domain/template';
 import { examKeys } from '../../lib/artifacts/artifacts';
 import { config } from '../../lib/config';
+import { configureLogger } from '../../lib/logger';
 import type { LlmSettings } from '../../lib/llm/settings';
 import { countingCache, memoryCache } from '../../lib/tagging/tag-cache';
 import { createActivityDeps } from '../../worker/activity-deps';
@@ -18,6 +19,7 @@ import { createActivityDeps } from '../../worker/activity-deps';
  * poster). close() stops the recognisers and the browser they started.
  */
 export function testActivities(overrides: Partial<ActivityDeps> = {}) {
+  configureLogger(config());
   const owned = createActivityDeps(config());
   const deps: ActivityDeps = { ...owned.deps, ...overrides };
   return { activities: createActivities(deps), deps, close: () => owned.close() };

@@ -1,3 +1,3 @@
-// Teacher review on, for the review suites: imported first, before the logger's import-time config() fixes it for the process.
+// Teacher review on, for the review suites (the stack helpers read it with the rest of the environment).
 process.env.EXAMFLOW_REVIEW = 'on';
 import './env';

@@ -1,4 +1,4 @@
-// Tight limits for the limits test: imported first, before the logger's import-time config() fixes them for the process.
+// Tight limits for the limits test (the stack helpers read them with the rest of the environment).
 process.env.EXAMFLOW_MAX_IN_FLIGHT = '4';
 // each tenant may hold half: 2 exams
 process.env.EXAMFLOW_TENANT_SHARE = '0.5';

@@ -2,12 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// The process environment a test's own edge reads: the stack helpers (stack.ts, temporal.ts,
-// activities.ts) call config() and pass what it holds to createApp, the workers' dependencies
-// and the API's store; activities, the reading engine and the API's functions read nothing
-// themselves. The one read at import time is the logger's (lib/logger.ts), and config() keeps
-// what it read first for the process: so this file is still imported first, giving each test
-// process its own data folder and quiet logs.
+// The process environment a test's own edge reads, like a main file reads its own: the stack
+// helpers (stack.ts, temporal.ts, activities.ts) call config() and pass what it holds to
+// createApp, the workers' dependencies, the API's store and the logger; no module reads the
+// configuration on its own. Each test process gets its own data folder and quiet logs.
 process.env.EXAMFLOW_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'examflow-test-'));
 process.env.LOG_LEVEL ??= 'warn';
 // Tests run webhook receivers on loopback; the hostile-input suite turns this off again.

@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { config } from '../../lib/config';
+import { configureLogger } from '../../lib/logger';
 import { examflowDataConverter } from '../../lib/temporal/payload-codec';
 import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal/temporal-cli';
 import { examSearchAttributes } from '../../workflows/search-attributes';
@@ -8,6 +9,7 @@ import { useTestRecords } from './records';
 
 /** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes, and the records database. */
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  configureLogger(config());
   // Every test with Temporal has the records database too (the workers write to it).
   const [env] = await Promise.all([createLocal(), useTestRecords()]);
   return env;
