@@ -8,7 +8,16 @@ import type { ActivityDeps } from './deps';
  */
 export async function cleanupExam({ store }: Pick<ActivityDeps, 'store'>, input: { examId: string }): Promise<{ removed: number }> {
   const keys = examKeys(input.examId);
-  const produced = [`${keys.root}/ocr`, `${keys.root}/sheets`, keys.parsed, keys.graded, keys.diagnosis, keys.result, keys.reportHtml, keys.reportPdf];
+  const produced = [
+    `${keys.root}/ocr`,
+    `${keys.root}/sheets`,
+    keys.parsed,
+    keys.graded,
+    keys.diagnosis,
+    keys.result,
+    keys.reportHtml,
+    keys.reportPdf,
+  ];
   await Promise.all(produced.map((key) => store.remove(key)));
   return { removed: produced.length };
 }

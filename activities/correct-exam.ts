@@ -28,7 +28,9 @@ export async function correctExam(
   const keys = examKeys(input.examId);
   const [template, result] = await Promise.all([store.getJson<Template>(input.templateKey), store.getJson<ResultDocument>(keys.result)]);
   const current: GradedExam = result;
-  const done = result.corrections?.some((c) => c.at === input.at && c.by === input.by && c.number === input.change.number && c.section === input.change.section);
+  const done = result.corrections?.some(
+    (c) => c.at === input.at && c.by === input.by && c.number === input.change.number && c.section === input.change.section,
+  );
   let corrected: GradedExam;
   try {
     corrected = done ? current : correctAnswer(template, current, { ...input.change, by: input.by, at: input.at });

@@ -37,7 +37,10 @@ export async function deliverWebhook(
   }
   if (status === 410) throw ApplicationFailure.nonRetryable(`webhook ${webhook.url} answered 410 Gone`, 'WebhookGone');
   if (status >= 300 && status < 400) {
-    throw ApplicationFailure.nonRetryable(`webhook ${webhook.url} answered a ${status} redirect, which examflow never follows: set the final URL with PUT /v1/webhook`, 'WebhookRedirect');
+    throw ApplicationFailure.nonRetryable(
+      `webhook ${webhook.url} answered a ${status} redirect, which examflow never follows: set the final URL with PUT /v1/webhook`,
+      'WebhookRedirect',
+    );
   }
   if (status < 200 || status >= 300) throw new Error(`webhook ${webhook.url} answered ${status}`);
   return { delivered: true, status };

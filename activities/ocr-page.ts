@@ -52,7 +52,9 @@ export async function ocrPage({ store, ocr }: Pick<ActivityDeps, 'store' | 'ocr'
     clearInterval(beat);
   }
   if (page.text.trim().length === 0) {
-    throw new BadInputError(`page ${input.pageIndex + 1} has no readable text: check that it is the exam paper, in focus and the right way up`);
+    throw new BadInputError(
+      `page ${input.pageIndex + 1} has no readable text: check that it is the exam paper, in focus and the right way up`,
+    );
   }
   // Answer tables (题号 over handwritten answers) are read here too, so a paper without a
   // layout needs no other step: the parser takes their cells for the questions they number.
@@ -60,7 +62,13 @@ export async function ocrPage({ store, ocr }: Pick<ActivityDeps, 'store' | 'ocr'
   // the section heading over each table.
   const tables = await readAnswerTables(page.image ?? image, page.image ? page.placed : undefined);
   const ocrKey = examKeys(input.examId).ocr(input.pageIndex);
-  const stored: OcrPage = { pageIndex: input.pageIndex, text: page.text, lines: page.lines, confidence: page.confidence, ...(tables.length ? { tables } : {}) };
+  const stored: OcrPage = {
+    pageIndex: input.pageIndex,
+    text: page.text,
+    lines: page.lines,
+    confidence: page.confidence,
+    ...(tables.length ? { tables } : {}),
+  };
   await store.putJson(ocrKey, stored);
   const done = { ocrKey, confidence: page.confidence, characters: page.text.length };
   ctx.heartbeat({ pageIndex: input.pageIndex, done } satisfies OcrHeartbeat);

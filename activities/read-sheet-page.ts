@@ -38,13 +38,17 @@ export async function readSheetPage(deps: Pick<ActivityDeps, 'store' | 'ocr'>, i
   let reading: SheetReading;
   try {
     // a third-party sheet is read through the template's layout, examflow's own through its printed one
-    reading = template.layout ? await readLayoutSheet(image, template as LayoutTemplate) : await readAnswerSheet(image, sheetLayout(template));
+    reading = template.layout
+      ? await readLayoutSheet(image, template as LayoutTemplate)
+      : await readAnswerSheet(image, sheetLayout(template));
   } catch (err) {
     if (err instanceof SheetNotFoundError) throw new BadInputError(`${which}: ${err.message}`);
     throw err;
   }
   if (reading.templateId !== template.id) {
-    throw new BadInputError(`${which} is an answer sheet of template "${reading.templateId}", not of "${template.id}": submit each exam's sheets together`);
+    throw new BadInputError(
+      `${which} is an answer sheet of template "${reading.templateId}", not of "${template.id}": submit each exam's sheets together`,
+    );
   }
   ctx.heartbeat({ pageIndex: input.pageIndex, marks: reading.answers.length });
   const boxes: SheetPageBox[] = [];
@@ -58,7 +62,14 @@ export async function readSheetPage(deps: Pick<ActivityDeps, 'store' | 'ocr'>, i
     templateId: reading.templateId,
     studentNumber: reading.studentNumber,
     studentNumberConfidence: reading.studentNumberConfidence,
-    answers: reading.answers.map((a) => ({ number: a.number, section: a.section, type: a.type, answer: a.answer, confidence: a.confidence, flags: [...a.flags] as AnswerFlag[] })),
+    answers: reading.answers.map((a) => ({
+      number: a.number,
+      section: a.section,
+      type: a.type,
+      answer: a.answer,
+      confidence: a.confidence,
+      flags: [...a.flags] as AnswerFlag[],
+    })),
     boxes,
     registration: reading.registration,
   };
@@ -74,6 +85,15 @@ async function readBox(
   language: TemplateLanguage,
 ): Promise<SheetPageBox> {
   const [prepared] = await Promise.all([prepareBox(box.png), deps.store.put(imageKey, box.png)]);
-  const read = prepared.png ? await deps.ocr.recognizeBox(prepared.png, language, box.type === 'fill' ? 'line' : 'block') : { text: '', confidence: 1 };
-  return { number: box.number, section: box.section, type: box.type, imageKey, text: read.text.trim() || null, confidence: read.confidence };
+  const read = prepared.png
+    ? await deps.ocr.recognizeBox(prepared.png, language, box.type === 'fill' ? 'line' : 'block')
+    : { text: '', confidence: 1 };
+  return {
+    number: box.number,
+    section: box.section,
+    type: box.type,
+    imageKey,
+    text: read.text.trim() || null,
+    confidence: read.confidence,
+  };
 }

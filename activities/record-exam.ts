@@ -68,7 +68,9 @@ export async function recordExam({ store }: Pick<ActivityDeps, 'store'>, input: 
       score: input.score ?? null,
       fullScore: input.fullScore ?? null,
       result,
-      artifacts: input.resultKey ? { resultKey: input.resultKey, reportHtmlKey: input.reportHtmlKey, reportPdfKey: input.reportPdfKey } : {},
+      artifacts: input.resultKey
+        ? { resultKey: input.resultKey, reportHtmlKey: input.reportHtmlKey, reportPdfKey: input.reportPdfKey }
+        : {},
       stepMs: input.stepMs ?? null,
       ...(input.reviewItems !== undefined ? { reviewItems: input.reviewItems } : {}),
       studentId: student?.id ?? null,

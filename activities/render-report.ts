@@ -24,7 +24,10 @@ async function answerImages(store: ArtifactStore, parsed: ParsedExam): Promise<A
   const withImages = parsed.answers.filter((a) => a.imageKey && a.answer !== null);
   const images = await Promise.all(
     withImages.map(async (a) => {
-      const jpeg = await sharp(await store.get(a.imageKey!)).resize({ width: 480, withoutEnlargement: true }).jpeg({ quality: 70 }).toBuffer();
+      const jpeg = await sharp(await store.get(a.imageKey!))
+        .resize({ width: 480, withoutEnlargement: true })
+        .jpeg({ quality: 70 })
+        .toBuffer();
       return [questionKey(a), `data:image/jpeg;base64,${jpeg.toString('base64')}`] as const;
     }),
   );

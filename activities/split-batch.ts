@@ -48,7 +48,10 @@ async function stackPages(
     }
     Context.current().heartbeat({ rendered: pages.length });
   }
-  if (pages.length > max) throw new BadInputError(`the stack has ${pages.length} pages, more than the ${max} a batch may have: split the class into smaller stacks`);
+  if (pages.length > max)
+    throw new BadInputError(
+      `the stack has ${pages.length} pages, more than the ${max} a batch may have: split the class into smaller stacks`,
+    );
   return pages;
 }
 
@@ -76,7 +79,12 @@ export async function splitBatch(
   const known: PlannedExam[] = [];
   for (const exam of plan.exams) {
     if (templates.has(exam.templateId)) known.push(exam);
-    else for (const i of exam.stackPages) unplaced.push({ page: i + 1, reason: `an answer sheet of template "${exam.templateId}", which this account does not have: print sheets from your own templates` });
+    else
+      for (const i of exam.stackPages)
+        unplaced.push({
+          page: i + 1,
+          reason: `an answer sheet of template "${exam.templateId}", which this account does not have: print sheets from your own templates`,
+        });
   }
   unplaced.sort((a, b) => a.page - b.page);
   const notify = (await loadWebhook(input.tenantId)) !== null;
@@ -98,7 +106,13 @@ async function tenantTemplates(tenantId: string, exams: PlannedExam[]): Promise<
 async function storeExam(
   store: ArtifactStore,
   batch: BatchWorkflowInput,
-  { position, exam, template, pages, notify }: { position: number; exam: PlannedExam; template: Template; pages: Buffer[]; notify: boolean },
+  {
+    position,
+    exam,
+    template,
+    pages,
+    notify,
+  }: { position: number; exam: PlannedExam; template: Template; pages: Buffer[]; notify: boolean },
 ): Promise<BatchExamPlan> {
   const examId = batchExamId(batch.batchId, position);
   const keys = examKeys(examId);

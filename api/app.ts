@@ -35,7 +35,9 @@ export function createApp(client: Client, cfg: Config): Koa<AuthState> {
   app.use(httpMetrics()); // outermost: sees the final status errorHandler sets
   app.use(errorHandler);
   app.use(helmet());
-  const origins = cfg.EXAMFLOW_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = cfg.EXAMFLOW_CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (origins.length > 0) app.use(corsFor(origins));
 
   // Open: health, docs, what a page may be, and the web page (which asks for a token itself).

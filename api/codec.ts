@@ -27,7 +27,8 @@ export function codecRoutes(cfg: Config): Router<AuthState> {
   const router = new Router<AuthState>();
   for (const direction of ['encode', 'decode'] as const) {
     router.post(`/v1/codec/${direction}`, requireJsonBody(), async (ctx) => {
-      if (!ctx.state.admin) throw new ApiError(403, 'admin_required', 'the codec endpoint shows students’ data: use an admin token (tenant "*")');
+      if (!ctx.state.admin)
+        throw new ApiError(403, 'admin_required', 'the codec endpoint shows students’ data: use an admin token (tenant "*")');
       const { payloads } = validate(codecRequestSchema, ctx.request.body, 'codec request');
       try {
         ctx.body = { payloads: (await codec[direction](payloads.map(fromJson))).map(toJson) };

@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   // trace that the workflow and its activities continue.
   const tracing = tracingPlugin(cfg);
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
-  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: examflowDataConverter(cfg), plugins: tracing ? [tracing] : [] });
+  const client = new Client({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    dataConverter: examflowDataConverter(cfg),
+    plugins: tracing ? [tracing] : [],
+  });
   await connectRecords(cfg);
   await applyHistoryRetention(client, cfg);
   await ensurePurgeSchedule(client, cfg);
@@ -38,7 +43,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'examflow API stopping');
     clearInterval(sampler);
     closeEventStreams();
-    server.close(() => void Promise.allSettled([connection.close(), closeRecords(), shutdownTracing(), closeSheetCodePool()]).then(() => process.exit(0)));
+    server.close(
+      () =>
+        void Promise.allSettled([connection.close(), closeRecords(), shutdownTracing(), closeSheetCodePool()]).then(() => process.exit(0)),
+    );
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -76,7 +76,11 @@ function build() {
   accountPaths(doc);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'examflow API', version: '1', description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.' },
+    info: {
+      title: 'examflow API',
+      version: '1',
+      description: 'Durable exam processing: upload, status, results and reports. Errors are { error: { code, message, details? } }.',
+    },
     servers: [{ url: '/' }],
   });
 }
@@ -84,47 +88,81 @@ function build() {
 function templatePaths({ registry, path, Template, Error }: DocParts): void {
   path('post', '/v1/templates', 'Create an answer key (idempotent for identical content)', {
     request: { body: { content: { 'application/json': { schema: Template } } } },
-    responses: { 201: json(Template, 'created'), 200: json(Template, 'identical template existed'), 409: json(Error, 'id taken by different content') },
-  });
-  path('get', '/v1/templates', 'List the tenant’s templates', { responses: { 200: json(templateListResponseSchema, 'templates') } });
-  path('get', '/v1/templates/{id}', 'Get one template', { request: { params: z.object({ id: z.string() }) }, responses: { 200: json(Template, 'template') } });
-
-  const importForm = omrCheckerImportForm.extend({
-    template: z.string().describe("binary: OMRChecker's template.json (pageDimensions, bubbleDimensions, fieldBlocks, customLabels, preProcessors)"),
-    evaluation: z.string().optional().describe("binary: OMRChecker's evaluation.json (answers_in_order, marking_schemes with fractions such as -2/3, several correct or weighted answers, section schemes); needed unless answerKey is sent"),
-    answerKey: z.string().optional().describe('binary: an answer-key CSV (label,answer per line), for evaluations with source_type "csv"'),
-    marker: z.string().optional().describe('binary: the marker image CropOnMarkers matches (PNG, JPEG, WebP; stored with the template, at most 256 KB as PNG)'),
-    reference: z.string().optional().describe('binary: the reference scan FeatureBasedAlignment matches (stored with the template, scaled to 1000 px)'),
-  });
-  path('post', '/v1/templates/import/omrchecker', 'A template from OMRChecker files (multipart); its layout reads the sheets (docs/third-party-layouts.md)', {
-    request: { body: { content: { 'multipart/form-data': { schema: importForm } } } },
     responses: {
-      201: json(Template, 'created (the template, with its layout)'),
+      201: json(Template, 'created'),
       200: json(Template, 'identical template existed'),
       409: json(Error, 'id taken by different content'),
-      413: json(Error, 'a file is too large'),
-      415: json(Error, 'not multipart, or the marker is not an image'),
     },
   });
+  path('get', '/v1/templates', 'List the tenant’s templates', { responses: { 200: json(templateListResponseSchema, 'templates') } });
+  path('get', '/v1/templates/{id}', 'Get one template', {
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(Template, 'template') },
+  });
+
+  const importForm = omrCheckerImportForm.extend({
+    template: z
+      .string()
+      .describe("binary: OMRChecker's template.json (pageDimensions, bubbleDimensions, fieldBlocks, customLabels, preProcessors)"),
+    evaluation: z
+      .string()
+      .optional()
+      .describe(
+        "binary: OMRChecker's evaluation.json (answers_in_order, marking_schemes with fractions such as -2/3, several correct or weighted answers, section schemes); needed unless answerKey is sent",
+      ),
+    answerKey: z.string().optional().describe('binary: an answer-key CSV (label,answer per line), for evaluations with source_type "csv"'),
+    marker: z
+      .string()
+      .optional()
+      .describe('binary: the marker image CropOnMarkers matches (PNG, JPEG, WebP; stored with the template, at most 256 KB as PNG)'),
+    reference: z
+      .string()
+      .optional()
+      .describe('binary: the reference scan FeatureBasedAlignment matches (stored with the template, scaled to 1000 px)'),
+  });
+  path(
+    'post',
+    '/v1/templates/import/omrchecker',
+    'A template from OMRChecker files (multipart); its layout reads the sheets (docs/third-party-layouts.md)',
+    {
+      request: { body: { content: { 'multipart/form-data': { schema: importForm } } } },
+      responses: {
+        201: json(Template, 'created (the template, with its layout)'),
+        200: json(Template, 'identical template existed'),
+        409: json(Error, 'id taken by different content'),
+        413: json(Error, 'a file is too large'),
+        415: json(Error, 'not multipart, or the marker is not an image'),
+      },
+    },
+  );
 
   const templateParams = z.object({ id: z.string() });
   path('get', '/v1/templates/{id}/answer-sheet.pdf', 'The printable answer sheet of a template (A4, one or more pages)', {
     request: { params: templateParams },
-    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } }, 409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout') },
+    responses: {
+      200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } },
+      409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout'),
+    },
   });
   path('get', '/v1/templates/{id}/answer-sheet.json', 'The layout of exactly that PDF: PDF points, origin top-left, y down', {
     request: { params: templateParams },
-    responses: { 200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout'), 409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout') },
+    responses: {
+      200: json(registry.register('AnswerSheetLayout', answerSheetLayoutSchema), 'layout'),
+      409: json(Error, 'the template reads a third-party sheet (its layout): third_party_layout'),
+    },
   });
-
 }
 
 function examPaths({ registry, security, path, Status, Result, Error }: DocParts): void {
-  const pageFile = `binary: ${acceptedFormatsText} (a PDF is split into its pages, ${PDF_PAGE_DPI} dpi); ` +
+  const pageFile =
+    `binary: ${acceptedFormatsText} (a PDF is split into its pages, ${PDF_PAGE_DPI} dpi); ` +
     `at most ${MAX_PAGE_MEGAPIXELS} megapixels a page; answer sheets may be scans or phone photos (GET /page-rules.json)`;
   const examForm = submitExamFormSchema.extend({ pages: z.array(z.string().describe(pageFile)) });
   path('post', '/v1/exams', 'Submit an exam (multipart); optional Idempotency-Key header', {
-    request: { body: { content: { 'multipart/form-data': { schema: examForm } } }, headers: z.object({ 'idempotency-key': z.string().optional() }) },
+    request: {
+      body: { content: { 'multipart/form-data': { schema: examForm } } },
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+    },
     responses: {
       202: json(submitExamResponseSchema, 'accepted: follow statusUrl'),
       200: json(submitExamResponseSchema, 'this Idempotency-Key was seen: the same exam'),
@@ -137,15 +175,31 @@ function examPaths({ registry, security, path, Status, Result, Error }: DocParts
     request: { body: { content: { 'multipart/form-data': { schema: z.object({ manifest: z.string(), pages: z.array(z.string()) }) } } } },
     responses: { 200: json(batchResponseSchema, 'one result per exam') },
   });
-  path('get', '/v1/exams', 'List exams, newest first, from the records database (cursor pagination)', { request: { query: listExamsQuerySchema }, responses: { 200: json(listExamsResponseSchema, 'a page of exams') } });
-  path('get', '/v1/exams/statistics', 'Totals, success rate, durations and hourly trend', { request: { query: statisticsQuerySchema }, responses: { 200: json(statisticsResponseSchema, 'statistics') } });
-  path('get', '/v1/queue', 'Backlog, in-flight, limits and estimated wait per stage', { responses: { 200: json(queueResponseSchema, 'queue status') } });
+  path('get', '/v1/exams', 'List exams, newest first, from the records database (cursor pagination)', {
+    request: { query: listExamsQuerySchema },
+    responses: { 200: json(listExamsResponseSchema, 'a page of exams') },
+  });
+  path('get', '/v1/exams/statistics', 'Totals, success rate, durations and hourly trend', {
+    request: { query: statisticsQuerySchema },
+    responses: { 200: json(statisticsResponseSchema, 'statistics') },
+  });
+  path('get', '/v1/queue', 'Backlog, in-flight, limits and estimated wait per stage', {
+    responses: { 200: json(queueResponseSchema, 'queue status') },
+  });
   path('get', '/v1/exams/{examId}', 'Status document', { request: { params: examParams }, responses: { 200: json(Status, 'status') } });
   path('get', '/v1/exams/{examId}/events', 'Server-Sent Events: the status document on every change', {
     request: { params: examParams },
-    responses: { 200: { description: 'text/event-stream of `event: status` with a StatusDocument as data', content: { 'text/event-stream': { schema: z.string() } } } },
+    responses: {
+      200: {
+        description: 'text/event-stream of `event: status` with a StatusDocument as data',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+    },
   });
-  path('get', '/v1/exams/{examId}/result', 'Graded result', { request: { params: examParams }, responses: { 200: json(Result, 'result'), 409: json(Error, 'not completed') } });
+  path('get', '/v1/exams/{examId}/result', 'Graded result', {
+    request: { params: examParams },
+    responses: { 200: json(Result, 'result'), 409: json(Error, 'not completed') },
+  });
   path('get', '/v1/exams/{examId}/report.pdf', 'A4 PDF report', {
     request: { params: examParams },
     responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string() } } }, 409: json(Error, 'not completed') },
@@ -154,8 +208,14 @@ function examPaths({ registry, security, path, Status, Result, Error }: DocParts
     request: { params: examParams },
     responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, 409: json(Error, 'not completed') },
   });
-  path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') } });
-  path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', { request: { params: examParams }, responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') } });
+  path('post', '/v1/exams/{examId}/cancel', 'Cancel a running exam', {
+    request: { params: examParams },
+    responses: { 202: json(controlResponseSchema, 'cancellation requested'), 409: json(Error, 'already closed') },
+  });
+  path('post', '/v1/exams/{examId}/retry', 'Run a failed or cancelled exam again', {
+    request: { params: examParams },
+    responses: { 202: json(controlResponseSchema, 'new run started'), 409: json(Error, 'not failed or cancelled') },
+  });
 
   registry.registerPath({
     method: 'delete',
@@ -172,23 +232,40 @@ function reviewPaths({ registry, path, Status, Result, Error }: DocParts): void 
     request: { query: reviewQueueQuerySchema },
     responses: { 200: json(reviewQueueResponseSchema, 'a page of waiting exams') },
   });
-  path('get', '/v1/exams/{examId}/review', 'The answers an exam waits on (or waited on): reason, machine reading, confidence, image, decision', {
-    request: { params: examParams },
-    responses: { 200: json(registry.register('Review', reviewResponseSchema), 'review items'), 409: json(Error, 'the exam has no review') },
-  });
+  path(
+    'get',
+    '/v1/exams/{examId}/review',
+    'The answers an exam waits on (or waited on): reason, machine reading, confidence, image, decision',
+    {
+      request: { params: examParams },
+      responses: {
+        200: json(registry.register('Review', reviewResponseSchema), 'review items'),
+        409: json(Error, 'the exam has no review'),
+      },
+    },
+  );
   path('get', '/v1/exams/{examId}/review/{itemId}/image.png', 'The answer region of one review item, cut from the page', {
     request: { params: z.object({ examId: z.uuid(), itemId: z.string() }) },
     responses: { 200: { description: 'PNG', content: { 'image/png': { schema: z.string() } } } },
   });
-  path('post', '/v1/exams/{examId}/review', 'Decide review items: a corrected answer (graded as usual) or points (0 to the question’s points); the exam goes on once every item is decided', {
-    request: { params: examParams, body: { content: { 'application/json': { schema: reviewRequestSchema } } } },
-    responses: { 200: json(Status, 'decisions taken: the status document'), 409: json(Error, 'the exam is not waiting for a review') },
-  });
-  path('post', '/v1/exams/{examId}/corrections', 'Correct one answer of a completed exam: result, report and record are updated; the change is kept (who, when, before, after)', {
-    request: { params: examParams, body: { content: { 'application/json': { schema: correctionRequestSchema } } } },
-    responses: { 200: json(Result, 'the corrected result'), 409: json(Error, 'the exam is not completed') },
-  });
-
+  path(
+    'post',
+    '/v1/exams/{examId}/review',
+    'Decide review items: a corrected answer (graded as usual) or points (0 to the question’s points); the exam goes on once every item is decided',
+    {
+      request: { params: examParams, body: { content: { 'application/json': { schema: reviewRequestSchema } } } },
+      responses: { 200: json(Status, 'decisions taken: the status document'), 409: json(Error, 'the exam is not waiting for a review') },
+    },
+  );
+  path(
+    'post',
+    '/v1/exams/{examId}/corrections',
+    'Correct one answer of a completed exam: result, report and record are updated; the change is kept (who, when, before, after)',
+    {
+      request: { params: examParams, body: { content: { 'application/json': { schema: correctionRequestSchema } } } },
+      responses: { 200: json(Result, 'the corrected result'), 409: json(Error, 'the exam is not completed') },
+    },
+  );
 }
 
 function accountPaths({ registry, security, path, Error }: DocParts): void {
@@ -202,7 +279,9 @@ function accountPaths({ registry, security, path, Error }: DocParts): void {
     summary: 'What a page may be: formats, size and pixel limits, how a PDF is split (no token)',
     responses: { 200: json(z.looseObject({}), 'the page rules the uploads are checked with') },
   });
-  path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', { responses: { 200: json(metaResponseSchema, 'meta') } });
+  path('get', '/v1/meta', 'Where the Temporal Web UI is, for links to each exam’s workflow', {
+    responses: { 200: json(metaResponseSchema, 'meta') },
+  });
   const webhookBody = { content: { 'application/json': { schema: webhookRequestSchema } } };
   registry.registerPath({
     method: 'put',
@@ -213,7 +292,13 @@ function accountPaths({ registry, security, path, Error }: DocParts): void {
     responses: { ...errors, 200: json(webhookResponseSchema, 'the webhook, with its secret (shown only here)') },
   });
   path('get', '/v1/webhook', 'The tenant’s webhook (without its secret)', { responses: { 200: json(webhookResponseSchema, 'webhook') } });
-  registry.registerPath({ method: 'delete', path: '/v1/webhook', summary: 'Remove the webhook', security, responses: { ...errors, 204: { description: 'removed' } } });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/webhook',
+    summary: 'Remove the webhook',
+    security,
+    responses: { ...errors, 204: { description: 'removed' } },
+  });
   for (const direction of ['encode', 'decode'] as const) {
     path('post', `/v1/codec/${direction}`, `Temporal remote codec: ${direction} payloads (admin token only; for the Temporal Web UI)`, {
       request: { body: { content: { 'application/json': { schema: codecRequestSchema } } } },

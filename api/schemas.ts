@@ -114,13 +114,25 @@ export const listExamsResponseSchema = z.object({
 export const statisticsQuerySchema = z
   .object({
     // Whole hours only: each value is its own cached answer, so fractions would be a cache-bypass.
-    windowHours: z.coerce.number().int('whole hours only, from 1 to 720').min(1).max(24 * 30).default(24),
+    windowHours: z.coerce
+      .number()
+      .int('whole hours only, from 1 to 720')
+      .min(1)
+      .max(24 * 30)
+      .default(24),
   })
   .strict();
 
 export const statisticsResponseSchema = z.object({
   total: z.number(),
-  byStatus: z.object({ pending: z.number(), processing: z.number(), needs_review: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
+  byStatus: z.object({
+    pending: z.number(),
+    processing: z.number(),
+    needs_review: z.number(),
+    completed: z.number(),
+    failed: z.number(),
+    cancelled: z.number(),
+  }),
   /** completed / (completed + failed), percent, all time; null before anything closed */
   successRate: z.number().nullable(),
   window: z.object({
@@ -240,18 +252,30 @@ export const answerSheetLayoutSchema = z.object({
     z.object({
       width: z.number(),
       height: z.number(),
-      markers: z.array(z.object({ ...point, size: z.number() })).describe('four solid squares: top-left, top-right, bottom-right, bottom-left (top-left corners)'),
+      markers: z
+        .array(z.object({ ...point, size: z.number() }))
+        .describe('four solid squares: top-left, top-right, bottom-right, bottom-left (top-left corners)'),
       code: z.object({ ...point, size: z.number(), text: z.string() }).describe('the QR code; text = EXF1/<templateId>/<page>/<pages>'),
       title: z.object({ text: z.string(), ...point, size: z.number() }).nullable(),
       nameLines: z.array(z.object({ ...point, w: z.number() })),
       footer: z.object({ text: z.string(), ...point }),
       studentNumber: z
-        .object({ digits: z.number(), box: rect, bubbles: z.array(z.object({ digit: z.number().describe('position, 0 = leftmost'), value: z.string(), ...point, r: z.number() })) })
+        .object({
+          digits: z.number(),
+          box: rect,
+          bubbles: z.array(z.object({ digit: z.number().describe('position, 0 = leftmost'), value: z.string(), ...point, r: z.number() })),
+        })
         .nullable(),
       headings: z.array(z.object({ text: z.string(), ...point })),
       questions: z.array(
         z.union([
-          z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(bubbleQuestionTypes), labelAt: z.object(point), options: z.array(bubble) }),
+          z.object({
+            number: z.string(),
+            section: z.string().nullable(),
+            type: z.enum(bubbleQuestionTypes),
+            labelAt: z.object(point),
+            options: z.array(bubble),
+          }),
           z.object({ number: z.string(), section: z.string().nullable(), type: z.enum(boxQuestionTypes), box: rect }),
         ]),
       ),
@@ -263,7 +287,10 @@ const layoutSchemaMatches: Same<z.infer<typeof answerSheetLayoutSchema>, SheetLa
 void layoutSchemaMatches;
 
 /** Temporal's remote codec protocol (POST /v1/codec/encode and /decode): payloads with base64 metadata values and data. */
-const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const base64 = z
+  .string()
+  .max(4 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 export const codecRequestSchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
 });

@@ -18,8 +18,26 @@ export interface SetTally {
 }
 
 export function emptyTally(): SetTally {
-  const byType = { choice: { right: 0, total: 0 }, multi: { right: 0, total: 0 }, truefalse: { right: 0, total: 0 }, fill: { right: 0, total: 0 }, open: { right: 0, total: 0 } };
-  return { exams: 0, failed: 0, pages: 0, answers: 0, answersRight: 0, exactScores: 0, absScoreError: 0, cer: { errors: 0, chars: 0 }, rawCer: { errors: 0, chars: 0 }, rawPages: 0, byType };
+  const byType = {
+    choice: { right: 0, total: 0 },
+    multi: { right: 0, total: 0 },
+    truefalse: { right: 0, total: 0 },
+    fill: { right: 0, total: 0 },
+    open: { right: 0, total: 0 },
+  };
+  return {
+    exams: 0,
+    failed: 0,
+    pages: 0,
+    answers: 0,
+    answersRight: 0,
+    exactScores: 0,
+    absScoreError: 0,
+    cer: { errors: 0, chars: 0 },
+    rawCer: { errors: 0, chars: 0 },
+    rawPages: 0,
+    byType,
+  };
 }
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');
@@ -29,18 +47,20 @@ export function accuracyTable(sets: { name: string; tally: SetTally; target: { a
   const rows = [
     '| set | exams (failed) | pages | answers right | exact scores | mean abs. score error | OCR CER, pipeline | OCR CER, raw recogniser |',
     '|---|---|---|---|---|---|---|---|',
-    ...sets.map(({ name, tally: t, target }) =>
-      [
-        name,
-        `${t.exams} (${t.failed})`,
-        t.pages,
-        `${pct(t.answersRight, t.answers)} (${t.answersRight}/${t.answers}; target ≥ ${target.answers}%)`,
-        `${pct(t.exactScores, t.exams)} (${t.exactScores}/${t.exams}; target ≥ ${target.exact}%)`,
-        (t.exams ? t.absScoreError / t.exams : 0).toFixed(2),
-        rate(t.cer),
-        `${rate(t.rawCer)}${t.rawPages < t.pages ? ` (${t.rawPages} pages)` : ''}`,
-      ].join(' | '),
-    ).map((r) => `| ${r} |`),
+    ...sets
+      .map(({ name, tally: t, target }) =>
+        [
+          name,
+          `${t.exams} (${t.failed})`,
+          t.pages,
+          `${pct(t.answersRight, t.answers)} (${t.answersRight}/${t.answers}; target ≥ ${target.answers}%)`,
+          `${pct(t.exactScores, t.exams)} (${t.exactScores}/${t.exams}; target ≥ ${target.exact}%)`,
+          (t.exams ? t.absScoreError / t.exams : 0).toFixed(2),
+          rate(t.cer),
+          `${rate(t.rawCer)}${t.rawPages < t.pages ? ` (${t.rawPages} pages)` : ''}`,
+        ].join(' | '),
+      )
+      .map((r) => `| ${r} |`),
   ];
   const types: QuestionType[] = ['choice', 'multi', 'truefalse', 'fill', 'open'];
   const byType = [

@@ -74,12 +74,15 @@ async function main(): Promise<void> {
         const status = (await (await api.get(`/v1/exams/${s.examId}`)).json()) as StatusDocument;
         if (!['completed', 'failed', 'cancelled'].includes(status.status)) continue;
         pending.delete(s);
-        const result = status.status === 'completed' ? ((await (await api.get(`/v1/exams/${s.examId}/result`)).json()) as ResultDocument) : null;
+        const result =
+          status.status === 'completed' ? ((await (await api.get(`/v1/exams/${s.examId}/result`)).json()) as ResultDocument) : null;
         await score(s, result, tallies[s.exam.scanned ? 'scanned' : 'clean'], status.error);
       }
       if (pending.size) await new Promise((r) => setTimeout(r, 1000));
     }
-    log(`pipeline done: ${submitted.length - pending.size} exams closed${pending.size ? `, ${pending.size} still running at the time limit (left out)` : ''}`);
+    log(
+      `pipeline done: ${submitted.length - pending.size} exams closed${pending.size ? `, ${pending.size} still running at the time limit (left out)` : ''}`,
+    );
 
     // Baseline: the same pages through the bare recogniser (upright and grey, no clean-up, no
     // second reading: as an answer box is read), as far as the time box allows.
@@ -151,7 +154,9 @@ async function score(s: Submitted, result: ResultDocument | null, tally: SetTall
       tally.answersRight += 1;
       tally.byType[q.type].right += 1;
     } else {
-      console.log(`  exam ${exam.index} ${exam.scanned ? 'scanned' : 'clean'} ${exam.template.id} q${q.number} (${q.type}): read ${got?.missing ? 'nothing (missing)' : JSON.stringify(got?.studentAnswer)}, wrote ${JSON.stringify(truth)}`);
+      console.log(
+        `  exam ${exam.index} ${exam.scanned ? 'scanned' : 'clean'} ${exam.template.id} q${q.number} (${q.type}): read ${got?.missing ? 'nothing (missing)' : JSON.stringify(got?.studentAnswer)}, wrote ${JSON.stringify(truth)}`,
+      );
     }
   }
   if (!result) return;

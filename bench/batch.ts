@@ -53,7 +53,13 @@ async function main(): Promise<void> {
   const students = [];
   for (let i = 0; i < count; i++) students.push(await studentSheets(quiz, 5000 + i, 'scan'));
   // The class's PDF is the same for the same seeds: kept between runs (generating it is not measured).
-  const cached = path.join(os.tmpdir(), `examflow-bench-class-${createHash('sha256').update(JSON.stringify(students.map((x) => x.truth))).digest('hex').slice(0, 16)}.pdf`);
+  const cached = path.join(
+    os.tmpdir(),
+    `examflow-bench-class-${createHash('sha256')
+      .update(JSON.stringify(students.map((x) => x.truth)))
+      .digest('hex')
+      .slice(0, 16)}.pdf`,
+  );
   const pdf = existsSync(cached) ? readFileSync(cached) : await scannedStackPdf(students.flatMap((s) => s.pages));
   writeFileSync(cached, pdf);
   const generatedMs = Date.now() - genStarted;
@@ -86,9 +92,24 @@ async function main(): Promise<void> {
     const reportPdf = await client.batchFile(batchId, 'report.pdf');
     await picture(reportPdf, path.resolve(root, values.picture));
     const figures: BatchFigures = {
-      students: count, pdfBytes: pdf.length, generatedMs, cores: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      loadBefore, loadAfter, raw, acceptedMs, splitMs, wallMs, systemCpuMs, exams: final.exams.length, completed: final.counts.completed, exact,
-      parallelism: Number(process.env.EXAMFLOW_BATCH_PARALLELISM), activityConcurrency: Number(process.env.EXAMFLOW_ACTIVITY_CONCURRENCY), date: new Date().toISOString(),
+      students: count,
+      pdfBytes: pdf.length,
+      generatedMs,
+      cores: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      loadBefore,
+      loadAfter,
+      raw,
+      acceptedMs,
+      splitMs,
+      wallMs,
+      systemCpuMs,
+      exams: final.exams.length,
+      completed: final.counts.completed,
+      exact,
+      parallelism: Number(process.env.EXAMFLOW_BATCH_PARALLELISM),
+      activityConcurrency: Number(process.env.EXAMFLOW_ACTIVITY_CONCURRENCY),
+      date: new Date().toISOString(),
     };
     writeFileSync(path.resolve(root, values.out), batchMarkdown(figures));
     console.log(batchMarkdown(figures));

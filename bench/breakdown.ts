@@ -63,9 +63,14 @@ export async function examTimeline(client: Client, workflowId: string): Promise<
       e.activityTaskTimedOutEventAttributes ??
       e.activityTaskCanceledEventAttributes;
     const of = closed ? scheduled.get(Number(closed.scheduledEventId)) : undefined;
-    if (of) activities.push({
-      type: of.type, activityId: of.activityId, scheduledMs: of.at, startedMs: of.startedAt ?? of.at, closedMs: at,
-    });
+    if (of)
+      activities.push({
+        type: of.type,
+        activityId: of.activityId,
+        scheduledMs: of.at,
+        startedMs: of.startedAt ?? of.at,
+        closedMs: at,
+      });
   }
   return { workflowId, startMs: tsMs(events[0]?.eventTime), closeMs: tsMs(events.at(-1)?.eventTime), activities };
 }
@@ -130,8 +135,14 @@ export function breakdown(timelines: ExamTimeline[], costs: Map<string, Activity
       rows.set(type, row);
     }
   }
-  const mean = (r: StepRow): StepRow =>
-    ({ ...r, count: r.count / n, spanMs: r.spanMs / n, waitMs: r.waitMs / n, runMs: r.runMs / n, cpuMs: r.cpuMs / n });
+  const mean = (r: StepRow): StepRow => ({
+    ...r,
+    count: r.count / n,
+    spanMs: r.spanMs / n,
+    waitMs: r.waitMs / n,
+    runMs: r.runMs / n,
+    cpuMs: r.cpuMs / n,
+  });
   const steps = [...rows.values()].map(mean);
   return { exams: timelines.length, wallMs: wallMs / n, betweenMs: betweenMs / n, cpuMs: cpuMs / n, steps };
 }

@@ -11,7 +11,10 @@ import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-lay
 const shadow = async (image: Buffer): Promise<Buffer> => {
   const { width, height } = await sharp(image).metadata();
   const svg = `<svg width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="black" stop-opacity="0"/><stop offset="1" stop-color="black" stop-opacity="0.45"/></linearGradient></defs><rect width="${width}" height="${height}" fill="url(#g)"/></svg>`;
-  return sharp(image).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 85 }).toBuffer();
+  return sharp(image)
+    .composite([{ input: Buffer.from(svg) }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
 };
 
 const degradations: Record<string, (image: Buffer) => Promise<Buffer>> = {
@@ -45,7 +48,9 @@ async function main(): Promise<void> {
     }
     rows.push(`| ${name} | ${same}/${answers} (${((100 * same) / answers).toFixed(1)}%) | ${misses.join('; ') || '—'} |`);
   }
-  console.log(['| degradation | answers equal to OMRChecker’s on the original | sheets with differences |', '|---|---|---|', ...rows].join('\n'));
+  console.log(
+    ['| degradation | answers equal to OMRChecker’s on the original | sheets with differences |', '|---|---|---|', ...rows].join('\n'),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,10 @@ import { readLayoutSheet, type LayoutTemplate } from '../reading/sheets/read-lay
 // results OMRChecker recorded for them (answers, roll numbers, scores). Called by bench/sheets.ts;
 // `node dist/bench/omr-samples.js` runs it alone.
 
-export interface OmrSamplesReport { outcomes: (SampleOutcome & { ms: number; error?: string })[]; markdown: string }
+export interface OmrSamplesReport {
+  outcomes: (SampleOutcome & { ms: number; error?: string })[];
+  markdown: string;
+}
 
 export async function omrSamplesBench(filter?: string): Promise<OmrSamplesReport> {
   const outcomes: OmrSamplesReport['outcomes'] = [];
@@ -16,7 +19,16 @@ export async function omrSamplesBench(filter?: string): Promise<OmrSamplesReport
       const reading = await readLayoutSheet(fs.readFileSync(sample.image), sample.template as LayoutTemplate);
       outcomes.push({ ...compareSample(sample, reading), ms: Date.now() - started });
     } catch (err) {
-      outcomes.push({ name: sample.name, answers: 0, answersSame: 0, differences: [], studentId: null, score: null, ms: Date.now() - started, error: (err as Error).message });
+      outcomes.push({
+        name: sample.name,
+        answers: 0,
+        answersSame: 0,
+        differences: [],
+        studentId: null,
+        score: null,
+        ms: Date.now() - started,
+        error: (err as Error).message,
+      });
     }
   }
   return { outcomes, markdown: omrMarkdown(outcomes) };
@@ -29,7 +41,10 @@ function omrMarkdown(outcomes: OmrSamplesReport['outcomes']): string {
   const scoresSame = scored.filter((o) => Math.abs(o.score!.read - o.score!.recorded) < 1e-6).length;
   const ids = outcomes.filter((o) => o.studentId);
   const idsSame = ids.filter((o) => (o.studentId!.read ?? '') === o.studentId!.recorded).length;
-  const rows = outcomes.map((o) => `| ${o.name} | ${o.error ? `error: ${o.error}` : `${o.answersSame}/${o.answers}`} | ${o.studentId ? `${o.studentId.read ?? '—'} / ${o.studentId.recorded}` : ''} | ${o.score ? `${o.score.read} / ${o.score.recorded}` : ''} | ${o.ms} |`);
+  const rows = outcomes.map(
+    (o) =>
+      `| ${o.name} | ${o.error ? `error: ${o.error}` : `${o.answersSame}/${o.answers}`} | ${o.studentId ? `${o.studentId.read ?? '—'} / ${o.studentId.recorded}` : ''} | ${o.score ? `${o.score.read} / ${o.score.recorded}` : ''} | ${o.ms} |`,
+  );
   return [
     '## OMRChecker samples',
     '',

@@ -21,7 +21,9 @@ import { rss } from './process-memory';
 // degraded into a scan), and cut-out answer lines (what a fill box or a doubtful line is).
 // Character error rate against what was rendered, and CPU seconds (this process, all threads).
 
-const { values } = parseArgs({ options: { exams: { type: 'string', default: '8' }, lines: { type: 'string', default: '60' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { exams: { type: 'string', default: '8' }, lines: { type: 'string', default: '60' }, out: { type: 'string' } },
+});
 
 interface Tally extends CerTally {
   cpuMs: number;
@@ -41,8 +43,38 @@ async function measure(t: Tally, truth: string, read: () => Promise<string>): Pr
   addCer(t, text, truth);
 }
 
-const ANSWERS = ['B', 'AC', 'D', '对', '错', '√', '×', 'T', 'F', '5', '1/2', 'y=2x+1', '√3', 'a²+b²=c²', '勾股定理', '直角三角形', '全等', 'SAS', 'k=-2', '3.14',
-  '光合作用', 'photosynthesis', 'evaporation', 'condensation', 'The cat sat on the mat.', '斜率为负', '二次根式', '12 cm', '45°', '因为AB=AC，所以∠B=∠C'];
+const ANSWERS = [
+  'B',
+  'AC',
+  'D',
+  '对',
+  '错',
+  '√',
+  '×',
+  'T',
+  'F',
+  '5',
+  '1/2',
+  'y=2x+1',
+  '√3',
+  'a²+b²=c²',
+  '勾股定理',
+  '直角三角形',
+  '全等',
+  'SAS',
+  'k=-2',
+  '3.14',
+  '光合作用',
+  'photosynthesis',
+  'evaporation',
+  'condensation',
+  'The cat sat on the mat.',
+  '斜率为负',
+  '二次根式',
+  '12 cm',
+  '45°',
+  '因为AB=AC，所以∠B=∠C',
+];
 
 /** One answer written in a box: a line of text on white, some blurred and speckled like a scan. */
 async function answerLine(i: number): Promise<{ png: Buffer; truth: string; language: TemplateLanguage }> {
@@ -53,7 +85,8 @@ async function answerLine(i: number): Promise<{ png: Buffer; truth: string; lang
   const font = ['Noto Sans CJK SC', 'Noto Serif CJK SC', 'AR PL KaitiM GB'][i % 3]!;
   const width = Math.ceil(size * 1.1 * [...truth].length + 40);
   const escaped = truth.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${size * 2}"><rect width="100%" height="100%" fill="#fff"/>` +
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${size * 2}"><rect width="100%" height="100%" fill="#fff"/>` +
     `<text x="16" y="${size * 1.4}" font-size="${size}" font-family="${font}" fill="#222">${escaped}</text></svg>`;
   let img = sharp(Buffer.from(svg)).greyscale();
   if (i % 2 === 1) img = img.blur(0.6 + rand() * 0.6);
@@ -65,7 +98,9 @@ async function main(): Promise<void> {
   const pages: { page: Buffer; truth: string; language: TemplateLanguage; scanned: boolean }[] = [];
   for (let i = 0; i < Number(values.exams); i++) {
     const exam = await benchExam(200 + i, templates);
-    exam.pages.forEach((page, k) => pages.push({ page, truth: exam.pageTexts[k]!, language: exam.template.language, scanned: exam.scanned }));
+    exam.pages.forEach((page, k) =>
+      pages.push({ page, truth: exam.pageTexts[k]!, language: exam.template.language, scanned: exam.scanned }),
+    );
   }
   await closeSharedBrowser();
   const lines = await Promise.all(Array.from({ length: Number(values.lines) }, (_, i) => answerLine(i)));

@@ -33,12 +33,18 @@ export async function rawStepCosts(deps: ActivityDeps, template: Template, pages
   };
   try {
     const [ocr, ocrMs] = await timed(() =>
-      Promise.all(pageKeys.map((pageKey, pageIndex) => run(activities.ocrPage, { examId, pageIndex, pageKey, language: template.language }))),
+      Promise.all(
+        pageKeys.map((pageKey, pageIndex) => run(activities.ocrPage, { examId, pageIndex, pageKey, language: template.language })),
+      ),
     );
     const ocrKeys = ocr.map((o) => o.ocrKey);
     const [parsed, parseMs] = await timed(() => run(activities.parseExam, { examId, templateKey: keys.template, ocrKeys, student: {} }));
-    const [graded, analyzeMs] = await timed(() => run(activities.analyzeAnswers, { examId, templateKey: keys.template, parsedKey: parsed.parsedKey }));
-    const [diagnosis, diagnoseMs] = await timed(() => run(activities.diagnoseExam, { examId, templateKey: keys.template, gradedKey: graded.gradedKey }));
+    const [graded, analyzeMs] = await timed(() =>
+      run(activities.analyzeAnswers, { examId, templateKey: keys.template, parsedKey: parsed.parsedKey }),
+    );
+    const [diagnosis, diagnoseMs] = await timed(() =>
+      run(activities.diagnoseExam, { examId, templateKey: keys.template, gradedKey: graded.gradedKey }),
+    );
     const [, reportMs] = await timed(() =>
       run(activities.renderReport, {
         examId,

@@ -13,7 +13,13 @@ import { Latencies, runPool, type LatencySummary } from '../scripts/loadtest/lib
 const PARKED_QUEUE = 'bench-parked';
 
 /** Starts `count` pending exams of `template` for `tenantId`; returns starts per second. */
-export async function storeParkedExams(client: Client, count: number, concurrency: number, tenantId: string, template: Template): Promise<number> {
+export async function storeParkedExams(
+  client: Client,
+  count: number,
+  concurrency: number,
+  tenantId: string,
+  template: Template,
+): Promise<number> {
   const t = performance.now();
   await runPool(count, concurrency, async () => {
     const examId = randomUUID();
@@ -28,7 +34,15 @@ export async function storeParkedExams(client: Client, count: number, concurrenc
       createdAt: new Date().toISOString(),
       notify: false,
     };
-    await recordSubmission({ examId, tenantId, templateId: template.id, subject: template.subject, priority: 'normal', pages: 1, createdAt: input.createdAt });
+    await recordSubmission({
+      examId,
+      tenantId,
+      templateId: template.id,
+      subject: template.subject,
+      priority: 'normal',
+      pages: 1,
+      createdAt: input.createdAt,
+    });
     await startExamRun(client, input, template.subject, 'normal', 'REJECT_DUPLICATE', PARKED_QUEUE);
   });
   return count / ((performance.now() - t) / 1000);

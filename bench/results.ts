@@ -10,7 +10,11 @@ export const pct = (xs: number[], p: number) => {
 };
 const ok = (met: boolean | null) => (met === null ? '' : met ? 'met' : '**not met**');
 
-export function resultsMarkdown(run: { command: string; quick: boolean; ocrWorkers: number; workloads: string[]; loadBefore: number[]; loadAfter: number[] }, targets: TargetRow[], sections: string[]): string {
+export function resultsMarkdown(
+  run: { command: string; quick: boolean; ocrWorkers: number; workloads: string[]; loadBefore: number[]; loadAfter: number[] },
+  targets: TargetRow[],
+  sections: string[],
+): string {
   const cpus = os.cpus();
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   return `# examflow benchmark${run.quick ? ' (--quick: small samples, short sustained run)' : ''}

@@ -44,15 +44,50 @@ const WORKLOADS = ['printed', 'heldout', 'sheets', 'batch', 'reports', 'spread',
 type Workload = (typeof WORKLOADS)[number];
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' }, 'sustained-s': { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    'sustained-s': { type: 'string' },
+  },
 });
 const quick = values.quick;
 const only = values.only ? (values.only.split(',').map((s) => s.trim()) as Workload[]) : [...WORKLOADS];
 for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}: one of ${WORKLOADS.join(', ')}`);
 const want = (w: Workload) => only.includes(w);
 const counts: Counts = quick
-  ? { ocrPages: 4, e2e1: 3, e2e4: 2, heldOut: 3, sheets: 4, students: 10, spreadExams: 4, sustainedS: 60, intake: 60, intakeC: 16, intakeWide: 400, stored: 1_000, storedLarge: 5_000, reads: 100 }
-  : { ocrPages: 20, e2e1: 10, e2e4: 5, heldOut: 6, sheets: 12, students: 40, spreadExams: 12, sustainedS: 600, intake: 500, intakeC: 16, intakeWide: 4_000, stored: 10_000, storedLarge: 100_000, reads: 300 };
+  ? {
+      ocrPages: 4,
+      e2e1: 3,
+      e2e4: 2,
+      heldOut: 3,
+      sheets: 4,
+      students: 10,
+      spreadExams: 4,
+      sustainedS: 60,
+      intake: 60,
+      intakeC: 16,
+      intakeWide: 400,
+      stored: 1_000,
+      storedLarge: 5_000,
+      reads: 100,
+    }
+  : {
+      ocrPages: 20,
+      e2e1: 10,
+      e2e4: 5,
+      heldOut: 6,
+      sheets: 12,
+      students: 40,
+      spreadExams: 12,
+      sustainedS: 600,
+      intake: 500,
+      intakeC: 16,
+      intakeWide: 4_000,
+      stored: 10_000,
+      storedLarge: 100_000,
+      reads: 300,
+    };
 if (values['sustained-s']) counts.sustainedS = Number(values['sustained-s']);
 const ocrWorkers = Number(process.env.EXAMFLOW_OCR_WORKERS);
 const dataDir = process.env.EXAMFLOW_DATA_DIR!;
@@ -82,7 +117,10 @@ async function main(): Promise<void> {
 
   // Inputs first (Chromium), so rendering never overlaps a measurement.
   log(`rendering the inputs of ${only.join(', ')}`);
-  const printed = want('printed') || want('spread') || want('sustained') || want('intake') ? await printedPages({ counts, templates } as BenchContext) : undefined;
+  const printed =
+    want('printed') || want('spread') || want('sustained') || want('intake')
+      ? await printedPages({ counts, templates } as BenchContext)
+      : undefined;
   const zhPages = want('sustained') ? await renderPages(templates.zh, 2, 7) : [];
   const heldOut = want('heldout') ? await heldOutExams(counts.heldOut) : [];
   const sheets = want('sheets') ? await sheetSet(counts.sheets) : undefined;
@@ -100,7 +138,18 @@ async function main(): Promise<void> {
       const examflow = new ExamflowClient({ baseUrl: stack.baseUrl, token });
       for (const t of Object.values(templates)) await examflow.createTemplate(t);
       log(`stack up: Temporal ${stack.address}, API ${stack.baseUrl}, ${ocrWorkers} recognisers per language; data ${dataDir}`);
-      const ctx: BenchContext = { quick, counts, ocrWorkers, stack, temporal, examflow, templates, costsFile: process.env.EXAMFLOW_ACTIVITY_COST_LOG!, completedIds: [], log };
+      const ctx: BenchContext = {
+        quick,
+        counts,
+        ocrWorkers,
+        stack,
+        temporal,
+        examflow,
+        templates,
+        costsFile: process.env.EXAMFLOW_ACTIVITY_COST_LOG!,
+        completedIds: [],
+        log,
+      };
       if (want('reads')) {
         log(`storing ${counts.stored} pending exams on a queue no worker polls`);
         log(`   ${(await storeParkedExams(temporal, counts.stored, 64, tenant, templates.en)).toFixed(0)} starts/s`);
@@ -110,7 +159,13 @@ async function main(): Promise<void> {
       if (want('sheets')) add(await sheetsWorkload(ctx, sheets!));
       if (want('batch')) add(await classBatchWorkload(ctx, klass!));
       if (want('spread')) add(await spreadWorkload(ctx, printed!.onePagers));
-      if (want('sustained')) add(await sustainedWorkload(ctx, [{ templateId: templates.en.id, pages: [printed!.onePagers[0]!] }, { templateId: templates.zh.id, pages: zhPages }]));
+      if (want('sustained'))
+        add(
+          await sustainedWorkload(ctx, [
+            { templateId: templates.en.id, pages: [printed!.onePagers[0]!] },
+            { templateId: templates.zh.id, pages: zhPages },
+          ]),
+        );
       if (want('reads')) add(await completedReadsWorkload(ctx, token));
       if (want('intake')) add(await intakeWorkload(ctx, tenant, printed!.onePagers[0]!));
       if (want('reads')) add(await largeReads(ctx));
@@ -118,12 +173,17 @@ async function main(): Promise<void> {
     }
     if (want('records')) {
       log('records database: 1 000 000 exam rows, list and statistics latencies');
-      add({ markdown: `## Records database\n\n${recordsBenchTable(await recordsBenchmark(quick ? 100_000 : 1_000_000, quick ? 50 : 300, log))}\n`, targets: [] });
+      add({
+        markdown: `## Records database\n\n${recordsBenchTable(await recordsBenchmark(quick ? 100_000 : 1_000_000, quick ? 50 : 300, log))}\n`,
+        targets: [],
+      });
     }
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
     const md = resultsMarkdown({ command, quick, ocrWorkers, workloads: only, loadBefore, loadAfter: os.loadavg() }, targets, sections);
     const out = values.out ?? (values.only ? undefined : path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md'));
-    console.log(`\n## Targets\n\n${targets.map((t) => `- ${t.target}: ${t.figure} ${t.met === null ? '' : t.met ? '(met)' : '(NOT met)'}`).join('\n')}`);
+    console.log(
+      `\n## Targets\n\n${targets.map((t) => `- ${t.target}: ${t.figure} ${t.met === null ? '' : t.met ? '(met)' : '(NOT met)'}`).join('\n')}`,
+    );
     if (out) {
       writeFileSync(out, md);
       log(`wrote ${out}`);
@@ -151,9 +211,19 @@ async function largeReads(ctx: BenchContext) {
   const n = Math.max(20, Math.round(c.reads / 10));
   const { baseUrl } = ctx.stack;
   const statistics = await timeGets(baseUrl, token, ['/v1/exams/statistics'], n);
-  const filtered = await timeGets(baseUrl, token, [`/v1/exams?status=completed&subject=${encodeURIComponent(ctx.templates.en.subject)}&limit=50`], n);
+  const filtered = await timeGets(
+    baseUrl,
+    token,
+    [`/v1/exams?status=completed&subject=${encodeURIComponent(ctx.templates.en.subject)}&limit=50`],
+    n,
+  );
   const list = await timeGets(baseUrl, token, ['/v1/exams?limit=100'], n);
-  const completed = await timeGets(baseUrl, token, ctx.completedIds.map((id) => `/v1/exams/${id}`), c.reads);
+  const completed = await timeGets(
+    baseUrl,
+    token,
+    ctx.completedIds.map((id) => `/v1/exams/${id}`),
+    c.reads,
+  );
   return {
     markdown: `## Reads with ${storedLarge} exams stored, one request at a time
 
@@ -164,7 +234,13 @@ async function largeReads(ctx: BenchContext) {
 | \`GET /v1/exams?limit=100\` | ${list.count} | ${lat(list)} |
 | \`GET /v1/exams/:id\`, completed exams | ${completed.count} | ${lat(completed)} |
 `,
-    targets: [{ target: `statistics ≤ 500 ms with ${storedLarge} exams`, figure: `p50 ${statistics.median.toFixed(1)} ms, max ${statistics.max.toFixed(1)} ms`, met: statistics.max <= 500 }],
+    targets: [
+      {
+        target: `statistics ≤ 500 ms with ${storedLarge} exams`,
+        figure: `p50 ${statistics.median.toFixed(1)} ms, max ${statistics.max.toFixed(1)} ms`,
+        met: statistics.max <= 500,
+      },
+    ],
   };
 }
 

@@ -11,7 +11,12 @@ export interface Spread {
   byWorker: Map<string, Map<string, number>>;
 }
 
-export async function spreadAcrossWorkers(temporal: Client, examflow: ExamflowClient, templateId: string, pages: Buffer[][]): Promise<Spread> {
+export async function spreadAcrossWorkers(
+  temporal: Client,
+  examflow: ExamflowClient,
+  templateId: string,
+  pages: Buffer[][],
+): Promise<Spread> {
   const t = performance.now();
   const ids = await Promise.all(pages.map((p) => examflow.submitExam({ templateId, pages: p }).then((r) => r.examId)));
   const finals = await waitForAll(examflow, ids, 20 * 60_000);

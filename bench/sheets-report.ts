@@ -4,16 +4,30 @@ import { pct } from './results';
 
 export interface StyleTally {
   style: 'clean' | 'scan' | 'photo';
-  sheets: number; pages: number;
-  marks: number; marksRight: number;
-  answers: number; answersRight: number;
+  sheets: number;
+  pages: number;
+  marks: number;
+  marksRight: number;
+  answers: number;
+  answersRight: number;
   exactSheets: number;
-  numbers: number; numbersRight: number;
-  codes: number; codesRight: number;
+  numbers: number;
+  numbersRight: number;
+  codes: number;
+  codesRight: number;
   notFound: number;
-  cpuMs: number[]; wallMs: number[]; decodeCpuMs: number[]; codeCpuMs: number[]; megapixels: number[];
+  cpuMs: number[];
+  wallMs: number[];
+  decodeCpuMs: number[];
+  codeCpuMs: number[];
+  megapixels: number[];
   errors: string[];
-  erasures: number; flaggedErasures: number; strays: number; flaggedStray: number; doubles: number; doublesFlagged: number;
+  erasures: number;
+  flaggedErasures: number;
+  strays: number;
+  flaggedStray: number;
+  doubles: number;
+  doublesFlagged: number;
 }
 
 export const SHEET_TARGETS = { photoMarks: 99.9, scanMarks: 100, numbers: 100, codes: 100, cpuMs: 300 };
@@ -25,17 +39,28 @@ const ms = (v: number) => `${Math.round(v)}`;
 export function meetsTargets(t: StyleTally): boolean {
   const marks = t.marks ? (100 * t.marksRight) / t.marks : 0;
   const markTarget = t.style === 'photo' ? SHEET_TARGETS.photoMarks : SHEET_TARGETS.scanMarks;
-  return marks >= markTarget && t.numbersRight === t.numbers && t.codesRight === t.codes && t.notFound === 0 && mean(t.cpuMs) <= SHEET_TARGETS.cpuMs;
+  return (
+    marks >= markTarget &&
+    t.numbersRight === t.numbers &&
+    t.codesRight === t.codes &&
+    t.notFound === 0 &&
+    mean(t.cpuMs) <= SHEET_TARGETS.cpuMs
+  );
 }
 
 export function sheetsReport(tallies: StyleTally[], env: { cpus: number; node: string; seconds: number }): string {
-  const rows = tallies.map((t) =>
-    `| ${t.style} | ${t.sheets} (${t.pages} pages, ${mean(t.megapixels).toFixed(1)} MP) | ${share(t.marksRight, t.marks)} | ${share(t.answersRight, t.answers)} | ${share(t.exactSheets, t.sheets)} | ${share(t.numbersRight, t.numbers)} | ${share(t.codesRight, t.codes)} | ${t.notFound} |`,
+  const rows = tallies.map(
+    (t) =>
+      `| ${t.style} | ${t.sheets} (${t.pages} pages, ${mean(t.megapixels).toFixed(1)} MP) | ${share(t.marksRight, t.marks)} | ${share(t.answersRight, t.answers)} | ${share(t.exactSheets, t.sheets)} | ${share(t.numbersRight, t.numbers)} | ${share(t.codesRight, t.codes)} | ${t.notFound} |`,
   );
-  const cost = tallies.map((t) =>
-    `| ${t.style} | ${ms(mean(t.cpuMs))} | ${ms(pct(t.cpuMs, 0.5))} / ${ms(pct(t.cpuMs, 0.95))} / ${ms(Math.max(0, ...t.cpuMs))} | ${ms(mean(t.wallMs))} | ${ms(mean(t.decodeCpuMs))} | ${(mean(t.cpuMs) / Math.max(1, mean(t.decodeCpuMs))).toFixed(2)} | ${ms(mean(t.codeCpuMs))} |`,
+  const cost = tallies.map(
+    (t) =>
+      `| ${t.style} | ${ms(mean(t.cpuMs))} | ${ms(pct(t.cpuMs, 0.5))} / ${ms(pct(t.cpuMs, 0.95))} / ${ms(Math.max(0, ...t.cpuMs))} | ${ms(mean(t.wallMs))} | ${ms(mean(t.decodeCpuMs))} | ${(mean(t.cpuMs) / Math.max(1, mean(t.decodeCpuMs))).toFixed(2)} | ${ms(mean(t.codeCpuMs))} |`,
   );
-  const flags = tallies.map((t) => `| ${t.style} | ${share(t.doublesFlagged, t.doubles)} | ${share(t.flaggedErasures, t.erasures)} | ${share(t.flaggedStray, t.strays)} |`);
+  const flags = tallies.map(
+    (t) =>
+      `| ${t.style} | ${share(t.doublesFlagged, t.doubles)} | ${share(t.flaggedErasures, t.erasures)} | ${share(t.flaggedStray, t.strays)} |`,
+  );
   const errors = tallies.flatMap((t) => t.errors.map((e) => `- ${t.style}: ${e}`));
   return `# Answer-sheet reading benchmark
 
@@ -59,6 +84,13 @@ ${flags.join('\n')}
 
 A mark is one bubble: right when read as filled exactly when the student filled it. An answer is right when its letters equal the truth (a blank read as blank). A sheet is read exactly when every answer and the student number are right, so its score is exact. "Decode alone" is sharp decoding the full image to raw pixels, the floor any reader pays.
 
-Targets: marks ≥ ${SHEET_TARGETS.photoMarks}% on photos and ${SHEET_TARGETS.scanMarks}% on scans, student numbers and codes 100%, ≤ ${SHEET_TARGETS.cpuMs} ms CPU per sheet — ${tallies.every(meetsTargets) ? 'met' : `not met by ${tallies.filter((t) => !meetsTargets(t)).map((t) => t.style).join(', ')}`}.
+Targets: marks ≥ ${SHEET_TARGETS.photoMarks}% on photos and ${SHEET_TARGETS.scanMarks}% on scans, student numbers and codes 100%, ≤ ${SHEET_TARGETS.cpuMs} ms CPU per sheet — ${
+    tallies.every(meetsTargets)
+      ? 'met'
+      : `not met by ${tallies
+          .filter((t) => !meetsTargets(t))
+          .map((t) => t.style)
+          .join(', ')}`
+  }.
 ${errors.length ? `\nMisreads (first ones):\n\n${errors.join('\n')}\n` : ''}`;
 }

@@ -35,7 +35,33 @@ const { values } = parseArgs({
 });
 
 function emptyTally(style: SheetStyle): StyleTally {
-  return { style, sheets: 0, pages: 0, marks: 0, marksRight: 0, answers: 0, answersRight: 0, exactSheets: 0, numbers: 0, numbersRight: 0, codes: 0, codesRight: 0, notFound: 0, cpuMs: [], wallMs: [], decodeCpuMs: [], codeCpuMs: [], megapixels: [], errors: [], flaggedErasures: 0, erasures: 0, flaggedStray: 0, strays: 0, doubles: 0, doublesFlagged: 0 };
+  return {
+    style,
+    sheets: 0,
+    pages: 0,
+    marks: 0,
+    marksRight: 0,
+    answers: 0,
+    answersRight: 0,
+    exactSheets: 0,
+    numbers: 0,
+    numbersRight: 0,
+    codes: 0,
+    codesRight: 0,
+    notFound: 0,
+    cpuMs: [],
+    wallMs: [],
+    decodeCpuMs: [],
+    codeCpuMs: [],
+    megapixels: [],
+    errors: [],
+    flaggedErasures: 0,
+    erasures: 0,
+    flaggedStray: 0,
+    strays: 0,
+    doubles: 0,
+    doublesFlagged: 0,
+  };
 }
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -60,7 +86,10 @@ function score(t: StyleTally, reading: SheetReading, layout: SheetLayout, truth:
     if (expected === answer.answer) t.answersRight++;
     else {
       exact = false;
-      if (t.errors.length < 12) t.errors.push(`seed ${seed} p${reading.pageIndex + 1} q${key}: ${expected ?? 'blank'} read as ${answer.answer ?? 'blank'} (confidence ${answer.confidence}, ${answer.flags.join('/') || 'no flags'})`);
+      if (t.errors.length < 12)
+        t.errors.push(
+          `seed ${seed} p${reading.pageIndex + 1} q${key}: ${expected ?? 'blank'} read as ${answer.answer ?? 'blank'} (confidence ${answer.confidence}, ${answer.flags.join('/') || 'no flags'})`,
+        );
     }
     if (answer.type === 'choice' && expected && expected.length > 1) {
       t.doubles++;
@@ -139,9 +168,16 @@ async function main(): Promise<void> {
   const templates = [quizTemplate(), sectionedTemplate()];
   const seed = Number(values.seed);
   // warm-up: the browser, the PDF, the wasm — not part of any figure
-  await readAnswerSheet((await filledSheet(templates[0]!, randomSheetTruth(templates[0]!, 1), { style: 'clean', seed: 1 })).images[0]!, sheetLayout(templates[0]!));
+  await readAnswerSheet(
+    (await filledSheet(templates[0]!, randomSheetTruth(templates[0]!, 1), { style: 'clean', seed: 1 })).images[0]!,
+    sheetLayout(templates[0]!),
+  );
   const tallies: StyleTally[] = [];
-  for (const [style, count] of [['clean', values.clean], ['scan', values.scan], ['photo', values.photo]] as const) {
+  for (const [style, count] of [
+    ['clean', values.clean],
+    ['scan', values.scan],
+    ['photo', values.photo],
+  ] as const) {
     if (Number(count) > 0) tallies.push(await benchStyle(style, Number(count), seed + tallies.length * 1000, templates));
   }
   // third-party sheets: OMRChecker's samples through imported templates (bench/omr-samples.ts)

@@ -5,7 +5,13 @@ import { tablesBench } from './tables-bench';
 // npm run bench:tables [-- --pages 36 --out bench/TABLES.md]: the answer-table part of
 // npm run bench:sheets alone (bench/tables-bench.ts), on more pages per style.
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '36' }, out: { type: 'string', default: 'bench/TABLES.md' }, seed: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '36' },
+    out: { type: 'string', default: 'bench/TABLES.md' },
+    seed: { type: 'string', default: '5000' },
+  },
+});
 
 async function main(): Promise<void> {
   const started = Date.now();

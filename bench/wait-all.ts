@@ -14,7 +14,9 @@ export async function waitForAll(examflow: ExamflowClient, ids: string[], timeou
     if (Date.now() > deadline) throw new Error(`${open.size} exams still open after ${timeoutMs} ms`);
     await sleep(500);
     // Filtered by status: an unfiltered list puts every running exam before the closed ones.
-    const lists = await Promise.all((['completed', 'failed', 'cancelled'] as const).map((status) => examflow.listExams({ status, limit: 1000 })));
+    const lists = await Promise.all(
+      (['completed', 'failed', 'cancelled'] as const).map((status) => examflow.listExams({ status, limit: 1000 })),
+    );
     for (const exam of lists.flatMap((l) => l.exams)) {
       if (open.has(exam.examId)) {
         open.delete(exam.examId);

@@ -62,21 +62,38 @@ const commands: Record<string, Command> = {
   },
   status: { usage: 'status ID', summary: 'status document: step, progress, pages, ETA', args: [1, 1], options: [] },
   wait: { usage: 'wait ID [--timeout SECONDS]', summary: 'follow an exam until it closes', args: [1, 1], options: ['timeout'] },
-  list: { usage: 'list [--status S] [--limit N]', summary: 'recent exams, newest first', args: [0, 0], options: ['status', 'limit'], details: '  --status S   pending, processing, completed, failed or cancelled\n  --limit N    1–1000 (default 20)' },
+  list: {
+    usage: 'list [--status S] [--limit N]',
+    summary: 'recent exams, newest first',
+    args: [0, 0],
+    options: ['status', 'limit'],
+    details: '  --status S   pending, processing, completed, failed or cancelled\n  --limit N    1–1000 (default 20)',
+  },
   stats: { usage: 'stats', summary: 'totals by status, success rate, durations', args: [0, 0], options: [] },
   queue: { usage: 'queue', summary: 'backlog, in flight and estimated wait per stage', args: [0, 0], options: [] },
   cancel: { usage: 'cancel ID', summary: 'cancel a running exam', args: [1, 1], options: [] },
   retry: { usage: 'retry ID', summary: 'run a failed or cancelled exam again', args: [1, 1], options: [] },
   result: { usage: 'result ID', summary: 'the graded result', args: [1, 1], options: [] },
   report: { usage: 'report ID -o FILE [--html]', summary: 'save the PDF (or HTML) report', args: [1, 1], options: ['output', 'html'] },
-  'review list': { usage: 'review list [--limit N]', summary: 'exams waiting for a teacher, oldest first', args: [0, 0], options: ['limit'] },
-  'review show': { usage: 'review show ID [-o DIR]', summary: "an exam's waiting answers (images saved to DIR)", args: [1, 1], options: ['output'] },
+  'review list': {
+    usage: 'review list [--limit N]',
+    summary: 'exams waiting for a teacher, oldest first',
+    args: [0, 0],
+    options: ['limit'],
+  },
+  'review show': {
+    usage: 'review show ID [-o DIR]',
+    summary: "an exam's waiting answers (images saved to DIR)",
+    args: [1, 1],
+    options: ['output'],
+  },
   'review decide': {
     usage: 'review decide ID DECISION… [--teacher NAME]',
     summary: 'decide waiting answers: the exam goes on once all are decided',
     args: [2, 200],
     options: ['teacher'],
-    details: '  ITEM=ANSWER        the answer as written, graded as usual (q3=12)\n  ITEM:points=N      award N points directly, 0 to the question’s points (q4:points=7)',
+    details:
+      '  ITEM=ANSWER        the answer as written, graded as usual (q3=12)\n  ITEM:points=N      award N points directly, 0 to the question’s points (q4:points=7)',
   },
   correct: {
     usage: 'correct ID QUESTION=ANSWER|QUESTION:points=N [--teacher NAME]',
@@ -96,11 +113,26 @@ const commands: Record<string, Command> = {
       '  --wait                   follow the batch until it closes; exits 1 unless it completed (--timeout: seconds, default 1800)',
   },
   'batch status': { usage: 'batch status ID', summary: "a batch's progress, exams and unplaced pages", args: [1, 1], options: [] },
-  'batch wait': { usage: 'batch wait ID [--timeout SECONDS]', summary: 'follow a batch until it closes', args: [1, 1], options: ['timeout'] },
+  'batch wait': {
+    usage: 'batch wait ID [--timeout SECONDS]',
+    summary: 'follow a batch until it closes',
+    args: [1, 1],
+    options: ['timeout'],
+  },
   'batch list': { usage: 'batch list', summary: 'recent class batches', args: [0, 0], options: [] },
   'batch cancel': { usage: 'batch cancel ID', summary: 'cancel a batch and its exams', args: [1, 1], options: [] },
-  'batch report': { usage: 'batch report ID -o FILE [--html]', summary: 'save the class report (PDF, or HTML)', args: [1, 1], options: ['output', 'html'] },
-  'batch scores': { usage: 'batch scores ID -o FILE', summary: 'save the scores spreadsheet (.xlsx, or .csv by the file name)', args: [1, 1], options: ['output'] },
+  'batch report': {
+    usage: 'batch report ID -o FILE [--html]',
+    summary: 'save the class report (PDF, or HTML)',
+    args: [1, 1],
+    options: ['output', 'html'],
+  },
+  'batch scores': {
+    usage: 'batch scores ID -o FILE',
+    summary: 'save the scores spreadsheet (.xlsx, or .csv by the file name)',
+    args: [1, 1],
+    options: ['output'],
+  },
 };
 
 export class UsageError extends Error {}
@@ -134,7 +166,8 @@ export function parse(argv: string[]): Parsed {
   const args = words.slice(name.split(' ').length);
   if (values.help) return { name, command, args, values };
   for (const key of Object.keys(values) as OptionName[]) {
-    if (!globalOptions.includes(key) && !command.options.includes(key)) throw new UsageError(`"${name}" does not take --${key}: run examflow ${name} --help`);
+    if (!globalOptions.includes(key) && !command.options.includes(key))
+      throw new UsageError(`"${name}" does not take --${key}: run examflow ${name} --help`);
   }
   const [min, max] = command.args;
   if (args.length < min || args.length > max) throw new UsageError(`usage: examflow ${command.usage}`);
@@ -163,5 +196,12 @@ export function mainHelp(): string {
 }
 
 export function commandHelp(command: Command): string {
-  return [`usage: examflow ${command.usage}`, '', command.summary, ...(command.details ? ['', command.details] : []), '', 'global options: --url, --token, --json (see examflow --help)'].join('\n');
+  return [
+    `usage: examflow ${command.usage}`,
+    '',
+    command.summary,
+    ...(command.details ? ['', command.details] : []),
+    '',
+    'global options: --url, --token, --json (see examflow --help)',
+  ].join('\n');
 }

@@ -23,7 +23,14 @@ function batchText(doc: ClassBatchStatus): string {
     ...doc.unplacedPages.map((p) => `page ${p.page} NOT PLACED: ${p.reason}`),
     ...(doc.error ? [`error: ${doc.error}`] : []),
   ];
-  if (doc.exams.length) lines.push('', table(['#', 'exam', 'student', 'status', 'score'], doc.exams.map((e) => [e.position + 1, e.examId, e.studentId, e.status, e.score === null ? null : `${e.score}/${e.fullScore}`])));
+  if (doc.exams.length)
+    lines.push(
+      '',
+      table(
+        ['#', 'exam', 'student', 'status', 'score'],
+        doc.exams.map((e) => [e.position + 1, e.examId, e.studentId, e.status, e.score === null ? null : `${e.score}/${e.fullScore}`]),
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -44,7 +51,8 @@ export const batchHandlers: Record<string, (ctx: Context) => Promise<Outcome>> =
   async 'batch submit'(ctx) {
     const { client, args, values } = ctx;
     const pagesPerStudent = values['pages-per-student'] === undefined ? undefined : Number(values['pages-per-student']);
-    if (pagesPerStudent !== undefined && !(Number.isInteger(pagesPerStudent) && pagesPerStudent >= 1)) throw new UsageError('--pages-per-student is a whole number of at least 1');
+    if (pagesPerStudent !== undefined && !(Number.isInteger(pagesPerStudent) && pagesPerStudent >= 1))
+      throw new UsageError('--pages-per-student is a whole number of at least 1');
     const submitted = await client.submitClassBatch({ pages: args, templateId: values.template, name: values.name, pagesPerStudent });
     if (!values.wait) return { json: submitted, text: `submitted batch ${submitted.batchId}` };
     if (!values.json) process.stderr.write(`submitted batch ${submitted.batchId}\n`);
@@ -62,8 +70,20 @@ export const batchHandlers: Record<string, (ctx: Context) => Promise<Outcome>> =
 
   async 'batch list'({ client }) {
     const batches = await client.listBatches();
-    const rows = batches.map((b) => [b.batchId, b.name, b.status, `${b.counts.completed}/${b.examsPlanned ?? '?'}`, b.unplacedPages.length, b.createdAt.replace('T', ' ').slice(0, 19)]);
-    return { json: batches, text: rows.length ? table(['batch', 'name', 'status', 'graded', 'unplaced', 'created'], rows) : 'no batches yet: examflow batch submit class.pdf' };
+    const rows = batches.map((b) => [
+      b.batchId,
+      b.name,
+      b.status,
+      `${b.counts.completed}/${b.examsPlanned ?? '?'}`,
+      b.unplacedPages.length,
+      b.createdAt.replace('T', ' ').slice(0, 19),
+    ]);
+    return {
+      json: batches,
+      text: rows.length
+        ? table(['batch', 'name', 'status', 'graded', 'unplaced', 'created'], rows)
+        : 'no batches yet: examflow batch submit class.pdf',
+    };
   },
 
   async 'batch cancel'({ client, args }) {
@@ -75,7 +95,10 @@ export const batchHandlers: Record<string, (ctx: Context) => Promise<Outcome>> =
     if (!values.output) throw new UsageError('batch report needs -o FILE');
     const bytes = await client.batchFile(args[0]!, values.html ? 'report.html' : 'report.pdf');
     await writeFile(values.output, bytes);
-    return { json: { batchId: args[0], file: values.output, bytes: bytes.length, type: values.html ? 'html' : 'pdf' }, text: `wrote ${values.output} (${bytes.length} bytes)` };
+    return {
+      json: { batchId: args[0], file: values.output, bytes: bytes.length, type: values.html ? 'html' : 'pdf' },
+      text: `wrote ${values.output} (${bytes.length} bytes)`,
+    };
   },
 
   async 'batch scores'({ client, args, values }) {
@@ -83,6 +106,9 @@ export const batchHandlers: Record<string, (ctx: Context) => Promise<Outcome>> =
     const csv = values.output.toLowerCase().endsWith('.csv');
     const bytes = await client.batchFile(args[0]!, csv ? 'scores.csv' : 'scores.xlsx');
     await writeFile(values.output, bytes);
-    return { json: { batchId: args[0], file: values.output, bytes: bytes.length, type: csv ? 'csv' : 'xlsx' }, text: `wrote ${values.output} (${bytes.length} bytes)` };
+    return {
+      json: { batchId: args[0], file: values.output, bytes: bytes.length, type: csv ? 'csv' : 'xlsx' },
+      text: `wrote ${values.output} (${bytes.length} bytes)`,
+    };
   },
 };

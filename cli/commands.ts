@@ -44,13 +44,20 @@ function seconds(text: string | undefined, fallback: number): number {
 async function waitAndScore(ctx: Context, examId: string): Promise<Outcome> {
   const final = await waitWithBar(ctx.client, examId, seconds(ctx.values.timeout, 600), !ctx.values.json);
   if (final.status === 'needs_review') {
-    return { json: { status: final }, text: `exam ${examId} waits for a teacher (${final.review?.items ?? '?'} answers): examflow review show ${examId}`, exitCode: 3 };
+    return {
+      json: { status: final },
+      text: `exam ${examId} waits for a teacher (${final.review?.items ?? '?'} answers): examflow review show ${examId}`,
+      exitCode: 3,
+    };
   }
   if (final.status !== 'completed') {
     return { json: { status: final }, text: `exam ${examId} ${final.status}${final.error ? `: ${final.error}` : ''}`, exitCode: 1 };
   }
   const result = await ctx.client.getResult(examId);
-  return { json: { status: final, result }, text: `exam ${examId} completed in ${duration(final.elapsedMs)} — score ${result.score}/${result.fullScore}` };
+  return {
+    json: { status: final, result },
+    text: `exam ${examId} completed in ${duration(final.elapsedMs)} — score ${result.score}/${result.fullScore}`,
+  };
 }
 
 export const handlers: Record<string, Handler> = {
@@ -62,7 +69,15 @@ export const handlers: Record<string, Handler> = {
 
   async 'templates list'({ client }) {
     const templates = await client.listTemplates();
-    return { json: templates, text: templates.length ? table(['id', 'title', 'subject', 'grade', 'language', 'questions'], templates.map((t) => [t.id, t.title, t.subject, t.grade, t.language, t.questions])) : 'no templates yet: examflow templates add FILE' };
+    return {
+      json: templates,
+      text: templates.length
+        ? table(
+            ['id', 'title', 'subject', 'grade', 'language', 'questions'],
+            templates.map((t) => [t.id, t.title, t.subject, t.grade, t.language, t.questions]),
+          )
+        : 'no templates yet: examflow templates add FILE',
+    };
   },
 
   async 'templates get'({ client, args }) {
@@ -77,12 +92,18 @@ export const handlers: Record<string, Handler> = {
       if (!values.output) return { json: layout, text: JSON.stringify(layout, null, 2) };
       const text = `${JSON.stringify(layout, null, 2)}\n`;
       await writeFile(values.output, text);
-      return { json: { templateId: args[0], file: values.output, bytes: Buffer.byteLength(text), type: 'json', pages: layout.pages.length }, text: `wrote ${values.output}` };
+      return {
+        json: { templateId: args[0], file: values.output, bytes: Buffer.byteLength(text), type: 'json', pages: layout.pages.length },
+        text: `wrote ${values.output}`,
+      };
     }
     if (!values.output) throw new UsageError('sheet needs -o FILE (or --json for the layout)');
     const pdf = await client.answerSheetPdf(args[0]!);
     await writeFile(values.output, pdf);
-    return { json: { templateId: args[0], file: values.output, bytes: pdf.length, type: 'pdf' }, text: `wrote ${values.output} (${pdf.length} bytes): print it, let students fill it in pencil, then submit scans or photos without --template` };
+    return {
+      json: { templateId: args[0], file: values.output, bytes: pdf.length, type: 'pdf' },
+      text: `wrote ${values.output} (${pdf.length} bytes): print it, let students fill it in pencil, then submit scans or photos without --template`,
+    };
   },
 
   async submit(ctx) {
@@ -118,8 +139,23 @@ export const handlers: Record<string, Handler> = {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit is a whole number from 1 to 1000');
     const page = await client.listExams({ status, limit });
-    const rows = page.exams.map((e) => [e.examId, e.status, e.step, e.templateId, e.studentId, e.score, e.pages, e.createdAt.replace('T', ' ').slice(0, 19), duration(e.elapsedMs)]);
-    return { json: page, text: rows.length ? table(['exam', 'status', 'step', 'template', 'student', 'score', 'pages', 'created', 'elapsed'], rows) : 'no exams' };
+    const rows = page.exams.map((e) => [
+      e.examId,
+      e.status,
+      e.step,
+      e.templateId,
+      e.studentId,
+      e.score,
+      e.pages,
+      e.createdAt.replace('T', ' ').slice(0, 19),
+      duration(e.elapsedMs),
+    ]);
+    return {
+      json: page,
+      text: rows.length
+        ? table(['exam', 'status', 'step', 'template', 'student', 'score', 'pages', 'created', 'elapsed'], rows)
+        : 'no exams',
+    };
   },
 
   async stats({ client }) {
@@ -145,7 +181,10 @@ export const handlers: Record<string, Handler> = {
       ['stage', 'task queue', 'backlog', 'in flight', 'limit', 'pollers', 'est. wait'],
       q.stages.map((s) => [s.stage, s.taskQueue, s.backlog, s.inFlight, s.concurrencyLimit, s.pollers, duration(s.estimatedWaitMs)]),
     );
-    return { json: q, text: `${stages}\n\npending ${q.pending} · in flight ${q.inFlight} (max seen ${q.maxInFlight}) · admission limit ${q.admissionLimit}` };
+    return {
+      json: q,
+      text: `${stages}\n\npending ${q.pending} · in flight ${q.inFlight} (max seen ${q.maxInFlight}) · admission limit ${q.admissionLimit}`,
+    };
   },
 
   async cancel({ client, args }) {
@@ -167,7 +206,10 @@ export const handlers: Record<string, Handler> = {
     if (!values.output) throw new UsageError('report needs -o FILE');
     const bytes = values.html ? Buffer.from(await client.getReportHtml(args[0]!)) : await client.getReportPdf(args[0]!);
     await writeFile(values.output, bytes);
-    return { json: { examId: args[0], file: values.output, bytes: bytes.length, type: values.html ? 'html' : 'pdf' }, text: `wrote ${values.output} (${bytes.length} bytes)` };
+    return {
+      json: { examId: args[0], file: values.output, bytes: bytes.length, type: values.html ? 'html' : 'pdf' },
+      text: `wrote ${values.output} (${bytes.length} bytes)`,
+    };
   },
 
   ...reviewHandlers,

@@ -5,13 +5,21 @@ import type { ResultDocument, StatusDocument } from '../client/examflow-client';
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '—' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ''))));
-  return cells.map((r) => r.map((c, i) => c + ' '.repeat(widths[i]! - displayWidth(c))).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c + ' '.repeat(widths[i]! - displayWidth(c)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** CJK characters take two columns in a terminal. */
 function displayWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of text)
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
   return width;
 }
 
@@ -43,9 +51,19 @@ export function resultText(r: ResultDocument): string {
   const student = [r.student.name, r.student.class, r.student.id].filter(Boolean).join(' · ') || '—';
   const questions = table(
     ['#', 'type', 'answer', 'key', 'points', 'conf'],
-    r.questions.map((q) => [q.number, q.type, q.missing ? '(missing)' : (q.studentAnswer ?? '(blank)'), q.correctAnswer, `${q.awarded}/${q.points}${q.correct ? ' ✓' : ' ✗'}`, q.confidence.toFixed(2)]),
+    r.questions.map((q) => [
+      q.number,
+      q.type,
+      q.missing ? '(missing)' : (q.studentAnswer ?? '(blank)'),
+      q.correctAnswer,
+      `${q.awarded}/${q.points}${q.correct ? ' ✓' : ' ✗'}`,
+      q.confidence.toFixed(2),
+    ]),
   );
-  const points = table(['knowledge point', 'mastery', 'points'], r.knowledgePoints.map((k) => [k.name, `${Math.round(k.mastery * 100)}%`, `${k.awarded}/${k.points}`]));
+  const points = table(
+    ['knowledge point', 'mastery', 'points'],
+    r.knowledgePoints.map((k) => [k.name, `${Math.round(k.mastery * 100)}%`, `${k.awarded}/${k.points}`]),
+  );
   return [
     `${r.title} (${r.templateId})`,
     `student   ${student}`,

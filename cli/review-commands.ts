@@ -23,8 +23,17 @@ export const reviewHandlers: Record<string, (ctx: Context) => Promise<Outcome>> 
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit is a whole number from 1 to 500');
     const page = await client.listReviews({ limit });
-    const rows = page.exams.map((e) => [e.examId, e.templateId, e.studentName ?? e.studentId, e.items, e.waitingSince.replace('T', ' ').slice(0, 19)]);
-    return { json: page, text: rows.length ? table(['exam', 'template', 'student', 'items', 'waiting since'], rows) : 'nothing waits for a teacher' };
+    const rows = page.exams.map((e) => [
+      e.examId,
+      e.templateId,
+      e.studentName ?? e.studentId,
+      e.items,
+      e.waitingSince.replace('T', ' ').slice(0, 19),
+    ]);
+    return {
+      json: page,
+      text: rows.length ? table(['exam', 'template', 'student', 'items', 'waiting since'], rows) : 'nothing waits for a teacher',
+    };
   },
 
   async 'review show'({ client, args, values }) {
@@ -50,7 +59,10 @@ export const reviewHandlers: Record<string, (ctx: Context) => Promise<Outcome>> 
     ]);
     const head = `exam ${review.examId} · ${review.status}${review.waiting && review.deadline ? ` · waits until ${review.deadline}` : ''}`;
     const saved = images.length ? `\nimages: ${images.join(', ')}` : '';
-    return { json: { ...review, ...(images.length ? { images } : {}) }, text: `${head}\n${table(['item', 'question', 'type', 'points', 'reason', 'machine read', 'conf.', 'decided'], rows)}${saved}` };
+    return {
+      json: { ...review, ...(images.length ? { images } : {}) },
+      text: `${head}\n${table(['item', 'question', 'type', 'points', 'reason', 'machine read', 'conf.', 'decided'], rows)}${saved}`,
+    };
   },
 
   async 'review decide'({ client, args, values }) {
@@ -66,7 +78,12 @@ export const reviewHandlers: Record<string, (ctx: Context) => Promise<Outcome>> 
     if (!match) throw new UsageError('usage: examflow correct ID QUESTION=ANSWER | QUESTION:points=N (a question of a section as 二/3)');
     const awarded = match[3] ? Number(match[4]) : undefined;
     if (awarded !== undefined && !Number.isFinite(awarded)) throw new UsageError('points must be a number');
-    const result = await client.correct(args[0]!, { number: match[2]!, section: match[1] ?? null, ...(awarded !== undefined ? { awarded } : { answer: match[4]! }), ...(values.teacher ? { teacher: values.teacher } : {}) });
+    const result = await client.correct(args[0]!, {
+      number: match[2]!,
+      section: match[1] ?? null,
+      ...(awarded !== undefined ? { awarded } : { answer: match[4]! }),
+      ...(values.teacher ? { teacher: values.teacher } : {}),
+    });
     return { json: result, text: `exam ${result.examId} corrected — score ${result.score}/${result.fullScore}` };
   },
 };

@@ -24,7 +24,12 @@ export async function waitWithBar(client: ExamflowClient, examId: string, timeou
       timeoutMs,
       orNeedsReview: true,
       onProgress: (doc) =>
-        bar.update(Math.round(doc.progress), { step: doc.status === 'processing' ? doc.step : doc.status, pagesDone: doc.pages.processed, pagesTotal: doc.pages.total, etaText: duration(doc.etaMs) }),
+        bar.update(Math.round(doc.progress), {
+          step: doc.status === 'processing' ? doc.step : doc.status,
+          pagesDone: doc.pages.processed,
+          pagesTotal: doc.pages.total,
+          etaText: duration(doc.etaMs),
+        }),
     });
     bar.update(final.status === 'completed' ? 100 : Math.round(final.progress), { step: final.status, etaText: '—' });
     return final;

@@ -37,7 +37,13 @@ export async function errorFromResponse(res: Response): Promise<ExamflowApiError
     // not JSON: fall through
   }
   const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
-  return new ExamflowApiError(res.status, `http_${res.status}`, `HTTP ${res.status} ${res.statusText}${snippet ? `: ${snippet}` : ''}`, undefined, retryAfter);
+  return new ExamflowApiError(
+    res.status,
+    `http_${res.status}`,
+    `HTTP ${res.status} ${res.statusText}${snippet ? `: ${snippet}` : ''}`,
+    undefined,
+    retryAfter,
+  );
 }
 
 /** Retry-After is seconds or an HTTP date. */

@@ -132,7 +132,12 @@ export class ExamflowClient {
   /** Several exams in one request; each gets its own result (an exam id or an error). */
   async submitBatch(exams: Omit<SubmitExamInput, 'idempotencyKey'>[]): Promise<BatchResponse> {
     const loaded = await Promise.all(exams.map((e) => loadPages(e.pages)));
-    const manifest = exams.map((e, i) => ({ templateId: e.templateId, student: e.student, priority: e.priority, pages: loaded[i]!.length }));
+    const manifest = exams.map((e, i) => ({
+      templateId: e.templateId,
+      student: e.student,
+      priority: e.priority,
+      pages: loaded[i]!.length,
+    }));
     const res = await this.withRetryAfter(() =>
       this.request('POST', '/v1/exams/batch', {
         form: () => {
@@ -214,7 +219,9 @@ export class ExamflowClient {
 
   /** The answer region of one review item, as PNG bytes. */
   async getReviewImage(examId: string, itemId: string): Promise<Buffer> {
-    const res = await this.request('GET', `${examPath(examId)}/review/${encodeURIComponent(itemId)}/image.png`, { headers: { accept: 'image/png' } });
+    const res = await this.request('GET', `${examPath(examId)}/review/${encodeURIComponent(itemId)}/image.png`, {
+      headers: { accept: 'image/png' },
+    });
     return Buffer.from(await res.arrayBuffer());
   }
 
@@ -235,7 +242,10 @@ export class ExamflowClient {
    * stream ends. Aborting `signal` ends the iteration.
    */
   async *events(examId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<StatusDocument, undefined> {
-    const res = await this.request('GET', `${examPath(examId)}/events`, { headers: { accept: 'text/event-stream' }, signal: options.signal });
+    const res = await this.request('GET', `${examPath(examId)}/events`, {
+      headers: { accept: 'text/event-stream' },
+      signal: options.signal,
+    });
     if (!res.body) return;
     for await (const event of readSse(res.body)) {
       if (event.event === 'shutdown') return;
@@ -314,7 +324,10 @@ export class ExamflowClient {
   }
 
   /** Polls until the batch closes (completed, failed or cancelled: check `status`). */
-  async waitForBatch(batchId: string, options: { timeoutMs?: number; pollIntervalMs?: number; onProgress?: (doc: ClassBatchStatus) => void } = {}): Promise<ClassBatchStatus> {
+  async waitForBatch(
+    batchId: string,
+    options: { timeoutMs?: number; pollIntervalMs?: number; onProgress?: (doc: ClassBatchStatus) => void } = {},
+  ): Promise<ClassBatchStatus> {
     const until = Date.now() + (options.timeoutMs ?? 30 * 60_000);
     for (;;) {
       const doc = await this.getBatch(batchId);
@@ -345,7 +358,8 @@ export class ExamflowClient {
     options: { body?: unknown; form?: () => FormData; query?: Query; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> {
     const url = new URL(`${this.baseUrl}${path}`);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json', ...options.headers };
     let body: string | FormData | undefined;
     if (options.form) body = options.form();
@@ -359,7 +373,11 @@ export class ExamflowClient {
     } catch (err) {
       if (options.signal?.aborted) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ExamflowApiError(0, 'unreachable', `cannot reach ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+      throw new ExamflowApiError(
+        0,
+        'unreachable',
+        `cannot reach ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      );
     }
     if (!res.ok) throw await errorFromResponse(res);
     return res;
@@ -390,4 +408,3 @@ function batchPath(batchId: string): string {
 function appendPages(form: FormData, pages: PageFile[]): void {
   for (const page of pages) form.append('pages', page.blob, page.name);
 }
-

@@ -5,7 +5,15 @@ import type { PageInput } from './types';
 // Page images for multipart uploads: bytes or file paths, typed by content so the
 // server's multer sees a sensible content type.
 
-const byExtension: Record<string, string> = { '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
+const byExtension: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
 
 function sniff(bytes: Uint8Array): string {
   const hex = Buffer.from(bytes.subarray(0, 4)).toString('hex');

@@ -53,7 +53,10 @@ function splitPapers(findings: PageFinding[], fallback: PaperFallback): Omit<Spl
     if (chunk.length === fallback.pagesPerStudent) exams.push({ templateId: fallback.templateId, sheet: false, stackPages: chunk });
     else {
       for (const i of chunk) {
-        unplaced.push({ page: i + 1, reason: `the last ${chunk.length} page(s) do not make a whole paper of ${fallback.pagesPerStudent} pages: a page is missing or extra in the stack` });
+        unplaced.push({
+          page: i + 1,
+          reason: `the last ${chunk.length} page(s) do not make a whole paper of ${fallback.pagesPerStudent} pages: a page is missing or extra in the stack`,
+        });
       }
     }
   }
@@ -86,11 +89,18 @@ function splitSheets(findings: PageFinding[], expectedTemplate: string | undefin
   findings.forEach((f, i) => {
     if (f.kind === 'blank') return;
     if (f.kind === 'other') {
-      unplaced.push({ page: i + 1, reason: 'no answer-sheet code on this page: a page of another document, or a sheet too damaged to read (scan it again, or submit it as an exam of its own with its templateId)' });
+      unplaced.push({
+        page: i + 1,
+        reason:
+          'no answer-sheet code on this page: a page of another document, or a sheet too damaged to read (scan it again, or submit it as an exam of its own with its templateId)',
+      });
       return;
     }
     if (expectedTemplate && f.templateId !== expectedTemplate) {
-      unplaced.push({ page: i + 1, reason: `an answer sheet of template "${f.templateId}", not of "${expectedTemplate}" as the batch says: submit it with its own class` });
+      unplaced.push({
+        page: i + 1,
+        reason: `an answer sheet of template "${f.templateId}", not of "${expectedTemplate}" as the batch says: submit it with its own class`,
+      });
       return;
     }
     if (open && (open.templateId !== f.templateId || open.pages.has(f.pageIndex))) closeIncomplete();

@@ -39,7 +39,13 @@ export function batchProgress(phase: BatchPhaseName, planned: number | null, cou
 }
 
 /** Time left, from the pace of the exams done so far since the first one started; null before any is done. */
-export function batchEtaMs(phase: BatchPhaseName, planned: number | null, counts: ExamCounts, examsStartedAtMs: number | null, nowMs: number): number | null {
+export function batchEtaMs(
+  phase: BatchPhaseName,
+  planned: number | null,
+  counts: ExamCounts,
+  examsStartedAtMs: number | null,
+  nowMs: number,
+): number | null {
   if (phase !== 'processing' || planned === null || examsStartedAtMs === null) return null;
   const done = examsDone(counts);
   if (done === 0) return null;

@@ -11,5 +11,8 @@ export const CJK_GAP = new RegExp(`(?<=[${CJK}])[ \\t]+(?=[${CJK}])`, 'g');
 
 /** The line without the spaces OCR put between CJK characters, other runs of spaces as one. */
 export function joinCjk(line: string): string {
-  return line.replace(CJK_GAP, '').replace(/[ \t]+/g, ' ').trim();
+  return line
+    .replace(CJK_GAP, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }

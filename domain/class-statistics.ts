@@ -14,7 +14,10 @@ const DEFAULT_THRESHOLD = 0.6;
 const WEAK_MASTERY = 0.6;
 const HISTOGRAM_BINS = 10;
 
-export type ClassResult = Pick<ResultDocument, 'examId' | 'templateId' | 'title' | 'student' | 'score' | 'fullScore' | 'questions' | 'knowledgePoints'>;
+export type ClassResult = Pick<
+  ResultDocument,
+  'examId' | 'templateId' | 'title' | 'student' | 'score' | 'fullScore' | 'questions' | 'knowledgePoints'
+>;
 
 export interface RankedStudent {
   rank: number;
@@ -145,7 +148,11 @@ function questionStatistics(results: ClassResult[], upper: Set<string>, lower: S
       difficulty: round(p(results)),
       discrimination: round(p(results.filter((r) => upper.has(r.examId))) - p(results.filter((r) => lower.has(r.examId)))),
       blankRate: round(of.filter((o) => o.studentAnswer === null).length / Math.max(1, of.length)),
-      options: optionShares(of.map((o) => o.studentAnswer), q.type, q.correctAnswer),
+      options: optionShares(
+        of.map((o) => o.studentAnswer),
+        q.type,
+        q.correctAnswer,
+      ),
       knowledgePoints: q.knowledgePoints,
     };
   });
@@ -162,7 +169,12 @@ function classKnowledgePoints(results: ClassResult[]): ClassKnowledgePoint[] {
     }
   }
   return [...sums]
-    .map(([name, s]) => ({ name, awarded: round(s.awarded, 2), points: round(s.points, 2), mastery: s.points > 0 ? round(Math.max(0, s.awarded) / s.points) : 0 }))
+    .map(([name, s]) => ({
+      name,
+      awarded: round(s.awarded, 2),
+      points: round(s.points, 2),
+      mastery: s.points > 0 ? round(Math.max(0, s.awarded) / s.points) : 0,
+    }))
     .sort((a, b) => a.mastery - b.mastery || a.name.localeCompare(b.name));
 }
 
@@ -175,7 +187,10 @@ export function classStatistics(results: ClassResult[], threshold = DEFAULT_THRE
   const upper = new Set(ranking.slice(0, groupSize).map((r) => r.examId));
   const lower = new Set(ranking.slice(-groupSize).map((r) => r.examId));
   const weakPointsOf = (examId: string) =>
-    results.find((r) => r.examId === examId)!.knowledgePoints.filter((kp) => kp.points > 0 && kp.mastery < WEAK_MASTERY).map((kp) => kp.name);
+    results
+      .find((r) => r.examId === examId)!
+      .knowledgePoints.filter((kp) => kp.points > 0 && kp.mastery < WEAK_MASTERY)
+      .map((kp) => kp.name);
   const below = ranking.filter((r) => r.score < threshold * r.fullScore).map((r) => ({ ...r, weakPoints: weakPointsOf(r.examId) }));
   const shared = new Map<string, number>();
   for (const s of below) for (const name of s.weakPoints) shared.set(name, (shared.get(name) ?? 0) + 1);
@@ -193,7 +208,9 @@ export function classStatistics(results: ClassResult[], threshold = DEFAULT_THRE
     knowledgePoints: classKnowledgePoints(results),
     threshold,
     below,
-    sharedWeakPoints: [...shared].map(([name, students]) => ({ name, students })).sort((a, b) => b.students - a.students || a.name.localeCompare(b.name)),
+    sharedWeakPoints: [...shared]
+      .map(([name, students]) => ({ name, students }))
+      .sort((a, b) => b.students - a.students || a.name.localeCompare(b.name)),
   };
 }
 

@@ -60,7 +60,10 @@ function recommendation(kp: KnowledgePointMastery, questions: GradedQuestion[], 
       ? `「${kp.name}」：${numberList(unread, lang)}的答案未能识别，请老师核对原卷后再判断是否需要加强。`
       : `${kp.name}: the answer to ${numberList(unread, lang)} could not be read; a teacher should check the paper before drawing conclusions.`;
   }
-  const nums = numberList(wrong.map((q) => q.number), lang);
+  const nums = numberList(
+    wrong.map((q) => q.number),
+    lang,
+  );
   const tip = tips[lang][mostLostType(wrong)];
   if (lang === 'zh') {
     const extra = unread.length ? `另有${numberList(unread, lang)}未能识别，请老师核对。` : '';
@@ -76,7 +79,13 @@ function level(pct: number, lang: Lang): string {
   return lang === 'zh' ? zh : en;
 }
 
-function summary(template: Template, graded: GradedExam, weak: KnowledgePointMastery[], strong: KnowledgePointMastery[], lang: Lang): string {
+function summary(
+  template: Template,
+  graded: GradedExam,
+  weak: KnowledgePointMastery[],
+  strong: KnowledgePointMastery[],
+  lang: Lang,
+): string {
   const pct = percentOf(graded.score, graded.fullScore);
   const score = `${formatScore(graded.score)} / ${formatScore(graded.fullScore)}`;
   const missing = graded.questions.filter((q) => q.missing).map((q) => q.number);
@@ -84,14 +93,16 @@ function summary(template: Template, graded: GradedExam, weak: KnowledgePointMas
   const noneRight = graded.questions.every((q) => q.awarded <= 0); // negative marking can go below 0
   const parts: string[] = [];
   if (lang === 'zh') {
-    parts.push(`本次《${template.title}》得分 ${score}（${pct}%）${allCorrect ? '，全部答对，取得满分，祝贺！请继续保持认真的学习习惯，可以尝试更有挑战性的题目。' : `，${level(pct, lang)}。`}`);
+    parts.push(
+      `本次《${template.title}》得分 ${score}（${pct}%）${allCorrect ? '，全部答对，取得满分，祝贺！请继续保持认真的学习习惯，可以尝试更有挑战性的题目。' : `，${level(pct, lang)}。`}`,
+    );
     if (!allCorrect && noneRight && missing.length < graded.questions.length)
       parts.push('本次暂未得分，不必灰心：建议在老师的帮助下从基础概念学起，逐题订正，每天坚持少量练习。');
     if (!allCorrect && strong.length) parts.push(`掌握较好的知识点：${strong.map((k) => k.name).join('、')}。`);
-    if (weak.length) parts.push(`需要加强的知识点：${weak.map((k) => `${k.name}（${Math.round(k.mastery * 100)}%）`).join('、')}，具体建议见下方。`);
+    if (weak.length)
+      parts.push(`需要加强的知识点：${weak.map((k) => `${k.name}（${Math.round(k.mastery * 100)}%）`).join('、')}，具体建议见下方。`);
     else if (!allCorrect) parts.push('没有明显的薄弱知识点，订正做错的题目、继续巩固即可。');
-    if (missing.length)
-      parts.push(`注意：${numberList(missing, lang)}的答案未能识别，暂按 0 分计算，请老师核对原卷后确认成绩。`);
+    if (missing.length) parts.push(`注意：${numberList(missing, lang)}的答案未能识别，暂按 0 分计算，请老师核对原卷后确认成绩。`);
     return parts.join('');
   }
   parts.push(
@@ -100,12 +111,17 @@ function summary(template: Template, graded: GradedExam, weak: KnowledgePointMas
       : `Score ${score} (${pct}%): ${level(pct, lang)}.`,
   );
   if (!allCorrect && noneRight && missing.length < graded.questions.length)
-    parts.push('No points this time, which is a reason to start from the basics with the teacher, correct each question and practise a little every day.');
+    parts.push(
+      'No points this time, which is a reason to start from the basics with the teacher, correct each question and practise a little every day.',
+    );
   if (!allCorrect && strong.length) parts.push(`Went well: ${strong.map((k) => k.name).join(', ')}.`);
-  if (weak.length) parts.push(`To work on: ${weak.map((k) => `${k.name} (${Math.round(k.mastery * 100)}%)`).join(', ')}; see the recommendations below.`);
+  if (weak.length)
+    parts.push(`To work on: ${weak.map((k) => `${k.name} (${Math.round(k.mastery * 100)}%)`).join(', ')}; see the recommendations below.`);
   else if (!allCorrect) parts.push('No topic stands out as weak: correcting the mistakes and regular practice is enough.');
   if (missing.length)
-    parts.push(`Note: the answers to ${numberList(missing, lang)} could not be read and count as 0 for now; a teacher should check the paper and confirm the score.`);
+    parts.push(
+      `Note: the answers to ${numberList(missing, lang)} could not be read and count as 0 for now; a teacher should check the paper and confirm the score.`,
+    );
   return parts.join(' ');
 }
 

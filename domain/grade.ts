@@ -87,7 +87,8 @@ function sameAnswer(type: QuestionType, a: string, b: string): boolean {
 function keyedJudgement(q: TemplateQuestion, answer: string): Judgement | null {
   const weighted = Object.entries(q.answerPoints ?? {}).find(([key]) => sameAnswer(q.type, answer, key));
   if (weighted) return { outcome: weighted[1] > 0 ? 'correct' : 'incorrect', points: weighted[1] };
-  if ((q.type === 'choice' || q.type === 'multi' || q.type === 'truefalse') && q.accept?.some((key) => sameAnswer(q.type, answer, key))) return { outcome: 'correct' };
+  if ((q.type === 'choice' || q.type === 'multi' || q.type === 'truefalse') && q.accept?.some((key) => sameAnswer(q.type, answer, key)))
+    return { outcome: 'correct' };
   return null;
 }
 
@@ -171,7 +172,13 @@ function uniqueFlags(...lists: (AnswerFlag[] | undefined)[]): AnswerFlag[] {
   return answerFlags.filter((f) => all.has(f)); // one stable order
 }
 
-export function gradeQuestion(template: Template, q: TemplateQuestion, found: ParsedAnswer | undefined, missing: boolean, options: GradeOptions): GradedQuestion {
+export function gradeQuestion(
+  template: Template,
+  q: TemplateQuestion,
+  found: ParsedAnswer | undefined,
+  missing: boolean,
+  options: GradeOptions,
+): GradedQuestion {
   const key = questionKey(q);
   const marking = markingFor(template, q);
   const tagsDegraded = options.tagsDegraded?.includes(key) ?? false;
@@ -193,17 +200,34 @@ export function gradeQuestion(template: Template, q: TemplateQuestion, found: Pa
     flags,
   });
   // Not found on the paper is the reader's failure, never the student's: 0, not `unmarked`.
-  if (missing || !found) return { ...base, studentAnswer: null, correct: false, missing: true, awarded: 0, confidence: 0, ...extras('rules', []) };
+  if (missing || !found)
+    return { ...base, studentAnswer: null, correct: false, missing: true, awarded: 0, confidence: 0, ...extras('rules', []) };
   const confidence = Math.min(1, Math.max(0, found.confidence));
   const answer = found.answer?.trim() ? found.answer : null;
   if (answer === null) {
-    return { ...base, studentAnswer: null, correct: false, missing: false, awarded: marking.unmarked, confidence, ...extras('rules', uniqueFlags(found.flags)) };
+    return {
+      ...base,
+      studentAnswer: null,
+      correct: false,
+      missing: false,
+      awarded: marking.unmarked,
+      confidence,
+      ...extras('rules', uniqueFlags(found.flags)),
+    };
   }
   const verdict = openNeedsJudgement(q, answer) ? options.open?.[key] : undefined;
   if (verdict && verdict !== 'failed') {
     const share = Math.min(marking.correct, Math.max(0, verdict.awarded));
     const awarded = share > 0 ? share : marking.incorrect;
-    return { ...base, studentAnswer: answer, correct: share === marking.correct, missing: false, awarded, confidence, ...extras('llm', uniqueFlags(found.flags), false, verdict.feedback) };
+    return {
+      ...base,
+      studentAnswer: answer,
+      correct: share === marking.correct,
+      missing: false,
+      awarded,
+      confidence,
+      ...extras('llm', uniqueFlags(found.flags), false, verdict.feedback),
+    };
   }
   const judgement = judgeAnswer(q, answer);
   return {
@@ -248,7 +272,9 @@ function difficultyBreakdown(questions: GradedQuestion[]): DifficultyBreakdown[]
 export function gradeExam(template: Template, parsed: ParsedExam, options: GradeOptions = {}): GradedExam {
   const answers = new Map(parsed.answers.map((a) => [questionKey(a), a]));
   const missing = new Set(parsed.missing);
-  const questions = template.questions.map((q) => gradeQuestion(template, q, answers.get(questionKey(q)), missing.has(questionKey(q)), options));
+  const questions = template.questions.map((q) =>
+    gradeQuestion(template, q, answers.get(questionKey(q)), missing.has(questionKey(q)), options),
+  );
   return gradedFrom(questions);
 }
 

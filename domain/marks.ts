@@ -4,8 +4,30 @@ import { trueFalseOf } from './true-false';
 // question type may be. `F` is both the letter F (choice) and "false" (true/false).
 
 export const MARK_CLASSES = [
-  'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'T', '√', '×', '对', '错',
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'blank',
+  'A',
+  'B',
+  'C',
+  'D',
+  'E',
+  'F',
+  'G',
+  'H',
+  'T',
+  '√',
+  '×',
+  '对',
+  '错',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  'blank',
 ] as const;
 export type MarkClass = (typeof MARK_CLASSES)[number];
 
@@ -50,11 +72,16 @@ export function decide(probs: ArrayLike<number>, kind: MarkKind): MarkDecision {
 
 /** The most probable of the given classes (or blank), its probability renormalised over them. */
 export function decideAmong(probs: ArrayLike<number>, classes: readonly MarkClass[]): MarkDecision {
-  let best: MarkClass | null = null, top = -1, sum = 0;
+  let best: MarkClass | null = null,
+    top = -1,
+    sum = 0;
   for (const cls of classes) {
     const p = probs[MARK_CLASSES.indexOf(cls)]!;
     sum += p;
-    if (p > top) { top = p; best = cls; }
+    if (p > top) {
+      top = p;
+      best = cls;
+    }
   }
   const blank = probs[MARK_CLASSES.indexOf('blank')]!;
   if (blank > sum) return { label: null, confidence: blank / (blank + sum) };
@@ -66,7 +93,8 @@ export function decideAmong(probs: ArrayLike<number>, classes: readonly MarkClas
  * false (F × 错) are summed, so a cell that is surely "false" but unsure between × and F is sure.
  */
 export function decideTrueFalse(probs: ArrayLike<number>): { value: 'T' | 'F' | null; confidence: number } {
-  let t = 0, f = 0;
+  let t = 0,
+    f = 0;
   for (const cls of TRUEFALSE) {
     const p = probs[MARK_CLASSES.indexOf(cls)]!;
     if (trueFalseValue(cls) === 'T') t += p;

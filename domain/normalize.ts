@@ -90,7 +90,11 @@ export function normalizeTrueFalse(s: string): 'T' | 'F' | null {
 
 /** The option letters of a choice/multi answer ("a, c" / "（AC）" / "C A" → "AC"), upper-case, de-duplicated, sorted. */
 export function choiceLetters(s: string): string {
-  const letters = new Set(toHalfWidth(s).toUpperCase().replace(/[^A-Z]/g, ''));
+  const letters = new Set(
+    toHalfWidth(s)
+      .toUpperCase()
+      .replace(/[^A-Z]/g, ''),
+  );
   return [...letters].sort().join('');
 }
 

@@ -63,10 +63,39 @@ const registrationStepSchema = z.discriminatedUnion('method', [
 ]);
 
 const filterSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('gaussianBlur'), kernel: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'the kernel is odd'), sigma: z.number().min(0).max(50).optional() }).strict(),
-  z.object({ op: z.literal('medianBlur'), kernel: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'the kernel is odd') }).strict(),
+  z
+    .object({
+      op: z.literal('gaussianBlur'),
+      kernel: z
+        .number()
+        .int()
+        .min(1)
+        .max(31)
+        .refine((k) => k % 2 === 1, 'the kernel is odd'),
+      sigma: z.number().min(0).max(50).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('medianBlur'),
+      kernel: z
+        .number()
+        .int()
+        .min(1)
+        .max(31)
+        .refine((k) => k % 2 === 1, 'the kernel is odd'),
+    })
+    .strict(),
   /** grey levels: `low` becomes black, `high` white (0–1), with `gamma` between */
-  z.object({ op: z.literal('levels'), low: z.number().min(0).max(1), high: z.number().min(0).max(1), gamma: z.number().min(0.1).max(10).optional() }).strict().refine((l) => l.low < l.high, 'levels: low must be below high'),
+  z
+    .object({
+      op: z.literal('levels'),
+      low: z.number().min(0).max(1),
+      high: z.number().min(0).max(1),
+      gamma: z.number().min(0.1).max(10).optional(),
+    })
+    .strict()
+    .refine((l) => l.low < l.high, 'levels: low must be below high'),
 ]);
 
 export const layoutSchema = z
@@ -76,7 +105,10 @@ export const layoutSchema = z
     /** steps that bring a page onto the frame, in order; none: the whole picture is the frame */
     registration: z.array(registrationStepSchema).max(2).optional(),
     filters: z.array(filterSchema).max(6).optional(),
-    fields: z.array(z.discriminatedUnion('kind', [bubbleGridSchema, boxFieldSchema])).min(1).max(500),
+    fields: z
+      .array(z.discriminatedUnion('kind', [bubbleGridSchema, boxFieldSchema]))
+      .min(1)
+      .max(500),
     /** question key ("12", or "二/3" with sections) → the field labels whose values are joined into its answer; without an entry, label "q12" or "12" answers question 12 */
     questions: z.record(z.string().min(1).max(30), z.array(fieldLabelSchema).min(1).max(40)).optional(),
     /** field labels whose values, joined, are the student's id (a roll number) */
@@ -92,9 +124,19 @@ export type BubbleGrid = z.infer<typeof bubbleGridSchema>;
 export type RegistrationStep = z.infer<typeof registrationStepSchema>;
 export type LayoutFilter = z.infer<typeof filterSchema>;
 
-export interface LayoutBubble { x: number; y: number; width: number; height: number; value: string }
+export interface LayoutBubble {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  value: string;
+}
 /** One field: a row (or column) of bubbles read as one value. */
-export interface LayoutField { label: string; bubbles: LayoutBubble[]; emptyValue: string }
+export interface LayoutField {
+  label: string;
+  bubbles: LayoutBubble[];
+  emptyValue: string;
+}
 
 /** Every field of a bubble grid with its bubbles' rectangles in the frame. */
 export function gridFields(grid: BubbleGrid): LayoutField[] {
@@ -137,7 +179,11 @@ function checkLayout(l: Omit<Layout, never>, ctx: z.RefinementCtx): void {
     }
     const rects = f.kind === 'bubbles' ? gridFields(f).flatMap((g) => g.bubbles) : [{ x: f.x, y: f.y, width: f.width, height: f.height }];
     const outside = rects.find((r) => r.x + r.width > l.frame.width + 1 || r.y + r.height > l.frame.height + 1);
-    if (outside) issue(['fields', i], `this field reaches (${Math.round(outside.x + outside.width)}, ${Math.round(outside.y + outside.height)}), outside the ${l.frame.width}×${l.frame.height} frame`);
+    if (outside)
+      issue(
+        ['fields', i],
+        `this field reaches (${Math.round(outside.x + outside.width)}, ${Math.round(outside.y + outside.height)}), outside the ${l.frame.width}×${l.frame.height} frame`,
+      );
   });
   const known = (path: (string | number)[], label: string) => {
     if (!labels.has(label)) issue(path, `no field is labelled "${label}"`);
@@ -145,8 +191,10 @@ function checkLayout(l: Omit<Layout, never>, ctx: z.RefinementCtx): void {
   for (const [key, list] of Object.entries(l.questions ?? {})) list.forEach((label, i) => known(['questions', key, i], label));
   l.studentId?.forEach((label, i) => known(['studentId', i], label));
   l.registration?.forEach((step, i) => {
-    if (step.method === 'markers' && !l.assets?.[step.marker]) issue(['registration', i, 'marker'], `no asset named "${step.marker}": add the marker image under assets`);
-    if (step.method === 'features' && !l.assets?.[step.reference]) issue(['registration', i, 'reference'], `no asset named "${step.reference}": add the reference scan under assets`);
+    if (step.method === 'markers' && !l.assets?.[step.marker])
+      issue(['registration', i, 'marker'], `no asset named "${step.marker}": add the marker image under assets`);
+    if (step.method === 'features' && !l.assets?.[step.reference])
+      issue(['registration', i, 'reference'], `no asset named "${step.reference}": add the reference scan under assets`);
   });
 }
 

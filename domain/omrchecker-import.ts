@@ -16,14 +16,23 @@ const answerItem = z.union([z.string(), z.array(z.string()), z.array(z.tuple([z.
 const omrCheckerEvaluationSchema = z
   .object({
     source_type: z.string().optional(),
-    options: z.object({ questions_in_order: z.array(z.string()).optional(), answers_in_order: z.array(answerItem).optional() }).passthrough().optional(),
-    marking_schemes: z.record(z.string(), z.union([schemeMarking, z.object({ questions: z.array(z.string()), marking: schemeMarking }).passthrough()])),
+    options: z
+      .object({ questions_in_order: z.array(z.string()).optional(), answers_in_order: z.array(answerItem).optional() })
+      .passthrough()
+      .optional(),
+    marking_schemes: z.record(
+      z.string(),
+      z.union([schemeMarking, z.object({ questions: z.array(z.string()), marking: schemeMarking }).passthrough()]),
+    ),
   })
   .passthrough();
 type AnswerItem = z.infer<typeof answerItem>;
 
 export interface OmrCheckerImport {
-  id: string; title: string; subject: string; language: Template['language'];
+  id: string;
+  title: string;
+  subject: string;
+  language: Template['language'];
   template: unknown;
   evaluation?: unknown;
   /** an answer key CSV (label,answer per line), for evaluations with source_type "csv" */
@@ -37,12 +46,17 @@ export interface OmrCheckerImport {
 export function parseScore(v: unknown, where: string): number {
   const m = typeof v === 'number' ? null : /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(typeof v === 'string' ? v : '');
   const n = typeof v === 'number' ? v : m ? Number(m[1]) / (m[2] ? Number(m[2]) : 1) : NaN;
-  if (!Number.isFinite(n) || Math.abs(n) > 1000) throw new OmrCheckerImportError(`${where}: "${String(v)}" is not a score such as 3, -1 or -2/3`);
+  if (!Number.isFinite(n) || Math.abs(n) > 1000)
+    throw new OmrCheckerImportError(`${where}: "${String(v)}" is not a score such as 3, -1 or -2/3`);
   return n;
 }
 
 function rulesOf(m: z.infer<typeof schemeMarking>, where: string): MarkingRules {
-  return { correct: parseScore(m.correct ?? 1, `${where}.correct`), incorrect: parseScore(m.incorrect ?? 0, `${where}.incorrect`), unmarked: parseScore(m.unmarked ?? 0, `${where}.unmarked`) };
+  return {
+    correct: parseScore(m.correct ?? 1, `${where}.correct`),
+    incorrect: parseScore(m.incorrect ?? 0, `${where}.incorrect`),
+    unmarked: parseScore(m.unmarked ?? 0, `${where}.unmarked`),
+  };
 }
 
 /** label,answer per line; an answer may be a list such as ['B','C']. */
@@ -52,7 +66,10 @@ function csvKey(csv: string): Map<string, AnswerItem> {
     const at = line.indexOf(',');
     if (at < 0) continue;
     const label = line.slice(0, at).trim().replace(/^"|"$/g, '');
-    const raw = line.slice(at + 1).trim().replace(/^"|"$/g, '');
+    const raw = line
+      .slice(at + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
     if (!label || !raw) continue;
     let item: AnswerItem = raw;
     if (raw.startsWith('[')) {
@@ -71,8 +88,10 @@ function answerKey(evaluation: z.infer<typeof omrCheckerEvaluationSchema> | unde
   if (csv !== undefined) return csvKey(csv);
   const labels = expandLabels(evaluation?.options?.questions_in_order ?? []);
   const answers = evaluation?.options?.answers_in_order ?? [];
-  if (evaluation && evaluation.source_type === 'csv' && !answers.length) throw new OmrCheckerImportError('this evaluation reads its answer key from a CSV file: send that file as "answerKey"');
-  if (labels.length !== answers.length) throw new OmrCheckerImportError(`evaluation: ${labels.length} questions_in_order but ${answers.length} answers_in_order`);
+  if (evaluation && evaluation.source_type === 'csv' && !answers.length)
+    throw new OmrCheckerImportError('this evaluation reads its answer key from a CSV file: send that file as "answerKey"');
+  if (labels.length !== answers.length)
+    throw new OmrCheckerImportError(`evaluation: ${labels.length} questions_in_order but ${answers.length} answers_in_order`);
   return new Map(labels.map((l, i) => [l, answers[i]!]));
 }
 
@@ -95,13 +114,17 @@ const SECTION_MAX = 20;
 export function importOmrChecker(input: OmrCheckerImport): Template {
   const { layout, columns } = layoutFromOmrChecker(input.template, { marker: input.markerDataUrl, reference: input.referenceDataUrl });
   const evalParsed = input.evaluation === undefined ? undefined : omrCheckerEvaluationSchema.safeParse(input.evaluation);
-  if (evalParsed && !evalParsed.success) throw new OmrCheckerImportError('evaluation is not an OMRChecker evaluation.json', evalParsed.error.issues);
+  if (evalParsed && !evalParsed.success)
+    throw new OmrCheckerImportError('evaluation is not an OMRChecker evaluation.json', evalParsed.error.issues);
   const evaluation = evalParsed?.data;
-  if (!evaluation && input.answerKeyCsv === undefined) throw new OmrCheckerImportError('an examflow template grades answers against a key: send OMRChecker\'s evaluation.json as "evaluation" (or its answer key CSV as "answerKey")');
+  if (!evaluation && input.answerKeyCsv === undefined)
+    throw new OmrCheckerImportError(
+      'an examflow template grades answers against a key: send OMRChecker\'s evaluation.json as "evaluation" (or its answer key CSV as "answerKey")',
+    );
   const key = answerKey(evaluation, input.answerKeyCsv);
 
   const schemes = evaluation?.marking_schemes ?? { DEFAULT: { correct: 1, incorrect: 0, unmarked: 0 } };
-  const marking = rulesOf(('DEFAULT' in schemes ? schemes.DEFAULT : {}), 'marking_schemes.DEFAULT');
+  const marking = rulesOf('DEFAULT' in schemes ? schemes.DEFAULT : {}, 'marking_schemes.DEFAULT');
   const sections: NonNullable<Template['sections']> = {};
   const sectionOf = new Map<string, string>();
   for (const [name, raw] of Object.entries(schemes)) {
@@ -112,14 +135,18 @@ export function importOmrChecker(input: OmrCheckerImport): Template {
     for (const label of expandLabels(scheme.questions)) sectionOf.set(label, section);
   }
 
-  const valuesOf = (labels: string[]) => new Set(layout.fields.flatMap((f) => (f.kind === 'bubbles' && f.labels.some((l) => labels.includes(l)) ? f.values : [])));
+  const valuesOf = (labels: string[]) =>
+    new Set(layout.fields.flatMap((f) => (f.kind === 'bubbles' && f.labels.some((l) => labels.includes(l)) ? f.values : [])));
   const questions: TemplateQuestion[] = [];
   const mapping: Record<string, string[]> = {};
   for (const [column, item] of key) {
     const labels = columns.get(column);
     if (!labels) throw new OmrCheckerImportError(`the answer key names "${column}", which is no field or custom label of the template`);
     const number = defaultQuestionNumber(column);
-    if (!number) throw new OmrCheckerImportError(`the answer key names "${column}": examflow numbers questions, so answer columns are labelled q1, q2, … (custom labels such as q5 joining q5_1 and q5_2 are fine)`);
+    if (!number)
+      throw new OmrCheckerImportError(
+        `the answer key names "${column}": examflow numbers questions, so answer columns are labelled q1, q2, … (custom labels such as q5 joining q5_1 and q5_2 are fine)`,
+      );
     const letters = labels.length === 1 && [...valuesOf(labels)].every((v) => /^[A-H]$/.test(v));
     const keyed = keyOf(item, letters, `the answer of ${column}`);
     const type = letters && /^[A-H]$/.test(keyed.answer) ? 'choice' : 'fill';
@@ -129,12 +156,21 @@ export function importOmrChecker(input: OmrCheckerImport): Template {
     questions.push(q);
     mapping[questionKey(q)] = labels;
   }
-  if (!questions.length) throw new OmrCheckerImportError('the answer key names no question: list the answer columns (q1, q2, …) in questions_in_order with their answers_in_order, or in the answer-key CSV');
+  if (!questions.length)
+    throw new OmrCheckerImportError(
+      'the answer key names no question: list the answer columns (q1, q2, …) in questions_in_order with their answers_in_order, or in the answer-key CSV',
+    );
   const rollColumn = [...columns.keys()].find((c) => /roll|student|reg(istration)?_?no/i.test(c));
   const full: Layout = { ...layout, questions: mapping, ...(rollColumn ? { studentId: columns.get(rollColumn)! } : {}) };
   const template = {
-    id: input.id, title: input.title, subject: input.subject, language: input.language,
-    questions, marking, ...(Object.keys(sections).length ? { sections } : {}), layout: full,
+    id: input.id,
+    title: input.title,
+    subject: input.subject,
+    language: input.language,
+    questions,
+    marking,
+    ...(Object.keys(sections).length ? { sections } : {}),
+    layout: full,
   };
   const checked = templateSchema.safeParse(template);
   if (!checked.success) throw new OmrCheckerImportError('the imported template is not valid', checked.error.issues);

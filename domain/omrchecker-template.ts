@@ -7,7 +7,10 @@ import type { BubbleGrid, Layout, LayoutFilter, RegistrationStep } from './omr-l
 // format; nothing of its code is used.
 
 export class OmrCheckerImportError extends Error {
-  constructor(message: string, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -60,15 +63,34 @@ export function expandLabels(labels: string[]): string[] {
   });
 }
 
-function gridOf(name: string, block: z.infer<typeof fieldBlockSchema>, bubble: [number, number], emptyValue: string | undefined): BubbleGrid {
+function gridOf(
+  name: string,
+  block: z.infer<typeof fieldBlockSchema>,
+  bubble: [number, number],
+  emptyValue: string | undefined,
+): BubbleGrid {
   const type = block.fieldType ? FIELD_TYPES[block.fieldType] : undefined;
-  if (block.fieldType && !type) throw new OmrCheckerImportError(`field block "${name}": unknown fieldType "${block.fieldType}" (known: ${Object.keys(FIELD_TYPES).join(', ')}); give bubbleValues and direction instead`);
+  if (block.fieldType && !type)
+    throw new OmrCheckerImportError(
+      `field block "${name}": unknown fieldType "${block.fieldType}" (known: ${Object.keys(FIELD_TYPES).join(', ')}); give bubbleValues and direction instead`,
+    );
   const values = block.bubbleValues ?? type?.values;
   const direction = block.direction ?? type?.direction;
   if (!values || !direction) throw new OmrCheckerImportError(`field block "${name}" needs a fieldType, or bubbleValues and direction`);
   const [w, h] = block.bubbleDimensions ?? bubble;
   const empty = block.emptyValue ?? emptyValue;
-  return { kind: 'bubbles', name, origin: block.origin, bubble: { width: w, height: h }, bubblesGap: block.bubblesGap, labelsGap: block.labelsGap, values, direction, labels: expandLabels(block.fieldLabels), ...(empty ? { emptyValue: empty } : {}) };
+  return {
+    kind: 'bubbles',
+    name,
+    origin: block.origin,
+    bubble: { width: w, height: h },
+    bubblesGap: block.bubblesGap,
+    labelsGap: block.labelsGap,
+    values,
+    direction,
+    labels: expandLabels(block.fieldLabels),
+    ...(empty ? { emptyValue: empty } : {}),
+  };
 }
 
 const kernelOf = (v: unknown, fallback: number) => {
@@ -76,26 +98,39 @@ const kernelOf = (v: unknown, fallback: number) => {
   return Number.isInteger(k) && k % 2 === 1 ? k : fallback;
 };
 
-function stepsOf(pre: OmrCheckerTemplate['preProcessors'], has: { marker: boolean; reference: boolean }): { registration: RegistrationStep[]; filters: LayoutFilter[] } {
+function stepsOf(
+  pre: OmrCheckerTemplate['preProcessors'],
+  has: { marker: boolean; reference: boolean },
+): { registration: RegistrationStep[]; filters: LayoutFilter[] } {
   const registration: RegistrationStep[] = [];
   const filters: LayoutFilter[] = [];
   for (const p of pre ?? []) {
     const o = p.options ?? {};
     if (p.name === 'CropPage') registration.push({ method: 'outline' });
     else if (p.name === 'CropOnMarkers') {
-      if (!has.marker) throw new OmrCheckerImportError(`the CropOnMarkers pre-processor needs its marker image (${typeof o.relativePath === 'string' ? o.relativePath : 'omr_marker.jpg'}): send it as the "marker" file`);
+      if (!has.marker)
+        throw new OmrCheckerImportError(
+          `the CropOnMarkers pre-processor needs its marker image (${typeof o.relativePath === 'string' ? o.relativePath : 'omr_marker.jpg'}): send it as the "marker" file`,
+        );
       const ratio = Number(o.sheetToMarkerWidthRatio);
       registration.push({ method: 'markers', marker: 'marker', ...(ratio >= 2 && ratio <= 200 ? { widthRatio: ratio } : {}) });
     } else if (p.name === 'FeatureBasedAlignment') {
-      if (!has.reference) throw new OmrCheckerImportError(`the FeatureBasedAlignment pre-processor needs its reference scan (${typeof o.reference === 'string' ? o.reference : 'reference image'}): send it as the "reference" file`);
+      if (!has.reference)
+        throw new OmrCheckerImportError(
+          `the FeatureBasedAlignment pre-processor needs its reference scan (${typeof o.reference === 'string' ? o.reference : 'reference image'}): send it as the "reference" file`,
+        );
       registration.push({ method: 'features', reference: 'reference' });
-    } else if (p.name === 'GaussianBlur') filters.push({ op: 'gaussianBlur', kernel: kernelOf(o.kSize, 3), sigma: Number(o.sigmaX ?? 0) || 0 });
+    } else if (p.name === 'GaussianBlur')
+      filters.push({ op: 'gaussianBlur', kernel: kernelOf(o.kSize, 3), sigma: Number(o.sigmaX ?? 0) || 0 });
     else if (p.name === 'MedianBlur') filters.push({ op: 'medianBlur', kernel: kernelOf(o.kSize, 5) });
     else if (p.name === 'Levels') {
       const low = Number(o.low ?? 0);
       const high = Number(o.high ?? 1);
       filters.push({ op: 'levels', low, high, ...(o.gamma !== undefined ? { gamma: Number(o.gamma) } : {}) });
-    } else throw new OmrCheckerImportError(`the pre-processor "${p.name}" is not supported: examflow imports CropPage, CropOnMarkers, FeatureBasedAlignment, GaussianBlur, MedianBlur and Levels`);
+    } else
+      throw new OmrCheckerImportError(
+        `the pre-processor "${p.name}" is not supported: examflow imports CropPage, CropOnMarkers, FeatureBasedAlignment, GaussianBlur, MedianBlur and Levels`,
+      );
   }
   if (registration.length > 2 || (registration.length === 2 && registration[0]!.method !== 'outline')) {
     throw new OmrCheckerImportError('at most two steps register a page: CropPage, then CropOnMarkers or FeatureBasedAlignment');
@@ -104,12 +139,18 @@ function stepsOf(pre: OmrCheckerTemplate['preProcessors'], has: { marker: boolea
 }
 
 /** The layout of an OMRChecker template, and its output columns: custom labels and the remaining single fields. */
-export function layoutFromOmrChecker(raw: unknown, assets: { marker?: string; reference?: string } = {}): { layout: Omit<Layout, 'questions' | 'studentId'>; columns: Map<string, string[]> } {
+export function layoutFromOmrChecker(
+  raw: unknown,
+  assets: { marker?: string; reference?: string } = {},
+): { layout: Omit<Layout, 'questions' | 'studentId'>; columns: Map<string, string[]> } {
   const parsed = omrCheckerTemplateSchema.safeParse(raw);
   if (!parsed.success) throw new OmrCheckerImportError('template is not an OMRChecker template.json', parsed.error.issues);
   const t = parsed.data;
   const fields = Object.entries(t.fieldBlocks).map(([name, block]) => gridOf(name, block, t.bubbleDimensions, t.emptyValue));
-  const { registration, filters } = stepsOf(t.preProcessors, { marker: assets.marker !== undefined, reference: assets.reference !== undefined });
+  const { registration, filters } = stepsOf(t.preProcessors, {
+    marker: assets.marker !== undefined,
+    reference: assets.reference !== undefined,
+  });
   const used = {
     ...(assets.marker && registration.some((r) => r.method === 'markers') ? { marker: assets.marker } : {}),
     ...(assets.reference && registration.some((r) => r.method === 'features') ? { reference: assets.reference } : {}),

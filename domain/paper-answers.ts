@@ -68,7 +68,10 @@ export function normalizeAnswer(q: TemplateQuestion, raw: string): string | null
   switch (q.type) {
     case 'choice':
     case 'multi': {
-      const letters = text.toUpperCase().replace(/8/g, 'B').replace(/[^A-H]/g, '');
+      const letters = text
+        .toUpperCase()
+        .replace(/8/g, 'B')
+        .replace(/[^A-H]/g, '');
       if (!letters) return text;
       return q.type === 'choice' ? letters[0]! : [...new Set(letters)].sort().join('');
     }
@@ -84,7 +87,10 @@ export function normalizeAnswer(q: TemplateQuestion, raw: string): string | null
 /** Fill answers: no trailing full stop, no spaces around symbols or CJK ("x = 5" -> "x=5"). */
 function cleanFill(text: string): string {
   // Stray quote marks are OCR noise at either end of a short answer ("\"25" for 2.5 aside).
-  let t = text.replace(/^["'`]+|["'`]+$/g, '').replace(/[。，,;；]+$/, '').trim();
+  let t = text
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .replace(/[。，,;；]+$/, '')
+    .trim();
   if (!/[0-9]\.$/.test(t)) t = t.replace(/\.$/, '');
   t = t.replace(/\s*([^\p{L}\p{N}\s])\s*/gu, '$1').replace(new RegExp(`(?<=[${HAN}])\\s+|\\s+(?=[${HAN}])`, 'g'), '');
   // A numeric answer read with l/O confusions ("l0" -> "10").

@@ -17,11 +17,15 @@ export function judgePaper(parsed: ParsedExam, template: Template): PaperVerdict
   const total = template.questions.length;
   const found = parsed.answers.length;
   const what = `template "${template.id}"`;
-  const check = 'check that the right template was chosen, that every page of the answered exam was uploaded in order, and that the scan is sharp and upright';
+  const check =
+    'check that the right template was chosen, that every page of the answered exam was uploaded in order, and that the scan is sharp and upright';
   if (found === 0) return { readable: false, reason: `none of the ${total} questions of ${what} was found on the paper: ${check}` };
   const numbers = parsed.answers.map((a) => a.number).join(', ');
   if (found / total < MIN_FOUND_SHARE) {
-    return { readable: false, reason: `only ${found} of the ${total} questions of ${what} ${found === 1 ? 'was' : 'were'} found on the paper (${numbers}), too few to score it with confidence: ${check}` };
+    return {
+      readable: false,
+      reason: `only ${found} of the ${total} questions of ${what} ${found === 1 ? 'was' : 'were'} found on the paper (${numbers}), too few to score it with confidence: ${check}`,
+    };
   }
   const confidence = parsed.answers.reduce((s, a) => s + a.confidence, 0) / found;
   if (confidence < MIN_MEAN_CONFIDENCE) {

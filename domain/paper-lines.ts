@@ -79,7 +79,9 @@ export function questionStart(text: string): QuestionStart | null {
 
 // A line shaped like a question start whose number is unreadable or wrong ("0) 夜来…" for
 // "(7)", "(?) …"): only used to place a question that was not found by its number.
-const WEAK_START = new RegExp(`^(?:[(\\[{<〈《【〔]?\\s*[^\\s()]{1,3}\\s*[)\\]}>〉》】〕]|第\\s*[^题]{0,4}\\s*题|[0-9lIO|?]{1,3}\\s*[.、,])\\s*(.+)$`);
+const WEAK_START = new RegExp(
+  `^(?:[(\\[{<〈《【〔]?\\s*[^\\s()]{1,3}\\s*[)\\]}>〉》】〕]|第\\s*[^题]{0,4}\\s*题|[0-9lIO|?]{1,3}\\s*[.、,])\\s*(.+)$`,
+);
 const OPTION_LINE = /^[A-H]\s*[.:、)]/;
 /** A line that starts with an answer label (`答：` `答案：` `学生答案：` `Answer:`). */
 export const LINE_LABEL = /^(?:学生答案|答案|答|Answer|ANSWER|Ans)\s*([:;'.,]?)\s*(.*)$/;
@@ -92,4 +94,3 @@ export function weakStart(text: string): string | null {
 export function compact(text: string): string {
   return text.replace(/[\s\p{P}\p{S}]/gu, '').toLowerCase();
 }
-

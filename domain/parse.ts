@@ -21,7 +21,7 @@ export { normalizeAnswer } from './paper-answers';
 function recoverMisnumbered(blocks: Block[], header: Line[], template: Template): void {
   const foundNumbers = new Set(blocks.map((b) => b.number));
   const questions = template.questions.map((q) => q.number);
-  for (let i = 0; i < questions.length; ) {
+  for (let i = 0; i < questions.length;) {
     if (foundNumbers.has(questions[i]!)) {
       i += 1;
       continue;

@@ -14,43 +14,105 @@ type Lang = 'zh' | 'en';
 
 const labels = {
   zh: {
-    report: '学情报告', name: '姓名', class: '班级', id: '学号', score: '分', questions: '逐题详情',
-    number: '题号', type: '题型', answer: '学生答案', key: '正确答案', points: '得分', confidence: '识别置信度', result: '结果',
-    review: '请老师复核', notFound: '未识别', blank: '（未作答）', mastery: '知识点掌握情况', diagnosis: '诊断与建议',
-    weak: '需要加强', strengths: '掌握较好', recommendations: '学习建议', none: '无',
+    report: '学情报告',
+    name: '姓名',
+    class: '班级',
+    id: '学号',
+    score: '分',
+    questions: '逐题详情',
+    number: '题号',
+    type: '题型',
+    answer: '学生答案',
+    key: '正确答案',
+    points: '得分',
+    confidence: '识别置信度',
+    result: '结果',
+    review: '请老师复核',
+    notFound: '未识别',
+    blank: '（未作答）',
+    mastery: '知识点掌握情况',
+    diagnosis: '诊断与建议',
+    weak: '需要加强',
+    strengths: '掌握较好',
+    recommendations: '学习建议',
+    none: '无',
     legend: `黄色底色的行识别置信度低于 ${REVIEW_BELOW * 100}%、答案未能识别或填涂有异常（多涂、擦除等），请老师核对原卷。`,
     chartLegend: [`掌握度低于 ${WEAK_BELOW * 100}%`, `${WEAK_BELOW * 100}%–${STRONG_FROM * 100}%`, `${STRONG_FROM * 100}% 及以上`],
-    exam: '考试编号', template: '试卷模板', gradedAt: '批改时间',
+    exam: '考试编号',
+    template: '试卷模板',
+    gradedAt: '批改时间',
     footnote: '本报告由 examflow 自动批改生成，标记为“请老师复核”的题目以老师核对结果为准。',
-    correctOf: (c: number, n: number) => `答对 ${c} / ${n} 题`, toReview: (n: number) => `${n} 题待复核`,
-    levels: ['满分', '优秀', '良好', '及格', '需加强'], T: '对', F: '错',
-    byDifficulty: '各难度得分', difficulty: { easy: '容易', medium: '中等', hard: '较难', unspecified: '未标注' } as Record<string, string>,
+    correctOf: (c: number, n: number) => `答对 ${c} / ${n} 题`,
+    toReview: (n: number) => `${n} 题待复核`,
+    levels: ['满分', '优秀', '良好', '及格', '需加强'],
+    T: '对',
+    F: '错',
+    byDifficulty: '各难度得分',
+    difficulty: { easy: '容易', medium: '中等', hard: '较难', unspecified: '未标注' } as Record<string, string>,
     source: { rules: '诊断方式：规则分析', llm: '诊断方式：AI 大模型分析' },
     degraded: '注意：AI 分析服务本次未能完成，部分内容（知识点标注、解答题评分或诊断建议）改由内置规则生成，请老师留意。',
     aiGraded: 'AI 评分',
-    flags: { double: '多涂', erased: '有擦除', stray: '有杂痕', faint: '填涂过浅', low_confidence: '识别存疑' } as Record<AnswerFlag, string>,
+    flags: { double: '多涂', erased: '有擦除', stray: '有杂痕', faint: '填涂过浅', low_confidence: '识别存疑' } as Record<
+      AnswerFlag,
+      string
+    >,
     answerImage: '作答原图',
-    decided: '老师已复核', unreviewed: '未经老师复核', corrected: '老师已更正',
+    decided: '老师已复核',
+    unreviewed: '未经老师复核',
+    corrected: '老师已更正',
     unreviewedNote: '本试卷等待老师复核超时：标记为“未经老师复核”的题目按机器识别结果计分。',
   },
   en: {
-    report: 'Learning report', name: 'Name', class: 'Class', id: 'Student No.', score: 'points', questions: 'Question by question',
-    number: 'No.', type: 'Type', answer: 'Student answer', key: 'Correct answer', points: 'Points', confidence: 'OCR confidence', result: 'Result',
-    review: 'please check', notFound: 'not found', blank: '(blank)', mastery: 'Knowledge-point mastery', diagnosis: 'Diagnosis and advice',
-    weak: 'To work on', strengths: 'Strengths', recommendations: 'Recommendations', none: 'none',
+    report: 'Learning report',
+    name: 'Name',
+    class: 'Class',
+    id: 'Student No.',
+    score: 'points',
+    questions: 'Question by question',
+    number: 'No.',
+    type: 'Type',
+    answer: 'Student answer',
+    key: 'Correct answer',
+    points: 'Points',
+    confidence: 'OCR confidence',
+    result: 'Result',
+    review: 'please check',
+    notFound: 'not found',
+    blank: '(blank)',
+    mastery: 'Knowledge-point mastery',
+    diagnosis: 'Diagnosis and advice',
+    weak: 'To work on',
+    strengths: 'Strengths',
+    recommendations: 'Recommendations',
+    none: 'none',
     legend: `Highlighted rows were read with less than ${REVIEW_BELOW * 100}% confidence, could not be found, or have odd marks (double, erased…): a teacher should check them against the paper.`,
     chartLegend: [`mastery below ${WEAK_BELOW * 100}%`, `${WEAK_BELOW * 100}–${STRONG_FROM * 100}%`, `${STRONG_FROM * 100}% or more`],
-    exam: 'Exam', template: 'Template', gradedAt: 'Graded at',
+    exam: 'Exam',
+    template: 'Template',
+    gradedAt: 'Graded at',
     footnote: 'Graded automatically by examflow; for questions marked "please check", the teacher\'s reading of the paper prevails.',
-    correctOf: (c: number, n: number) => `${c} of ${n} correct`, toReview: (n: number) => `${n} to check`,
-    levels: ['Full marks', 'Excellent', 'Good', 'Pass', 'Needs work'], T: 'True', F: 'False',
-    byDifficulty: 'Score by difficulty', difficulty: { easy: 'Easy', medium: 'Medium', hard: 'Hard', unspecified: 'Not rated' } as Record<string, string>,
+    correctOf: (c: number, n: number) => `${c} of ${n} correct`,
+    toReview: (n: number) => `${n} to check`,
+    levels: ['Full marks', 'Excellent', 'Good', 'Pass', 'Needs work'],
+    T: 'True',
+    F: 'False',
+    byDifficulty: 'Score by difficulty',
+    difficulty: { easy: 'Easy', medium: 'Medium', hard: 'Hard', unspecified: 'Not rated' } as Record<string, string>,
     source: { rules: 'Diagnosis: rule-based analysis', llm: 'Diagnosis: AI language-model analysis' },
-    degraded: 'Note: the AI analysis did not complete this time, so part of this report (knowledge-point tagging, open-question grading or the advice) comes from the built-in rules.',
+    degraded:
+      'Note: the AI analysis did not complete this time, so part of this report (knowledge-point tagging, open-question grading or the advice) comes from the built-in rules.',
     aiGraded: 'AI-graded',
-    flags: { double: 'double mark', erased: 'erased mark', stray: 'stray mark', faint: 'faint mark', low_confidence: 'unsure reading' } as Record<AnswerFlag, string>,
+    flags: {
+      double: 'double mark',
+      erased: 'erased mark',
+      stray: 'stray mark',
+      faint: 'faint mark',
+      low_confidence: 'unsure reading',
+    } as Record<AnswerFlag, string>,
     answerImage: 'the answer as written',
-    decided: 'checked by the teacher', unreviewed: 'not reviewed', corrected: 'corrected by the teacher',
+    decided: 'checked by the teacher',
+    unreviewed: 'not reviewed',
+    corrected: 'corrected by the teacher',
     unreviewedNote: 'No teacher reviewed this exam in time: questions marked "not reviewed" are scored by the machine\'s reading.',
   },
 };
@@ -74,10 +136,14 @@ function masteryColor(mastery: number): string {
 
 // Marks drawn as SVG rather than ✓/✗ glyphs, so they never depend on which fonts are installed.
 const marks = {
-  right: '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="✓"><path d="M3 8.5l3.2 3.2L13 4.8" fill="none" stroke="#2e9d5b" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>',
-  wrong: '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="✗"><path d="M4 4l8 8M12 4l-8 8" fill="none" stroke="#d64545" stroke-width="2.2" stroke-linecap="round"/></svg>',
-  partial: '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="½"><path d="M8 2.5L14 13H2z" fill="none" stroke="#e5a100" stroke-width="2" stroke-linejoin="round"/></svg>',
-  unknown: '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="?"><circle cx="8" cy="8" r="5.5" fill="none" stroke="#8a8f98" stroke-width="2" stroke-dasharray="2.5 2"/></svg>',
+  right:
+    '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="✓"><path d="M3 8.5l3.2 3.2L13 4.8" fill="none" stroke="#2e9d5b" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  wrong:
+    '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="✗"><path d="M4 4l8 8M12 4l-8 8" fill="none" stroke="#d64545" stroke-width="2.2" stroke-linecap="round"/></svg>',
+  partial:
+    '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="½"><path d="M8 2.5L14 13H2z" fill="none" stroke="#e5a100" stroke-width="2" stroke-linejoin="round"/></svg>',
+  unknown:
+    '<svg class="mark" viewBox="0 0 16 16" role="img" aria-label="?"><circle cx="8" cy="8" r="5.5" fill="none" stroke="#8a8f98" stroke-width="2" stroke-dasharray="2.5 2"/></svg>',
 };
 
 function displayAnswer(q: GradedQuestion, answer: string, l: Labels): string {
@@ -108,10 +174,17 @@ function questionRow(q: GradedQuestion, lang: Lang, l: Labels, images: AnswerIma
       ? `<span class="muted">${l.blank}</span>`
       : escapeHtml(clip(displayAnswer(q, q.studentAnswer, l), 300));
   const feedback = q.feedback ? `<div class="small muted">${escapeHtml(clip(q.feedback, 200))}</div>` : '';
-  const reviewBadge = q.review ? [`<span class="badge ${q.review.status === 'decided' ? '' : 'flagged'}">${q.review.status === 'decided' ? l.decided : l.unreviewed}</span>`] : [];
+  const reviewBadge = q.review
+    ? [
+        `<span class="badge ${q.review.status === 'decided' ? '' : 'flagged'}">${q.review.status === 'decided' ? l.decided : l.unreviewed}</span>`,
+      ]
+    : [];
   const flags = [...(q.flags ?? []).map((f) => `<span class="badge flagged">${l.flags[f]}</span>`), ...reviewBadge].join(' ');
   const image = images[questionKey(q)];
-  const written = image && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(image) ? `<img class="written" alt="${l.answerImage}" src="${image}">` : '';
+  const written =
+    image && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(image)
+      ? `<img class="written" alt="${l.answerImage}" src="${image}">`
+      : '';
   // Tags under the type, so a parent sees what each question tested and how hard it was.
   const tags = [...q.knowledgePoints, ...(q.difficulty ? [l.difficulty[q.difficulty] ?? q.difficulty] : [])].map(escapeHtml).join(' · ');
   const ai = q.gradedBy === 'llm' ? `<div class="badge">${l.aiGraded}</div>` : '';
@@ -297,8 +370,12 @@ ${(result.corrections ?? []).map((c) => `<p class="note">${l.corrected}: ${escap
 ${masteryChart(result.knowledgePoints)}
 <p class="note legend">${[0, WEAK_BELOW, STRONG_FROM].map((m, i) => `<span><i style="background:${masteryColor(m)}"></i>${l.chartLegend[i]}</span>`).join('')}</p>
 
-${result.byDifficulty.length ? `<h2>${l.byDifficulty}</h2>
-${difficultyChart(result.byDifficulty, l)}` : ''}
+${
+  result.byDifficulty.length
+    ? `<h2>${l.byDifficulty}</h2>
+${difficultyChart(result.byDifficulty, l)}`
+    : ''
+}
 
 <h2>${l.diagnosis}</h2>
 <p class="source">${l.source[d.source]}</p>

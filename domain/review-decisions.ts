@@ -54,11 +54,13 @@ export function decisionProblems(items: ReviewItem[], decisions: DecisionInput[]
       problems.push(`unknown item ${d.itemId}: this exam waits on ${items.map((i) => i.itemId).join(', ') || 'nothing'}`);
       continue;
     }
-    if (d.answer === undefined && d.awarded === undefined) problems.push(`item ${d.itemId}: give the corrected answer or the points awarded`);
+    if (d.answer === undefined && d.awarded === undefined)
+      problems.push(`item ${d.itemId}: give the corrected answer or the points awarded`);
     if (d.awarded !== undefined && !(Number.isFinite(d.awarded) && d.awarded >= 0 && d.awarded <= item.points)) {
       problems.push(`item ${d.itemId}: points must be from 0 to ${item.points}, got ${d.awarded}`);
     }
-    if (d.answer !== undefined && (d.answer.trim() === '' || d.answer.length > 2000)) problems.push(`item ${d.itemId}: the answer must be 1 to 2000 characters`);
+    if (d.answer !== undefined && (d.answer.trim() === '' || d.answer.length > 2000))
+      problems.push(`item ${d.itemId}: the answer must be 1 to 2000 characters`);
   }
   return problems;
 }

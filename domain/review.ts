@@ -43,12 +43,28 @@ export function reviewItems(template: Template, graded: GradedExam, settings: Pi
  * One question as the teacher decided it: a corrected reading is graded by the usual rules
  * (tags kept); points are taken as given. The machine's reading stays beside it.
  */
-function decideQuestion(template: Template, index: number, q: GradedQuestion, change: { answer?: string; awarded?: number }): GradedQuestion {
+function decideQuestion(
+  template: Template,
+  index: number,
+  q: GradedQuestion,
+  change: { answer?: string; awarded?: number },
+): GradedQuestion {
   const tq = template.questions[index]!;
   let decided: GradedQuestion = q;
   if (change.answer !== undefined) {
-    const regraded = gradeQuestion(template, tq, { number: tq.number, section: tq.section ?? null, answer: change.answer, confidence: 1, page: 0, flags: [] }, false, {});
-    decided = { ...regraded, knowledgePoints: q.knowledgePoints, difficulty: q.difficulty, ...(q.tagSource ? { tagSource: q.tagSource } : {}) };
+    const regraded = gradeQuestion(
+      template,
+      tq,
+      { number: tq.number, section: tq.section ?? null, answer: change.answer, confidence: 1, page: 0, flags: [] },
+      false,
+      {},
+    );
+    decided = {
+      ...regraded,
+      knowledgePoints: q.knowledgePoints,
+      difficulty: q.difficulty,
+      ...(q.tagSource ? { tagSource: q.tagSource } : {}),
+    };
   }
   if (change.awarded !== undefined) {
     decided = { ...decided, awarded: change.awarded, correct: change.awarded === decided.points, missing: false, gradedBy: 'rules' };
@@ -106,7 +122,8 @@ export function correctAnswer(
   change: { number: string; section: string | null; answer?: string; awarded?: number; by: string; at: string },
 ): GradedExam {
   const index = template.questions.findIndex((q) => q.number === change.number && (q.section ?? null) === change.section);
-  if (index < 0) throw new Error(`question ${change.section ? `${change.section}·` : ''}${change.number} is not in template ${template.id}`);
+  if (index < 0)
+    throw new Error(`question ${change.section ? `${change.section}·` : ''}${change.number} is not in template ${template.id}`);
   const before = graded.questions[index]!;
   const after = decideQuestion(template, index, before, change);
   const questions = graded.questions.map((q, i) => (i === index ? { ...after, ...(before.review ? { review: before.review } : {}) } : q));
@@ -118,5 +135,9 @@ export function correctAnswer(
     before: { answer: before.studentAnswer, awarded: before.awarded },
     after: { answer: after.studentAnswer, awarded: after.awarded },
   };
-  return { ...gradedFrom(questions), ...(graded.review ? { review: graded.review } : {}), corrections: [...(graded.corrections ?? []), correction] };
+  return {
+    ...gradedFrom(questions),
+    ...(graded.review ? { review: graded.review } : {}),
+    corrections: [...(graded.corrections ?? []), correction],
+  };
 }

@@ -26,13 +26,25 @@ const label = (q: { number: string; section?: string | null }) => (q.section ? `
 /** Every question of the students' templates, in order, each once (by section and number). */
 function questionColumns(students: ScoreRowSource[]): { number: string; section?: string | null }[] {
   const seen = new Map<string, { number: string; section?: string | null }>();
-  for (const s of students) for (const q of s.questions ?? []) if (!seen.has(questionKey(q))) seen.set(questionKey(q), { number: q.number, section: q.section ?? null });
+  for (const s of students)
+    for (const q of s.questions ?? [])
+      if (!seen.has(questionKey(q))) seen.set(questionKey(q), { number: q.number, section: q.section ?? null });
   return [...seen.values()];
 }
 
 export function scoreTable(students: ScoreRowSource[]): Table {
   const questions = questionColumns(students);
-  const header = ['#', '学号 Student No.', '姓名 Name', '班级 Class', '状态 Status', '总分 Total', '满分 Full score', '试卷 Template', ...questions.flatMap((q) => [`${label(q)} 答案 answer`, `${label(q)} 得分 points`])];
+  const header = [
+    '#',
+    '学号 Student No.',
+    '姓名 Name',
+    '班级 Class',
+    '状态 Status',
+    '总分 Total',
+    '满分 Full score',
+    '试卷 Template',
+    ...questions.flatMap((q) => [`${label(q)} 答案 answer`, `${label(q)} 得分 points`]),
+  ];
   const rows = students.map((s) => {
     const byKey = new Map((s.questions ?? []).map((q) => [questionKey(q), q]));
     return [
@@ -54,20 +66,34 @@ export function scoreTable(students: ScoreRowSource[]): Table {
 }
 
 export function questionTable(sections: TemplateSection[]): Table {
-  const header = ['试卷 Template', '题号 Question', '题型 Type', '分值 Points', '答案 Key', '正确率 Correct rate', '难度 Difficulty p', '区分度 Discrimination D', '未答 Blank rate', '选项分布 Options', '知识点 Knowledge points'];
-  const rows = sections.flatMap(({ templateId, stats }) => stats.questions.map((q) => [
-    templateId,
-    label(q),
-    q.type,
-    q.points,
-    q.correctAnswer,
-    q.correctRate,
-    q.difficulty,
-    q.discrimination,
-    q.blankRate,
-    q.options ? q.options.map((o) => `${o.option} ${Math.round(o.share * 100)}%`).join(' ') : null,
-    q.knowledgePoints.join('; '),
-  ]));
+  const header = [
+    '试卷 Template',
+    '题号 Question',
+    '题型 Type',
+    '分值 Points',
+    '答案 Key',
+    '正确率 Correct rate',
+    '难度 Difficulty p',
+    '区分度 Discrimination D',
+    '未答 Blank rate',
+    '选项分布 Options',
+    '知识点 Knowledge points',
+  ];
+  const rows = sections.flatMap(({ templateId, stats }) =>
+    stats.questions.map((q) => [
+      templateId,
+      label(q),
+      q.type,
+      q.points,
+      q.correctAnswer,
+      q.correctRate,
+      q.difficulty,
+      q.discrimination,
+      q.blankRate,
+      q.options ? q.options.map((o) => `${o.option} ${Math.round(o.share * 100)}%`).join(' ') : null,
+      q.knowledgePoints.join('; '),
+    ]),
+  );
   return { header, rows };
 }
 

@@ -70,7 +70,14 @@ export function sheetExam(pages: SheetPage[], template: Template): ParsedExam {
     if (seenSheetPages.has(page.sheetPage)) continue;
     seenSheetPages.add(page.sheetPage);
     for (const a of page.answers) {
-      found.set(questionKey(a), { number: a.number, section: a.section, answer: a.answer, confidence: a.confidence, page: page.pageIndex, flags: [...a.flags] });
+      found.set(questionKey(a), {
+        number: a.number,
+        section: a.section,
+        answer: a.answer,
+        confidence: a.confidence,
+        page: page.pageIndex,
+        flags: [...a.flags],
+      });
     }
     for (const box of page.boxes) found.set(questionKey(box), boxAnswer(box, page.pageIndex));
   }

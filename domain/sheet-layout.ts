@@ -8,10 +8,30 @@ import type { QuestionType, Template, TemplateQuestion } from './template';
 // centre and radius. Markers and the code sit at the same place on every page of every template,
 // so a reader can find and orient any examflow sheet before it knows which one it is.
 
-export interface SheetMarker { x: number; y: number; size: number }
-interface SheetBubble { label: string; x: number; y: number; r: number }
-interface SheetDigitBubble { digit: number; value: string; x: number; y: number; r: number }
-export interface SheetRect { x: number; y: number; w: number; h: number }
+export interface SheetMarker {
+  x: number;
+  y: number;
+  size: number;
+}
+interface SheetBubble {
+  label: string;
+  x: number;
+  y: number;
+  r: number;
+}
+interface SheetDigitBubble {
+  digit: number;
+  value: string;
+  x: number;
+  y: number;
+  r: number;
+}
+export interface SheetRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** Question types answered by filling bubbles on the sheet; the others get a box to write in. */
 export const bubbleQuestionTypes = ['choice', 'multi', 'truefalse'] as const satisfies readonly QuestionType[];
@@ -20,21 +40,30 @@ type BubbleQuestionType = (typeof bubbleQuestionTypes)[number];
 export type BoxQuestionType = (typeof boxQuestionTypes)[number];
 
 export interface SheetBubbleQuestion {
-  number: string; section: string | null; type: BubbleQuestionType;
+  number: string;
+  section: string | null;
+  type: BubbleQuestionType;
   /** where the question number is printed (left of its first bubble) */
   labelAt: { x: number; y: number };
   options: SheetBubble[];
 }
 interface SheetBoxQuestion {
-  number: string; section: string | null; type: BoxQuestionType;
+  number: string;
+  section: string | null;
+  type: BoxQuestionType;
   box: SheetRect;
 }
 type SheetQuestion = SheetBubbleQuestion | SheetBoxQuestion;
 
-interface SheetHeading { text: string; x: number; y: number }
+interface SheetHeading {
+  text: string;
+  x: number;
+  y: number;
+}
 
 export interface SheetLayoutPage {
-  width: number; height: number;
+  width: number;
+  height: number;
   /** four solid squares: top-left, top-right, bottom-right, bottom-left */
   markers: SheetMarker[];
   /** the QR code (a square), which carries sheetCode(templateId, page, pages) */
@@ -48,7 +77,12 @@ export interface SheetLayoutPage {
   questions: SheetQuestion[];
 }
 
-export interface SheetLayout { templateId: string; title: string; unit: 'pt'; pages: SheetLayoutPage[] }
+export interface SheetLayout {
+  templateId: string;
+  title: string;
+  unit: 'pt';
+  pages: SheetLayoutPage[];
+}
 
 // A4 in points.
 export const PAGE_WIDTH = 595.28;
@@ -164,10 +198,16 @@ function blocks(template: Template, contentWidth: number): Block[] {
 
 function emptyPage(templateId: string): SheetLayoutPage {
   return {
-    width: PAGE_WIDTH, height: PAGE_HEIGHT, markers: markerRects(),
+    width: PAGE_WIDTH,
+    height: PAGE_HEIGHT,
+    markers: markerRects(),
     code: { ...codeRect(), text: sheetCode(templateId, 0, 1) },
-    title: null, nameLines: [], footer: { text: '', x: PAGE_WIDTH / 2, y: PAGE_HEIGHT - 26 },
-    studentNumber: null, headings: [], questions: [],
+    title: null,
+    nameLines: [],
+    footer: { text: '', x: PAGE_WIDTH / 2, y: PAGE_HEIGHT - 26 },
+    studentNumber: null,
+    headings: [],
+    questions: [],
   };
 }
 
@@ -184,7 +224,13 @@ function header(page: SheetLayoutPage, template: Template): number {
   const bubbles: SheetDigitBubble[] = [];
   for (let digit = 0; digit < STUDENT_NUMBER_DIGITS; digit++) {
     for (let value = 0; value < 10; value++) {
-      bubbles.push({ digit, value: String(value), x: box.x + 8 + DIGIT_PITCH * (digit + 0.5), y: top + 30 + DIGIT_PITCH * (value + 0.5), r: DIGIT_R });
+      bubbles.push({
+        digit,
+        value: String(value),
+        x: box.x + 8 + DIGIT_PITCH * (digit + 0.5),
+        y: top + 30 + DIGIT_PITCH * (value + 0.5),
+        r: DIGIT_R,
+      });
     }
   }
   page.studentNumber = { digits: STUDENT_NUMBER_DIGITS, box, bubbles };
@@ -223,7 +269,9 @@ export function sheetLayout(template: Template): SheetLayout {
           const x0 = left + c * block.columnWidth;
           const cy = y + r * ROW_PITCH + BUBBLE_R + 2;
           page.questions.push({
-            number: q.number, section: q.section ?? null, type: q.type as SheetBubbleQuestion['type'],
+            number: q.number,
+            section: q.section ?? null,
+            type: q.type as SheetBubbleQuestion['type'],
             labelAt: { x: x0, y: cy },
             options: optionLabels(q).map((label, i) => ({ label, x: x0 + NUMBER_WIDTH + BUBBLE_R + i * BUBBLE_PITCH, y: cy, r: BUBBLE_R })),
           });
@@ -235,7 +283,12 @@ export function sheetLayout(template: Template): SheetLayout {
       const h = block.halfWidth ? FILL_BOX_H : OPEN_BOX_H;
       if (halfBoxColumn === 0) room(h + 8);
       const x = left + (block.halfWidth && halfBoxColumn === 1 ? contentWidth / 2 + 6 : 0);
-      page.questions.push({ number: block.q.number, section: block.q.section ?? null, type: block.q.type as SheetBoxQuestion['type'], box: { x, y, w, h } });
+      page.questions.push({
+        number: block.q.number,
+        section: block.q.section ?? null,
+        type: block.q.type as SheetBoxQuestion['type'],
+        box: { x, y, w, h },
+      });
       if (block.halfWidth && halfBoxColumn === 0) halfBoxColumn = 1;
       else {
         y += h + 8;

@@ -38,7 +38,13 @@ export function knowledgePointHistories(exams: StudentExam[]): KnowledgePointHis
   for (const exam of exams) {
     for (const kp of exam.knowledgePoints) {
       const history = byName.get(kp.name) ?? [];
-      history.push({ examId: exam.examId, at: exam.finishedAt ?? exam.createdAt, mastery: kp.mastery, awarded: kp.awarded, points: kp.points });
+      history.push({
+        examId: exam.examId,
+        at: exam.finishedAt ?? exam.createdAt,
+        mastery: kp.mastery,
+        awarded: kp.awarded,
+        points: kp.points,
+      });
       byName.set(kp.name, history);
     }
   }

@@ -35,14 +35,18 @@ export function tableAnswers(pages: { tables?: TableAnswerCell[] }[], template: 
   const sections = [...new Set(template.questions.map((q) => q.section ?? null))];
   const byKey = new Map(template.questions.map((q) => [questionKey(q), q]));
   const out = new Map<string, ParsedAnswer>();
-  let base = 0, lastGroup = -1, lastNumber = 0;
+  let base = 0,
+    lastGroup = -1,
+    lastNumber = 0;
   pages.forEach((page, pageIndex) => {
     const cells = page.tables ?? [];
     // a page continues the numbering of the one before unless it starts again
-    if (cells.length && lastGroup >= 0) base = Number(cells[0]!.number) > lastNumber ? lastGroup - cells[0]!.group : lastGroup + 1 - cells[0]!.group;
+    if (cells.length && lastGroup >= 0)
+      base = Number(cells[0]!.number) > lastNumber ? lastGroup - cells[0]!.group : lastGroup + 1 - cells[0]!.group;
     for (const cell of cells) {
       const group = base + cell.group;
-      lastGroup = group; lastNumber = Number(cell.number);
+      lastGroup = group;
+      lastNumber = Number(cell.number);
       const section = headingSection(cell.heading, template) ?? (sections.length > 1 || sections[0] !== null ? sections[group] : null);
       if (section === undefined) continue;
       // Sections numbered on (一 1–10, 二 11–15) never restart: a number only one question has is that question.
@@ -64,7 +68,10 @@ function headingSection(heading: string | undefined, template: Template): string
   const labels = [...new Set(template.questions.flatMap((q) => (q.section ? [q.section] : [])))];
   const byLabel = labels.find((s) => text.startsWith(s) && /^[、.．,，]/.test(text.slice(s.length)));
   if (byLabel) return byLabel;
-  const byTitle = labels.filter((s) => { const title = template.sections?.[s]?.title; return !!title && text.includes(title.replace(/\s+/g, '')); });
+  const byTitle = labels.filter((s) => {
+    const title = template.sections?.[s]?.title;
+    return !!title && text.includes(title.replace(/\s+/g, ''));
+  });
   return byTitle.length === 1 ? byTitle[0] : undefined;
 }
 

@@ -71,7 +71,25 @@ export function ruleKnowledgePoints(subject: string, q: TemplateQuestion, langua
   return chosen.map(({ entry }) => (typeof entry.name === 'string' ? entry.name : entry.name[language === 'en' ? 'en' : 'zh']));
 }
 
-const hardCues = ['证明', '求证', '推导', '探究', '综合', '分类讨论', '最值', '最大值', '最小值', '动点', '取值范围', 'prove', 'explain why', 'justify', 'derive', 'show that', 'evaluate'];
+const hardCues = [
+  '证明',
+  '求证',
+  '推导',
+  '探究',
+  '综合',
+  '分类讨论',
+  '最值',
+  '最大值',
+  '最小值',
+  '动点',
+  '取值范围',
+  'prove',
+  'explain why',
+  'justify',
+  'derive',
+  'show that',
+  'evaluate',
+];
 const easyCues = ['直接写出', '读出', 'write down', 'which word', 'name the'];
 const typeWeight: Record<TemplateQuestion['type'], number> = { choice: 0, truefalse: 0, fill: 1, multi: 2, open: 3 };
 

@@ -65,7 +65,9 @@ export const templateSchema = z
     questions: z.array(templateQuestionSchema).min(1).max(200),
     // Marking rules for the whole template, and per section (a section's rules win).
     marking: markingRulesSchema.optional(),
-    sections: z.record(sectionSchema, z.object({ title: z.string().trim().max(100).optional(), marking: markingRulesSchema.optional() }).strict()).optional(),
+    sections: z
+      .record(sectionSchema, z.object({ title: z.string().trim().max(100).optional(), marking: markingRulesSchema.optional() }).strict())
+      .optional(),
     // A sheet examflow did not print: where its fields are (docs/third-party-layouts.md).
     layout: layoutSchema.optional(),
   })
@@ -75,13 +77,21 @@ export const templateSchema = z
     t.questions.forEach((q, i) => {
       const key = questionKey(q);
       const where = q.section ? ` in section ${q.section}` : '';
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question number ${q.number} appears twice${where}` });
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: `question number ${q.number} appears twice${where}` });
       seen.add(key);
     });
     if (t.layout) {
       const found = questionLabels(t.layout, t.questions.map(questionKey));
       t.questions.forEach((q, i) => {
-        if (!found.has(questionKey(q))) ctx.addIssue({ code: 'custom', path: ['questions', i, 'number'], message: q.section ? `question ${questionKey(q)} has no field on the layout: map it under layout.questions ("${questionKey(q)}": [its field labels])` : `question ${questionKey(q)} has no field on the layout: label a field "q${q.number}" or map it under layout.questions` });
+        if (!found.has(questionKey(q)))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['questions', i, 'number'],
+            message: q.section
+              ? `question ${questionKey(q)} has no field on the layout: map it under layout.questions ("${questionKey(q)}": [its field labels])`
+              : `question ${questionKey(q)} has no field on the layout: label a field "q${q.number}" or map it under layout.questions`,
+          });
       });
     }
   });

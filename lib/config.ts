@@ -13,15 +13,26 @@ const int = (min: number, max: number | null, fallback: number) => {
   return (max === null ? n : n.max(max, { error })).default(fallback);
 };
 const text = (fallback: string) => z.string().min(1, { error: 'must not be empty' }).default(fallback);
-const url = (fallback: string) => z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as http://host:port' }).default(fallback);
+const url = (fallback: string) =>
+  z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as http://host:port' }).default(fallback);
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(fallback as never);
 const flag = (fallback: boolean) => z.stringbool({ error: 'must be true or false' }).default(fallback);
 // Optional settings: an empty variable (compose's `${X:-}`) counts as unset.
 const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
 const optionalText = () => z.preprocess(blankIsUnset, z.string().optional());
-const optionalUrl = () => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as http://host:port' }).optional());
-const optionalPort = () => z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int({ error: 'must be a port number from 1 to 65535' }).min(1, { error: 'must be a port number from 1 to 65535' }).max(65535, { error: 'must be a port number from 1 to 65535' }).optional());
+const optionalUrl = () =>
+  z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as http://host:port' }).optional());
+const optionalPort = () =>
+  z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ error: 'must be a port number from 1 to 65535' })
+      .int({ error: 'must be a port number from 1 to 65535' })
+      .min(1, { error: 'must be a port number from 1 to 65535' })
+      .max(65535, { error: 'must be a port number from 1 to 65535' })
+      .optional(),
+  );
 
 const temporal = {
   TEMPORAL_ADDRESS: text('127.0.0.1:7233'),
@@ -85,7 +96,11 @@ const api = {
   // Exams of one batch graded at once (its children in flight); the rest wait their turn.
   EXAMFLOW_BATCH_PARALLELISM: int(1, 500, 16),
   // A tenant may hold at most this share of EXAMFLOW_MAX_IN_FLIGHT, so one school cannot starve the others.
-  EXAMFLOW_TENANT_SHARE: z.coerce.number({ error: 'must be a number above 0 and at most 1' }).gt(0, { error: 'must be a number above 0 and at most 1' }).max(1, { error: 'must be a number above 0 and at most 1' }).default(0.5),
+  EXAMFLOW_TENANT_SHARE: z.coerce
+    .number({ error: 'must be a number above 0 and at most 1' })
+    .gt(0, { error: 'must be a number above 0 and at most 1' })
+    .max(1, { error: 'must be a number above 0 and at most 1' })
+    .default(0.5),
   // Failed authentications one client address may make a minute before it gets 429.
   EXAMFLOW_AUTH_FAILURES_PER_MINUTE: int(1, null, 30),
   // A request (an upload included) must arrive whole within this time, or it is cut with 408.
@@ -112,7 +127,13 @@ const storage = {
 const recordsDb = {
   // The system of record (PostgreSQL). Unset: `npm start` runs a local server with its
   // cluster under the data folder and passes its URL to the API and the workers.
-  EXAMFLOW_DATABASE_URL: z.preprocess(blankIsUnset, z.string().regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres:// or postgresql:// URL' }).optional()),
+  EXAMFLOW_DATABASE_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
   // Connections each process keeps to it.
   EXAMFLOW_DATABASE_POOL_SIZE: int(1, 200, 10),
   // How long exam records and their artifacts are kept, in days; 0 keeps them for ever.
@@ -123,11 +144,20 @@ const recordsDb = {
 
 const cache = {
   // Knowledge-point/difficulty tags from the LLM are cached per question this long (7 days).
-  EXAMFLOW_TAG_CACHE_TTL_HOURS: z.coerce.number({ error: 'must be a positive number of hours' }).positive({ error: 'must be a positive number of hours' }).default(168),
+  EXAMFLOW_TAG_CACHE_TTL_HOURS: z.coerce
+    .number({ error: 'must be a positive number of hours' })
+    .positive({ error: 'must be a positive number of hours' })
+    .default(168),
   EXAMFLOW_TAG_CACHE_MAX_ENTRIES: int(1, null, 10_000),
   // In-process (per worker) or shared between all workers through Redis.
   EXAMFLOW_TAG_CACHE: oneOf(['memory', 'redis'] as const, 'memory'),
-  EXAMFLOW_REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\/.+/, { error: 'must be a redis:// or rediss:// URL' }).optional()),
+  EXAMFLOW_REDIS_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .regex(/^rediss?:\/\/.+/, { error: 'must be a redis:// or rediss:// URL' })
+      .optional(),
+  ),
 };
 
 const llm = {
@@ -146,9 +176,16 @@ const review = {
   // to the teacher (scoredBy: teacher), waits for a teacher after grading. `off`: nothing waits.
   EXAMFLOW_REVIEW: oneOf(['on', 'off'] as const, 'on'),
   // An answer read with less confidence than this (0–1) waits for a teacher.
-  EXAMFLOW_REVIEW_BELOW: z.coerce.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).default(0.6),
+  EXAMFLOW_REVIEW_BELOW: z.coerce
+    .number({ error: 'must be a number from 0 to 1' })
+    .min(0, { error: 'must be a number from 0 to 1' })
+    .max(1, { error: 'must be a number from 0 to 1' })
+    .default(0.6),
   // After this many hours without every decision the exam completes with the machine's readings, marked unreviewed.
-  EXAMFLOW_REVIEW_TIMEOUT_HOURS: z.coerce.number({ error: 'must be a positive number of hours' }).positive({ error: 'must be a positive number of hours' }).default(168),
+  EXAMFLOW_REVIEW_TIMEOUT_HOURS: z.coerce
+    .number({ error: 'must be a positive number of hours' })
+    .positive({ error: 'must be a positive number of hours' })
+    .default(168),
 };
 
 const security = {
@@ -174,17 +211,32 @@ const operations = {
 // Combinations a single field cannot check.
 function checkCombinations(cfg: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const issue = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
-  if (cfg.EXAMFLOW_ARTIFACT_STORE === 's3' && !cfg.EXAMFLOW_S3_BUCKET) issue('EXAMFLOW_S3_BUCKET', 'is required when EXAMFLOW_ARTIFACT_STORE=s3');
-  if (!!cfg.EXAMFLOW_S3_ACCESS_KEY_ID !== !!cfg.EXAMFLOW_S3_SECRET_ACCESS_KEY) issue('EXAMFLOW_S3_SECRET_ACCESS_KEY', 'EXAMFLOW_S3_ACCESS_KEY_ID and EXAMFLOW_S3_SECRET_ACCESS_KEY go together: set both or neither');
-  if (cfg.EXAMFLOW_TAG_CACHE === 'redis' && !cfg.EXAMFLOW_REDIS_URL) issue('EXAMFLOW_REDIS_URL', 'is required when EXAMFLOW_TAG_CACHE=redis');
-  if (!!cfg.TEMPORAL_TLS_CERT_PATH !== !!cfg.TEMPORAL_TLS_KEY_PATH) issue('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both or neither');
+  if (cfg.EXAMFLOW_ARTIFACT_STORE === 's3' && !cfg.EXAMFLOW_S3_BUCKET)
+    issue('EXAMFLOW_S3_BUCKET', 'is required when EXAMFLOW_ARTIFACT_STORE=s3');
+  if (!!cfg.EXAMFLOW_S3_ACCESS_KEY_ID !== !!cfg.EXAMFLOW_S3_SECRET_ACCESS_KEY)
+    issue('EXAMFLOW_S3_SECRET_ACCESS_KEY', 'EXAMFLOW_S3_ACCESS_KEY_ID and EXAMFLOW_S3_SECRET_ACCESS_KEY go together: set both or neither');
+  if (cfg.EXAMFLOW_TAG_CACHE === 'redis' && !cfg.EXAMFLOW_REDIS_URL)
+    issue('EXAMFLOW_REDIS_URL', 'is required when EXAMFLOW_TAG_CACHE=redis');
+  if (!!cfg.TEMPORAL_TLS_CERT_PATH !== !!cfg.TEMPORAL_TLS_KEY_PATH)
+    issue('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together: set both or neither');
   // The production image (NODE_ENV=production) never lets a tenant's webhook reach private addresses.
   if (cfg.EXAMFLOW_WEBHOOK_ALLOW_PRIVATE === true && cfg.NODE_ENV === 'production') {
     issue('EXAMFLOW_WEBHOOK_ALLOW_PRIVATE', 'must not be true in production (NODE_ENV=production): it lets webhooks reach this network');
   }
 }
 
-export const configShape = { ...temporal, ...queues, ...api, ...storage, ...recordsDb, ...cache, ...llm, ...review, ...security, ...operations };
+export const configShape = {
+  ...temporal,
+  ...queues,
+  ...api,
+  ...storage,
+  ...recordsDb,
+  ...cache,
+  ...llm,
+  ...review,
+  ...security,
+  ...operations,
+};
 const configSchema = z.object(configShape).superRefine(checkCombinations);
 /** Every setting's name: the compose test checks that each variable it sets is one of these. */
 export const configKeys = Object.keys(configShape) as (keyof typeof configShape)[];

@@ -10,7 +10,12 @@ const apiRegistry = new Registry();
 collectDefaultMetrics({ register: apiRegistry });
 
 const labelNames = ['method', 'route', 'status'] as const;
-const requests = new Counter({ name: 'examflow_http_requests_total', help: 'HTTP requests by route and status', labelNames, registers: [apiRegistry] });
+const requests = new Counter({
+  name: 'examflow_http_requests_total',
+  help: 'HTTP requests by route and status',
+  labelNames,
+  registers: [apiRegistry],
+});
 const latency = new Histogram({
   name: 'examflow_http_request_duration_seconds',
   help: 'HTTP request latency by route and status',

@@ -29,9 +29,14 @@ const database = 'examflow';
 /** `/usr/lib/postgresql/<newest version>/bin`, where Debian puts the server binaries. */
 function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, 'bin', 'postgres'))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, 'bin', 'postgres')))
+    : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('PostgreSQL is not installed: run `npm run setup` (it installs Debian\'s postgresql package) or set EXAMFLOW_DATABASE_URL');
+  if (!newest)
+    throw new Error(
+      "PostgreSQL is not installed: run `npm run setup` (it installs Debian's postgresql package) or set EXAMFLOW_DATABASE_URL",
+    );
   return path.join(root, newest, 'bin');
 }
 
@@ -47,7 +52,7 @@ function serverUser(): RunAs {
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
-    throw new Error('running as root needs the `postgres` user that Debian\'s postgresql package creates: run `npm run setup`');
+    throw new Error("running as root needs the `postgres` user that Debian's postgresql package creates: run `npm run setup`");
   }
 }
 
@@ -91,10 +96,14 @@ export async function startPostgres(dataDir: string, options: { log?: (line: str
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     ownFolder(dataDir, user);
-    const init = spawnSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'], {
-      ...user,
-      encoding: 'utf8',
-    });
+    const init = spawnSync(
+      path.join(bin, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'],
+      {
+        ...user,
+        encoding: 'utf8',
+      },
+    );
     if (init.status !== 0) throw new Error(`initdb failed in ${dataDir}:\n${init.stderr || init.stdout}`);
   }
 
@@ -132,7 +141,20 @@ export async function startPostgres(dataDir: string, options: { log?: (line: str
 }
 
 async function launch(bin: string, dataDir: string, socketDir: string, user: RunAs, log?: (line: string) => void): Promise<ChildProcess> {
-  const args = ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', "listen_addresses=", '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    socketDir,
+    '-c',
+    'listen_addresses=',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=128MB',
+  ];
   // A killed server's backends take a moment to notice and exit: retry the start meanwhile.
   for (let attempt = 0; ; attempt++) {
     const child = spawn(path.join(bin, 'postgres'), args, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -163,7 +185,10 @@ async function launch(bin: string, dataDir: string, socketDir: string, user: Run
 /** CREATE DATABASE examflow once; psql over the socket, as the server user. */
 async function createDatabase(bin: string, socketDir: string, user: RunAs): Promise<void> {
   const psql = (sql: string) =>
-    spawnSync(path.join(bin, 'psql'), ['-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], { ...user, encoding: 'utf8' });
+    spawnSync(path.join(bin, 'psql'), ['-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
+      ...user,
+      encoding: 'utf8',
+    });
   const exists = psql(`SELECT 1 FROM pg_database WHERE datname = '${database}'`);
   if (exists.status !== 0) throw new Error(`cannot reach the local PostgreSQL: ${exists.stderr}`);
   if (exists.stdout.trim() === '1') return;

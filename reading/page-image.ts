@@ -11,11 +11,14 @@ const WORK_LONG_SIDE = 1600;
 const BLOCK = 16; // px per cell of the background estimate
 
 export interface PageImage {
-  data: Uint8Array; width: number; height: number;
+  data: Uint8Array;
+  width: number;
+  height: number;
   /** the paper's brightness per BLOCK×BLOCK cell, smoothed (bgCols × bgRows) */
-  bg: Float32Array; bgCols: number; bgRows: number;
+  bg: Float32Array;
+  bgCols: number;
+  bgRows: number;
 }
-
 
 export async function decodePage(image: Buffer): Promise<PageImage> {
   let raw: { data: Buffer; info: { width: number; height: number } };
@@ -30,7 +33,9 @@ export async function decodePage(image: Buffer): Promise<PageImage> {
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new SheetNotFoundError(`the image could not be decoded (${err instanceof Error ? err.message : String(err)}): upload a PNG, JPEG, WebP or TIFF photo or scan`);
+    throw new SheetNotFoundError(
+      `the image could not be decoded (${err instanceof Error ? err.message : String(err)}): upload a PNG, JPEG, WebP or TIFF photo or scan`,
+    );
   }
   const { width, height } = raw.info;
   const data = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
@@ -63,18 +68,19 @@ function paperBrightness(data: Uint8Array, width: number, height: number): { bg:
       let sum = 0;
       for (; x < end; x++) sum += data[off + x]!;
       sums[row + sc]! += sum;
-      counts[row + sc]! += end - (sc * half);
+      counts[row + sc]! += end - sc * half;
     }
   }
   const cell = new Float32Array(cols * rows);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       let best = 0;
-      for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
-        const sr = r * 2 + dy;
-        const sc = c * 2 + dx;
-        if (sr < subRows && sc < subCols) best = Math.max(best, sums[sr * subCols + sc]! / counts[sr * subCols + sc]!);
-      }
+      for (let dy = 0; dy < 2; dy++)
+        for (let dx = 0; dx < 2; dx++) {
+          const sr = r * 2 + dy;
+          const sc = c * 2 + dx;
+          if (sr < subRows && sc < subCols) best = Math.max(best, sums[sr * subCols + sc]! / counts[sr * subCols + sc]!);
+        }
       cell[r * cols + c] = best;
     }
   }
@@ -85,7 +91,13 @@ function paperBrightness(data: Uint8Array, width: number, height: number): { bg:
 }
 
 /** Max (op) or mean (null) over a (2k+1)² neighbourhood. */
-function neighbourhood(src: Float32Array, cols: number, rows: number, k: number, op: ((a: number, b: number) => number) | null): Float32Array {
+function neighbourhood(
+  src: Float32Array,
+  cols: number,
+  rows: number,
+  k: number,
+  op: ((a: number, b: number) => number) | null,
+): Float32Array {
   const out = new Float32Array(src.length);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

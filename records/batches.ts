@@ -21,7 +21,17 @@ export interface NewBatch {
 export async function insertBatch(b: NewBatch): Promise<void> {
   await records()
     .insertInto('batches')
-    .values({ batch_id: b.batchId, tenant_id: b.tenantId, name: b.name, template_id: b.templateId, files: b.files, created_at: b.createdAt, status: 'pending', skipped: '[]', unplaced: '[]' })
+    .values({
+      batch_id: b.batchId,
+      tenant_id: b.tenantId,
+      name: b.name,
+      template_id: b.templateId,
+      files: b.files,
+      created_at: b.createdAt,
+      status: 'pending',
+      skipped: '[]',
+      unplaced: '[]',
+    })
     .onConflict((oc) => oc.column('batch_id').doNothing())
     .execute();
 }
@@ -102,7 +112,23 @@ async function examCountsOf(batchIds: string[]): Promise<Map<string, Record<stri
 export async function batchExamRows(batchId: string) {
   return records()
     .selectFrom('exams')
-    .select(['exam_id', 'template_id', 'status', 'step', 'score', 'full_score', 'result', 'error', 'student_id', 'student_name', 'student_class', 'batch_position', 'created_at', 'started_at', 'finished_at'])
+    .select([
+      'exam_id',
+      'template_id',
+      'status',
+      'step',
+      'score',
+      'full_score',
+      'result',
+      'error',
+      'student_id',
+      'student_name',
+      'student_class',
+      'batch_position',
+      'created_at',
+      'started_at',
+      'finished_at',
+    ])
     .where('batch_id', '=', batchId)
     .where('erase_requested_at', 'is', null)
     .orderBy('batch_position')

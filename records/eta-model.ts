@@ -17,7 +17,14 @@ async function measure(): Promise<EtaModel> {
   const [means, recent] = await Promise.all([
     db
       .selectFrom((eb) =>
-        eb.selectFrom('exams').select(['step_ms', 'pages']).where('status', '=', 'completed').where('step_ms', 'is not', null).orderBy('finished_at', 'desc').limit(sampleSize).as('recent'),
+        eb
+          .selectFrom('exams')
+          .select(['step_ms', 'pages'])
+          .where('status', '=', 'completed')
+          .where('step_ms', 'is not', null)
+          .orderBy('finished_at', 'desc')
+          .limit(sampleSize)
+          .as('recent'),
       )
       .select((eb) => [
         eb.fn.countAll<string>().as('samples'),

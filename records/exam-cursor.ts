@@ -17,6 +17,9 @@ export const encodeCursor = (tokens: PageTokens, c: ExamCursor) => tokens.seal(B
 export function decodeCursor(tokens: PageTokens, token: string): ExamCursor {
   const text = tokens.open(token)?.toString('utf8') ?? '';
   const match = /^(\d{1,15})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(text);
-  if (!match) throw new InvalidCursor('pageToken is not one this API returned: pass back nextPageToken unchanged, or leave it out for the first page');
+  if (!match)
+    throw new InvalidCursor(
+      'pageToken is not one this API returned: pass back nextPageToken unchanged, or leave it out for the first page',
+    );
   return { createdAtMs: Number(match[1]), examId: match[2]! };
 }

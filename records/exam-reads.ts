@@ -66,7 +66,19 @@ export async function listExamRecords(tokens: PageTokens, filter: RecordFilter, 
   const cursor = pageToken ? decodeCursor(tokens, pageToken) : undefined;
   let q = records()
     .selectFrom('exams')
-    .select(['exam_id', 'tenant_id', 'status', 'step', 'subject', 'template_id', 'student_id', 'score', 'pages', 'created_at', 'finished_at'])
+    .select([
+      'exam_id',
+      'tenant_id',
+      'status',
+      'step',
+      'subject',
+      'template_id',
+      'student_id',
+      'score',
+      'pages',
+      'created_at',
+      'finished_at',
+    ])
     .where('erase_requested_at', 'is', null);
   if (filter.scope !== null) q = q.where('tenant_id', '=', filter.scope);
   if (filter.status) q = q.where('status', '=', filter.status);
@@ -76,27 +88,29 @@ export async function listExamRecords(tokens: PageTokens, filter: RecordFilter, 
   if (filter.createdFrom) q = q.where('created_at', '>=', filter.createdFrom);
   if (filter.createdTo) q = q.where('created_at', '<', filter.createdTo);
   if (cursor) q = q.where((eb) => eb(eb.refTuple('created_at', 'exam_id'), '<', eb.tuple(new Date(cursor.createdAtMs), cursor.examId)));
-  const rows = await q.orderBy('created_at', 'desc').orderBy('exam_id', 'desc').limit(limit + 1).execute();
+  const rows = await q
+    .orderBy('created_at', 'desc')
+    .orderBy('exam_id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    exams: page.map(
-      (r): RecordSummary => ({
-        examId: r.exam_id,
-        tenantId: r.tenant_id,
-        status: r.status,
-        step: r.step,
-        subject: r.subject,
-        templateId: r.template_id,
-        studentId: r.student_id,
-        score: r.score,
-        pages: r.pages,
-        createdAt: r.created_at.toISOString(),
-        finishedAt: r.finished_at?.toISOString() ?? null,
-        elapsedMs: Math.max(0, (r.finished_at?.getTime() ?? nowMs) - r.created_at.getTime()),
-        statusUrl: `/v1/exams/${r.exam_id}`,
-      }),
-    ),
+    exams: page.map((r): RecordSummary => ({
+      examId: r.exam_id,
+      tenantId: r.tenant_id,
+      status: r.status,
+      step: r.step,
+      subject: r.subject,
+      templateId: r.template_id,
+      studentId: r.student_id,
+      score: r.score,
+      pages: r.pages,
+      createdAt: r.created_at.toISOString(),
+      finishedAt: r.finished_at?.toISOString() ?? null,
+      elapsedMs: Math.max(0, (r.finished_at?.getTime() ?? nowMs) - r.created_at.getTime()),
+      statusUrl: `/v1/exams/${r.exam_id}`,
+    })),
     nextPageToken:
       rows.length > limit && last ? encodeCursor(tokens, { createdAtMs: last.created_at.getTime(), examId: last.exam_id }) : null,
   };

@@ -11,7 +11,8 @@ import { closedExamStatuses as closedStatuses } from '../domain/exam-states';
 const hourMs = 3_600_000;
 const durationSample = 1000;
 
-const rate = (completed: number, failed: number) => (completed + failed > 0 ? Math.round((1000 * completed) / (completed + failed)) / 10 : null);
+const rate = (completed: number, failed: number) =>
+  completed + failed > 0 ? Math.round((1000 * completed) / (completed + failed)) / 10 : null;
 
 export async function recordStatistics(scope: string | null, windowHours: number, now = new Date()) {
   const db = records();
@@ -19,7 +20,10 @@ export async function recordStatistics(scope: string | null, windowHours: number
   const windowStart = new Date(currentHour - (Math.ceil(windowHours) - 1) * hourMs);
   const trendStart = new Date(currentHour - 23 * hourMs);
 
-  let totalsQ = db.selectFrom('exam_status_totals').select(['status', (eb) => eb.fn.sum<string>('count').as('count')]).groupBy('status');
+  let totalsQ = db
+    .selectFrom('exam_status_totals')
+    .select(['status', (eb) => eb.fn.sum<string>('count').as('count')])
+    .groupBy('status');
   let windowQ = db
     .selectFrom('exam_hourly')
     .select(['status', (eb) => eb.fn.sum<string>('count').as('count')])
@@ -51,7 +55,12 @@ export async function recordStatistics(scope: string | null, windowHours: number
       sql<number | null>`round(avg(duration_ms))`.as('average'),
       sql<string | null>`percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms)`.as('p95'),
     ]);
-  const [totals, windowRows, trendRows, durations] = await Promise.all([totalsQ.execute(), windowQ.execute(), trendQ.execute(), durationsQ.executeTakeFirstOrThrow()]);
+  const [totals, windowRows, trendRows, durations] = await Promise.all([
+    totalsQ.execute(),
+    windowQ.execute(),
+    trendQ.execute(),
+    durationsQ.executeTakeFirstOrThrow(),
+  ]);
 
   const byStatus: Record<RecordedStatus, number> = { pending: 0, processing: 0, needs_review: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const t of totals) if (t.status in byStatus) byStatus[t.status] = Number(t.count);

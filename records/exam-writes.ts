@@ -112,7 +112,9 @@ export async function recordRun(run: RunRecord, submission: Submission): Promise
         .column('exam_id')
         .doUpdateSet((eb) => ({
           ...update,
-          run_ids: sql<string[]>`CASE WHEN ${eb.ref('excluded.run_id')} = ANY(exams.run_ids) THEN exams.run_ids ELSE array_append(exams.run_ids, ${eb.ref('excluded.run_id')}) END`,
+          run_ids: sql<
+            string[]
+          >`CASE WHEN ${eb.ref('excluded.run_id')} = ANY(exams.run_ids) THEN exams.run_ids ELSE array_append(exams.run_ids, ${eb.ref('excluded.run_id')}) END`,
           student_id: eb.fn.coalesce('exams.student_id', 'excluded.student_id'),
           student_name: eb.fn.coalesce('exams.student_name', 'excluded.student_name'),
           student_class: eb.fn.coalesce('exams.student_class', 'excluded.student_class'),
@@ -121,7 +123,13 @@ export async function recordRun(run: RunRecord, submission: Submission): Promise
         .where((eb) =>
           eb.and([
             eb('exams.erase_requested_at', 'is', null),
-            eb.not(eb.and([eb('exams.run_id', '=', eb.ref('excluded.run_id')), eb('exams.status', 'in', closed), eb('excluded.status', '=', 'processing')])),
+            eb.not(
+              eb.and([
+                eb('exams.run_id', '=', eb.ref('excluded.run_id')),
+                eb('exams.status', 'in', closed),
+                eb('excluded.status', '=', 'processing'),
+              ]),
+            ),
           ]),
         ),
     )
@@ -141,22 +149,33 @@ type ClosedState = Pick<ExamRow, 'status' | 'step' | 'started_at' | 'finished_at
  * cannot start; null when the exam is not failed or cancelled.
  */
 export async function reopenForRetry(examId: string, by: string): Promise<ClosedState | null> {
-  return records().transaction().execute(async (tx) => {
-    const before = await tx
-      .selectFrom('exams')
-      .select(['status', 'step', 'started_at', 'finished_at', 'error'])
-      .where('exam_id', '=', examId)
-      .where('status', 'in', ['failed', 'cancelled'])
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) return null;
-    await tx
-      .updateTable('exams')
-      .set((eb) => ({ status: 'pending', step: 'ocr', started_at: null, finished_at: null, error: null, retried_by: by, retries: eb('retries', '+', 1), updated_at: new Date() }))
-      .where('exam_id', '=', examId)
-      .execute();
-    return before;
-  });
+  return records()
+    .transaction()
+    .execute(async (tx) => {
+      const before = await tx
+        .selectFrom('exams')
+        .select(['status', 'step', 'started_at', 'finished_at', 'error'])
+        .where('exam_id', '=', examId)
+        .where('status', 'in', ['failed', 'cancelled'])
+        .forUpdate()
+        .executeTakeFirst();
+      if (!before) return null;
+      await tx
+        .updateTable('exams')
+        .set((eb) => ({
+          status: 'pending',
+          step: 'ocr',
+          started_at: null,
+          finished_at: null,
+          error: null,
+          retried_by: by,
+          retries: eb('retries', '+', 1),
+          updated_at: new Date(),
+        }))
+        .where('exam_id', '=', examId)
+        .execute();
+      return before;
+    });
 }
 
 export async function restoreAfterFailedRetry(examId: string, state: ClosedState): Promise<void> {
@@ -167,7 +186,13 @@ export async function restoreAfterFailedRetry(examId: string, state: ClosedState
 export async function recordCorrection(examId: string, result: { score: number; fullScore: number }): Promise<void> {
   await records()
     .updateTable('exams')
-    .set({ result: JSON.stringify(result), score: result.score, full_score: result.fullScore, corrected_at: new Date(), updated_at: new Date() })
+    .set({
+      result: JSON.stringify(result),
+      score: result.score,
+      full_score: result.fullScore,
+      corrected_at: new Date(),
+      updated_at: new Date(),
+    })
     .where('exam_id', '=', examId)
     .where('status', '=', 'completed')
     .where('erase_requested_at', 'is', null)

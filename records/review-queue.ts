@@ -28,13 +28,27 @@ export async function listWaitingExams(
   const cursor = pageToken ? decodeCursor(tokens, pageToken) : undefined;
   let q = records()
     .selectFrom('exams')
-    .select(['exam_id', 'template_id', 'subject', 'student_id', 'student_name', 'student_class', 'review_items', 'review_since', 'created_at'])
+    .select([
+      'exam_id',
+      'template_id',
+      'subject',
+      'student_id',
+      'student_name',
+      'student_class',
+      'review_items',
+      'review_since',
+      'created_at',
+    ])
     .where('status', '=', 'needs_review')
     .where('erase_requested_at', 'is', null)
     .where('review_since', 'is not', null);
   if (scope !== null) q = q.where('tenant_id', '=', scope);
   if (cursor) q = q.where((eb) => eb(eb.refTuple('review_since', 'exam_id'), '>', eb.tuple(new Date(cursor.createdAtMs), cursor.examId)));
-  const rows = await q.orderBy('review_since', 'asc').orderBy('exam_id', 'asc').limit(limit + 1).execute();
+  const rows = await q
+    .orderBy('review_since', 'asc')
+    .orderBy('exam_id', 'asc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -5,7 +5,12 @@ import { records } from './database';
 // template under a used id), and every exam keeps its own copy in the artifact store.
 
 export async function findTemplate(tenantId: string, templateId: string): Promise<Template | null> {
-  const row = await records().selectFrom('templates').select('body').where('tenant_id', '=', tenantId).where('template_id', '=', templateId).executeTakeFirst();
+  const row = await records()
+    .selectFrom('templates')
+    .select('body')
+    .where('tenant_id', '=', tenantId)
+    .where('template_id', '=', templateId)
+    .executeTakeFirst();
   return row ? (row.body as Template) : null;
 }
 

@@ -42,11 +42,21 @@ const loadTemplate = (file: string): Template =>
   templateSchema.parse(JSON.parse(readFileSync(path.resolve(__dirname, '../../test/fixtures/templates', file), 'utf8')));
 
 async function paper(template: Template, pages: number, seed: number): Promise<Buffer[]> {
-  return (await renderExamPaper({ template, student: { name: '王芳', class: '八(1)班', id: '2023008' }, answers: chooseAnswers(template, 1, seed), pages, seed })).pages;
+  return (
+    await renderExamPaper({
+      template,
+      student: { name: '王芳', class: '八(1)班', id: '2023008' },
+      answers: chooseAnswers(template, 1, seed),
+      pages,
+      seed,
+    })
+  ).pages;
 }
 
 function blankPage(): Promise<Buffer> {
-  return sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  return sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
 }
 
 async function save(client: Client, name: string, examId: string, wait = true): Promise<void> {
@@ -62,7 +72,8 @@ const reviewSet = process.argv[3] === 'review';
 const batchSet = process.argv[3] === 'batch';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet && !batchSet)) throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review|batch]');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet && !batchSet))
+    throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review|batch]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
@@ -77,7 +88,12 @@ async function main(): Promise<void> {
     if (input.student.name === 'flaky' && flakyFailures++ === 0) throw new Error('injected transient fault: disk busy');
     return activities.parseExam(input);
   };
-  const workers = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), workflowBundle: await workflowBundle(), activities: { ...activities, parseExam } });
+  const workers = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    workflowBundle: await workflowBundle(),
+    activities: { ...activities, parseExam },
+  });
   const running = workers.map((w) => w.run());
   const client = env.client;
   const apiDeps = createApiDeps(client, config());
@@ -89,7 +105,12 @@ async function main(): Promise<void> {
   };
   try {
     if (reviewSet) {
-      await captureReview({ client, submit: (pages, student) => submit(reviewTemplate(zh), pages, student), paper: (seed) => paper(reviewTemplate(zh), 1, seed), save: (name, examId, wait) => save(client, name, examId, wait) });
+      await captureReview({
+        client,
+        submit: (pages, student) => submit(reviewTemplate(zh), pages, student),
+        paper: (seed) => paper(reviewTemplate(zh), 1, seed),
+        save: (name, examId, wait) => save(client, name, examId, wait),
+      });
       return;
     }
     if (batchSet) {
@@ -130,7 +151,8 @@ async function captureBatches(apiDeps: ApiDeps): Promise<void> {
   const { client } = apiDeps;
   const quiz = oneSheetTemplate();
   await insertTemplate('school-a', quiz);
-  const sheets = async (seeds: number[]) => (await Promise.all(seeds.map((seed) => studentSheets(quiz, seed, 'clean')))).flatMap((s) => s.pages);
+  const sheets = async (seeds: number[]) =>
+    (await Promise.all(seeds.map((seed) => studentSheets(quiz, seed, 'clean')))).flatMap((s) => s.pages);
   const submit = async (pages: Buffer[]) => {
     const files = [{ buffer: await scannedStackPdf(pages), originalname: 'class.pdf' }];
     return submitBatch(apiDeps, { tenantId: 'school-a', files, name: '八(1)班' });

@@ -16,7 +16,11 @@ export interface ReviewCapture {
 /** The template with its last two questions given to the teacher, so every exam waits on two items at least. */
 export function reviewTemplate(template: Template): Template {
   const teachers = template.questions.slice(-2);
-  return { ...template, id: `${template.id}-review`, questions: template.questions.map((q) => (teachers.includes(q) ? { ...q, scoredBy: 'teacher' as const } : q)) };
+  return {
+    ...template,
+    id: `${template.id}-review`,
+    questions: template.questions.map((q) => (teachers.includes(q) ? { ...q, scoredBy: 'teacher' as const } : q)),
+  };
 }
 
 async function waiting(client: Client, examId: string): Promise<void> {
@@ -26,7 +30,9 @@ async function waiting(client: Client, examId: string): Promise<void> {
     if (status?.status === 'needs_review') return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`exam ${examId} never waited for a review: ${JSON.stringify(await handle.query(progressQuery).catch((e: Error) => e.message))}`);
+  throw new Error(
+    `exam ${examId} never waited for a review: ${JSON.stringify(await handle.query(progressQuery).catch((e: Error) => e.message))}`,
+  );
 }
 
 export async function captureReview(c: ReviewCapture): Promise<void> {
@@ -35,7 +41,9 @@ export async function captureReview(c: ReviewCapture): Promise<void> {
   const handle = c.client.workflow.getHandle(decided);
   const { items } = await handle.query(reviewQuery);
   // One refused decision (never in history), one partial, then the rest.
-  await handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q99', awarded: 1 }], by: 'capture' }] }).catch(() => undefined);
+  await handle
+    .executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q99', awarded: 1 }], by: 'capture' }] })
+    .catch(() => undefined);
   await handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: items[0]!.itemId, awarded: 0 }], by: 'capture' }] });
   await c.save('review-waiting', decided, false);
   const rest = items.slice(1).map((i) => ({ itemId: i.itemId, awarded: Math.min(1, i.points) }));

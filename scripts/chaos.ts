@@ -85,10 +85,17 @@ function startStack(dataDir: string, runMarker: string, token: string, llmBaseUr
 }
 
 /** The run's templates (every third exam waits for a teacher) and the school's webhook. */
-async function setUpSchool(examflow: ExamflowClient, baseUrl: string, token: string, receiver: Receiver, secret: string): Promise<Template[]> {
+async function setUpSchool(
+  examflow: ExamflowClient,
+  baseUrl: string,
+  token: string,
+  receiver: Receiver,
+  secret: string,
+): Promise<Template[]> {
   const zhMath = loadTemplate('zh-math.json');
   // Every third exam has two questions only the teacher scores: it always waits for a review.
-  const teacherScored = (q: Template['questions'][number], i: number, all: unknown[]) => (i >= all.length - 2 ? { ...q, scoredBy: 'teacher' as const } : q);
+  const teacherScored = (q: Template['questions'][number], i: number, all: unknown[]) =>
+    i >= all.length - 2 ? { ...q, scoredBy: 'teacher' as const } : q;
   const zhReview: Template = { ...zhMath, id: 'g8-math-teacher', questions: zhMath.questions.map(teacherScored) };
   const templates = [zhMath, loadTemplate('en-english.json'), zhReview];
   for (const t of templates) await examflow.createTemplate(t);
@@ -186,7 +193,10 @@ async function waitForClosed(temporal: Client, accepted: Accepted): Promise<Map<
   while (closed.size < accepted.size && Date.now() < deadline) {
     for (const examId of accepted.keys()) {
       if (closed.has(examId)) continue;
-      const d = await temporal.workflow.getHandle(examId).describe().catch(() => null);
+      const d = await temporal.workflow
+        .getHandle(examId)
+        .describe()
+        .catch(() => null);
       if (d && d.status.name !== 'RUNNING') closed.set(examId, d.status.name);
     }
     if (closed.size < accepted.size) await sleep(2_000);
@@ -210,7 +220,8 @@ async function reportCompletions(temporal: Client, examId: string): Promise<numb
   const scheduled = new Map<string, string>();
   let completions = 0;
   for (const e of history.events ?? []) {
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
     const done = e.activityTaskCompletedEventAttributes;
     if (done && scheduled.get(String(done.scheduledEventId)) === 'renderReport') completions++;
   }
@@ -223,7 +234,15 @@ async function auditExams(
   examflow: ExamflowClient,
   run: { accepted: Accepted; closed: Map<string, string>; receiver: Receiver; reviewed: Set<string> },
 ): Promise<ExamAudit> {
-  const a: ExamAudit = { failed: new Map(), scoreDiffs: [], duplicated: 0, reportsTwice: 0, redelivered: 0, unsigned: 0, missingWebhooks: 0 };
+  const a: ExamAudit = {
+    failed: new Map(),
+    scoreDiffs: [],
+    duplicated: 0,
+    reportsTwice: 0,
+    redelivered: 0,
+    unsigned: 0,
+    missingWebhooks: 0,
+  };
   for (const [examId, { expected, index }] of run.accepted) {
     const status = run.closed.get(examId);
     if (!status) continue;
@@ -273,14 +292,19 @@ async function main(): Promise<void> {
   const accepted: Accepted = new Map();
   // The first two exams that wait lose their worker between the teacher's partial decision and the rest.
   let reviewKills = 0;
-  const reviewer = startReviewer(examflow, (examId) => accepted.get(examId)?.truth ?? batch.truthByExam.get(examId), log, async (examId) => {
-    if (reviewKills >= 2) return;
-    reviewKills += 1;
-    log(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`);
-    stack.worker?.kill('SIGKILL');
-    await sleep(between(500, 1_500));
-    stack.startWorker();
-  });
+  const reviewer = startReviewer(
+    examflow,
+    (examId) => accepted.get(examId)?.truth ?? batch.truthByExam.get(examId),
+    log,
+    async (examId) => {
+      if (reviewKills >= 2) return;
+      reviewKills += 1;
+      log(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`);
+      stack.worker?.kill('SIGKILL');
+      await sleep(between(500, 1_500));
+      stack.startWorker();
+    },
+  );
   let submitting = true;
   const chaos = killWorkersAndServer(stack, chaosLlm, accepted);
   const dbChaos = killDatabase(stack, accepted, () => submitting);
@@ -325,7 +349,9 @@ chaos run: ${exams} exams, ${workerKills} worker SIGKILLs, ${serverKills} Tempor
   await stack.stop();
   await sleep(2_000);
   const orphans = orphanBrowsers(runMarker);
-  console.log(`  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`);
+  console.log(
+    `  orphan browsers     ${orphans.length}   (Chromium processes of this run alive after the stack stopped)${orphans.map((o) => `\n    ${o}`).join('')}`,
+  );
   const reviewsOk = reviewer.decided.size === reviewer.seen.size && reviewer.seen.size > 0;
   const nothingLost = lost === 0 && duplicated + reportsTwice === 0 && unsigned === 0 && missingWebhooks === 0;
   const ok = batchProblems.length === 0 && reviewsOk && nothingLost && recordsOk && !submitting && orphans.length === 0;
@@ -345,7 +371,8 @@ function orphanBrowsers(marker: string): string[] {
     try {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       if (!/chrom/i.test(comm)) continue;
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`EXAMFLOW_CHAOS_RUN=${marker}`)) found.push(`pid ${pid} (${comm})`);
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`EXAMFLOW_CHAOS_RUN=${marker}`))
+        found.push(`pid ${pid} (${comm})`);
     } catch {
       // gone meanwhile, or another user's process
     }

@@ -2,7 +2,18 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
-import { ensureTemplate, ErrorCounts, fixtureTemplates, fmtMs, Latencies, networkErrorKind, pngBlob, renderPages, runPool, submitOnce } from './loadtest/lib';
+import {
+  ensureTemplate,
+  ErrorCounts,
+  fixtureTemplates,
+  fmtMs,
+  Latencies,
+  networkErrorKind,
+  pngBlob,
+  renderPages,
+  runPool,
+  submitOnce,
+} from './loadtest/lib';
 
 // node dist/scripts/loadtest.js --requests N --concurrency C [--url http://127.0.0.1:3000]
 //   [--token dev-token] [--template ID] [--cleanup] [--max-seconds S] [--timeout-ms T]
@@ -60,22 +71,30 @@ function progress(line: string, final = false): void {
 }
 
 /** Hard stop: whatever phase we are in, the process ends max-seconds (+ 5 min for verify/cleanup) after start. */
-setTimeout(() => {
-  console.error(`\nloadtest: hard time limit reached (${maxSeconds} s + 300 s), exiting`);
-  process.exit(3);
-}, maxSeconds * 1000 + 300_000).unref();
+setTimeout(
+  () => {
+    console.error(`\nloadtest: hard time limit reached (${maxSeconds} s + 300 s), exiting`);
+    process.exit(3);
+  },
+  maxSeconds * 1000 + 300_000,
+).unref();
 
 /** 1. The page and the template (a fixture template is created when missing). */
 async function preparePage(): Promise<Blob> {
   const template = fixtureTemplates().get(values.template);
-  const ready = await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false);
+  const ready = await fetch(`${baseUrl}/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!ready) throw new Error(`${baseUrl}/ready does not answer 200: is examflow running (npm start)?`);
   if (template) console.error(`template ${template.id}: ${await ensureTemplate(baseUrl, token, template)}`);
   else console.error(`template ${values.template} is not a fixture: assuming it exists on the server`);
   const renderWith = template ?? fixtureTemplates().get('g7-english-unit3')!;
   const [png] = await renderPages(renderWith, 1, 7);
   const page = pngBlob(png!);
-  console.error(`page: ${png!.length} bytes, ${total} submissions at concurrency ${concurrency} → ${baseUrl} (stops after ${maxSeconds} s)`);
+  console.error(
+    `page: ${png!.length} bytes, ${total} submissions at concurrency ${concurrency} → ${baseUrl} (stops after ${maxSeconds} s)`,
+  );
 
   return page;
 }
@@ -89,7 +108,9 @@ async function runLoad(page: Blob) {
   const start = performance.now();
   const tick = () => {
     const s = (performance.now() - start) / 1000;
-    progress(`${done}/${total}  ${(done / Math.max(s, 0.001)).toFixed(1)} req/s  errors ${errors.total}  accepted ${accepted.length}  ${s.toFixed(0)} s`);
+    progress(
+      `${done}/${total}  ${(done / Math.max(s, 0.001)).toFixed(1)} req/s  errors ${errors.total}  accepted ${accepted.length}  ${s.toFixed(0)} s`,
+    );
   };
   const ticker = setInterval(tick, isTty ? 250 : 5000);
   const started = await runPool(
@@ -137,7 +158,6 @@ function printSummary({ latencies, errors, accepted, done, durationS, started, s
     ...errors.top(10).map(([kind, n]) => `  ${String(n).padStart(8)} × ${kind}`),
   ];
   console.log(lines.join('\n'));
-
 }
 
 /** 4. Verification: every accepted examId has a workflow on Temporal; returns those without one. */
@@ -149,7 +169,10 @@ async function lostExams(accepted: string[]): Promise<string[]> {
   const unverified = new ErrorCounts();
   const verifyUntil = Math.max(deadline, Date.now() + 120_000);
   let checked = 0;
-  const vt = setInterval(() => progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`), isTty ? 250 : 5000);
+  const vt = setInterval(
+    () => progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`),
+    isTty ? 250 : 5000,
+  );
   await runPool(
     accepted.length,
     verifyConcurrency,
@@ -169,7 +192,12 @@ async function lostExams(accepted: string[]): Promise<string[]> {
   progress(`verify ${checked}/${accepted.length}  lost ${lost.length}  unverified ${unverified.total}`, true);
   const notChecked = accepted.length - checked;
   console.log(`verification     ${checked} of ${accepted.length} accepted exams described on ${values.temporal}`);
-  console.log(`lost             ${lost.length}   (accepted by the API, but no workflow)${lost.slice(0, 20).map((id) => `\n  ${id}`).join('')}${lost.length > 20 ? '\n  …' : ''}`);
+  console.log(
+    `lost             ${lost.length}   (accepted by the API, but no workflow)${lost
+      .slice(0, 20)
+      .map((id) => `\n  ${id}`)
+      .join('')}${lost.length > 20 ? '\n  …' : ''}`,
+  );
   if (unverified.total || notChecked) {
     console.log(`unverified       ${unverified.total + notChecked}${notChecked ? ` (${notChecked} not checked before the deadline)` : ''}`);
     for (const [k, n] of unverified.top(5)) console.log(`  ${String(n).padStart(8)} × ${k}`);
@@ -207,8 +235,9 @@ async function cancelStarted(accepted: string[]): Promise<void> {
   );
   clearInterval(ct);
   progress(`cancel ${n}/${accepted.length}`, true);
-  console.log(`cleanup          ${[...outcome.byKind].map(([k, c]) => `${c} × ${k}`).join(', ')}${n < accepted.length ? `; ${accepted.length - n} not reached before the deadline` : ''}`);
-
+  console.log(
+    `cleanup          ${[...outcome.byKind].map(([k, c]) => `${c} × ${k}`).join(', ')}${n < accepted.length ? `; ${accepted.length - n} not reached before the deadline` : ''}`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -40,7 +40,14 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
   const apiPort = await freePort();
   const log = createWriteStream(path.join(dataDir, 'processes.log'));
   const postgres = await startPostgres(path.join(dataDir, 'postgres'), { log: (line) => log.write(`[postgres] ${line}`) });
-  const childEnv = { ...env, EXAMFLOW_DATABASE_URL: postgres.url, EXAMFLOW_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address, EXAMFLOW_API_HOST: '127.0.0.1', EXAMFLOW_API_PORT: String(apiPort) };
+  const childEnv = {
+    ...env,
+    EXAMFLOW_DATABASE_URL: postgres.url,
+    EXAMFLOW_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: address,
+    EXAMFLOW_API_HOST: '127.0.0.1',
+    EXAMFLOW_API_PORT: String(apiPort),
+  };
   const run = (name: string, command: string, args: string[]) => {
     const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
@@ -85,6 +92,15 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
   await stack.startServer();
   stack.startWorker();
   stack.api = run('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
-  for (let i = 0; i < 150 && !(await fetch(`${stack.baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
+  for (
+    let i = 0;
+    i < 150 &&
+    !(await fetch(`${stack.baseUrl}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await sleep(200);
   return stack;
 }

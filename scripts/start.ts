@@ -18,7 +18,10 @@ let postgres: PostgresServer | undefined;
 let databaseUrl = cfg.EXAMFLOW_DATABASE_URL;
 
 function run(name: string, command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, EXAMFLOW_SERVICE: name, ...(databaseUrl ? { EXAMFLOW_DATABASE_URL: databaseUrl } : {}) } });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, EXAMFLOW_SERVICE: name, ...(databaseUrl ? { EXAMFLOW_DATABASE_URL: databaseUrl } : {}) },
+  });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {

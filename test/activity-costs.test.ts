@@ -19,7 +19,15 @@ test('CpuShares: CPU between starts and ends is split evenly over the activities
 });
 
 test('unionMs: overlapping intervals count once', () => {
-  assert.equal(unionMs([[0, 10], [5, 15], [20, 25], [24, 24]]), 20);
+  assert.equal(
+    unionMs([
+      [0, 10],
+      [5, 15],
+      [20, 25],
+      [24, 24],
+    ]),
+    20,
+  );
   assert.equal(unionMs([]), 0);
 });
 
@@ -34,7 +42,8 @@ test('breakdown: per-step waiting, running, span and CPU, and the time no activi
       { type: 'renderReport', activityId: '3', scheduledMs: 700, startedMs: 710, closedMs: 900 },
     ],
   };
-  const cost = (activityId: string, cpuMs: number) => [`e1/${activityId}`, { workflowId: 'e1', activityId, activityType: '', attempt: 1, wallMs: 0, cpuMs, failed: false }] as const;
+  const cost = (activityId: string, cpuMs: number) =>
+    [`e1/${activityId}`, { workflowId: 'e1', activityId, activityType: '', attempt: 1, wallMs: 0, cpuMs, failed: false }] as const;
   const b = breakdown([exam], new Map([cost('1', 300), cost('2', 200), cost('3', 50)]));
   assert.equal(b.wallMs, 1000);
   assert.equal(b.betweenMs, 1000 - 590 - 200);

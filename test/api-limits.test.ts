@@ -14,13 +14,21 @@ import { startTemporal } from './helpers/temporal';
 let env: TestWorkflowEnvironment;
 let server: Server;
 let baseUrl: string;
-const template: Template = { id: 'limits', title: 'L', subject: 'math', language: 'en', questions: [{ number: '1', type: 'choice', points: 1, answer: 'A' }] };
+const template: Template = {
+  id: 'limits',
+  title: 'L',
+  subject: 'math',
+  language: 'en',
+  questions: [{ number: '1', type: 'choice', points: 1, answer: 'A' }],
+};
 let page: Buffer;
 
 before(async () => {
   env = await startTemporal();
   ({ server, baseUrl } = await listenApi(env));
-  page = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#fff' } }).png().toBuffer();
+  page = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#fff' } })
+    .png()
+    .toBuffer();
   assert.equal((await apiClient(baseUrl, 'token-school-a').postJson('/v1/templates', template)).status, 201);
 });
 after(async () => {
@@ -49,7 +57,12 @@ test('one tenant at its share of the admission limit does not starve another; qu
   const seenByA = (await (await a.get('/v1/queue')).json()) as { inFlight: number; maxInFlight: number; admissionLimit: number };
   assert.equal(seenByA.inFlight, 2);
   assert.equal(seenByA.admissionLimit, 2, 'half of EXAMFLOW_MAX_IN_FLIGHT=4');
-  const seenByB = (await (await b.get('/v1/queue')).json()) as { inFlight: number; maxInFlight: number; pending: number; stages: { inFlight: number; maxInFlightSeen: number }[] };
+  const seenByB = (await (await b.get('/v1/queue')).json()) as {
+    inFlight: number;
+    maxInFlight: number;
+    pending: number;
+    stages: { inFlight: number; maxInFlightSeen: number }[];
+  };
   assert.equal(seenByB.inFlight, 0, 'school-a’s exams are not in school-b’s figures');
   assert.equal(seenByB.pending, 0);
   assert.equal(seenByB.maxInFlight, 0, 'nor in its maxima');

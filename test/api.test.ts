@@ -29,13 +29,22 @@ before(async () => {
   a = apiClient(stack.baseUrl, 'token-school-a');
   b = apiClient(stack.baseUrl, 'token-school-b');
   admin = apiClient(stack.baseUrl, 'token-admin-0');
-  pages = (await renderExamPaper({ template, student: { name: '张伟', class: '八(3)班', id: '2023101' }, answers: chooseAnswers(template, 1, 21), seed: 21 })).pages;
+  pages = (
+    await renderExamPaper({
+      template,
+      student: { name: '张伟', class: '八(3)班', id: '2023101' },
+      answers: chooseAnswers(template, 1, 21),
+      seed: 21,
+    })
+  ).pages;
   receiver = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => (body += c)).on('end', () => {
-      deliveries.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
+    req
+      .on('data', (c) => (body += c))
+      .on('end', () => {
+        deliveries.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   assert.equal((await a.postJson('/v1/templates', template)).status, 201);
@@ -47,7 +56,11 @@ after(async () => {
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 async function submit(fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
-  const res = await fetch(`${stack.baseUrl}/v1/exams`, { method: 'POST', headers: { authorization: `Bearer token-school-a`, ...headers }, body: examForm(template.id, pages, fields) });
+  const res = await fetch(`${stack.baseUrl}/v1/exams`, {
+    method: 'POST',
+    headers: { authorization: `Bearer token-school-a`, ...headers },
+    body: examForm(template.id, pages, fields),
+  });
   return { res, body: await json<{ examId: string; statusUrl: string }>(res) };
 }
 async function waitClosed(examId: string, client = a): Promise<StatusDocument> {
@@ -60,17 +73,28 @@ async function waitClosed(examId: string, client = a): Promise<StatusDocument> {
 
 test('templates: list, and a changed template under a used id is refused', async () => {
   const list = await json<{ templates: { id: string; questions: number }[] }>(await a.get('/v1/templates'));
-  assert.deepEqual(list.templates.map((t) => t.id), [template.id]);
+  assert.deepEqual(
+    list.templates.map((t) => t.id),
+    [template.id],
+  );
   assert.equal(list.templates[0]!.questions, template.questions.length);
   const changed = await a.postJson('/v1/templates', { ...template, title: 'changed' });
   assert.equal(changed.status, 409);
   assert.equal((await json<{ error: { code: string } }>(changed)).error.code, 'template_exists');
-  assert.deepEqual((await json<{ templates: unknown[] }>(await b.get('/v1/templates'))).templates, [], 'tenant b sees none of a’s templates');
+  assert.deepEqual(
+    (await json<{ templates: unknown[] }>(await b.get('/v1/templates'))).templates,
+    [],
+    'tenant b sees none of a’s templates',
+  );
 });
 
 test('webhook: set, read without its secret, and a signed delivery per closed exam', async () => {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const set = await fetch(`${stack.baseUrl}/v1/webhook`, { method: 'PUT', headers: { authorization: 'Bearer token-school-a', 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+  const set = await fetch(`${stack.baseUrl}/v1/webhook`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer token-school-a', 'content-type': 'application/json' },
+    body: JSON.stringify({ url }),
+  });
   assert.equal(set.status, 200);
   const { secret } = await json<{ secret: string }>(set);
   assert.ok(secret.length >= 16);
@@ -90,13 +114,17 @@ test('webhook: set, read without its secret, and a signed delivery per closed ex
   const payload = JSON.parse(delivery.body) as { status: StatusDocument };
   assert.equal(payload.status.status, 'completed');
   assert.equal(deliveries.filter((d) => d.body.includes(body.examId)).length, 1, 'exactly one delivery for the run');
-  assert.equal((await fetch(`${stack.baseUrl}/v1/webhook`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-a' } })).status, 204);
+  assert.equal(
+    (await fetch(`${stack.baseUrl}/v1/webhook`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-a' } })).status,
+    204,
+  );
 });
 
 test('list: newest first, filters, opaque page tokens, tenant scoped; admin sees all', async () => {
-  const list = await json<{ exams: { examId: string; status: string; subject: string; score: number | null }[]; nextPageToken: string | null }>(
-    await a.get('/v1/exams?status=completed&subject=math&limit=100'),
-  );
+  const list = await json<{
+    exams: { examId: string; status: string; subject: string; score: number | null }[];
+    nextPageToken: string | null;
+  }>(await a.get('/v1/exams?status=completed&subject=math&limit=100'));
   assert.ok(list.exams.length >= 1);
   assert.ok(list.exams.every((e) => e.status === 'completed' && e.subject === 'math' && typeof e.score === 'number'));
   const first = await json<{ exams: unknown[]; nextPageToken: string | null }>(await a.get('/v1/exams?limit=1'));
@@ -152,7 +180,13 @@ test('idempotent submit: the same Idempotency-Key names the same exam', async ()
 
 test('batch submit: each exam gets its own result', async () => {
   const form = new FormData();
-  form.set('manifest', JSON.stringify([{ templateId: template.id, pages: 1 }, { templateId: 'nope', pages: 1 }]));
+  form.set(
+    'manifest',
+    JSON.stringify([
+      { templateId: template.id, pages: 1 },
+      { templateId: 'nope', pages: 1 },
+    ]),
+  );
   for (const page of [pages[0]!, pages[0]!]) form.append('pages', new Blob([new Uint8Array(page)], { type: 'image/png' }), 'p.png');
   const res = await a.postForm('/v1/exams/batch', form);
   assert.equal(res.status, 200);
@@ -164,24 +198,37 @@ test('batch submit: each exam gets its own result', async () => {
 });
 
 test('statistics and queue', async () => {
-  const stats = await json<{ total: number; byStatus: Record<string, number>; successRate: number | null; window: { processingMs: { p95: number | null; sampled: number } }; hourlyTrend: unknown[] }>(
-    await a.get('/v1/exams/statistics'),
-  );
+  const stats = await json<{
+    total: number;
+    byStatus: Record<string, number>;
+    successRate: number | null;
+    window: { processingMs: { p95: number | null; sampled: number } };
+    hourlyTrend: unknown[];
+  }>(await a.get('/v1/exams/statistics'));
   assert.ok(stats.byStatus.completed! >= 4);
   assert.equal(stats.byStatus.cancelled, 0, 'statistics count exams in their final state: the cancelled exam was retried and completed');
-  assert.equal(stats.total, Object.values(stats.byStatus).reduce((s, n) => s + n, 0));
+  assert.equal(
+    stats.total,
+    Object.values(stats.byStatus).reduce((s, n) => s + n, 0),
+  );
   assert.equal(stats.successRate, 100, 'no run failed');
   assert.ok(stats.window.processingMs.sampled >= 4 && stats.window.processingMs.p95! > 0);
   assert.equal(stats.hourlyTrend.length, 24);
-  const queue = await json<{ stages: { stage: string; pollers: number; concurrencyLimit: number }[]; admissionLimit: number }>(await a.get('/v1/queue'));
-  assert.deepEqual(queue.stages.map((s) => s.stage), ['ocr', 'default']);
+  const queue = await json<{ stages: { stage: string; pollers: number; concurrencyLimit: number }[]; admissionLimit: number }>(
+    await a.get('/v1/queue'),
+  );
+  assert.deepEqual(
+    queue.stages.map((s) => s.stage),
+    ['ocr', 'default'],
+  );
   assert.ok(queue.stages.every((s) => s.pollers >= 1 && s.concurrencyLimit >= 1));
   assert.ok(queue.admissionLimit > 0);
 });
 
 test('tenancy: another tenant’s exam is a 404 everywhere; an admin can read it but not create', async () => {
   const [exam] = (await json<{ exams: { examId: string }[] }>(await a.get('/v1/exams?limit=1'))).exams;
-  for (const p of ['', '/result', '/report.pdf', '/report.html', '/events']) assert.equal((await b.get(`/v1/exams/${exam!.examId}${p}`)).status, 404, p);
+  for (const p of ['', '/result', '/report.pdf', '/report.html', '/events'])
+    assert.equal((await b.get(`/v1/exams/${exam!.examId}${p}`)).status, 404, p);
   assert.equal((await b.postJson(`/v1/exams/${exam!.examId}/cancel`, {})).status, 404);
   assert.equal((await admin.get(`/v1/exams/${exam!.examId}`)).status, 200);
   assert.equal((await admin.postJson('/v1/templates', template)).status, 403);
@@ -193,7 +240,16 @@ test('OpenAPI document, docs page and security headers', async () => {
   const res = await fetch(`${stack.baseUrl}/openapi.json`);
   const doc = await json<{ openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(res);
   assert.equal(doc.openapi, '3.1.0');
-  for (const p of ['/v1/exams', '/v1/exams/{examId}', '/v1/exams/{examId}/events', '/v1/exams/statistics', '/v1/queue', '/v1/templates', '/v1/webhook']) assert.ok(doc.paths[p], p);
+  for (const p of [
+    '/v1/exams',
+    '/v1/exams/{examId}',
+    '/v1/exams/{examId}/events',
+    '/v1/exams/statistics',
+    '/v1/queue',
+    '/v1/templates',
+    '/v1/webhook',
+  ])
+    assert.ok(doc.paths[p], p);
   assert.ok(doc.components.schemas.StatusDocument && doc.components.schemas.ResultDocument);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   const docs = await fetch(`${stack.baseUrl}/docs`);

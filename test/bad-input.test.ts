@@ -37,8 +37,18 @@ before(async () => {
   stack = await startStack();
   api = apiClient(stack.baseUrl, 'token-school-a');
   assert.equal((await api.postJson('/v1/templates', template)).status, 201);
-  assert.equal((await apiClient(stack.baseUrl, 'token-school-b').postJson('/v1/templates', { ...template, id: 'school-b-only' })).status, 201);
-  goodPage = (await renderExamPaper({ template, student: { name: '赵磊', class: '八(4)班', id: '2023222' }, answers: chooseAnswers(template, 0, 31), seed: 31 })).pages[0]!;
+  assert.equal(
+    (await apiClient(stack.baseUrl, 'token-school-b').postJson('/v1/templates', { ...template, id: 'school-b-only' })).status,
+    201,
+  );
+  goodPage = (
+    await renderExamPaper({
+      template,
+      student: { name: '赵磊', class: '八(4)班', id: '2023222' },
+      answers: chooseAnswers(template, 0, 31),
+      seed: 31,
+    })
+  ).pages[0]!;
 });
 after(async () => {
   await stack?.stop();
@@ -59,7 +69,10 @@ async function expectError(name: string, response: Promise<Response>, expected: 
 
 const post = (body: BodyInit, headers: Record<string, string> = {}, token = 'token-school-a') =>
   fetch(`${stack.baseUrl}/v1/exams`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#ffffff' }, limitInputPixels: false }).png({ compressionLevel: 9 }).toBuffer();
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#ffffff' }, limitInputPixels: false })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 const withFile = (data: Buffer, name: string, type: string, templateId = template.id) => {
   const form = new FormData();
   form.set('templateId', templateId);
@@ -70,65 +83,189 @@ const rawMultipart = (parts: string, boundary = 'XyZ') => post(parts, { 'content
 
 test('authentication: missing, wrong and malformed tokens', async () => {
   await expectError('no token', fetch(`${stack.baseUrl}/v1/exams`), { status: 401, code: 'unauthorized' });
-  await expectError('wrong token', api.get('/v1/exams').then(() => fetch(`${stack.baseUrl}/v1/exams`, { headers: { authorization: 'Bearer nope-nope-nope' } })), { status: 401, code: 'unauthorized' });
-  await expectError('Basic scheme', fetch(`${stack.baseUrl}/v1/exams`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), { status: 401, code: 'unauthorized' });
+  await expectError(
+    'wrong token',
+    api.get('/v1/exams').then(() => fetch(`${stack.baseUrl}/v1/exams`, { headers: { authorization: 'Bearer nope-nope-nope' } })),
+    { status: 401, code: 'unauthorized' },
+  );
+  await expectError('Basic scheme', fetch(`${stack.baseUrl}/v1/exams`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), {
+    status: 401,
+    code: 'unauthorized',
+  });
 });
 
 test('pages that are not images, or are empty, too small, too large or too many', async () => {
   await expectError('no pages', post(examForm(template.id, [])), { status: 400, code: 'no_pages' });
-  await expectError('zero-byte file', post(withFile(Buffer.alloc(0), 'p.png', 'image/png')), { status: 400, code: 'invalid_page', message: /empty/ });
-  await expectError('text with a .png name', post(withFile(Buffer.from('just some text, honestly'), 'p.png', 'image/png')), { status: 415, code: 'unsupported_media_type' });
-  await expectError('HTML with a .jpg name', post(withFile(Buffer.from('<html><body>hi</body></html>'), 'p.jpg', 'image/jpeg')), { status: 415, code: 'unsupported_media_type' });
-  await expectError('an executable', post(withFile(Buffer.from('\x7fELF\x02\x01\x01\x00garbage'), 'p.png', 'image/png')), { status: 415, code: 'unsupported_media_type' });
-  await expectError('a GIF', post(withFile(await sharp({ create: { width: 300, height: 300, channels: 3, background: '#fff' } }).gif().toBuffer(), 'p.gif', 'image/gif')), {
+  await expectError('zero-byte file', post(withFile(Buffer.alloc(0), 'p.png', 'image/png')), {
+    status: 400,
+    code: 'invalid_page',
+    message: /empty/,
+  });
+  await expectError('text with a .png name', post(withFile(Buffer.from('just some text, honestly'), 'p.png', 'image/png')), {
     status: 415,
     code: 'unsupported_media_type',
   });
-  await expectError('a tiny image', post(withFile(await png(100, 100), 'p.png', 'image/png')), { status: 400, code: 'invalid_page', message: /too small/ });
-  await expectError('a decompression bomb (30000×30000 white PNG)', post(withFile(await png(30000, 30000), 'bomb.png', 'image/png')), { status: 413, code: 'image_too_large' });
-  await expectError('a 100-megapixel JPEG', post(withFile(await sharp({ create: { width: 10000, height: 10000, channels: 3, background: '#eee' }, limitInputPixels: false }).jpeg().toBuffer(), 'big.jpg', 'image/jpeg')), {
+  await expectError('HTML with a .jpg name', post(withFile(Buffer.from('<html><body>hi</body></html>'), 'p.jpg', 'image/jpeg')), {
+    status: 415,
+    code: 'unsupported_media_type',
+  });
+  await expectError('an executable', post(withFile(Buffer.from('\x7fELF\x02\x01\x01\x00garbage'), 'p.png', 'image/png')), {
+    status: 415,
+    code: 'unsupported_media_type',
+  });
+  await expectError(
+    'a GIF',
+    post(
+      withFile(
+        await sharp({ create: { width: 300, height: 300, channels: 3, background: '#fff' } })
+          .gif()
+          .toBuffer(),
+        'p.gif',
+        'image/gif',
+      ),
+    ),
+    {
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+  );
+  await expectError('a tiny image', post(withFile(await png(100, 100), 'p.png', 'image/png')), {
+    status: 400,
+    code: 'invalid_page',
+    message: /too small/,
+  });
+  await expectError('a decompression bomb (30000×30000 white PNG)', post(withFile(await png(30000, 30000), 'bomb.png', 'image/png')), {
     status: 413,
     code: 'image_too_large',
   });
+  await expectError(
+    'a 100-megapixel JPEG',
+    post(
+      withFile(
+        await sharp({ create: { width: 10000, height: 10000, channels: 3, background: '#eee' }, limitInputPixels: false })
+          .jpeg()
+          .toBuffer(),
+        'big.jpg',
+        'image/jpeg',
+      ),
+    ),
+    {
+      status: 413,
+      code: 'image_too_large',
+    },
+  );
   const fiftyMegabytes = Buffer.concat([goodPage, Buffer.alloc(50 * 1024 * 1024 - goodPage.length)]);
   await expectError('a 50 MB upload', post(withFile(fiftyMegabytes, 'huge.png', 'image/png')), { status: 413, code: 'payload_too_large' });
-  await expectError('200 pages', post(examForm(template.id, Array.from({ length: 200 }, () => goodPage))), { status: 400, code: 'invalid_upload', message: /too many pages/ });
-  await expectError('a corrupt PDF', post(withFile(Buffer.from('%PDF-1.7\nthis is not really a pdf'), 'scan.pdf', 'application/pdf')), { status: 400, code: 'invalid_page' });
-});
-
-test('wrong content types and malformed bodies', async () => {
-  await expectError('JSON sent to the upload', post(JSON.stringify({ templateId: template.id }), { 'content-type': 'application/json' }), { status: 415, code: 'unsupported_media_type' });
-  await expectError('malformed multipart (no closing boundary)', rawMultipart('--XyZ\r\nContent-Disposition: form-data; name="templateId"\r\n\r\ng8'), { status: 400, code: 'invalid_upload' });
-  await expectError('multipart without a boundary', post('garbage', { 'content-type': 'multipart/form-data' }), { status: 400, code: 'invalid_upload' });
-  const misnamed = examForm(template.id, []);
-  misnamed.append('photos', new Blob([new Uint8Array(goodPage)]), 'p.png');
-  await expectError('a file under an unexpected field', post(misnamed), { status: 400, code: 'invalid_upload', message: /"pages"/ });
-  const json = (body: string, type = 'application/json') => fetch(`${stack.baseUrl}/v1/templates`, { method: 'POST', headers: { authorization: 'Bearer token-school-a', 'content-type': type }, body });
-  await expectError('template as text/plain', json(JSON.stringify(template), 'text/plain'), { status: 415, code: 'unsupported_media_type' });
-  await expectError('invalid JSON', json('{"id": "x", '), { status: 400, code: 'invalid_request' });
-  await expectError('oversized JSON (2 MB)', json(JSON.stringify({ ...template, title: 'x'.repeat(2 * 1024 * 1024) })), { status: 413, code: 'payload_too_large' });
-  await expectError('a template with an unknown field', api.postJson('/v1/templates', { ...template, id: 'extra', owner: 'me' }), { status: 400, code: 'invalid_request', message: /owner|unrecognized/i });
-  await expectError('duplicate question numbers', api.postJson('/v1/templates', { ...template, id: 'dupes', questions: [template.questions[0], template.questions[0]] }), { status: 400, code: 'invalid_request', message: /twice/ });
-  await expectError('a choice answer that is not a letter', api.postJson('/v1/templates', { ...template, id: 'badkey', questions: [{ ...template.questions[0]!, answer: 'Z' }] }), {
+  await expectError(
+    '200 pages',
+    post(
+      examForm(
+        template.id,
+        Array.from({ length: 200 }, () => goodPage),
+      ),
+    ),
+    { status: 400, code: 'invalid_upload', message: /too many pages/ },
+  );
+  await expectError('a corrupt PDF', post(withFile(Buffer.from('%PDF-1.7\nthis is not really a pdf'), 'scan.pdf', 'application/pdf')), {
     status: 400,
-    code: 'invalid_request',
-    message: /one letter/,
+    code: 'invalid_page',
   });
 });
 
+test('wrong content types and malformed bodies', async () => {
+  await expectError('JSON sent to the upload', post(JSON.stringify({ templateId: template.id }), { 'content-type': 'application/json' }), {
+    status: 415,
+    code: 'unsupported_media_type',
+  });
+  await expectError(
+    'malformed multipart (no closing boundary)',
+    rawMultipart('--XyZ\r\nContent-Disposition: form-data; name="templateId"\r\n\r\ng8'),
+    { status: 400, code: 'invalid_upload' },
+  );
+  await expectError('multipart without a boundary', post('garbage', { 'content-type': 'multipart/form-data' }), {
+    status: 400,
+    code: 'invalid_upload',
+  });
+  const misnamed = examForm(template.id, []);
+  misnamed.append('photos', new Blob([new Uint8Array(goodPage)]), 'p.png');
+  await expectError('a file under an unexpected field', post(misnamed), { status: 400, code: 'invalid_upload', message: /"pages"/ });
+  const json = (body: string, type = 'application/json') =>
+    fetch(`${stack.baseUrl}/v1/templates`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer token-school-a', 'content-type': type },
+      body,
+    });
+  await expectError('template as text/plain', json(JSON.stringify(template), 'text/plain'), {
+    status: 415,
+    code: 'unsupported_media_type',
+  });
+  await expectError('invalid JSON', json('{"id": "x", '), { status: 400, code: 'invalid_request' });
+  await expectError('oversized JSON (2 MB)', json(JSON.stringify({ ...template, title: 'x'.repeat(2 * 1024 * 1024) })), {
+    status: 413,
+    code: 'payload_too_large',
+  });
+  await expectError('a template with an unknown field', api.postJson('/v1/templates', { ...template, id: 'extra', owner: 'me' }), {
+    status: 400,
+    code: 'invalid_request',
+    message: /owner|unrecognized/i,
+  });
+  await expectError(
+    'duplicate question numbers',
+    api.postJson('/v1/templates', { ...template, id: 'dupes', questions: [template.questions[0], template.questions[0]] }),
+    { status: 400, code: 'invalid_request', message: /twice/ },
+  );
+  await expectError(
+    'a choice answer that is not a letter',
+    api.postJson('/v1/templates', { ...template, id: 'badkey', questions: [{ ...template.questions[0]!, answer: 'Z' }] }),
+    {
+      status: 400,
+      code: 'invalid_request',
+      message: /one letter/,
+    },
+  );
+});
+
 test('form fields: unknown, malformed, or naming what the caller may not use', async () => {
-  await expectError('an unknown form field', post(examForm(template.id, [goodPage], { grade: 'A+' })), { status: 400, code: 'invalid_request' });
-  await expectError('student that is not JSON', post(examForm(template.id, [goodPage], { student: 'Li Ming' })), { status: 400, code: 'invalid_request', message: /JSON object/ });
-  await expectError('student with an unknown key', post(examForm(template.id, [goodPage], { student: '{"name":"李","age":14}' })), { status: 400, code: 'invalid_request' });
-  await expectError('an unknown priority', post(examForm(template.id, [goodPage], { priority: 'asap' })), { status: 400, code: 'invalid_request' });
-  await expectError('an invalid Idempotency-Key', post(examForm(template.id, [goodPage]), { 'idempotency-key': 'spaces and ümlauts' }), { status: 400, code: 'invalid_request' });
+  await expectError('an unknown form field', post(examForm(template.id, [goodPage], { grade: 'A+' })), {
+    status: 400,
+    code: 'invalid_request',
+  });
+  await expectError('student that is not JSON', post(examForm(template.id, [goodPage], { student: 'Li Ming' })), {
+    status: 400,
+    code: 'invalid_request',
+    message: /JSON object/,
+  });
+  await expectError('student with an unknown key', post(examForm(template.id, [goodPage], { student: '{"name":"李","age":14}' })), {
+    status: 400,
+    code: 'invalid_request',
+  });
+  await expectError('an unknown priority', post(examForm(template.id, [goodPage], { priority: 'asap' })), {
+    status: 400,
+    code: 'invalid_request',
+  });
+  await expectError('an invalid Idempotency-Key', post(examForm(template.id, [goodPage]), { 'idempotency-key': 'spaces and ümlauts' }), {
+    status: 400,
+    code: 'invalid_request',
+  });
   await expectError('an unknown template', post(examForm('no-such-template', [goodPage])), { status: 400, code: 'unknown_template' });
   await expectError('another tenant’s template', post(examForm('school-b-only', [goodPage])), { status: 400, code: 'unknown_template' });
-  await expectError('a confusable template id (Cyrillic а)', post(examForm('g8-mаth-midterm', [goodPage])), { status: 400, code: 'invalid_request' });
-  await expectError('a path-traversal template id', post(examForm('../../etc/passwd', [goodPage])), { status: 400, code: 'invalid_request' });
+  await expectError('a confusable template id (Cyrillic а)', post(examForm('g8-mаth-midterm', [goodPage])), {
+    status: 400,
+    code: 'invalid_request',
+  });
+  await expectError('a path-traversal template id', post(examForm('../../etc/passwd', [goodPage])), {
+    status: 400,
+    code: 'invalid_request',
+  });
   await expectError('a path-traversal exam id', api.get('/v1/exams/..%2F..%2Fetc%2Fpasswd'), { status: 400, code: 'invalid_request' });
-  await expectError('a confusable exam id (full-width digits)', api.get('/v1/exams/０0000000-0000-4000-8000-000000000000'), { status: 400, code: 'invalid_request' });
-  await expectError('an exam that does not exist', api.get('/v1/exams/00000000-0000-4000-8000-000000000000/result'), { status: 404, code: 'exam_not_found' });
+  await expectError('a confusable exam id (full-width digits)', api.get('/v1/exams/０0000000-0000-4000-8000-000000000000'), {
+    status: 400,
+    code: 'invalid_request',
+  });
+  await expectError('an exam that does not exist', api.get('/v1/exams/00000000-0000-4000-8000-000000000000/result'), {
+    status: 404,
+    code: 'exam_not_found',
+  });
   await expectError('a route that does not exist', api.get('/v1/nothing-here'), { status: 404, code: 'not_found' });
 });
 
@@ -188,8 +325,12 @@ test('pages that pass the upload check but cannot be read fail the exam at once,
     assert.equal(doc.status, 'failed', name);
     assert.match(doc.error ?? '', message, name);
     const history = await stack.env.client.workflow.getHandle(examId).fetchHistory();
-    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt) ?? [];
-    assert.ok(attempts.every((a) => a === 1), `${name}: never retried`);
+    const attempts =
+      history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt) ?? [];
+    assert.ok(
+      attempts.every((a) => a === 1),
+      `${name}: never retried`,
+    );
   }
 });
 
@@ -248,8 +389,14 @@ function rawError(text: string): { status: number; code: string; message: string
 
 /** A minimal valid PDF whose pages have these media boxes (and optionally smaller crop boxes), in points. */
 function pdfWithPages(pages: { width: number; height: number; crop?: [number, number] }[]): Buffer {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${pages.map((_, i) => `${i + 3} 0 R`).join(' ')}] /Count ${pages.length} >>`];
-  for (const p of pages) objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${p.width} ${p.height}]${p.crop ? ` /CropBox [0 0 ${p.crop[0]} ${p.crop[1]}]` : ''} >>`);
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${pages.map((_, i) => `${i + 3} 0 R`).join(' ')}] /Count ${pages.length} >>`,
+  ];
+  for (const p of pages)
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${p.width} ${p.height}]${p.crop ? ` /CropBox [0 0 ${p.crop[0]} ${p.crop[1]}]` : ''} >>`,
+    );
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {
@@ -264,7 +411,11 @@ function pdfWithPages(pages: { width: number; height: number; crop?: [number, nu
 
 const a4 = { width: 595, height: 842 };
 const putWebhook = (url: string, token = 'token-school-a') =>
-  fetch(`${stack.baseUrl}/v1/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+  fetch(`${stack.baseUrl}/v1/webhook`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url }),
+  });
 
 test('webhook SSRF: loopback, private, link-local, shared, reserved and credentialled targets are refused at PUT', async () => {
   const refused = [
@@ -297,15 +448,27 @@ test('webhook SSRF: loopback, private, link-local, shared, reserved and credenti
     'http://198.18.0.1/',
     'http://192.0.2.1/',
   ];
-  for (const url of refused) await expectError(`webhook ${url}`, putWebhook(url), { status: 400, code: 'unsafe_webhook_url', message: /public internet addresses|does not resolve/ });
+  for (const url of refused)
+    await expectError(`webhook ${url}`, putWebhook(url), {
+      status: 400,
+      code: 'unsafe_webhook_url',
+      message: /public internet addresses|does not resolve/,
+    });
   for (const url of ['http://user:pass@93.184.215.14/hook', 'https://token@93.184.215.14/hook']) {
-    await expectError(`webhook with credentials ${url}`, putWebhook(url), { status: 400, code: 'unsafe_webhook_url', message: /user name or password/ });
+    await expectError(`webhook with credentials ${url}`, putWebhook(url), {
+      status: 400,
+      code: 'unsafe_webhook_url',
+      message: /user name or password/,
+    });
   }
   await expectError('webhook ftp://', putWebhook('ftp://93.184.215.14/'), { status: 400, code: 'invalid_request' });
   await expectError('webhook javascript:', putWebhook('javascript:alert(1)'), { status: 400, code: 'invalid_request' });
   const publicTarget = await putWebhook('https://93.184.215.14/hook');
   assert.equal(publicTarget.status, 200, 'a public address is still accepted');
-  assert.equal((await fetch(`${stack.baseUrl}/v1/webhook`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-a' } })).status, 204);
+  assert.equal(
+    (await fetch(`${stack.baseUrl}/v1/webhook`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-a' } })).status,
+    204,
+  );
 });
 
 test('webhook SSRF: a target that turns private after it was set is refused at delivery, at once and for good', async () => {
@@ -320,8 +483,17 @@ test('webhook SSRF: a target that turns private after it was set is refused at d
     // As if DNS had changed since PUT: the stored URL now leads to this machine.
     for (const url of [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`]) {
       await saveWebhook('school-b', url);
-      const delivery = { tenantId: 'school-b', examId: randomUUID(), runId: 'r', event: 'exam.completed', status: {} } as unknown as Parameters<typeof hostileActivities.deliverWebhook>[0];
-      const err = await hostileActivities.deliverWebhook(delivery).then(() => null, (e: unknown) => e);
+      const delivery = {
+        tenantId: 'school-b',
+        examId: randomUUID(),
+        runId: 'r',
+        event: 'exam.completed',
+        status: {},
+      } as unknown as Parameters<typeof hostileActivities.deliverWebhook>[0];
+      const err = await hostileActivities.deliverWebhook(delivery).then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof ApplicationFailure && err.nonRetryable, `${url}: refused without retries`);
       assert.match(err.message, /loopback/);
       record(`delivery to ${url}`, 400, 'WebhookTargetRefused', err.message);
@@ -346,12 +518,32 @@ test('PDFs: every page of every file is counted and measured before anything is 
     const ms = Date.now() - started;
     assert.ok(ms < maxMs, `${name}: answered in ${ms} ms, so nothing was rendered`);
   };
-  await timed('PDF whose page 2 is 5000×5000 pt', [pdfWithPages([a4, { width: 5000, height: 5000 }])], { status: 413, code: 'image_too_large', message: /page 2 .*5000×5000 pt/ }, 1500);
-  await timed('PDF with a 14 400 pt page', [pdfWithPages([{ width: 14400, height: 14400 }])], { status: 413, code: 'image_too_large', message: /megapixels/ }, 1500);
-  await timed('PDF with a small crop box over a huge media box', [pdfWithPages([a4, { width: 9000, height: 9000, crop: [595, 842] }])], { status: 413, code: 'image_too_large', message: /page 2/ }, 1500);
+  await timed(
+    'PDF whose page 2 is 5000×5000 pt',
+    [pdfWithPages([a4, { width: 5000, height: 5000 }])],
+    { status: 413, code: 'image_too_large', message: /page 2 .*5000×5000 pt/ },
+    1500,
+  );
+  await timed(
+    'PDF with a 14 400 pt page',
+    [pdfWithPages([{ width: 14400, height: 14400 }])],
+    { status: 413, code: 'image_too_large', message: /megapixels/ },
+    1500,
+  );
+  await timed(
+    'PDF with a small crop box over a huge media box',
+    [pdfWithPages([a4, { width: 9000, height: 9000, crop: [595, 842] }])],
+    { status: 413, code: 'image_too_large', message: /page 2/ },
+    1500,
+  );
   const twenty = pdfWithPages(Array.from({ length: 20 }, () => a4));
   await timed('two 20-page PDFs in one upload', [twenty, twenty], { status: 400, code: 'too_many_pages', message: /40 pages/ }, 1000);
-  await timed('a 20-page PDF after an oversized one-page PDF', [pdfWithPages([{ width: 6000, height: 6000 }]), twenty], { status: 400, code: 'too_many_pages' }, 1000);
+  await timed(
+    'a 20-page PDF after an oversized one-page PDF',
+    [pdfWithPages([{ width: 6000, height: 6000 }]), twenty],
+    { status: 400, code: 'too_many_pages' },
+    1000,
+  );
 });
 
 test('list and statistics queries: malformed tokens, impossible dates and fractional windows are 400 at once', async () => {
@@ -363,7 +555,11 @@ test('list and statistics queries: malformed tokens, impossible dates and fracti
   await quick('pageToken AAAA', '/v1/exams?pageToken=AAAA', /page token/);
   await quick('pageToken of plain text', `/v1/exams?pageToken=${Buffer.from('not-json').toString('base64url')}`, /page token/);
   await quick('pageToken of a JSON array', `/v1/exams?pageToken=${Buffer.from('[1,2]').toString('base64url')}`, /page token/);
-  await quick('pageToken shaped like Temporal’s, forged', `/v1/exams?pageToken=${Buffer.from('{"CloseTime":"x","StartTime":"y","RunID":"z"}').toString('base64url')}`, /page token/);
+  await quick(
+    'pageToken shaped like Temporal’s, forged',
+    `/v1/exams?pageToken=${Buffer.from('{"CloseTime":"x","StartTime":"y","RunID":"z"}').toString('base64url')}`,
+    /page token/,
+  );
   await quick('pageToken of an empty object', `/v1/exams?pageToken=${Buffer.from('{}').toString('base64url')}`, /page token/);
   await quick('pageToken with a NUL', '/v1/exams?pageToken=%00');
   await quick('pageToken of 5000 characters', `/v1/exams?pageToken=${'A'.repeat(5000)}`);
@@ -382,10 +578,14 @@ test('list and statistics queries: malformed tokens, impossible dates and fracti
 });
 
 test('methods and headers: 405, 501 and 431 answer in the JSON error shape; the admin token lists templates', async () => {
-  const call = (method: string, pathname: string) => fetch(`${stack.baseUrl}${pathname}`, { method, headers: { authorization: 'Bearer token-school-a' } });
+  const call = (method: string, pathname: string) =>
+    fetch(`${stack.baseUrl}${pathname}`, { method, headers: { authorization: 'Bearer token-school-a' } });
   await expectError('PATCH /v1/templates', call('PATCH', '/v1/templates'), { status: 405, code: 'method_not_allowed' });
   await expectError('PUT /v1/exams', call('PUT', '/v1/exams'), { status: 405, code: 'method_not_allowed' });
-  await expectError('DELETE /v1/exams/:id/result', call('DELETE', '/v1/exams/00000000-0000-4000-8000-000000000000/result'), { status: 405, code: 'method_not_allowed' });
+  await expectError('DELETE /v1/exams/:id/result', call('DELETE', '/v1/exams/00000000-0000-4000-8000-000000000000/result'), {
+    status: 405,
+    code: 'method_not_allowed',
+  });
   await expectError('PROPFIND /v1/exams', call('PROPFIND', '/v1/exams'), { status: 501, code: 'not_implemented' });
   const huge = await rawExchange(`GET /v1/exams HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(70_000)}\r\n\r\n`, 5000);
   const headers431 = rawError(huge.text);
@@ -408,20 +608,48 @@ test('bodies: Content-Encoding on an uncompressed body, and hostile multipart fi
   for (const encoding of ['gzip', 'deflate', 'br']) {
     await expectError(
       `template JSON sent as Content-Encoding: ${encoding}, uncompressed`,
-      fetch(`${stack.baseUrl}/v1/templates`, { method: 'POST', headers: { authorization: 'Bearer token-school-a', 'content-type': 'application/json', 'content-encoding': encoding }, body: JSON.stringify(template) }),
+      fetch(`${stack.baseUrl}/v1/templates`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer token-school-a', 'content-type': 'application/json', 'content-encoding': encoding },
+        body: JSON.stringify(template),
+      }),
       { status: 400, code: 'invalid_request', message: /Content-Encoding/ },
     );
-    await expectError(`upload sent as Content-Encoding: ${encoding}`, post(examForm(template.id, [goodPage]), { 'content-encoding': encoding }), { status: 400, code: 'invalid_upload', message: /Content-Encoding/ });
+    await expectError(
+      `upload sent as Content-Encoding: ${encoding}`,
+      post(examForm(template.id, [goodPage]), { 'content-encoding': encoding }),
+      { status: 400, code: 'invalid_upload', message: /Content-Encoding/ },
+    );
   }
   const part = (disposition: string) =>
     `--XyZ\r\nContent-Disposition: form-data; name="templateId"\r\n\r\n${template.id}\r\n--XyZ\r\nContent-Disposition: form-data; name="pages"; ${disposition}\r\nContent-Type: image/png\r\n\r\n` +
     `${goodPage.toString('latin1')}\r\n--XyZ--\r\n`;
-  const multipart = (disposition: string) => post(Buffer.from(part(disposition), 'latin1'), { 'content-type': 'multipart/form-data; boundary=XyZ' });
-  await expectError('file name with control characters', multipart('filename="a\x01\x1b[31mb.png"'), { status: 400, code: 'invalid_upload', message: /control characters/ });
-  await expectError('file name of 20 000 characters', multipart(`filename="${'x'.repeat(20_000)}.png"`), { status: 400, code: 'invalid_upload' });
-  await expectError('file name of 300 characters', multipart(`filename="${'y'.repeat(300)}.png"`), { status: 400, code: 'invalid_upload', message: /255/ });
-  await expectError('file name with an encoded BEL', multipart("filename*=UTF-8''a%07b.png"), { status: 400, code: 'invalid_upload', message: /control characters/ });
-  await expectError('file name with an encoded newline', multipart("filename*=UTF-8''evil%0D%0AX-Injected%3A%201.png"), { status: 400, code: 'invalid_upload', message: /control characters/ });
+  const multipart = (disposition: string) =>
+    post(Buffer.from(part(disposition), 'latin1'), { 'content-type': 'multipart/form-data; boundary=XyZ' });
+  await expectError('file name with control characters', multipart('filename="a\x01\x1b[31mb.png"'), {
+    status: 400,
+    code: 'invalid_upload',
+    message: /control characters/,
+  });
+  await expectError('file name of 20 000 characters', multipart(`filename="${'x'.repeat(20_000)}.png"`), {
+    status: 400,
+    code: 'invalid_upload',
+  });
+  await expectError('file name of 300 characters', multipart(`filename="${'y'.repeat(300)}.png"`), {
+    status: 400,
+    code: 'invalid_upload',
+    message: /255/,
+  });
+  await expectError('file name with an encoded BEL', multipart("filename*=UTF-8''a%07b.png"), {
+    status: 400,
+    code: 'invalid_upload',
+    message: /control characters/,
+  });
+  await expectError('file name with an encoded newline', multipart("filename*=UTF-8''evil%0D%0AX-Injected%3A%201.png"), {
+    status: 400,
+    code: 'invalid_upload',
+    message: /control characters/,
+  });
 });
 
 test('uploads: an oversized declared length is refused before reading (and before 100 Continue); a slow upload is cut', async () => {
@@ -442,7 +670,10 @@ test('uploads: an oversized declared length is refused before reading (and befor
     20_000,
     '--XyZ\r\nContent-Disposition: form-data; name="templateId"\r\n\r\n',
   );
-  assert.ok(slow.closedAfterMs < 10_000, `a stalled upload is cut after EXAMFLOW_UPLOAD_TIMEOUT_MS, not held 300 s (${slow.closedAfterMs} ms)`);
+  assert.ok(
+    slow.closedAfterMs < 10_000,
+    `a stalled upload is cut after EXAMFLOW_UPLOAD_TIMEOUT_MS, not held 300 s (${slow.closedAfterMs} ms)`,
+  );
   const cut = rawError(slow.text);
   assert.equal(cut.status, 408);
   record('a stalled upload', cut.status, cut.code, cut.message);
@@ -471,7 +702,14 @@ test('authentication: failed sign-ins are limited per client address (429 with R
 });
 
 test('idempotency: a second submission under the same key never overwrites the first one’s stored files', async () => {
-  const otherPage = (await renderExamPaper({ template, student: { name: '钱芳', class: '八(1)班', id: '2023111' }, answers: chooseAnswers(template, 3, 7), seed: 7 })).pages[0]!;
+  const otherPage = (
+    await renderExamPaper({
+      template,
+      student: { name: '钱芳', class: '八(1)班', id: '2023111' },
+      answers: chooseAnswers(template, 3, 7),
+      seed: 7,
+    })
+  ).pages[0]!;
   // One after the other, below HTTP: the second finds the exam and stores nothing.
   const examId = randomUUID();
   const deps = createApiDeps(stack.env.client, config());
@@ -510,10 +748,17 @@ test('a page of random noise is never scored: the exam fails, saying what was fo
   const glyphs = '1234567890ABCDabcd.、()（）答案：=+-';
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/>`;
   for (let i = 0; i < 400; i++) {
-    const [x, y, size, angle] = [Math.floor(random() * width), Math.floor(random() * height), 10 + Math.floor(random() * 40), Math.floor(random() * 360)];
+    const [x, y, size, angle] = [
+      Math.floor(random() * width),
+      Math.floor(random() * height),
+      10 + Math.floor(random() * 40),
+      Math.floor(random() * 360),
+    ];
     svg += `<text x="${x}" y="${y}" font-size="${size}" transform="rotate(${angle} ${x} ${y})">${glyphs[Math.floor(random() * glyphs.length)]}</text>`;
   }
-  const page = await sharp(Buffer.from(`${svg}</svg>`)).png().toBuffer();
+  const page = await sharp(Buffer.from(`${svg}</svg>`))
+    .png()
+    .toBuffer();
   const res = await post(withFile(page, 'noise.png', 'image/png'));
   assert.equal(res.status, 202);
   const doc = await waitClosed(((await res.json()) as { examId: string }).examId);
@@ -541,7 +786,12 @@ test('after all of that the service is up and a real exam still completes', asyn
   // The student's name and id never reach Temporal in clear text (payload codec).
   const texts = payloadTexts(JSON.parse(historyToJSON(await stack.env.client.workflow.getHandle(examId).fetchHistory())) as unknown);
   assert.ok(texts.length > 5, 'the history has payloads');
-  for (const clear of ['赵磊', '2023222']) assert.equal(texts.some((t) => t.includes(clear)), false, `${clear} in a workflow payload`);
+  for (const clear of ['赵磊', '2023222'])
+    assert.equal(
+      texts.some((t) => t.includes(clear)),
+      false,
+      `${clear} in a workflow payload`,
+    );
   record('student data in the workflow history', 200, 'encrypted');
   console.log(`hostile-input suite: ${results.length} cases, every one answered as expected`);
   assert.ok(results.length >= 100, `${results.length} hostile inputs answered`);

@@ -28,7 +28,13 @@ after(async () => {
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `batch-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;
@@ -37,11 +43,31 @@ async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) =>
 function plan(n: number): BatchExamPlan[] {
   return Array.from({ length: n }, (_, position) => {
     const examId = randomUUID();
-    return { examId, position, subject: 'math', input: { examId, tenantId: 'school-a', templateId: 't1', templateKey: 'templates/t1.json', language: 'zh', pageKeys: ['p/0'], sheet: true, createdAt: new Date().toISOString() } };
+    return {
+      examId,
+      position,
+      subject: 'math',
+      input: {
+        examId,
+        tenantId: 'school-a',
+        templateId: 't1',
+        templateKey: 'templates/t1.json',
+        language: 'zh',
+        pageKeys: ['p/0'],
+        sheet: true,
+        createdAt: new Date().toISOString(),
+      },
+    };
   });
 }
 
-const input = (parallelism: number): BatchWorkflowInput => ({ batchId: randomUUID(), tenantId: 'school-a', files: 1, createdAt: new Date().toISOString(), parallelism });
+const input = (parallelism: number): BatchWorkflowInput => ({
+  batchId: randomUUID(),
+  tenantId: 'school-a',
+  files: 1,
+  createdAt: new Date().toISOString(),
+  parallelism,
+});
 
 test('children bounded by the parallelism, each recorded first; a failed exam does not fail the batch; one class report', async () => {
   const exams = plan(5);
@@ -76,7 +102,8 @@ test('children bounded by the parallelism, each recorded first; a failed exam do
   });
   assert.deepEqual(result, { batchId: batch.batchId, status: 'completed', exams: 5, completed: 4 });
   assert.equal(most, 2, 'never more than two exams at once');
-  for (let i = 0; i < 5; i++) assert.ok(events.indexOf(`record:${i}`) < events.indexOf(`read:${i}`), `exam ${i} recorded before it started`);
+  for (let i = 0; i < 5; i++)
+    assert.ok(events.indexOf(`record:${i}`) < events.indexOf(`read:${i}`), `exam ${i} recorded before it started`);
   assert.equal(events.at(-1), 'report');
   assert.equal(events.filter((e) => e === 'report').length, 1);
   assert.deepEqual(phases, ['splitting', 'processing', 'reporting', 'completed']);
@@ -86,14 +113,25 @@ test('a batch in which nothing could be graded fails with a message, without a r
   let reported = false;
   const phases: string[] = [];
   const activities = fakeActivities({
-    splitBatch: async () => ({ pages: 2, exams: [], skipped: [], unplaced: [{ page: 1, reason: 'no answer-sheet code' }, { page: 2, reason: 'no answer-sheet code' }] }),
+    splitBatch: async () => ({
+      pages: 2,
+      exams: [],
+      skipped: [],
+      unplaced: [
+        { page: 1, reason: 'no answer-sheet code' },
+        { page: 2, reason: 'no answer-sheet code' },
+      ],
+    }),
     recordBatch: async (u) => void phases.push(`${u.status}${u.error ? `:${u.error}` : ''}`),
     buildClassReport: async () => ((reported = true), { reportHtmlKey: 'x', reportPdfKey: 'y' }),
   });
   const batch = input(4);
   await withWorkers(activities, async (taskQueue) => {
     const handle = await env.client.workflow.start(batchWorkflow, { workflowId: batch.batchId, taskQueue, args: [batch] });
-    await assert.rejects(handle.result(), (err) => err instanceof WorkflowFailedError && /nothing in this batch could be graded/.test(String(err.cause?.message)));
+    await assert.rejects(
+      handle.result(),
+      (err) => err instanceof WorkflowFailedError && /nothing in this batch could be graded/.test(String(err.cause?.message)),
+    );
   });
   assert.equal(reported, false);
   assert.match(phases.at(-1)!, /^failed:nothing in this batch could be graded: no student’s sheet/);

@@ -35,7 +35,10 @@ after(async () => {
 
 function examflow(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -61,7 +64,10 @@ test('the client: submit a class PDF, wait for it, read the scores and the repor
   assert.equal(book.worksheets[0]!.rowCount, students.length + 1);
   assert.match((await client.batchFile(batchId, 'report.html')).toString(), /七\(1\)班 测验/);
   assert.ok((await client.listBatches()).some((b) => b.batchId === batchId));
-  await assert.rejects(client.cancelBatch(batchId), (err) => err instanceof ExamflowApiError && err.status === 409 && err.code === 'batch_closed');
+  await assert.rejects(
+    client.cancelBatch(batchId),
+    (err) => err instanceof ExamflowApiError && err.status === 409 && err.code === 'batch_closed',
+  );
 });
 
 test('the CLI: batch submit --wait, status, report and scores', async () => {
@@ -70,7 +76,8 @@ test('the CLI: batch submit --wait, status, report and scores', async () => {
   const id = /batch ([0-9a-f-]{36}) \(七\(2\)班\): completed/.exec(run.stdout)?.[1];
   assert.ok(id, run.stdout);
   assert.match(run.stderr, /submitted batch/);
-  for (const s of students) assert.match(run.stdout, new RegExp(`${s.truth.studentNumber}\\s+completed\\s+${expectedScore(quiz, s.truth)}/`));
+  for (const s of students)
+    assert.match(run.stdout, new RegExp(`${s.truth.studentNumber}\\s+completed\\s+${expectedScore(quiz, s.truth)}/`));
 
   const status = await examflow(['--json', 'batch', 'status', id]);
   assert.equal((JSON.parse(status.stdout) as ClassBatchStatus).counts.completed, students.length);
@@ -84,7 +91,14 @@ test('the CLI: batch submit --wait, status, report and scores', async () => {
   const list = await examflow(['batch', 'list']);
   assert.match(list.stdout, new RegExp(id));
   const doc = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  for (const route of ['/v1/batches', '/v1/batches/{batchId}', '/v1/batches/{batchId}/cancel', '/v1/batches/{batchId}/report.pdf', '/v1/batches/{batchId}/scores.xlsx']) assert.ok(doc.paths[route], route);
+  for (const route of [
+    '/v1/batches',
+    '/v1/batches/{batchId}',
+    '/v1/batches/{batchId}/cancel',
+    '/v1/batches/{batchId}/report.pdf',
+    '/v1/batches/{batchId}/scores.xlsx',
+  ])
+    assert.ok(doc.paths[route], route);
   const usage = await examflow(['batch']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /"batch" needs a subcommand/);

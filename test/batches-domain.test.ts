@@ -2,19 +2,39 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { splitStack, type PageFinding } from '../domain/batch-split';
 import { batchEtaMs, batchProgress, batchStatus, examCounts } from '../domain/batch-status';
-import { classStatistics, classStatisticsByTemplate, median, rankStudents, standardDeviation, type ClassResult } from '../domain/class-statistics';
+import {
+  classStatistics,
+  classStatisticsByTemplate,
+  median,
+  rankStudents,
+  standardDeviation,
+  type ClassResult,
+} from '../domain/class-statistics';
 import { renderClassReportHtml } from '../domain/class-report-html';
 import { questionTable, scoreTable, toCsv } from '../domain/score-table';
 
 // The pure parts of class batches: splitting a stack, the batch status, class statistics
 // (checked against hand-computed figures), the score table and its CSV.
 
-const sheet = (templateId: string, pageIndex: number, pageCount: number): PageFinding => ({ kind: 'sheet', templateId, pageIndex, pageCount });
+const sheet = (templateId: string, pageIndex: number, pageCount: number): PageFinding => ({
+  kind: 'sheet',
+  templateId,
+  pageIndex,
+  pageCount,
+});
 const blank: PageFinding = { kind: 'blank' };
 const other: PageFinding = { kind: 'other' };
 
 test('a stack of sheets splits into students in any order, each student’s pages together in any order', () => {
-  const plan = splitStack([sheet('a', 0, 1), sheet('b', 1, 2), sheet('b', 0, 2), blank, sheet('a', 0, 1), sheet('b', 0, 2), sheet('b', 1, 2)]);
+  const plan = splitStack([
+    sheet('a', 0, 1),
+    sheet('b', 1, 2),
+    sheet('b', 0, 2),
+    blank,
+    sheet('a', 0, 1),
+    sheet('b', 0, 2),
+    sheet('b', 1, 2),
+  ]);
   assert.deepEqual(plan.exams, [
     { templateId: 'a', sheet: true, stackPages: [0] },
     { templateId: 'b', sheet: true, stackPages: [2, 1] },
@@ -26,9 +46,15 @@ test('a stack of sheets splits into students in any order, each student’s page
 });
 
 test('nothing is dropped silently: a foreign page, a lone page of a two-page sheet and another template’s sheet are reported', () => {
-  const plan = splitStack([sheet('b', 0, 2), other, sheet('b', 0, 2), sheet('b', 1, 2), sheet('c', 0, 1)], { templateId: 'b', pagesPerStudent: 1 });
+  const plan = splitStack([sheet('b', 0, 2), other, sheet('b', 0, 2), sheet('b', 1, 2), sheet('c', 0, 1)], {
+    templateId: 'b',
+    pagesPerStudent: 1,
+  });
   assert.deepEqual(plan.exams, [{ templateId: 'b', sheet: true, stackPages: [2, 3] }]);
-  assert.deepEqual(plan.unplaced.map((u) => u.page), [1, 2, 5]);
+  assert.deepEqual(
+    plan.unplaced.map((u) => u.page),
+    [1, 2, 5],
+  );
   assert.match(plan.unplaced[0]!.reason, /without its student's page 2/);
   assert.match(plan.unplaced[1]!.reason, /no answer-sheet code/);
   assert.match(plan.unplaced[2]!.reason, /template "c", not of "b"/);
@@ -43,7 +69,10 @@ test('printed papers without codes are split by the template’s page count; a s
     { templateId: 'p', sheet: false, stackPages: [0, 1] },
     { templateId: 'p', sheet: false, stackPages: [3, 4] },
   ]);
-  assert.deepEqual(plan.unplaced.map((u) => u.page), [6]);
+  assert.deepEqual(
+    plan.unplaced.map((u) => u.page),
+    [6],
+  );
   assert.deepEqual(splitStack([other, other]).unplaced.length, 2, 'without a template nothing can be placed');
 });
 
@@ -59,8 +88,27 @@ test('batch status: needs_review while any exam waits, progress and ETA from the
   assert.equal(batchEtaMs('processing', 10, examCounts({}), 0, 8_000), null);
 });
 
-const q = (number: string, type: 'choice' | 'multi' | 'fill', studentAnswer: string | null, correctAnswer: string, awarded: number, points: number, kp: string) => ({
-  number, section: null, type, studentAnswer, correctAnswer, correct: awarded === points, missing: false, awarded, points, confidence: 1, knowledgePoints: [kp], difficulty: null,
+const q = (
+  number: string,
+  type: 'choice' | 'multi' | 'fill',
+  studentAnswer: string | null,
+  correctAnswer: string,
+  awarded: number,
+  points: number,
+  kp: string,
+) => ({
+  number,
+  section: null,
+  type,
+  studentAnswer,
+  correctAnswer,
+  correct: awarded === points,
+  missing: false,
+  awarded,
+  points,
+  confidence: 1,
+  knowledgePoints: [kp],
+  difficulty: null,
 });
 
 function result(examId: string, id: string, answers: [string | null, string | null]): ClassResult {
@@ -71,7 +119,16 @@ function result(examId: string, id: string, answers: [string | null, string | nu
     { name: '函数', awarded: q1.awarded, points: 4, mastery: q1.awarded / 4 },
     { name: '几何', awarded: q2.awarded, points: 6, mastery: q2.awarded / 6 },
   ];
-  return { examId, templateId: 'unit-test', title: '八年级数学 期中', student: { id, name: `学生${id}`, class: '八(2)班' }, score, fullScore: 10, questions: [q1, q2], knowledgePoints: kps };
+  return {
+    examId,
+    templateId: 'unit-test',
+    title: '八年级数学 期中',
+    student: { id, name: `学生${id}`, class: '八(2)班' },
+    score,
+    fullScore: 10,
+    questions: [q1, q2],
+    knowledgePoints: kps,
+  };
 }
 
 const classResults = [
@@ -90,8 +147,20 @@ test('class statistics: distribution, ranking, item analysis with distractors, m
   assert.equal(s.highest, 10);
   assert.equal(s.lowest, 0);
   assert.equal(s.standardDeviation, 3.43); // sqrt((4.8² + 1.8² + 0.8² + 2.2² + 5.2²) / 5) = sqrt(11.76)
-  assert.deepEqual(s.histogram.map((b) => b.count), [1, 0, 0, 1, 0, 0, 1, 1, 0, 1]);
-  assert.deepEqual(s.ranking.map((r) => [r.rank, r.studentId]), [[1, '01'], [2, '02'], [3, '03'], [4, '04'], [5, '05']]);
+  assert.deepEqual(
+    s.histogram.map((b) => b.count),
+    [1, 0, 0, 1, 0, 0, 1, 1, 0, 1],
+  );
+  assert.deepEqual(
+    s.ranking.map((r) => [r.rank, r.studentId]),
+    [
+      [1, '01'],
+      [2, '02'],
+      [3, '03'],
+      [4, '04'],
+      [5, '05'],
+    ],
+  );
   const [q1, q2] = s.questions;
   assert.equal(q1!.correctRate, 0.4);
   assert.equal(q1!.difficulty, 0.4);
@@ -104,22 +173,64 @@ test('class statistics: distribution, ranking, item analysis with distractors, m
   ]);
   assert.equal(q2!.blankRate, 0.2);
   assert.equal(q2!.difficulty, 0.6); // (6 + 3 + 6 + 3 + 0) / 5 / 6
-  assert.deepEqual(s.knowledgePoints.map((k) => [k.name, k.mastery]), [['函数', 0.4], ['几何', 0.6]]);
-  assert.deepEqual(s.below.map((b) => b.studentId), ['04', '05']);
-  assert.deepEqual(s.sharedWeakPoints, [{ name: '几何', students: 2 }, { name: '函数', students: 2 }].sort((a, b) => a.name.localeCompare(b.name)));
+  assert.deepEqual(
+    s.knowledgePoints.map((k) => [k.name, k.mastery]),
+    [
+      ['函数', 0.4],
+      ['几何', 0.6],
+    ],
+  );
+  assert.deepEqual(
+    s.below.map((b) => b.studentId),
+    ['04', '05'],
+  );
+  assert.deepEqual(
+    s.sharedWeakPoints,
+    [
+      { name: '几何', students: 2 },
+      { name: '函数', students: 2 },
+    ].sort((a, b) => a.name.localeCompare(b.name)),
+  );
   assert.equal(median([3, 1, 2, 4]), 2.5);
   assert.equal(standardDeviation([2, 2, 2]), 0);
-  assert.deepEqual(rankStudents([classResults[1]!, { ...classResults[2]!, score: 7 }]).map((r) => r.rank), [1, 1], 'equal scores share a rank');
+  assert.deepEqual(
+    rankStudents([classResults[1]!, { ...classResults[2]!, score: 7 }]).map((r) => r.rank),
+    [1, 1],
+    'equal scores share a rank',
+  );
 });
 
 test('the class report names every student with their score; the CSV opens in Excel (BOM) and never runs a formula', () => {
   const sections = classStatisticsByTemplate([...classResults, { ...classResults[0]!, examId: 'e6', templateId: 'other', title: '物理' }]);
-  assert.deepEqual(sections.map((p) => [p.templateId, p.stats.students]), [['unit-test', 5], ['other', 1]], 'one part per template, the larger first');
-  const html = renderClassReportHtml(sections, { batchId: 'b1', name: '八(2)班 期中', language: 'zh', createdAt: '2026-11-30T00:00:00Z', skippedPages: 1, unplacedPages: 0, examsNotGraded: 0 });
+  assert.deepEqual(
+    sections.map((p) => [p.templateId, p.stats.students]),
+    [
+      ['unit-test', 5],
+      ['other', 1],
+    ],
+    'one part per template, the larger first',
+  );
+  const html = renderClassReportHtml(sections, {
+    batchId: 'b1',
+    name: '八(2)班 期中',
+    language: 'zh',
+    createdAt: '2026-11-30T00:00:00Z',
+    skippedPages: 1,
+    unplacedPages: 0,
+    examsNotGraded: 0,
+  });
   for (const r of classResults) assert.ok(html.includes(`<td>${r.student.id}</td>`) && html.includes(`${r.score} / 10`), r.student.id!);
   assert.ok(!/<script/i.test(html));
   const table = scoreTable(
-    classResults.map((r, i) => ({ position: i, templateId: r.templateId, status: 'completed', student: { ...r.student, name: i === 0 ? '=HYPERLINK("x")' : r.student.name }, score: r.score, fullScore: r.fullScore, questions: r.questions })),
+    classResults.map((r, i) => ({
+      position: i,
+      templateId: r.templateId,
+      status: 'completed',
+      student: { ...r.student, name: i === 0 ? '=HYPERLINK("x")' : r.student.name },
+      score: r.score,
+      fullScore: r.fullScore,
+      questions: r.questions,
+    })),
   );
   const csv = toCsv(table);
   assert.ok(csv.startsWith('\uFEFF#,'));

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { ExamflowClient } from '../client/examflow-client';
-import { blankScan, expectedScore, oneSheetTemplate, shuffled, studentSheets, twoSheetTemplate, type StackStudent } from './fixtures/class-stack';
+import {
+  blankScan,
+  expectedScore,
+  oneSheetTemplate,
+  shuffled,
+  studentSheets,
+  twoSheetTemplate,
+  type StackStudent,
+} from './fixtures/class-stack';
 import { renderExamPaper } from './fixtures/generator';
 import { scannedStackPdf } from './fixtures/scan-pdf';
 import { apiClient, startStack, type Stack } from './helpers/stack';
@@ -76,9 +84,18 @@ test('a shuffled class stack without a templateId → one graded exam per studen
     await studentSheets(final, 105),
   ];
   students[4]!.pages.reverse(); // a two-page student put through the scanner back first
-  const foreign = (await renderExamPaper({ template: { ...quiz, id: 'printed' }, student: { name: '外来', class: 'X', id: 'X1' }, answers: {}, seed: 3 })).pages[0]!;
+  const foreign = (
+    await renderExamPaper({ template: { ...quiz, id: 'printed' }, student: { name: '外来', class: 'X', id: 'X1' }, answers: {}, seed: 3 })
+  ).pages[0]!;
   const order = shuffled(students, 17);
-  const pages = [...order[0]!.pages, await blankScan(5), ...order[1]!.pages, ...order[2]!.pages, foreign, ...order.slice(3).flatMap((s) => s.pages)];
+  const pages = [
+    ...order[0]!.pages,
+    await blankScan(5),
+    ...order[1]!.pages,
+    ...order[2]!.pages,
+    foreign,
+    ...order.slice(3).flatMap((s) => s.pages),
+  ];
   const blankPage = order[0]!.pages.length + 1;
   const foreignPage = blankPage + order[1]!.pages.length + order[2]!.pages.length + 1;
   const pdf = await scannedStackPdf(pages);
@@ -93,8 +110,16 @@ test('a shuffled class stack without a templateId → one graded exam per studen
   assert.equal(done.progress, 100);
   assert.equal(done.exams.length, students.length, 'one exam per student');
   assert.equal(done.counts.completed, students.length);
-  assert.deepEqual(done.skippedPages.map((p) => p.page), [blankPage], 'the blank page is skipped');
-  assert.deepEqual(done.unplacedPages.map((p) => p.page), [foreignPage], 'the foreign page is reported');
+  assert.deepEqual(
+    done.skippedPages.map((p) => p.page),
+    [blankPage],
+    'the blank page is skipped',
+  );
+  assert.deepEqual(
+    done.unplacedPages.map((p) => p.page),
+    [foreignPage],
+    'the foreign page is reported',
+  );
   assert.match(done.unplacedPages[0]!.reason, /no answer-sheet code/);
 
   const expected = new Map(students.map((s) => [s.truth.studentNumber, expectedScore(s.template, s.truth)]));
@@ -106,9 +131,15 @@ test('a shuffled class stack without a templateId → one graded exam per studen
   assert.match(csvRes.headers.get('content-type') ?? '', /text\/csv/);
   const csvBytes = Buffer.from(await csvRes.arrayBuffer());
   assert.deepEqual([...csvBytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a BOM');
-  const csvRows = csvBytes.toString('utf8').slice(1).trim().split('\r\n').map((l) => l.split(','));
+  const csvRows = csvBytes
+    .toString('utf8')
+    .slice(1)
+    .trim()
+    .split('\r\n')
+    .map((l) => l.split(','));
   assert.equal(csvRows.length, students.length + 1);
-  for (const [number, score] of expected) assert.equal(Number(csvRows.find((r) => r[1] === number)?.[CSV_TOTAL]), score, `CSV row of ${number}`);
+  for (const [number, score] of expected)
+    assert.equal(Number(csvRows.find((r) => r[1] === number)?.[CSV_TOTAL]), score, `CSV row of ${number}`);
 
   const xlsxRes = await api.get(`/v1/batches/${accepted.batchId}/scores.xlsx`);
   assert.equal(xlsxRes.status, 200);
@@ -121,11 +152,21 @@ test('a shuffled class stack without a templateId → one graded exam per studen
   assert.ok(questions!.rowCount > quiz.questions.length, 'a sheet of question statistics');
 
   const html = await (await api.get(`/v1/batches/${accepted.batchId}/report.html`)).text();
-  for (const [number, score] of expected) assert.match(html, new RegExp(`<td>${number}</td><td>[^<]*</td><td>[^<]*</td><td>${score} / `), `the ranking shows ${number} with ${score}`);
+  for (const [number, score] of expected)
+    assert.match(
+      html,
+      new RegExp(`<td>${number}</td><td>[^<]*</td><td>[^<]*</td><td>${score} / `),
+      `the ranking shows ${number} with ${score}`,
+    );
   assert.ok(html.includes('八(2)班 期中') && html.includes('<svg'), 'named, with charts');
   const pdfRes = await api.get(`/v1/batches/${accepted.batchId}/report.pdf`);
   assert.equal(pdfRes.status, 200);
-  assert.equal(Buffer.from(await pdfRes.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(
+    Buffer.from(await pdfRes.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
 
   const list = (await (await api.get('/v1/batches')).json()) as { batches: { batchId: string; status: string }[] };
   assert.equal(list.batches.find((b) => b.batchId === accepted.batchId)?.status, 'completed');
@@ -135,8 +176,13 @@ test('a shuffled class stack without a templateId → one graded exam per studen
   // The student's history shows the class's average beside each batch exam.
   const average = Math.round(([...expected.values()].reduce((a, b) => a + b, 0) / expected.size) * 100) / 100;
   const [number, score] = [...expected][0]!;
-  const history = (await (await api.get(`/v1/students/${number}/exams`)).json()) as { exams: { score: number; batchId: string; batchName: string; classAverage: number }[] };
-  assert.deepEqual(history.exams.map((e) => [e.score, e.batchId, e.batchName, e.classAverage]), [[score, accepted.batchId, '八(2)班 期中', average]]);
+  const history = (await (await api.get(`/v1/students/${number}/exams`)).json()) as {
+    exams: { score: number; batchId: string; batchName: string; classAverage: number }[];
+  };
+  assert.deepEqual(
+    history.exams.map((e) => [e.score, e.batchId, e.batchName, e.classAverage]),
+    [[score, accepted.batchId, '八(2)班 期中', average]],
+  );
 });
 
 test('a batch is cancellable: its exams are cancelled and it closes as cancelled', async () => {
@@ -146,7 +192,8 @@ test('a batch is cancellable: its exams are cancelled and it closes as cancelled
   const { batchId } = (await res.json()) as { batchId: string };
   assert.equal(res.status, 202);
   // Cancel once its first exams are under way.
-  for (let doc = await batchStatus(batchId); doc.exams.length === 0; doc = await batchStatus(batchId)) await new Promise((r) => setTimeout(r, 100));
+  for (let doc = await batchStatus(batchId); doc.exams.length === 0; doc = await batchStatus(batchId))
+    await new Promise((r) => setTimeout(r, 100));
   const cancel = await api.postJson(`/v1/batches/${batchId}/cancel`, {});
   assert.equal(cancel.status, 202);
   const done = await waitClosed(batchId, 120_000);
@@ -159,14 +206,19 @@ test('a batch is cancellable: its exams are cancelled and it closes as cancelled
     await new Promise((r) => setTimeout(r, 300));
     exams = (await batchStatus(batchId)).exams;
   }
-  assert.ok(exams.every((e) => e.status === 'cancelled' || e.status === 'completed'), JSON.stringify(exams));
+  assert.ok(
+    exams.every((e) => e.status === 'cancelled' || e.status === 'completed'),
+    JSON.stringify(exams),
+  );
   assert.ok(exams.length < students.length || exams.some((e) => e.status === 'cancelled'), 'the cancel stopped work that had not finished');
   assert.equal((await api.postJson(`/v1/batches/${batchId}/cancel`, {})).status, 409, 'a closed batch cannot be cancelled again');
 });
 
 test('bad stacks: 400 without pages, 400 for an unknown templateId, and a stack with no sheet fails with its pages reported', async () => {
   assert.equal((await api.postForm('/v1/batches', new FormData())).status, 400);
-  const paper = (await renderExamPaper({ template: { ...quiz, id: 'printed' }, student: { name: 'A', class: 'B', id: 'C' }, answers: {}, seed: 4 })).pages;
+  const paper = (
+    await renderExamPaper({ template: { ...quiz, id: 'printed' }, student: { name: 'A', class: 'B', id: 'C' }, answers: {}, seed: 4 })
+  ).pages;
   const unknown = await api.postForm('/v1/batches', stackForm(await scannedStackPdf(paper), { templateId: 'no-such-template' }));
   assert.equal(unknown.status, 400);
   assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'unknown_template');
@@ -175,6 +227,9 @@ test('bad stacks: 400 without pages, 400 for an unknown templateId, and a stack 
   const done = await waitClosed(batchId, 120_000);
   assert.equal(done.status, 'failed');
   assert.match(done.error ?? '', /nothing in this batch could be graded/);
-  assert.deepEqual(done.unplacedPages.map((p) => p.page), paper.map((_, i) => i + 1));
+  assert.deepEqual(
+    done.unplacedPages.map((p) => p.page),
+    paper.map((_, i) => i + 1),
+  );
   assert.equal((await api.get(`/v1/batches/${batchId}/report.html`)).status, 409);
 });

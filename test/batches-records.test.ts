@@ -19,14 +19,27 @@ before(() => useTestRecords());
 
 async function oldBatch(daysAgo: number): Promise<string> {
   const batchId = randomUUID();
-  await insertBatch({ batchId, tenantId: 'school-a', name: '八(1)班', templateId: null, files: 1, createdAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString() });
+  await insertBatch({
+    batchId,
+    tenantId: 'school-a',
+    name: '八(1)班',
+    templateId: null,
+    files: 1,
+    createdAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+  });
   await artifacts().put(batchKeys(batchId).upload(0), Buffer.from('%PDF- the class'));
   return batchId;
 }
 
 test('a closed batch is never reopened by a late phase update', async () => {
   const batchId = await oldBatch(0);
-  await updateBatch(batchId, { status: 'processing', pages: 3, examsPlanned: 1, skipped: [{ page: 2, reason: 'blank page' }], unplaced: [] });
+  await updateBatch(batchId, {
+    status: 'processing',
+    pages: 3,
+    examsPlanned: 1,
+    skipped: [{ page: 2, reason: 'blank page' }],
+    unplaced: [],
+  });
   await updateBatch(batchId, { status: 'cancelled', finishedAt: new Date().toISOString() });
   await updateBatch(batchId, { status: 'reporting' });
   const row = await findBatch(batchId, 'school-a');
@@ -40,7 +53,17 @@ test('the retention purge removes old closed batches whose exams are gone, and k
   await updateBatch(expired, { status: 'completed', finishedAt: new Date().toISOString() });
   const withExam = await oldBatch(400);
   await updateBatch(withExam, { status: 'completed' });
-  await recordSubmission({ examId: randomUUID(), tenantId: 'school-a', templateId: 't', subject: 'math', priority: 'normal', pages: 1, createdAt: new Date().toISOString(), batchId: withExam, batchPosition: 0 });
+  await recordSubmission({
+    examId: randomUUID(),
+    tenantId: 'school-a',
+    templateId: 't',
+    subject: 'math',
+    priority: 'normal',
+    pages: 1,
+    createdAt: new Date().toISOString(),
+    batchId: withExam,
+    batchPosition: 0,
+  });
   const recent = await oldBatch(1);
   await updateBatch(recent, { status: 'completed' });
   await new MockActivityEnvironment().run(activities.purgeExams, { retentionDays: 365, batchSize: 50 });

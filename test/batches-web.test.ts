@@ -55,7 +55,12 @@ function closePopupOf(p: Page): Promise<void> {
     const onTarget = (t: Target) => {
       if (t.opener() !== p.target()) return;
       browser.off('targetcreated', onTarget);
-      resolve(t.page().then((page) => page?.close()).catch(() => undefined));
+      resolve(
+        t
+          .page()
+          .then((page) => page?.close())
+          .catch(() => undefined),
+      );
     };
     browser.on('targetcreated', onTarget);
   });
@@ -71,7 +76,10 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   // What the page asked the API for, for a failure message.
   const requests: string[] = [];
   p.on('request', (r) => r.url().includes('/v1/batches/') && requests.push(`→ ${r.url().split('/v1/')[1]}`));
-  p.on('requestfinished', (r) => r.url().includes('/v1/batches/') && requests.push(`✓ ${r.url().split('/v1/')[1]} ${r.response()?.status()}`));
+  p.on(
+    'requestfinished',
+    (r) => r.url().includes('/v1/batches/') && requests.push(`✓ ${r.url().split('/v1/')[1]} ${r.response()?.status()}`),
+  );
   p.on('requestfailed', (r) => requests.push(`✗ ${r.url()} ${r.failure()?.errorText}`));
   await p.goto(stack.baseUrl, { waitUntil: 'networkidle0' });
   await p.evaluate(() => sessionStorage.setItem('examflow.token', 'token-school-a'));
@@ -91,13 +99,19 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   const seen: string[] = [];
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const state = await p.$eval(rowOf, (tr) => `${(tr as HTMLElement).dataset.status}:${tr.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')}`);
+    const state = await p.$eval(
+      rowOf,
+      (tr) => `${(tr as HTMLElement).dataset.status}:${tr.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')}`,
+    );
     if (seen.at(-1) !== state) seen.push(state);
     if (state.startsWith('completed')) break;
     assert.ok(!state.startsWith('failed') && Date.now() < deadline, `batch ${state}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  assert.ok(seen.some((s) => s.startsWith('processing')), `followed live: ${seen.join(' → ')}`);
+  assert.ok(
+    seen.some((s) => s.startsWith('processing')),
+    `followed live: ${seen.join(' → ')}`,
+  );
   assert.equal(seen.at(-1), 'completed:100');
   assert.match(await p.$eval(rowOf, (tr) => tr.textContent ?? ''), /3\/3 graded/);
 
@@ -105,29 +119,34 @@ test('upload a class PDF, follow the batch live, open the class report and downl
   const report = p.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/batches/${batchId}/report.pdf`));
   const popup = closePopupOf(p);
   // DOM clicks: the list is redrawn every few seconds, so a held element handle may be stale.
-  await p.$eval(`${rowOf} button[data-action="report"]`, (b) => (b).click());
+  await p.$eval(`${rowOf} button[data-action="report"]`, (b) => b.click());
   assert.equal((await report).status(), 200);
   await p.waitForSelector(`${rowOf} a[data-file="report.pdf"]:not([hidden])`);
-  const reportUrl = await p.$eval(`${rowOf} a[data-file="report.pdf"]`, (a) => (a).href);
+  const reportUrl = await p.$eval(`${rowOf} a[data-file="report.pdf"]`, (a) => a.href);
   assert.equal((await blobBytes(reportUrl)).subarray(0, 5).toString(), '%PDF-');
   await Promise.race([popup, new Promise((r) => setTimeout(r, 3_000))]);
   await p.bringToFront();
 
   // The scores spreadsheet: every student's number and exact score.
-  await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b).click());
+  await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => b.click());
   await p.waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 15_000 }).catch(async () => {
     // A second click, as a teacher would, when the first was lost (two runs in six saw no link after one).
-    await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => (b).click());
+    await p.$eval(`${rowOf} button[data-action="scores"]`, (b) => b.click());
   });
-  await p.waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 30_000 }).catch(async (err: Error) =>
-    assert.fail(`${err.message}: ${await p.$eval('#upload-message', (el) => el.textContent)} ${problems.join('; ')} ${requests.slice(-8).join(' ')}`),
-  );
-  const scoresUrl = await p.$eval(`${rowOf} a[data-file="scores.xlsx"]`, (a) => (a).href);
+  await p
+    .waitForSelector(`${rowOf} a[data-file="scores.xlsx"]:not([hidden])`, { timeout: 30_000 })
+    .catch(async (err: Error) =>
+      assert.fail(
+        `${err.message}: ${await p.$eval('#upload-message', (el) => el.textContent)} ${problems.join('; ')} ${requests.slice(-8).join(' ')}`,
+      ),
+    );
+  const scoresUrl = await p.$eval(`${rowOf} a[data-file="scores.xlsx"]`, (a) => a.href);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load((await blobBytes(scoresUrl)) as never);
   const rows: unknown[][] = [];
   book.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
-  for (const s of students) assert.equal(rows.find((r) => r[1] === s.truth.studentNumber)?.[5], expectedScore(quiz, s.truth), s.truth.studentNumber);
+  for (const s of students)
+    assert.equal(rows.find((r) => r[1] === s.truth.studentNumber)?.[5], expectedScore(quiz, s.truth), s.truth.studentNumber);
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await (await p.$('#batches-panel'))!.screenshot({ path: screenshot });

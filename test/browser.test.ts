@@ -27,7 +27,12 @@ const problems: string[] = [];
 before(async () => {
   stack = await startStack();
   await new ExamflowClient({ baseUrl: stack.baseUrl, token: 'token-school-a' }).createTemplate(template);
-  paper = await renderExamPaper({ template, student: { name: '陈静', class: '八(2)班', id: '2023042' }, answers: chooseAnswers(template, 2, 42), seed: 42 });
+  paper = await renderExamPaper({
+    template,
+    student: { name: '陈静', class: '八(2)班', id: '2023042' },
+    answers: chooseAnswers(template, 2, 42),
+    seed: 42,
+  });
   pagePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'examflow-web-')), 'page-1.png');
   writeFileSync(pagePath, paper.pages[0]!);
 });
@@ -61,7 +66,11 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   await p.type('#token-input', 'wrong-token');
   await p.click('#signin-button');
   await p.waitForFunction(() => document.querySelector('#signin-error')?.textContent?.includes('not accepted'));
-  assert.deepEqual(problems.splice(0), ['Failed to load resource: the server responded with a status of 401 (Unauthorized)'], 'only the refused token');
+  assert.deepEqual(
+    problems.splice(0),
+    ['Failed to load resource: the server responded with a status of 401 (Unauthorized)'],
+    'only the refused token',
+  );
   await p.$eval('#token-input', (el) => ((el as HTMLInputElement).value = ''));
   await p.type('#token-input', 'token-school-a');
   await p.click('#signin-button');
@@ -93,13 +102,21 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
     assert.ok(Date.now() < deadline, `not completed in time: ${JSON.stringify(seen.at(-1))}`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  assert.ok(seen.some((s) => s.status === 'processing' && s.progress > 0 && s.progress < 100), `saw live progress: ${JSON.stringify(seen.map((s) => `${s.status}:${s.progress}`))}`);
+  assert.ok(
+    seen.some((s) => s.status === 'processing' && s.progress > 0 && s.progress < 100),
+    `saw live progress: ${JSON.stringify(seen.map((s) => `${s.status}:${s.progress}`))}`,
+  );
   assert.ok(seen.some((s) => /ETA/.test(s.text)) || seen.some((s) => s.status === 'processing'), 'an ETA or step was shown while running');
   const done = await rowState(p, examId);
   assert.equal(done.progress, 100);
   const expected = expectedScore(template, paper.truth);
-  await p.waitForFunction((id, score) => document.querySelector(`tr[data-exam-id="${id}"] .score`)?.textContent === String(score), {}, examId, expected);
-  const temporalHref = await p.$eval(`tr[data-exam-id="${examId}"] a[href*="/workflows/"]`, (a) => (a).href);
+  await p.waitForFunction(
+    (id, score) => document.querySelector(`tr[data-exam-id="${id}"] .score`)?.textContent === String(score),
+    {},
+    examId,
+    expected,
+  );
+  const temporalHref = await p.$eval(`tr[data-exam-id="${examId}"] a[href*="/workflows/"]`, (a) => a.href);
   assert.equal(temporalHref, `http://localhost:8233/namespaces/default/workflows/${examId}`);
 
   // The result as a table.
@@ -116,7 +133,12 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
     const onTarget = (t: Target) => {
       if (t.opener() !== p.target()) return;
       browser.off('targetcreated', onTarget);
-      resolve(t.page().then((page) => page?.close()).catch(() => undefined));
+      resolve(
+        t
+          .page()
+          .then((page) => page?.close())
+          .catch(() => undefined),
+      );
     };
     browser.on('targetcreated', onTarget);
   });
@@ -143,7 +165,10 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
 
   // Statistics and queue panels filled in.
   await p.waitForFunction(() => document.querySelector('#stats-body .tile.completed .value')?.textContent === '1');
-  assert.deepEqual(await p.$$eval('#queue-body tr[data-stage]', (rows) => rows.map((r) => (r as HTMLElement).dataset.stage).sort()), ['default', 'ocr']);
+  assert.deepEqual(await p.$$eval('#queue-body tr[data-stage]', (rows) => rows.map((r) => (r as HTMLElement).dataset.stage).sort()), [
+    'default',
+    'ocr',
+  ]);
 
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await p.evaluate(() => window.scrollTo(0, 0));
@@ -161,23 +186,34 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     await phone.evaluate(() => sessionStorage.setItem('examflow.token', 'token-school-a'));
     await phone.reload({ waitUntil: 'networkidle0' });
     await phone.waitForSelector('#app:not([hidden])').catch((err: Error) => assert.fail(`not signed in: ${err.message}`));
-    await phone.waitForSelector(`#template-select option[value="${template.id}"]`).catch((err: Error) => assert.fail(`no templates: ${err.message}`));
+    await phone
+      .waitForSelector(`#template-select option[value="${template.id}"]`)
+      .catch((err: Error) => assert.fail(`no templates: ${err.message}`));
     // Open a result as well when there is one, so its tables are measured too.
     const resultButton = await phone.$('button[data-action="result"]');
     if (resultButton) {
       // A DOM click: on a phone the button sits in a table that scrolls sideways in its own box.
-      await resultButton.evaluate((b) => (b).click());
-      await phone.waitForSelector('#result-panel:not([hidden]) #result-score').catch((err: Error) => assert.fail(`the result did not open: ${err.message}`));
+      await resultButton.evaluate((b) => b.click());
+      await phone
+        .waitForSelector('#result-panel:not([hidden]) #result-score')
+        .catch((err: Error) => assert.fail(`the result did not open: ${err.message}`));
     }
     const widths = await phone.evaluate(() => {
       const wide = Array.from(document.querySelectorAll('body *'))
         .filter((el) => el.getBoundingClientRect().right > 390.5 && !el.closest('.table-wrap, #queue-body, #stats-body'))
-        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}:${Math.round(el.getBoundingClientRect().right)}`);
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}:${Math.round(el.getBoundingClientRect().right)}`,
+        );
       return { scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 12) };
     });
     assert.ok(widths.scrollWidth <= 390, `the page is ${widths.scrollWidth} px wide at 390: ${widths.wide.join(', ')}`);
 
-    const camera = await phone.$eval('#camera-input', (el) => ({ accept: el.getAttribute('accept'), capture: el.getAttribute('capture'), type: el.getAttribute('type') }));
+    const camera = await phone.$eval('#camera-input', (el) => ({
+      accept: el.getAttribute('accept'),
+      capture: el.getAttribute('capture'),
+      type: el.getAttribute('type'),
+    }));
     assert.deepEqual(camera, { accept: 'image/*', capture: 'environment', type: 'file' });
     assert.match((await phone.$eval('#file-input', (el) => el.getAttribute('accept'))) ?? '', /application\/pdf/);
 
@@ -188,7 +224,12 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
       const onTarget = (t: Target) => {
         if (t.opener() !== phone.target()) return;
         browser.off('targetcreated', onTarget);
-        resolve(t.page().then((page) => page?.close()).catch(() => undefined));
+        resolve(
+          t
+            .page()
+            .then((page) => page?.close())
+            .catch(() => undefined),
+        );
       };
       browser.on('targetcreated', onTarget);
     });
@@ -196,7 +237,9 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     const res = await sheet.catch((err: Error) => assert.fail(`no answer-sheet response: ${err.message}`));
     assert.equal(res.status(), 200);
     assert.equal(res.headers()['content-type'], 'application/pdf');
-    await phone.waitForSelector(`#sheet-link[data-template-id="${template.id}"]:not([hidden])`).catch((err: Error) => assert.fail(`no answer-sheet link: ${err.message}`));
+    await phone
+      .waitForSelector(`#sheet-link[data-template-id="${template.id}"]:not([hidden])`)
+      .catch((err: Error) => assert.fail(`no answer-sheet link: ${err.message}`));
     await Promise.race([popup, new Promise((r) => setTimeout(r, 3_000))]);
   } finally {
     await phone.close().catch(() => undefined);

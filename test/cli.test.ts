@@ -26,7 +26,12 @@ let examId: string;
 
 before(async () => {
   stack = await startStack();
-  paper = await renderExamPaper({ template, student: { name: '赵强', class: '八(3)班', id: '2023203' }, answers: chooseAnswers(template, 2, 31), seed: 31 });
+  paper = await renderExamPaper({
+    template,
+    student: { name: '赵强', class: '八(3)班', id: '2023203' },
+    answers: chooseAnswers(template, 2, 31),
+    seed: 31,
+  });
   pagePath = path.join(dir, 'page-1.png');
   writeFileSync(pagePath, paper.pages[0]!);
 });
@@ -164,7 +169,18 @@ test('submit --wait of an exam that gets cancelled exits 1', async () => {
 test('--help and per-command help', async () => {
   const main = await examflow(['--help']);
   assert.equal(main.code, 0);
-  for (const command of ['templates add', 'sheet ID -o FILE', 'submit', 'status ID', 'report ID -o FILE', 'cancel ID', 'retry ID', 'stats', 'queue']) assert.ok(main.stdout.includes(command), command);
+  for (const command of [
+    'templates add',
+    'sheet ID -o FILE',
+    'submit',
+    'status ID',
+    'report ID -o FILE',
+    'cancel ID',
+    'retry ID',
+    'stats',
+    'queue',
+  ])
+    assert.ok(main.stdout.includes(command), command);
   const submit = await examflow(['submit', '--help']);
   assert.equal(submit.code, 0);
   assert.match(submit.stdout, /^usage: examflow submit \[--template ID\] PAGE…/);
@@ -188,7 +204,10 @@ test('sheet: a template’s answer sheet as PDF, its layout with --json, and a s
   assert.match(usage.stderr, /-o FILE/);
 
   const photoPath = path.join(dir, 'sheet-photo.jpg');
-  writeFileSync(photoPath, (await filledSheetImages(template, { studentNumber: '20230203', answers: {} }, { style: 'photo', seed: 3 }))[0]!);
+  writeFileSync(
+    photoPath,
+    (await filledSheetImages(template, { studentNumber: '20230203', answers: {} }, { style: 'photo', seed: 3 }))[0]!,
+  );
   const submitted = await examflow(['--json', 'submit', photoPath, '--wait']);
   assert.equal(submitted.code, 0, submitted.stderr);
   const out = JSON.parse(submitted.stdout) as { result: ResultDocument };

@@ -25,7 +25,12 @@ const examIds = new Set<string>();
 before(async () => {
   stack = await startStack();
   client = new ExamflowClient({ baseUrl: stack.baseUrl, token: 'token-school-a' });
-  paper = await renderExamPaper({ template, student: { name: '王芳', class: '八(1)班', id: '2023101' }, answers: chooseAnswers(template, 1, 21), seed: 21 });
+  paper = await renderExamPaper({
+    template,
+    student: { name: '王芳', class: '八(1)班', id: '2023101' },
+    answers: chooseAnswers(template, 1, 21),
+    seed: 21,
+  });
 });
 after(async () => {
   await stack?.stop();
@@ -65,11 +70,17 @@ test('templates: create (idempotent), get, list', async () => {
   await rejectsWith(client.createTemplate(changed), 409, 'template_exists');
   assert.deepEqual(await client.getTemplate(template.id), created);
   const list = await client.listTemplates();
-  assert.deepEqual(list, [{ id: template.id, title: template.title, subject: 'math', grade: '8', language: 'zh', questions: template.questions.length }]);
+  assert.deepEqual(list, [
+    { id: template.id, title: template.title, subject: 'math', grade: '8', language: 'zh', questions: template.questions.length },
+  ]);
 });
 
 test('submit a one-page exam, waitFor it with progress, read result and reports', async () => {
-  const submitted = await client.submitExam({ templateId: template.id, pages: paper.pages, student: { name: '王芳', class: '八(1)班', id: '2023101' } });
+  const submitted = await client.submitExam({
+    templateId: template.id,
+    pages: paper.pages,
+    student: { name: '王芳', class: '八(1)班', id: '2023101' },
+  });
   assert.equal(submitted.status, 'pending');
   assert.equal(submitted.created, true);
   completedExamId = submitted.examId;
@@ -82,7 +93,10 @@ test('submit a one-page exam, waitFor it with progress, read result and reports'
   assert.deepEqual(final.pages, { total: 1, processed: 1 });
   assert.equal(seen.at(-1), final);
   assert.ok(seen.length >= 2, `progress callbacks: ${seen.length}`);
-  assert.ok(seen.some((d) => d.status === 'processing' || d.status === 'pending'), 'saw the exam before it closed');
+  assert.ok(
+    seen.some((d) => d.status === 'processing' || d.status === 'pending'),
+    'saw the exam before it closed',
+  );
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.progress >= seen[i - 1]!.progress, 'progress never goes back');
 
   const result = await client.getResult(submitted.examId);
@@ -99,7 +113,11 @@ test('submit a one-page exam, waitFor it with progress, read result and reports'
 
   const status = await client.getStatus(submitted.examId);
   assert.equal(status.status, 'completed');
-  assert.equal((await client.events(submitted.examId).next()).value?.status, 'completed', 'the stream of a closed exam sends its final status');
+  assert.equal(
+    (await client.events(submitted.examId).next()).value?.status,
+    'completed',
+    'the stream of a closed exam sends its final status',
+  );
 });
 
 test('cancel right after submit, then retry: the new run completes', async () => {
@@ -215,7 +233,11 @@ test('submit honours Retry-After on 429, a bounded number of times', async () =>
     req.resume();
     if (calls <= busy) {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
-      return res.end(JSON.stringify({ error: { code: 'too_many_exams_in_flight', message: 'too many exams in flight', details: { retryAfterSeconds: 1 } } }));
+      return res.end(
+        JSON.stringify({
+          error: { code: 'too_many_exams_in_flight', message: 'too many exams in flight', details: { retryAfterSeconds: 1 } },
+        }),
+      );
     }
     res.writeHead(202, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ examId, status: 'pending', statusUrl: `/v1/exams/${examId}` }));
@@ -253,7 +275,10 @@ test('waitFor falls back to polling when the event stream drops', async () => {
   });
   try {
     const seen: number[] = [];
-    const final = await new ExamflowClient({ baseUrl: url, token: 'x' }).waitFor(examId, { pollIntervalMs: 50, onProgress: (d) => seen.push(d.progress) });
+    const final = await new ExamflowClient({ baseUrl: url, token: 'x' }).waitFor(examId, {
+      pollIntervalMs: 50,
+      onProgress: (d) => seen.push(d.progress),
+    });
     assert.equal(final.status, 'completed');
     assert.deepEqual(seen, [20, 60, 100]);
   } finally {

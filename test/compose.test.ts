@@ -50,7 +50,10 @@ const secrets: Record<string, string> = {
 
 function runConfig(env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in secrets)));
-  return spawnSync('docker-compose', ['-f', path.join(root, 'docker-compose.yml'), 'config'], { encoding: 'utf8', env: { ...clean, ...env } });
+  return spawnSync('docker-compose', ['-f', path.join(root, 'docker-compose.yml'), 'config'], {
+    encoding: 'utf8',
+    env: { ...clean, ...env },
+  });
 }
 
 function composeConfig(): { services: Record<string, Service> } {
@@ -67,12 +70,30 @@ const longRunning = Object.entries(services).filter(([, s]) => !oneShot(s));
 const examflowServices = Object.entries(services).filter(([, s]) => s.image?.startsWith('examflow:'));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const published = (s: Service) => (s.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published ?? ''}:${p.target}`));
-const mounts = (s: Service) => (s.volumes ?? []).map((v) => (typeof v === 'string' ? v.replace(/:(ro|rw)$/, '') : `${v.source}:${v.target}`));
+const mounts = (s: Service) =>
+  (s.volumes ?? []).map((v) => (typeof v === 'string' ? v.replace(/:(ro|rw)$/, '') : `${v.source}:${v.target}`));
 
 test('docker-compose config accepts the file and it has the whole topology', () => {
   for (const name of [
-    'postgresql', 'temporal-schema', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'examflow-db-init', 'api', 'worker-ocr', 'worker-default', 'worker-rollout',
-    'object-store', 'object-store-init', 'redis', 'proxy', 'prometheus', 'alertmanager', 'grafana', 'backup', 'object-store-backup',
+    'postgresql',
+    'temporal-schema',
+    'temporal',
+    'temporal-admin-tools',
+    'temporal-ui',
+    'examflow-db-init',
+    'api',
+    'worker-ocr',
+    'worker-default',
+    'worker-rollout',
+    'object-store',
+    'object-store-init',
+    'redis',
+    'proxy',
+    'prometheus',
+    'alertmanager',
+    'grafana',
+    'backup',
+    'object-store-backup',
   ]) {
     assert.ok(services[name], `service ${name}`);
   }
@@ -111,13 +132,20 @@ test('images are current: no auto-setup, no MinIO, patched Redis, Node 22 LTS at
   assert.equal(services.temporal!.image, 'temporalio/server:1.29.1');
   assert.ok(!images.some((i) => /minio/.test(i)), 'MinIO publishes no images any more');
   const redis = services.redis!.image!.match(/^redis:(\d+)\.(\d+)\.(\d+)/)!;
-  assert.ok(Number(redis[1]) > 7 || (Number(redis[1]) === 7 && (Number(redis[2]) > 4 || Number(redis[3]) >= 6)), `${services.redis!.image} predates 7.4.6`);
-  for (const from of read('Dockerfile').match(/^FROM\s+node:\S+/gm) ?? []) assert.match(from, /node:22\./, `${from}: Node 20 is past its end of life`);
+  assert.ok(
+    Number(redis[1]) > 7 || (Number(redis[1]) === 7 && (Number(redis[2]) > 4 || Number(redis[3]) >= 6)),
+    `${services.redis!.image} predates 7.4.6`,
+  );
+  for (const from of read('Dockerfile').match(/^FROM\s+node:\S+/gm) ?? [])
+    assert.match(from, /node:22\./, `${from}: Node 20 is past its end of life`);
 });
 
 test('the image is built for production only: .dockerignore keeps tests, benchmarks and secrets out', () => {
-  const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
-  for (const entry of ['test', 'bench', 'scripts', 'node_modules', 'dist', '.git', '.env']) assert.ok(ignored.includes(entry), `.dockerignore lists ${entry}`);
+  const ignored = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim());
+  for (const entry of ['test', 'bench', 'scripts', 'node_modules', 'dist', '.git', '.env'])
+    assert.ok(ignored.includes(entry), `.dockerignore lists ${entry}`);
   const dockerfile = read('Dockerfile');
   assert.match(dockerfile, /tsc -p tsconfig\.build\.json/);
   const build = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as { exclude: string[] };
@@ -139,8 +167,14 @@ test('every long-running service restarts, has a healthcheck, limits and rotated
 });
 
 test('nothing is published but the proxy: HTTPS for the API, the Web UI and Grafana behind basic auth', () => {
-  for (const [name, s] of Object.entries(services)) if (name !== 'proxy') assert.deepEqual(published(s), [], `${name} publishes ${published(s).join(', ')}`);
-  assert.deepEqual(published(services.proxy!).map((p) => p.split(':').at(-1)).sort(), ['3001', '443', '80', '8233']);
+  for (const [name, s] of Object.entries(services))
+    if (name !== 'proxy') assert.deepEqual(published(s), [], `${name} publishes ${published(s).join(', ')}`);
+  assert.deepEqual(
+    published(services.proxy!)
+      .map((p) => p.split(':').at(-1))
+      .sort(),
+    ['3001', '443', '80', '8233'],
+  );
   const caddyfile = read('deploy/caddy/Caddyfile');
   const site = (address: string) => {
     const from = caddyfile.indexOf(`\n${address} {`);
@@ -150,8 +184,15 @@ test('nothing is published but the proxy: HTTPS for the API, the Web UI and Graf
   const apiSite = site('{$EXAMFLOW_DOMAIN}');
   assert.match(apiSite, /reverse_proxy api:3000/, 'the API behind HTTPS on the domain');
   assert.match(apiSite, /@metrics path \/metrics\s+respond @metrics 404/, '/metrics is not served outside');
-  for (const [port, upstream] of [['8233', 'temporal-ui:8080'], ['3001', 'grafana:3000']]) {
-    assert.match(site(`{$EXAMFLOW_DOMAIN}:${port}`), new RegExp(`import operators_only[\\s\\S]*reverse_proxy ${upstream}`), `${upstream} behind basic auth`);
+  for (const [port, upstream] of [
+    ['8233', 'temporal-ui:8080'],
+    ['3001', 'grafana:3000'],
+  ]) {
+    assert.match(
+      site(`{$EXAMFLOW_DOMAIN}:${port}`),
+      new RegExp(`import operators_only[\\s\\S]*reverse_proxy ${upstream}`),
+      `${upstream} behind basic auth`,
+    );
   }
   assert.match(caddyfile, /basic_auth \{\s*\{\$OPERATOR_USER\} \{\$OPERATOR_PASSWORD_HASH\}/);
   assert.equal(services['temporal-ui']!.environment!.TEMPORAL_DISABLE_WRITE_ACTIONS, 'true', 'UI write actions off');
@@ -159,7 +200,8 @@ test('nothing is published but the proxy: HTTPS for the API, the Web UI and Graf
 });
 
 test("Temporal follows upstream's production pattern: schema job, namespace job, mounted config and dynamic config", () => {
-  const after = (name: string, job: string) => assert.equal(services[name]!.depends_on?.[job]?.condition, 'service_completed_successfully', `${name} waits for ${job}`);
+  const after = (name: string, job: string) =>
+    assert.equal(services[name]!.depends_on?.[job]?.condition, 'service_completed_successfully', `${name} waits for ${job}`);
   after('temporal', 'temporal-schema');
   for (const name of ['api', 'worker-ocr', 'worker-default']) {
     after(name, 'temporal-admin-tools');
@@ -167,7 +209,9 @@ test("Temporal follows upstream's production pattern: schema job, namespace job,
     after(name, 'object-store-init');
   }
   assert.match(JSON.stringify(services['temporal-schema']!.entrypoint), /examflow-setup-schema\.sh/);
-  assert.ok(mounts(services['temporal-schema']!).some((m) => m.endsWith('deploy/temporal/setup-schema.sh:/usr/local/bin/examflow-setup-schema.sh')));
+  assert.ok(
+    mounts(services['temporal-schema']!).some((m) => m.endsWith('deploy/temporal/setup-schema.sh:/usr/local/bin/examflow-setup-schema.sh')),
+  );
   assert.match(JSON.stringify(services['temporal-admin-tools']!.entrypoint), /examflow-setup-namespace\.sh/);
   assert.ok(services['temporal-admin-tools']!.environment!.EXAMFLOW_HISTORY_RETENTION_DAYS, 'retention from configuration');
   const temporal = services.temporal!;
@@ -233,9 +277,20 @@ test('alerts: rules for workers down, backlog age, slots exhausted and failure r
   for (const target of ['api', 'worker-ocr', 'worker-default']) assert.match(prom, new RegExp(`names: \\[${target}\\]`));
   assert.match(prom, /alerts\.yml/);
   assert.match(prom, /alertmanager:9093/);
-  const rules = (parse(read('deploy/prometheus/alerts.yml')) as { groups: { rules: { alert: string; expr: string; annotations: { description: string } }[] }[] }).groups.flatMap((g) => g.rules);
+  const rules = (
+    parse(read('deploy/prometheus/alerts.yml')) as {
+      groups: { rules: { alert: string; expr: string; annotations: { description: string } }[] }[];
+    }
+  ).groups.flatMap((g) => g.rules);
   const names = rules.map((r) => r.alert);
-  for (const alert of ['ExamflowWorkersDown', 'ExamflowBacklogAging', 'ExamflowWorkerSlotsExhausted', 'ExamflowActivityFailureRate', 'ExamflowExamFailureRate']) assert.ok(names.includes(alert), alert);
+  for (const alert of [
+    'ExamflowWorkersDown',
+    'ExamflowBacklogAging',
+    'ExamflowWorkerSlotsExhausted',
+    'ExamflowActivityFailureRate',
+    'ExamflowExamFailureRate',
+  ])
+    assert.ok(names.includes(alert), alert);
   for (const r of rules) assert.ok(r.annotations.description.length > 20, `${r.alert} says what it means`);
   const readme = read('README.md');
   for (const alert of names) assert.ok(readme.includes(alert), `README explains ${alert}`);
@@ -248,12 +303,15 @@ test('dashboard: backlog by the server taskqueue label, wait in ms, every panel 
     panels: { title: string; targets: { expr: string }[]; fieldConfig?: { defaults?: { unit?: string } } }[];
   };
   const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-  for (const panel of ['exams by status', 'throughput', 'step latency', 'backlog', 'activity failures', 'worker slots']) assert.ok(titles.includes(panel), panel);
+  for (const panel of ['exams by status', 'throughput', 'step latency', 'backlog', 'activity failures', 'worker slots'])
+    assert.ok(titles.includes(panel), panel);
   const backlog = dashboard.panels.find((p) => p.title.toLowerCase().startsWith('backlog'))!;
   const serverQuery = backlog.targets.find((t) => t.expr.includes('approximate_backlog_count'))!;
   assert.match(serverQuery.expr, /by \(taskqueue\)/, "the server's label is taskqueue");
   assert.equal(backlog.fieldConfig?.defaults?.unit, 'ms');
-  for (const p of dashboard.panels) if (p.targets.some((t) => /latency_bucket/.test(t.expr) && /temporal_/.test(t.expr))) assert.equal(p.fieldConfig?.defaults?.unit, 'ms', p.title);
+  for (const p of dashboard.panels)
+    if (p.targets.some((t) => /latency_bucket/.test(t.expr) && /temporal_/.test(t.expr)))
+      assert.equal(p.fieldConfig?.defaults?.unit, 'ms', p.title);
 });
 
 test('backups: scheduled dumps and object-store mirroring in compose, with a restore script', () => {

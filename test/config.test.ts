@@ -44,7 +44,10 @@ test('each bad value gets its own clear message with the value it got', () => {
     [{ EXAMFLOW_REDIS_URL: 'http://cache:6379' }, /EXAMFLOW_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ EXAMFLOW_ARTIFACT_STORE: 's3' }, /EXAMFLOW_S3_BUCKET: is required when EXAMFLOW_ARTIFACT_STORE=s3/],
     [{ EXAMFLOW_TAG_CACHE: 'redis' }, /EXAMFLOW_REDIS_URL: is required when EXAMFLOW_TAG_CACHE=redis/],
-    [{ TEMPORAL_TLS_CERT_PATH: '/certs/client.pem' }, /TEMPORAL_TLS_KEY_PATH: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together/],
+    [
+      { TEMPORAL_TLS_CERT_PATH: '/certs/client.pem' },
+      /TEMPORAL_TLS_KEY_PATH: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together/,
+    ],
     [{ EXAMFLOW_S3_ACCESS_KEY_ID: 'id' }, /EXAMFLOW_S3_ACCESS_KEY_ID and EXAMFLOW_S3_SECRET_ACCESS_KEY go together/],
   ];
   for (const [env, expected] of cases) assert.match(problems(env), expected);
@@ -66,7 +69,17 @@ test('an empty optional variable counts as unset (compose passes `${X:-}`)', () 
 });
 
 test('configKeys lists every setting, old and new', () => {
-  for (const key of ['EXAMFLOW_DATA_DIR', 'TEMPORAL_ADDRESS', 'EXAMFLOW_API_KEYS', 'EXAMFLOW_LLM_API_KEY', 'TEMPORAL_API_KEY', 'EXAMFLOW_S3_BUCKET', 'EXAMFLOW_REDIS_URL', 'EXAMFLOW_WORKER_METRICS_PORT', 'EXAMFLOW_OTEL_ENDPOINT']) {
+  for (const key of [
+    'EXAMFLOW_DATA_DIR',
+    'TEMPORAL_ADDRESS',
+    'EXAMFLOW_API_KEYS',
+    'EXAMFLOW_LLM_API_KEY',
+    'TEMPORAL_API_KEY',
+    'EXAMFLOW_S3_BUCKET',
+    'EXAMFLOW_REDIS_URL',
+    'EXAMFLOW_WORKER_METRICS_PORT',
+    'EXAMFLOW_OTEL_ENDPOINT',
+  ]) {
     assert.ok((configKeys as string[]).includes(key), key);
   }
 });
@@ -86,5 +99,8 @@ test('Temporal connection options: plain by default, TLS with an API key, files 
 test('webhooks to private addresses are a development setting: refused in production', () => {
   assert.equal(loadConfig({ EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: 'true' }).EXAMFLOW_WEBHOOK_ALLOW_PRIVATE, true);
   assert.equal(loadConfig({ NODE_ENV: 'production' }).EXAMFLOW_WEBHOOK_ALLOW_PRIVATE, false);
-  assert.match(problems({ NODE_ENV: 'production', EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: 'true' }), /EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: must not be true in production/);
+  assert.match(
+    problems({ NODE_ENV: 'production', EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: 'true' }),
+    /EXAMFLOW_WEBHOOK_ALLOW_PRIVATE: must not be true in production/,
+  );
 });

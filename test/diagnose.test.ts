@@ -18,7 +18,16 @@ const zh: Template = {
     { number: '5', type: 'choice', points: 10, answer: 'C', knowledgePoints: ['勾股定理'] },
   ],
 };
-const en: Template = { ...zh, id: 'g8-math-en', title: 'Grade 8 Math Midterm', language: 'en', questions: zh.questions.map((q, i) => ({ ...q, knowledgePoints: [['Real numbers', 'Real numbers', 'Linear equations', 'Linear equations', 'Pythagoras'][i]!] })) };
+const en: Template = {
+  ...zh,
+  id: 'g8-math-en',
+  title: 'Grade 8 Math Midterm',
+  language: 'en',
+  questions: zh.questions.map((q, i) => ({
+    ...q,
+    knowledgePoints: [['Real numbers', 'Real numbers', 'Linear equations', 'Linear equations', 'Pythagoras'][i]!],
+  })),
+};
 
 function paper(answers: Record<string, string | null>, missing: string[] = []): ParsedExam {
   return {

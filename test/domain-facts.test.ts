@@ -20,7 +20,10 @@ test('a page: PNG, JPEG, WebP, TIFF or PDF, at most 60 megapixels; the rules a c
   const rules = pageRules({ maxBytes: 20_000_000, maxPages: 20 });
   assert.ok(rules.accept.split(',').includes('application/pdf'), rules.accept);
   assert.ok(rules.accept.split(',').includes('.pdf'), rules.accept);
-  assert.deepEqual(rules.formats.map((f) => f.label), ['PNG', 'JPEG', 'WebP', 'TIFF', 'PDF']);
+  assert.deepEqual(
+    rules.formats.map((f) => f.label),
+    ['PNG', 'JPEG', 'WebP', 'TIFF', 'PDF'],
+  );
   assert.equal(rules.maxMegapixels, 60);
   assert.equal(pageMessages.notReadable('page 1 (a.gif)'), 'page 1 (a.gif) is not a readable image: upload PNG, JPEG, WebP, TIFF or PDF');
   assert.match(pageMessages.tooManyPixels('page 2'), /more than 60 megapixels: scan at 300 dpi or less/);

@@ -38,7 +38,15 @@ async function startTarget(): Promise<Target> {
   const stop = async () => {
     await Promise.allSettled([connection.close(), closeSharedBrowser()]); // the papers were rendered in Chromium
   };
-  return { baseUrl: external, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: examflowDataConverter(config()) }), stop };
+  return {
+    baseUrl: external,
+    client: new Client({
+      connection,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      dataConverter: examflowDataConverter(config()),
+    }),
+    stop,
+  };
 }
 
 before(async () => {
@@ -88,11 +96,17 @@ test('a two-page Chinese exam goes from upload to a graded PDF report with the g
   assert.equal(final.status, 'completed', `exam failed: ${final.error}`);
   assert.equal(final.progress, 100);
   assert.deepEqual(final.pages, { total: 2, processed: 2 });
-  assert.ok(history.some((d) => d.status === 'processing' && d.etaMs !== null), 'progress with an ETA was visible while running');
+  assert.ok(
+    history.some((d) => d.status === 'processing' && d.etaMs !== null),
+    'progress with an ETA was visible while running',
+  );
 
   const result = (await (await api.get(`/v1/exams/${examId}/result`)).json()) as ResultDocument;
   assert.equal(result.score, expectedScore(template, paper.truth));
-  assert.equal(result.fullScore, template.questions.reduce((s, q) => s + q.points, 0));
+  assert.equal(
+    result.fullScore,
+    template.questions.reduce((s, q) => s + q.points, 0),
+  );
   assert.equal(result.student.name, '李明');
   assert.equal(result.student.id, '2023017');
   assert.equal(result.questions.length, template.questions.length);

@@ -122,11 +122,23 @@ test('missing and blank answers', () => {
   const [blank, missing, spaces] = g.questions;
   assert.ok(blank && missing && spaces);
   assert.deepEqual(
-    { studentAnswer: blank.studentAnswer, awarded: blank.awarded, correct: blank.correct, missing: blank.missing, confidence: blank.confidence },
+    {
+      studentAnswer: blank.studentAnswer,
+      awarded: blank.awarded,
+      correct: blank.correct,
+      missing: blank.missing,
+      confidence: blank.confidence,
+    },
     { studentAnswer: null, awarded: 0, correct: false, missing: false, confidence: 0.95 },
   );
   assert.deepEqual(
-    { studentAnswer: missing.studentAnswer, awarded: missing.awarded, correct: missing.correct, missing: missing.missing, confidence: missing.confidence },
+    {
+      studentAnswer: missing.studentAnswer,
+      awarded: missing.awarded,
+      correct: missing.correct,
+      missing: missing.missing,
+      confidence: missing.confidence,
+    },
     { studentAnswer: null, awarded: 0, correct: false, missing: true, confidence: 0 },
   );
   assert.equal(spaces.studentAnswer, null);
@@ -185,10 +197,13 @@ test('questions come back in template order with template metadata', () => {
     { number: '1', type: 'fill', points: 5, answer: 'x' },
   ]);
   const g = gradeExam(t, parsed({ 1: 'X', 2: 'A' }, [], 0.5));
-  assert.deepEqual(g.questions.map((q) => [q.number, q.correct, q.correctAnswer, q.difficulty, q.confidence]), [
-    ['2', true, 'A', 'hard', 0.5],
-    ['1', true, 'x', null, 0.5],
-  ]);
+  assert.deepEqual(
+    g.questions.map((q) => [q.number, q.correct, q.correctAnswer, q.difficulty, q.confidence]),
+    [
+      ['2', true, 'A', 'hard', 0.5],
+      ['1', true, 'x', null, 0.5],
+    ],
+  );
 });
 
 test('every question type reports who graded it; the rules by default', () => {
@@ -200,7 +215,10 @@ test('every question type reports who graded it; the rules by default', () => {
     { number: '5', type: 'open', points: 2, answer: 'x=1', keywords: ['x=1'] },
   ]);
   const g = gradeExam(t, parsed({ 1: 'a', 2: 'BA', 3: '对', 4: '0.5', 5: '解得x = 1' }));
-  assert.deepEqual(g.questions.map((q) => [q.awarded, q.correct, q.gradedBy, q.degraded]), Array(5).fill([2, true, 'rules', undefined]));
+  assert.deepEqual(
+    g.questions.map((q) => [q.awarded, q.correct, q.gradedBy, q.degraded]),
+    Array(5).fill([2, true, 'rules', undefined]),
+  );
   assert.equal(g.degraded, undefined);
 });
 

@@ -37,8 +37,21 @@ const zh: Template = {
   ],
 };
 /** The same paper with every question tagged: no tagging call, so only the rubric talks to the fake. */
-const zhTagged: Template = { ...zh, questions: zh.questions.map((q) => ({ ...q, knowledgePoints: q.knowledgePoints ?? [`知识点${q.number}`], difficulty: q.difficulty ?? 'medium' })) };
-const en: Template = { ...zhTagged, id: 'g8-math-en', title: 'Grade 8 Math', language: 'en', questions: zhTagged.questions.map((q, i) => ({ ...q, knowledgePoints: [['Equations', 'Real numbers', 'Pythagoras'][i]!] })) };
+const zhTagged: Template = {
+  ...zh,
+  questions: zh.questions.map((q) => ({
+    ...q,
+    knowledgePoints: q.knowledgePoints ?? [`知识点${q.number}`],
+    difficulty: q.difficulty ?? 'medium',
+  })),
+};
+const en: Template = {
+  ...zhTagged,
+  id: 'g8-math-en',
+  title: 'Grade 8 Math',
+  language: 'en',
+  questions: zhTagged.questions.map((q, i) => ({ ...q, knowledgePoints: [['Equations', 'Real numbers', 'Pythagoras'][i]!] })),
+};
 
 const parsed: ParsedExam = {
   title: null,
@@ -52,7 +65,13 @@ const parsed: ParsedExam = {
 };
 
 const tagReply = (req: SeenRequest): FakeReply => ({
-  content: { questions: (req.data.questions as { number: string }[]).map((q) => ({ number: q.number, knowledgePoints: [`LLM/${q.number}`], difficulty: 'hard' })) },
+  content: {
+    questions: (req.data.questions as { number: string }[]).map((q) => ({
+      number: q.number,
+      knowledgePoints: [`LLM/${q.number}`],
+      difficulty: 'hard',
+    })),
+  },
 });
 const rubricReply: FakeReply = { content: { score: 6, feedback: '思路正确，但缺少推导过程。' } };
 const diagnosisReply = (graded: GradedExam, lang: 'zh' | 'en'): FakeReply => {
@@ -61,8 +80,18 @@ const diagnosisReply = (graded: GradedExam, lang: 'zh' | 'en'): FakeReply => {
   return {
     content:
       lang === 'zh'
-        ? { summary: '孩子本次基础题完成得不错，实数部分需要加强。', weakPoints: weak, strengths: strong, recommendations: weak.map((w) => `复习「${w}」并订正第 2 题。`) }
-        : { summary: 'A solid result on the basics; real numbers need work.', weakPoints: weak, strengths: strong, recommendations: weak.map((w) => `Review ${w} and redo question 2.`) },
+        ? {
+            summary: '孩子本次基础题完成得不错，实数部分需要加强。',
+            weakPoints: weak,
+            strengths: strong,
+            recommendations: weak.map((w) => `复习「${w}」并订正第 2 题。`),
+          }
+        : {
+            summary: 'A solid result on the basics; real numbers need work.',
+            weakPoints: weak,
+            strengths: strong,
+            recommendations: weak.map((w) => `Review ${w} and redo question 2.`),
+          },
   };
 };
 
@@ -88,7 +117,13 @@ test('settings: no API key = no provider; DeepSeek defaults otherwise', () => {
     timeoutMs: 20_000,
     maxRetries: 2,
   });
-  const c = loadConfig({ EXAMFLOW_LLM_API_KEY: 'k', EXAMFLOW_LLM_BASE_URL: 'http://127.0.0.1:9/v1', EXAMFLOW_LLM_MODEL: 'm', EXAMFLOW_LLM_TIMEOUT_MS: '500', EXAMFLOW_LLM_MAX_RETRIES: '0' });
+  const c = loadConfig({
+    EXAMFLOW_LLM_API_KEY: 'k',
+    EXAMFLOW_LLM_BASE_URL: 'http://127.0.0.1:9/v1',
+    EXAMFLOW_LLM_MODEL: 'm',
+    EXAMFLOW_LLM_TIMEOUT_MS: '500',
+    EXAMFLOW_LLM_MAX_RETRIES: '0',
+  });
   assert.deepEqual(llmSettings(c), { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'k', timeoutMs: 500, maxRetries: 0 });
   assert.equal(loadConfig({}).EXAMFLOW_TAG_CACHE_TTL_HOURS, 168);
 });
@@ -103,7 +138,14 @@ test('Retry-After: seconds or an HTTP date', () => {
 
 test('client: the request is an OpenAI-compatible JSON-mode chat completion', async () => {
   fake.script('other', { content: { ok: true } });
-  const out = await chatJson(llm, [{ role: 'system', content: 'x' }, { role: 'user', content: '{}' }], z.object({ ok: z.boolean() }));
+  const out = await chatJson(
+    llm,
+    [
+      { role: 'system', content: 'x' },
+      { role: 'user', content: '{}' },
+    ],
+    z.object({ ok: z.boolean() }),
+  );
   assert.deepEqual(out, { ok: true });
   const [req] = fake.requests;
   assert.ok(req);
@@ -116,7 +158,10 @@ test('client: the request is an OpenAI-compatible JSON-mode chat completion', as
 test('client: a Retry-After beyond the time budget is not waited for', async () => {
   fake.script('other', { status: 429, headers: { 'retry-after': '5' } });
   const started = Date.now();
-  await assert.rejects(chatJson(llm, [{ role: 'system', content: 'x' }], z.object({}), { deadline: Date.now() + 1000 }), (e: unknown) => e instanceof LlmError && e.status === 429);
+  await assert.rejects(
+    chatJson(llm, [{ role: 'system', content: 'x' }], z.object({}), { deadline: Date.now() + 1000 }),
+    (e: unknown) => e instanceof LlmError && e.status === 429,
+  );
   assert.ok(Date.now() - started < 900, 'gave up at once');
   assert.equal(fake.count('other'), 1);
 });
@@ -127,7 +172,10 @@ test('tagging: LLM tags only for untagged questions, visible on the result; the 
   const cache = freshCache();
   const g = await runAnalyze(zh, parsed, llm, { cache, ttlMs: 60_000 });
   const asked = fake.requests.find((r) => r.kind === 'tagging')!;
-  assert.deepEqual((asked.data.questions as { number: string }[]).map((q) => q.number), ['1', '3']);
+  assert.deepEqual(
+    (asked.data.questions as { number: string }[]).map((q) => q.number),
+    ['1', '3'],
+  );
   assert.deepEqual(
     g.questions.map((q) => [q.knowledgePoints, q.difficulty, q.tagSource]),
     [
@@ -136,13 +184,20 @@ test('tagging: LLM tags only for untagged questions, visible on the result; the 
       [['LLM/3'], 'hard', 'llm'],
     ],
   );
-  assert.deepEqual(g.knowledgePoints.map((k) => k.name), ['LLM/1', '实数/无理数', 'LLM/3'], 'mastery uses the tags');
+  assert.deepEqual(
+    g.knowledgePoints.map((k) => k.name),
+    ['LLM/1', '实数/无理数', 'LLM/3'],
+    'mastery uses the tags',
+  );
   assert.equal(g.degraded, undefined);
   assert.deepEqual(cache.stats(), { hits: 0, misses: 2, hitRate: 0, size: 2 });
 
   const again = await runAnalyze(zh, parsed, llm, { cache, ttlMs: 60_000 });
   assert.equal(fake.count('tagging'), 1, 'the second paper of the same exam costs no tagging call');
-  assert.deepEqual(again.questions.map((q) => q.tagSource), ['llm', 'template', 'llm']);
+  assert.deepEqual(
+    again.questions.map((q) => q.tagSource),
+    ['llm', 'template', 'llm'],
+  );
   assert.deepEqual(cache.stats(), { hits: 2, misses: 2, hitRate: 0.5, size: 2 });
 });
 
@@ -194,12 +249,18 @@ test('rubric: the LLM grades open answers that need judging; exact keys and blan
   assert.equal(req.data.studentAnswer, '由勾股定理可得');
   assert.equal(req.data.referenceAnswer, 'a²+b²=c²');
   const q3 = g.questions[2]!;
-  assert.deepEqual([q3.awarded, q3.gradedBy, q3.feedback, q3.correct, q3.degraded], [6, 'llm', '思路正确，但缺少推导过程。', false, undefined]);
+  assert.deepEqual(
+    [q3.awarded, q3.gradedBy, q3.feedback, q3.correct, q3.degraded],
+    [6, 'llm', '思路正确，但缺少推导过程。', false, undefined],
+  );
   assert.equal(g.questions[0]!.gradedBy, 'rules');
   assert.equal(g.score, 11);
 
   fake.reset();
-  const exact: ParsedExam = { ...parsed, answers: [...parsed.answers.slice(0, 2), { number: '3', answer: 'a² + b² = c²', confidence: 0.9, page: 0 }] };
+  const exact: ParsedExam = {
+    ...parsed,
+    answers: [...parsed.answers.slice(0, 2), { number: '3', answer: 'a² + b² = c²', confidence: 0.9, page: 0 }],
+  };
   const blank: ParsedExam = { ...parsed, answers: parsed.answers.slice(0, 2), missing: ['3'] };
   assert.equal((await runAnalyze(zhTagged, exact, llm)).questions[2]!.awarded, 10);
   assert.equal((await runAnalyze(zhTagged, blank, llm)).questions[2]!.awarded, 0);
@@ -220,7 +281,10 @@ test('rubric: 503 without Retry-After is retried with backoff', async () => {
   assert.equal(g.questions[2]!.awarded, 6);
 });
 
-for (const f of [...failures, { name: 'a score above the question’s points', replies: [{ content: { score: 11, feedback: '' } }], calls: 1 }]) {
+for (const f of [
+  ...failures,
+  { name: 'a score above the question’s points', replies: [{ content: { score: 11, feedback: '' } }], calls: 1 },
+]) {
   test(`rubric: ${f.name} → keyword credit, degraded`, async () => {
     fake.script('rubric', ...f.replies);
     const g = await runAnalyze(zhTagged, parsed, llm);
@@ -261,7 +325,9 @@ test('diagnosis: 429 then success', async () => {
 });
 
 const wrongLanguage = (): FakeReply => diagnosisReply(gradedZh, 'zh'); // Chinese text for an English paper
-const unknownPoint: FakeReply = { content: { summary: '还需努力。', weakPoints: ['不存在的知识点'], strengths: [], recommendations: ['多练习。'] } };
+const unknownPoint: FakeReply = {
+  content: { summary: '还需努力。', weakPoints: ['不存在的知识点'], strengths: [], recommendations: ['多练习。'] },
+};
 for (const f of [
   ...failures,
   { name: 'text in the wrong language', replies: [wrongLanguage()], calls: 1, template: en, graded: gradedEn },
@@ -283,14 +349,26 @@ for (const f of [
 test('tagging: a large paper goes in chunks of 20; a failed chunk falls back alone', async () => {
   const many: Template = {
     ...zh,
-    questions: Array.from({ length: 25 }, (_, i) => ({ number: String(i + 1), type: 'fill' as const, points: 2, answer: '5', text: `解方程 x+${i}=${i + 5}` })),
+    questions: Array.from({ length: 25 }, (_, i) => ({
+      number: String(i + 1),
+      type: 'fill' as const,
+      points: 2,
+      answer: '5',
+      text: `解方程 x+${i}=${i + 5}`,
+    })),
   };
   // The chunk holding question 1 fails on every attempt; the other succeeds.
   fake.setDefault('tagging', (req) => ((req.data.questions as { number: string }[])[0]!.number === '1' ? { status: 500 } : tagReply(req)));
   const g = await runAnalyze(many, { ...parsed, answers: [], missing: [] }, llm, { cache: freshCache() });
   assert.equal(fake.count('tagging'), 1 + 2 + 1, 'two chunks, the failing one retried twice');
-  assert.deepEqual(g.questions.slice(0, 20).map((q) => q.tagSource), Array(20).fill('rules'));
-  assert.deepEqual(g.questions.slice(20).map((q) => [q.tagSource, q.knowledgePoints[0]]), ['21', '22', '23', '24', '25'].map((n) => ['llm', `LLM/${n}`]));
+  assert.deepEqual(
+    g.questions.slice(0, 20).map((q) => q.tagSource),
+    Array(20).fill('rules'),
+  );
+  assert.deepEqual(
+    g.questions.slice(20).map((q) => [q.tagSource, q.knowledgePoints[0]]),
+    ['21', '22', '23', '24', '25'].map((n) => ['llm', `LLM/${n}`]),
+  );
   assert.equal(g.questions[0]!.degraded, true);
   assert.equal(g.questions[24]!.degraded, undefined);
   assert.equal(g.questions[0]!.knowledgePoints[0]!, '方程/一元一次方程');

@@ -21,7 +21,10 @@ test('the committed handwriting classifier reads held-out handwriting at its sta
   assert.ok(e.kinds.digits >= 0.9, `digits: ${e.kinds.digits}`);
   assert.ok(e.accuracy >= 0.86, `all classes: ${e.accuracy}`);
   // calibrated: most wrong readings are flagged for a teacher
-  assert.ok(e.confidence.wrongUnflagged <= 0.3 * e.confidence.wrong, `wrong and not flagged: ${e.confidence.wrongUnflagged} of ${e.confidence.wrong}`);
+  assert.ok(
+    e.confidence.wrongUnflagged <= 0.3 * e.confidence.wrong,
+    `wrong and not flagged: ${e.confidence.wrongUnflagged} of ${e.confidence.wrong}`,
+  );
 });
 
 test('classifyMark returns a label among the allowed classes with a confidence, and an empty cell reads as empty', async () => {

@@ -44,7 +44,15 @@ test('the API exposes the request histogram by route and status after a request'
 test('a worker started with a metrics port serves Temporal runtime metrics', async () => {
   const port = await freePort();
   const worker: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, '../worker/main.js')], {
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, EXAMFLOW_WORKER_ROLE: 'ocr', EXAMFLOW_OCR_WORKERS: '1', EXAMFLOW_WORKER_METRICS_PORT: String(port), LOG_LEVEL: 'info', EXAMFLOW_SERVICE: 'worker-test' },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: env.address,
+      EXAMFLOW_WORKER_ROLE: 'ocr',
+      EXAMFLOW_OCR_WORKERS: '1',
+      EXAMFLOW_WORKER_METRICS_PORT: String(port),
+      LOG_LEVEL: 'info',
+      EXAMFLOW_SERVICE: 'worker-test',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';
@@ -54,9 +62,16 @@ test('a worker started with a metrics port serves Temporal runtime metrics', asy
     let body = '';
     for (let i = 0; i < 120 && !/temporal_worker_task_slots_available/.test(body); i++) {
       await new Promise((r) => setTimeout(r, 250));
-      body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      body = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
     }
-    assert.match(body, /temporal_worker_task_slots_available\{[^}]*task_queue="examflow-ocr"/, `metrics:\n${body.slice(0, 2000)}\nlogs:\n${logs}`);
+    assert.match(
+      body,
+      /temporal_worker_task_slots_available\{[^}]*task_queue="examflow-ocr"/,
+      `metrics:\n${body.slice(0, 2000)}\nlogs:\n${logs}`,
+    );
     assert.match(body, /temporal_num_pollers/);
     const line = logs.split('\n').find((l) => l.includes('examflow worker polling'));
     assert.ok(line, logs);

@@ -35,8 +35,12 @@ test('a retried OCR activity resumes from its heartbeat instead of reading the p
 });
 
 test('a first attempt reads the page, stores it and heartbeats the stored key', async () => {
-  const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
-  const [png] = (await renderExamPaper({ template, student: { name: '李明', class: '1', id: '2' }, answers: chooseAnswers(template, 0, 2), seed: 2 })).pages;
+  const template = templateSchema.parse(
+    JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')),
+  );
+  const [png] = (
+    await renderExamPaper({ template, student: { name: '李明', class: '1', id: '2' }, answers: chooseAnswers(template, 0, 2), seed: 2 })
+  ).pages;
   const pageKey = await store.put('exams/first/pages/001.img', png!);
   const env = new MockActivityEnvironment();
   const beats: unknown[] = [];

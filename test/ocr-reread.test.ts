@@ -11,16 +11,40 @@ function line(text: string, x0: number, x1: number, words: [string, number][], c
 }
 
 test('weakestWord ignores words that are only punctuation', () => {
-  assert.equal(weakestWord(line('答: 学而不大', 0, 300, [['答', 93], [':', 40], ['学', 96], ['大', 63]])), 63);
-  assert.equal(weakestWord(line('( )', 0, 300, [['(', 20], [')', 30]])), 100);
+  assert.equal(
+    weakestWord(
+      line('答: 学而不大', 0, 300, [
+        ['答', 93],
+        [':', 40],
+        ['学', 96],
+        ['大', 63],
+      ]),
+    ),
+    63,
+  );
+  assert.equal(
+    weakestWord(
+      line('( )', 0, 300, [
+        ['(', 20],
+        [')', 30],
+      ]),
+    ),
+    100,
+  );
 });
 
 test('linesToReread picks doubtful short lines, shortest first, within the per-page cap', () => {
   const lines = [
     line('A. 第一象限 B. 第二象限 C. 第三象限 D. 第四象限', 100, 1500, [['第一象限', 20]]), // long: left alone
-    line('答: 学而不大', 200, 470, [['答', 93], ['大', 63]]),
+    line('答: 学而不大', 200, 470, [
+      ['答', 93],
+      ['大', 63],
+    ]),
     line('四、填空是', 200, 360, [['是', 40]]),
-    line('答: 春风', 200, 400, [['春', 95], ['风', 96]]), // confident: left alone
+    line('答: 春风', 200, 400, [
+      ['春', 95],
+      ['风', 96],
+    ]), // confident: left alone
     line('   ', 200, 260, [['', 0]]), // empty
     line('一、选择是', 200, 361, [['是', 57]]),
   ];
@@ -45,7 +69,17 @@ test('preferSecond keeps the second reading only when it is more confident and n
 test('rereadWeakLines reads the picked lines from their cut-outs and keeps the better reading', async () => {
   const page = { data: new Uint8Array(1000 * 600).fill(255), width: 1000, height: 600 };
   const lines = [
-    line('答: 学而不大', 100, 370, [['答', 93], ['大', 63]], 82, 100),
+    line(
+      '答: 学而不大',
+      100,
+      370,
+      [
+        ['答', 93],
+        ['大', 63],
+      ],
+      82,
+      100,
+    ),
     line('答: 春风', 100, 300, [['春', 95]], 95, 200),
     line('四、填空是', 100, 260, [['是', 40]], 60, 300),
   ];

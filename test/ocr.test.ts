@@ -28,7 +28,9 @@ after(async () => {
 
 async function readPaper(spec: PaperSpec, diagnostic: (msg: string) => void, scan?: { seed: number; angle: number }): Promise<void> {
   const paper = await renderExamPaper(spec);
-  const images = scan ? await Promise.all(paper.pages.map(async (p, i) => (await degradePage(p, scan.seed + i, { angle: scan.angle })).image)) : paper.pages;
+  const images = scan
+    ? await Promise.all(paper.pages.map(async (p, i) => (await degradePage(p, scan.seed + i, { angle: scan.angle })).image))
+    : paper.pages;
   const pages: OcrPage[] = [];
   for (const [pageIndex, png] of images.entries()) {
     const started = Date.now();

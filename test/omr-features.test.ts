@@ -32,7 +32,11 @@ test('a turned and shrunk scan registered by the features of a reference scan re
     .jpeg({ quality: 90 })
     .toBuffer();
 
-  const withFeatures = layoutSchema.parse({ ...layout, registration: [{ method: 'features', reference: 'reference' }], assets: { reference: `data:image/jpeg;base64,${referenceJpeg.toString('base64')}` } });
+  const withFeatures = layoutSchema.parse({
+    ...layout,
+    registration: [{ method: 'features', reference: 'reference' }],
+    assets: { reference: `data:image/jpeg;base64,${referenceJpeg.toString('base64')}` },
+  });
   const template = { ...sample.template, layout: withFeatures } as LayoutTemplate;
   const reading = await readLayoutSheet(turned, template);
   assert.equal(reading.registration.method, 'features');
@@ -46,8 +50,16 @@ test('a turned and shrunk scan registered by the features of a reference scan re
 test('a box field of a layout is cut out straight for OCR, and its question is not read as bubbles', async () => {
   const sample = loadSamples().find((s) => s.name.endsWith('rgb-100-gsm.jpg'))!;
   const layout = sample.template.layout!;
-  const boxed = layoutSchema.parse({ ...layout, fields: [...layout.fields, { kind: 'box', label: 'note', x: 300, y: 200, width: 1200, height: 300 }], questions: { ...layout.questions, '101': ['note'] } });
-  const template = { ...sample.template, questions: [...sample.template.questions, { number: '101', type: 'fill' as const, points: 1, answer: 'x' }], layout: boxed } as LayoutTemplate;
+  const boxed = layoutSchema.parse({
+    ...layout,
+    fields: [...layout.fields, { kind: 'box', label: 'note', x: 300, y: 200, width: 1200, height: 300 }],
+    questions: { ...layout.questions, '101': ['note'] },
+  });
+  const template = {
+    ...sample.template,
+    questions: [...sample.template.questions, { number: '101', type: 'fill' as const, points: 1, answer: 'x' }],
+    layout: boxed,
+  } as LayoutTemplate;
   const reading = await readLayoutSheet(readFileSync(sample.image), template);
   assert.equal(reading.answers.length, 100);
   assert.equal(reading.boxes.length, 1);

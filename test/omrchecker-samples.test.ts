@@ -21,10 +21,15 @@ for (const sample of samples) {
     const reading = await readLayoutSheet(readFileSync(sample.image), sample.template as LayoutTemplate);
     const outcome = compareSample(sample, reading);
     assert.deepEqual(outcome.differences, [], `${outcome.answersSame}/${outcome.answers} answers equal`);
-    if (outcome.score) assert.ok(Math.abs(outcome.score.read - outcome.score.recorded) < 1e-6, `score ${outcome.score.read}, OMRChecker ${outcome.score.recorded}`);
+    if (outcome.score)
+      assert.ok(
+        Math.abs(outcome.score.read - outcome.score.recorded) < 1e-6,
+        `score ${outcome.score.read}, OMRChecker ${outcome.score.recorded}`,
+      );
     // a reading OMRChecker calls multi-marked is flagged double for a teacher (unless it is a key)
     for (const a of reading.answers) {
-      if (a.type === 'choice' && (a.answer?.length ?? 0) > 1) assert.ok(a.flags.includes('double'), `question ${a.number} (${a.answer}) is flagged double`);
+      if (a.type === 'choice' && (a.answer?.length ?? 0) > 1)
+        assert.ok(a.flags.includes('double'), `question ${a.number} (${a.answer}) is flagged double`);
     }
   });
 }
@@ -39,11 +44,20 @@ test('sample4: two marks where the key accepts B, C or BC score as correct; a do
 test('sample5: section-wise marking schemes become sections, the roll number the student id, two-digit answers fill questions', () => {
   const sheet = samples.find((s) => s.name.endsWith('camscanner-2.jpg'))!;
   const t = sheet.template;
-  assert.deepEqual(Object.keys(t.sections ?? {}), ['BOOMERANG_1', 'PROXIMITY_1', 'FIBONACCI_SECTION_1', 'POWER_SECTION_1', 'FIBONACCI_SECTION_2']);
+  assert.deepEqual(Object.keys(t.sections ?? {}), [
+    'BOOMERANG_1',
+    'PROXIMITY_1',
+    'FIBONACCI_SECTION_1',
+    'POWER_SECTION_1',
+    'FIBONACCI_SECTION_2',
+  ]);
   assert.deepEqual(t.sections!.BOOMERANG_1!.marking, { correct: 4, incorrect: -1, unmarked: 0 });
   assert.deepEqual(t.layout!.studentId, ['Medium', 'roll1', 'roll2', 'roll3', 'roll4', 'roll5', 'roll6', 'roll7', 'roll8', 'roll9']);
   const q6 = t.questions.find((q) => q.number === '6')!;
-  assert.deepEqual({ type: q6.type, answer: q6.answer, accept: q6.accept, section: q6.section }, { type: 'fill', answer: '1', accept: ['01'], section: 'PROXIMITY_1' });
+  assert.deepEqual(
+    { type: q6.type, answer: q6.answer, accept: q6.accept, section: q6.section },
+    { type: 'fill', answer: '1', accept: ['01'], section: 'PROXIMITY_1' },
+  );
   assert.deepEqual(t.layout!.questions!['PROXIMITY_1/6'], ['q6_1', 'q6_2']);
 });
 

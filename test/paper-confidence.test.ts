@@ -20,13 +20,20 @@ const all = template.questions.map((q) => q.number);
 
 test('a paper with most questions found, read with confidence, is scored', () => {
   assert.deepEqual(judgePaper(parsed(all, 0.9), template), { readable: true });
-  assert.deepEqual(judgePaper(parsed(all.slice(0, 4), 0.8), template), { readable: true }, 'half the questions found: a page may be missing, still scored');
+  assert.deepEqual(
+    judgePaper(parsed(all.slice(0, 4), 0.8), template),
+    { readable: true },
+    'half the questions found: a page may be missing, still scored',
+  );
 });
 
 test('noise: two of eight questions "found" is refused, naming them and what to check', () => {
   const verdict = judgePaper(parsed(['1', '5'], 0.7), template);
   assert.equal(verdict.readable, false);
-  assert.match(!verdict.readable ? verdict.reason : '', /only 2 of the 8 questions of template "g8-math-midterm" were found on the paper \(1, 5\).*check that the right template was chosen/);
+  assert.match(
+    !verdict.readable ? verdict.reason : '',
+    /only 2 of the 8 questions of template "g8-math-midterm" were found on the paper \(1, 5\).*check that the right template was chosen/,
+  );
 });
 
 test('nothing found, or found with very low confidence, is refused', () => {

@@ -129,7 +129,11 @@ test('chi_sim look-alikes of a lone T or F are read as true/false', () => {
 test('a question spanning two pages; page numbers and running heads are ignored', () => {
   const pages = [
     page('八年级数学 期中考试\n姓名：李明\n1. 选择（ B ）\n2. 多选题干很长\n第 1 页 / 共 2 页', 0),
-    page('八年级数学期中考试\n题干的下半部分\nA. 甲 B. 乙 C. 丙\n答：AC\n3. 判断（ 对 ）\n4. 判断（ 错 ）\n5. 填空\n答：5\n6. 解答\n答：由勾股定理\n可得结论\n第 2 页 / 共 2 页', 1, 0.5),
+    page(
+      '八年级数学期中考试\n题干的下半部分\nA. 甲 B. 乙 C. 丙\n答：AC\n3. 判断（ 对 ）\n4. 判断（ 错 ）\n5. 填空\n答：5\n6. 解答\n答：由勾股定理\n可得结论\n第 2 页 / 共 2 页',
+      1,
+      0.5,
+    ),
   ];
   const parsed = parseExam(pages, zh);
   assert.deepEqual(parsed.missing, []);
@@ -175,7 +179,14 @@ Answer: | played football
 with my friends.`;
   const parsed = parseExam([page(text)], en);
   assert.deepEqual(parsed.student, { name: 'Emily Chen', class: '7B', id: 'S1024' });
-  assert.deepEqual(answersOf([page(text)], en), { 1: 'B', 2: 'AC', 3: 'T', 4: 'cold', 5: 'since', 6: 'I played football with my friends.' });
+  assert.deepEqual(answersOf([page(text)], en), {
+    1: 'B',
+    2: 'AC',
+    3: 'T',
+    4: 'cold',
+    5: 'since',
+    6: 'I played football with my friends.',
+  });
 });
 
 test('OCR bracket confusions: （ read as 〈 《 【 around the answer and around the number', () => {

@@ -13,7 +13,13 @@ import { scannedStackPdf } from './fixtures/scan-pdf';
 after(() => closeSharedBrowser());
 
 test('a scanned PDF: each page is its own picture, unchanged and in order', async () => {
-  const jpegs = [await blankScan(1), await sharp({ create: { width: 1654, height: 2339, channels: 3, background: '#f0f0f0' } }).jpeg().toBuffer(), await blankScan(2)];
+  const jpegs = [
+    await blankScan(1),
+    await sharp({ create: { width: 1654, height: 2339, channels: 3, background: '#f0f0f0' } })
+      .jpeg()
+      .toBuffer(),
+    await blankScan(2),
+  ];
   const pdf = await openPdf(await scannedStackPdf(jpegs));
   try {
     const pages = await scanPages(pdf);

@@ -15,7 +15,8 @@ test('every activity has a complete policy', () => {
     assert.ok(policy.startToCloseTimeout, `${name}: start-to-close`);
     assert.ok(policy.scheduleToCloseTimeout, `${name}: schedule-to-close`);
     const retry = policy.retry;
-    for (const field of ['initialInterval', 'backoffCoefficient', 'maximumInterval', 'maximumAttempts'] as const) assert.ok(retry[field], `${name}: retry.${field}`);
+    for (const field of ['initialInterval', 'backoffCoefficient', 'maximumInterval', 'maximumAttempts'] as const)
+      assert.ok(retry[field], `${name}: retry.${field}`);
     assert.ok(retry.backoffCoefficient >= 1, `${name}: backoff`);
   }
 });

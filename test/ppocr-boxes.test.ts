@@ -24,7 +24,13 @@ test('textBoxes: one box per connected text region, grown by the unclip distance
 test('readingLines: boxes grouped into lines by vertical overlap, lines top to bottom, boxes left to right', () => {
   const b = (x0: number, y0: number, y1: number) => ({ x0, y0, y1 });
   const lines = readingLines([b(50, 100, 120), b(0, 0, 20), b(10, 102, 121), b(60, 3, 22)]);
-  assert.deepEqual(lines.map((l) => l.map((x) => x.x0)), [[0, 60], [10, 50]]);
+  assert.deepEqual(
+    lines.map((l) => l.map((x) => x.x0)),
+    [
+      [0, 60],
+      [10, 50],
+    ],
+  );
 });
 
 test('ctcDecode: repeats merged, blanks dropped, the class after the alphabet is a space, confidence of kept steps', () => {

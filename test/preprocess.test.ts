@@ -19,7 +19,8 @@ after(() => closeSharedBrowser());
 async function textPage(): Promise<Buffer> {
   const lines = Array.from(
     { length: 24 },
-    (_, i) => `<text x="100" y="${140 + i * 62}" font-size="30" font-family="DejaVu Sans">${i + 1}. The quick brown fox jumps over the lazy dog ( B )</text>`,
+    (_, i) =>
+      `<text x="100" y="${140 + i * 62}" font-size="30" font-family="DejaVu Sans">${i + 1}. The quick brown fox jumps over the lazy dog ( B )</text>`,
   );
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><rect width="100%" height="100%" fill="#fff"/>${lines.join('')}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
@@ -77,13 +78,18 @@ test('EXIF orientation is applied before anything else', async () => {
 });
 
 test('size normalisation: a small photo is enlarged to a width OCR reads well', async () => {
-  const small = await sharp(await textPage()).resize({ width: 800 }).png().toBuffer();
+  const small = await sharp(await textPage())
+    .resize({ width: 800 })
+    .png()
+    .toBuffer();
   assert.equal((await preprocessPage(small, 'page 1')).image.width, 1860);
 });
 
 test('decompression bombs and non-images are a BadInputError with a clear message', async () => {
   const side = Math.ceil(Math.sqrt(MAX_INPUT_PIXELS)) + 100;
-  const bomb = await sharp({ create: { width: side, height: side, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const bomb = await sharp({ create: { width: side, height: side, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
   await assert.rejects(preprocessPage(bomb, 'page 3'), (err: unknown) => {
     assert.ok(err instanceof BadInputError);
     assert.match(err.message, /page 3 is \d+×\d+ pixels .*more than the 60 megapixel limit/);
@@ -96,7 +102,9 @@ async function printedPdf(pages: number): Promise<Buffer> {
   const browser = await sharedBrowser();
   const tab = await browser.newPage();
   try {
-    const body = Array.from({ length: pages }, (_, i) => `<div style="page-break-after:always;font-size:40px">Page ${i + 1}</div>`).join('');
+    const body = Array.from({ length: pages }, (_, i) => `<div style="page-break-after:always;font-size:40px">Page ${i + 1}</div>`).join(
+      '',
+    );
     await tab.setContent(`<!doctype html><html><body>${body}</body></html>`);
     return Buffer.from(await tab.pdf({ format: 'A4' }));
   } finally {
@@ -129,7 +137,12 @@ test('a PDF is split into one 150 dpi PNG per page, in order; too many pages is 
 
   // At upload: images keep their place, a PDF becomes its pages where it stood.
   const png = await textPage();
-  const file = (buffer: Buffer, originalname: string) => ({ buffer, originalname, size: buffer.length, mimetype: 'application/octet-stream' });
+  const file = (buffer: Buffer, originalname: string) => ({
+    buffer,
+    originalname,
+    size: buffer.length,
+    mimetype: 'application/octet-stream',
+  });
   const expanded = await expandPdfPages([file(png, 'cover.png'), file(pdf, 'exam.pdf'), file(png, 'last.png')], 20);
   assert.deepEqual(
     expanded.map((f) => f.originalname),

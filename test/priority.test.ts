@@ -24,7 +24,13 @@ after(async () => {
   await env?.teardown();
 });
 
-const template: Template = { id: 'p', title: 'P', subject: 'math', language: 'en', questions: [{ number: '1', type: 'choice', points: 1, answer: 'A' }] };
+const template: Template = {
+  id: 'p',
+  title: 'P',
+  subject: 'math',
+  language: 'en',
+  questions: [{ number: '1', type: 'choice', points: 1, answer: 'A' }],
+};
 
 test('an urgent exam overtakes a backlog of normal exams', async () => {
   const taskQueue = `priority-${Date.now()}`;
@@ -46,10 +52,26 @@ test('an urgent exam overtakes a backlog of normal exams', async () => {
   const all = Promise.all(submitted.map((s) => env.client.workflow.getHandle(s.examId).result()));
   // Workflows run first, so every exam's OCR task waits on the OCR queue; then one OCR slot
   // drains that backlog and must take the urgent exam first.
-  const [workflowWorker] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities, role: 'default' });
+  const [workflowWorker] = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+    role: 'default',
+  });
   const workflowsRunning = workflowWorker!.runUntil(all);
-  await waitForOcrBacklog(submitted.map((s) => s.examId), ocrTaskQueue(taskQueue));
-  const ocrWorker = await Worker.create({ connection: env.nativeConnection, dataConverter: examflowDataConverter(config()), taskQueue: ocrTaskQueue(taskQueue), activities: { ocrPage: activities.ocrPage }, maxConcurrentActivityTaskExecutions: 1 });
+  await waitForOcrBacklog(
+    submitted.map((s) => s.examId),
+    ocrTaskQueue(taskQueue),
+  );
+  const ocrWorker = await Worker.create({
+    connection: env.nativeConnection,
+    dataConverter: examflowDataConverter(config()),
+    taskQueue: ocrTaskQueue(taskQueue),
+    activities: { ocrPage: activities.ocrPage },
+    maxConcurrentActivityTaskExecutions: 1,
+  });
   await Promise.all([ocrWorker.runUntil(all), workflowsRunning]);
   const urgent = submitted.find((s) => s.priority === 'urgent')!.examId;
   assert.equal(order[0], urgent, `OCR order: ${order.map((id) => submitted.find((s) => s.examId === id)!.priority).join(', ')}`);
@@ -58,8 +80,17 @@ test('an urgent exam overtakes a backlog of normal exams', async () => {
 async function waitForOcrBacklog(examIds: string[], ocrQueue: string): Promise<void> {
   for (;;) {
     const descriptions = await Promise.all(examIds.map((id) => env.client.workflow.getHandle(id).describe()));
-    const backlog = await env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: ocrQueue, kind: 1 }, taskQueueType: 2, reportStats: true });
-    if (descriptions.every((d) => (d.raw.pendingActivities ?? []).length > 0) && Number(backlog.stats?.approximateBacklogCount ?? 0) >= examIds.length) return;
+    const backlog = await env.client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: ocrQueue, kind: 1 },
+      taskQueueType: 2,
+      reportStats: true,
+    });
+    if (
+      descriptions.every((d) => (d.raw.pendingActivities ?? []).length > 0) &&
+      Number(backlog.stats?.approximateBacklogCount ?? 0) >= examIds.length
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

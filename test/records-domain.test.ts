@@ -8,7 +8,12 @@ import { InvalidCursor, decodeCursor, encodeCursor } from '../records/exam-curso
 
 // The pure parts of the records: the learned ETA, a student's mastery over time, the list cursor.
 
-const model: EtaModel = { samples: 50, ocrPerPageMs: 2000, stepMs: { parse: 100, analyze: 100, diagnose: 300, report: 1500 }, throughputPerMs: 2 / 60_000 };
+const model: EtaModel = {
+  samples: 50,
+  ocrPerPageMs: 2000,
+  stepMs: { parse: 100, analyze: 100, diagnose: 300, report: 1500 },
+  throughputPerMs: 2 / 60_000,
+};
 const status = (over: Partial<StatusDocument>): StatusDocument => ({
   examId: 'e',
   status: 'processing',
@@ -32,7 +37,10 @@ test('ETA: pages left at the measured OCR rate plus the measured later steps', (
 test('ETA: a waiting exam adds the queue ahead at the recent completion rate', () => {
   const own = 3 * 2000 + 2000;
   assert.equal(estimateEta(model, status({ status: 'pending', pages: { total: 3, processed: 0 } }), 4), 4 * 30_000 + own);
-  assert.equal(estimateEta({ ...model, throughputPerMs: 0 }, status({ status: 'pending', pages: { total: 3, processed: 0 } }), 2), 2 * own + own);
+  assert.equal(
+    estimateEta({ ...model, throughputPerMs: 0 }, status({ status: 'pending', pages: { total: 3, processed: 0 } }), 2),
+    2 * own + own,
+  );
 });
 
 test('ETA: nothing measured yet keeps the workflow’s own estimate', () => {
@@ -52,15 +60,24 @@ test('student progress: mastery per knowledge point over the exams, weakest firs
     knowledgePoints: kps.map(([name, awarded, points]) => ({ name, awarded, points, mastery: awarded / points })),
   });
   const histories = knowledgePointHistories([
-    exam('a', '2026-01-01T00:00:00Z', [['fractions', 2, 10], ['angles', 5, 5]]),
+    exam('a', '2026-01-01T00:00:00Z', [
+      ['fractions', 2, 10],
+      ['angles', 5, 5],
+    ]),
     exam('b', '2026-02-01T00:00:00Z', [['fractions', 8, 10]]),
   ]);
-  assert.deepEqual(histories.map((h) => h.name), ['fractions', 'angles']);
+  assert.deepEqual(
+    histories.map((h) => h.name),
+    ['fractions', 'angles'],
+  );
   const fractions = histories[0]!;
   assert.equal(fractions.mastery, 0.5);
   assert.equal(fractions.latest, 0.8);
   assert.equal(fractions.change, 0.6);
-  assert.deepEqual(fractions.history.map((h) => h.examId), ['a', 'b']);
+  assert.deepEqual(
+    fractions.history.map((h) => h.examId),
+    ['a', 'b'],
+  );
   assert.equal(histories[1]!.change, null, 'one exam: no change yet');
 });
 

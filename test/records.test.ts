@@ -48,8 +48,17 @@ async function waitForClose(examId: string, timeoutMs = 180_000): Promise<Status
 }
 
 async function submit(seed: number): Promise<string> {
-  const paper = await renderExamPaper({ template, student: { name: '陈静', class: '八(3)班', id: studentId }, answers: chooseAnswers(template, 2, seed), pages: 1, seed });
-  const res = await api.postForm('/v1/exams', examForm(template.id, paper.pages, { student: JSON.stringify({ name: '陈静', id: studentId }) }));
+  const paper = await renderExamPaper({
+    template,
+    student: { name: '陈静', class: '八(3)班', id: studentId },
+    answers: chooseAnswers(template, 2, seed),
+    pages: 1,
+    seed,
+  });
+  const res = await api.postForm(
+    '/v1/exams',
+    examForm(template.id, paper.pages, { student: JSON.stringify({ name: '陈静', id: studentId }) }),
+  );
   assert.equal(res.status, 202);
   return ((await res.json()) as { examId: string }).examId;
 }
@@ -98,7 +107,12 @@ test('an exam whose workflow history was deleted is still read, listed, counted 
 
   const pdf = await api.get(`/v1/exams/${completedExam}/report.pdf`);
   assert.equal(pdf.status, 200);
-  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(
+    Buffer.from(await pdf.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
   assert.equal((await api.get(`/v1/exams/${completedExam}/report.html`)).status, 200);
 
   const list = (await (await api.get('/v1/exams?status=completed')).json()) as { exams: { examId: string; score: number | null }[] };
@@ -106,7 +120,11 @@ test('an exam whose workflow history was deleted is still read, listed, counted 
   assert.ok(listed, 'listed');
   assert.equal(listed.score, resultBefore.score);
 
-  const stats = (await (await api.get('/v1/exams/statistics')).json()) as { total: number; byStatus: { completed: number }; window: { completed: number; processingMs: { sampled: number } } };
+  const stats = (await (await api.get('/v1/exams/statistics')).json()) as {
+    total: number;
+    byStatus: { completed: number };
+    window: { completed: number; processingMs: { sampled: number } };
+  };
   assert.equal(stats.byStatus.completed, 1);
   assert.equal(stats.window.completed, 1);
   assert.equal(stats.window.processingMs.sampled, 1);
@@ -118,7 +136,11 @@ test('an exam whose workflow history was deleted is still read, listed, counted 
 test('a student’s exams over time, with scores and knowledge-point mastery', async () => {
   const res = await api.get(`/v1/students/${studentId}/exams`);
   assert.equal(res.status, 200);
-  const body = (await res.json()) as { student: { name: string }; exams: { examId: string; score: number }[]; knowledgePoints: { name: string; history: unknown[] }[] };
+  const body = (await res.json()) as {
+    student: { name: string };
+    exams: { examId: string; score: number }[];
+    knowledgePoints: { name: string; history: unknown[] }[];
+  };
   assert.equal(body.student.name, '陈静');
   assert.ok(body.exams.some((e) => e.examId === completedExam && typeof e.score === 'number'));
   assert.ok(body.knowledgePoints.length > 0 && body.knowledgePoints.every((k) => k.history.length >= 1));
@@ -136,7 +158,10 @@ test('the list pages through every exam once, newest first', async () => {
   const seen: string[] = [];
   let token: string | null = null;
   do {
-    const page = (await (await api.get(`/v1/exams?limit=1${token ? `&pageToken=${token}` : ''}`)).json()) as { exams: { examId: string; createdAt: string }[]; nextPageToken: string | null };
+    const page = (await (await api.get(`/v1/exams?limit=1${token ? `&pageToken=${token}` : ''}`)).json()) as {
+      exams: { examId: string; createdAt: string }[];
+      nextPageToken: string | null;
+    };
     seen.push(...page.exams.map((e) => e.examId));
     token = page.nextPageToken;
   } while (token);
@@ -147,10 +172,16 @@ test('the list pages through every exam once, newest first', async () => {
 test('DELETE erases the record, the artifacts and the workflow history, and answers 204', async () => {
   const examId = await submit(22);
   assert.equal((await waitForClose(examId)).status, 'completed');
-  const other = await fetch(`${stack.baseUrl}/v1/exams/${examId}`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-b' } });
+  const other = await fetch(`${stack.baseUrl}/v1/exams/${examId}`, {
+    method: 'DELETE',
+    headers: { authorization: 'Bearer token-school-b' },
+  });
   assert.equal(other.status, 404, 'another tenant cannot erase it');
 
-  const erased = await fetch(`${stack.baseUrl}/v1/exams/${examId}`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-a' } });
+  const erased = await fetch(`${stack.baseUrl}/v1/exams/${examId}`, {
+    method: 'DELETE',
+    headers: { authorization: 'Bearer token-school-a' },
+  });
   assert.equal(erased.status, 204);
   assert.equal((await api.get(`/v1/exams/${examId}`)).status, 404);
   assert.equal((await api.get(`/v1/exams/${examId}/report.pdf`)).status, 404);
@@ -160,16 +191,30 @@ test('DELETE erases the record, the artifacts and the workflow history, and answ
   await waitUntilGone(examId);
   const list = (await (await api.get('/v1/exams')).json()) as { exams: { examId: string }[] };
   assert.ok(!list.exams.some((e) => e.examId === examId));
-  const again = await fetch(`${stack.baseUrl}/v1/exams/${examId}`, { method: 'DELETE', headers: { authorization: 'Bearer token-school-a' } });
+  const again = await fetch(`${stack.baseUrl}/v1/exams/${examId}`, {
+    method: 'DELETE',
+    headers: { authorization: 'Bearer token-school-a' },
+  });
   assert.equal(again.status, 404);
 });
 
 async function oldExam(daysAgo: number): Promise<string> {
   const examId = randomUUID();
   const createdAt = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
-  const submission: Submission = { examId, tenantId: 'school-a', templateId: template.id, subject: 'math', priority: 'normal', pages: 1, createdAt };
+  const submission: Submission = {
+    examId,
+    tenantId: 'school-a',
+    templateId: template.id,
+    subject: 'math',
+    priority: 'normal',
+    pages: 1,
+    createdAt,
+  };
   await recordSubmission(submission);
-  await recordRun({ examId, runId: randomUUID(), status: 'completed', step: 'done', startedAt: createdAt, finishedAt: createdAt, score: 1, fullScore: 2 }, submission);
+  await recordRun(
+    { examId, runId: randomUUID(), status: 'completed', step: 'done', startedAt: createdAt, finishedAt: createdAt, score: 1, fullScore: 2 },
+    submission,
+  );
   await stack.store.put(examKeys(examId).page(0), Buffer.from('page'));
   return examId;
 }
@@ -184,8 +229,15 @@ test('the retention purge erases old exams in bounded batches and keeps the rest
     args: [{ retentionDays: 365, batchSize: 2 }],
   });
   assert.deepEqual(outcome, { purged: old.length });
-  const left = await records().selectFrom('exams').select('exam_id').where('exam_id', 'in', [...old, recent]).execute();
-  assert.deepEqual(left.map((r) => r.exam_id), [recent]);
+  const left = await records()
+    .selectFrom('exams')
+    .select('exam_id')
+    .where('exam_id', 'in', [...old, recent])
+    .execute();
+  assert.deepEqual(
+    left.map((r) => r.exam_id),
+    [recent],
+  );
   for (const examId of old) assert.equal(await stack.store.exists(examKeys(examId).page(0)), false);
   assert.equal(await stack.store.exists(examKeys(recent).page(0)), true);
   assert.equal((await api.get(`/v1/exams/${completedExam}`)).status, 200, 'today’s exam is kept');

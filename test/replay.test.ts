@@ -19,6 +19,10 @@ test('there are committed histories to replay', () => {
 for (const file of files) {
   test(`replays ${file}`, async () => {
     const history: unknown = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: examflowDataConverter(config()) }, history, path.basename(file, '.json'));
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: examflowDataConverter(config()) },
+      history,
+      path.basename(file, '.json'),
+    );
   });
 }

@@ -28,9 +28,33 @@ const zhTemplate: Template = {
     { number: '7', type: 'fill', points: 8, answer: '1/2', knowledgePoints: ['一次函数'], difficulty: 'medium' },
     { number: '8', type: 'fill', points: 8, answer: 'y=2x+1', knowledgePoints: ['一次函数'], difficulty: 'medium' },
     { number: '9', type: 'fill', points: 8, answer: '√3', knowledgePoints: ['二次根式'] },
-    { number: '10', type: 'open', points: 14, answer: 'a²+b²=c²', keywords: ['勾股定理', '直角', '斜边'], knowledgePoints: ['勾股定理'], difficulty: 'hard' },
-    { number: '11', type: 'open', points: 15, answer: 'SAS', keywords: ['SAS', '全等', '对应边'], knowledgePoints: ['全等三角形的判定'], difficulty: 'hard' },
-    { number: '12', type: 'open', points: 15, answer: 'k=-2', keywords: ['斜率', '代入'], knowledgePoints: ['一次函数'], difficulty: 'hard' },
+    {
+      number: '10',
+      type: 'open',
+      points: 14,
+      answer: 'a²+b²=c²',
+      keywords: ['勾股定理', '直角', '斜边'],
+      knowledgePoints: ['勾股定理'],
+      difficulty: 'hard',
+    },
+    {
+      number: '11',
+      type: 'open',
+      points: 15,
+      answer: 'SAS',
+      keywords: ['SAS', '全等', '对应边'],
+      knowledgePoints: ['全等三角形的判定'],
+      difficulty: 'hard',
+    },
+    {
+      number: '12',
+      type: 'open',
+      points: 15,
+      answer: 'k=-2',
+      keywords: ['斜率', '代入'],
+      knowledgePoints: ['一次函数'],
+      difficulty: 'hard',
+    },
   ],
 };
 
@@ -94,7 +118,18 @@ test('zh report: student, score, every question, review flags, escaping, no exte
   const r = result(zhTemplate, zhParsed);
   const html = renderReportHtml(r);
   assert.match(html, /^<!DOCTYPE html>/);
-  for (const s of ['李小明', '八年级（2）班', '20240815', '八年级数学 期中考试', `${r.score}`, '/ 100', '请老师复核', '未识别', '知识点掌握情况', '实数/无理数']) {
+  for (const s of [
+    '李小明',
+    '八年级（2）班',
+    '20240815',
+    '八年级数学 期中考试',
+    `${r.score}`,
+    '/ 100',
+    '请老师复核',
+    '未识别',
+    '知识点掌握情况',
+    '实数/无理数',
+  ]) {
     assert.ok(html.includes(s), `missing ${s}`);
   }
   for (const q of r.questions) assert.match(html, new RegExp(`<td class="num">${q.number}</td>`));
@@ -109,7 +144,14 @@ test('zh report: student, score, every question, review flags, escaping, no exte
 test('en report: English labels and escaped names', () => {
   const html = renderReportHtml(result(enTemplate, enParsed));
   assert.match(html, /<html lang="en">/);
-  for (const s of ['Student answer', 'Correct answer', 'please check', 'Knowledge-point mastery', 'Tom O&#39;Brien &amp; &quot;Tiny&quot;', 'Open-ended']) {
+  for (const s of [
+    'Student answer',
+    'Correct answer',
+    'please check',
+    'Knowledge-point mastery',
+    'Tom O&#39;Brien &amp; &quot;Tiny&quot;',
+    'Open-ended',
+  ]) {
     assert.ok(html.includes(s), `missing ${s}`);
   }
   assert.doesNotMatch(html, /学生答案|请老师复核/);
@@ -149,7 +191,8 @@ test('zh report: difficulty breakdown, tags per question, diagnosis source; no d
   const r = result(zhTemplate, zhParsed);
   const html = renderReportHtml(r);
   assert.ok(html.includes('各难度得分'));
-  for (const d of r.byDifficulty) assert.ok(html.includes({ easy: '容易', medium: '中等', hard: '较难', unspecified: '未标注' }[d.difficulty]!), d.difficulty);
+  for (const d of r.byDifficulty)
+    assert.ok(html.includes({ easy: '容易', medium: '中等', hard: '较难', unspecified: '未标注' }[d.difficulty]!), d.difficulty);
   assert.equal((html.match(/<svg class="chart"/g) ?? []).length, 2, 'mastery and difficulty charts, inline SVG');
   assert.match(html, /选择题<div class="small muted">实数\/无理数 · 容易<\/div>/);
   assert.ok(html.includes('诊断方式：规则分析'));
@@ -159,7 +202,9 @@ test('zh report: difficulty breakdown, tags per question, diagnosis source; no d
 
 test('report: an LLM diagnosis, an LLM-graded answer with feedback, and a degraded run are all visible', () => {
   const base = result(zhTemplate, zhParsed);
-  const questions = base.questions.map((q) => (q.number === '10' ? { ...q, gradedBy: 'llm' as const, feedback: '思路正确 <b>但</b> 缺少单位' } : q));
+  const questions = base.questions.map((q) =>
+    q.number === '10' ? { ...q, gradedBy: 'llm' as const, feedback: '思路正确 <b>但</b> 缺少单位' } : q,
+  );
   const html = renderReportHtml({ ...base, questions, diagnosis: { ...base.diagnosis, source: 'llm', degraded: true } });
   assert.ok(html.includes('诊断方式：AI 大模型分析'));
   assert.match(html, /<p class="degraded">注意：AI 分析服务本次未能完成/);
@@ -171,13 +216,17 @@ test('report: an LLM diagnosis, an LLM-graded answer with feedback, and a degrad
 test('en report: difficulty, source and degraded note in English', () => {
   const base = result(enTemplate, enParsed);
   const html = renderReportHtml({ ...base, diagnosis: { ...base.diagnosis, degraded: true } });
-  for (const s of ['Score by difficulty', 'Not rated', 'Diagnosis: rule-based analysis', 'Note: the AI analysis did not complete']) assert.ok(html.includes(s), `missing ${s}`);
+  for (const s of ['Score by difficulty', 'Not rated', 'Diagnosis: rule-based analysis', 'Note: the AI analysis did not complete'])
+    assert.ok(html.includes(s), `missing ${s}`);
   assert.doesNotMatch(html, /[\u4e00-\u9fff]/, 'no Chinese in an English report');
 });
 
 test('answer-sheet results: section + number, each bubble answer with its flags, and the box as written', () => {
   const template: Template = {
-    id: 'sheet-quiz', title: '单元测验', subject: '数学', language: 'zh',
+    id: 'sheet-quiz',
+    title: '单元测验',
+    subject: '数学',
+    language: 'zh',
     questions: [
       { number: '1', section: '一', type: 'choice', points: 3, answer: 'A' },
       { number: '1', section: '二', type: 'multi', points: 4, answer: 'BD' },

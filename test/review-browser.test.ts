@@ -16,7 +16,11 @@ import { startStack, type Stack } from './helpers/stack';
 // and clears every item with the keyboard; the exam completes with the teacher's points.
 
 const base = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
-const template: Template = { ...base, id: 'g8-math-web-review', questions: base.questions.map((q) => (q.number === '8' ? { ...q, scoredBy: 'teacher' as const } : q)) };
+const template: Template = {
+  ...base,
+  id: 'g8-math-web-review',
+  questions: base.questions.map((q) => (q.number === '8' ? { ...q, scoredBy: 'teacher' as const } : q)),
+};
 const screenshot = path.join(__dirname, '../../docs/screenshots/review.png');
 let stack: Stack;
 let client: ExamflowClient;
@@ -43,7 +47,13 @@ async function waitForStatus(examId: string, status: string): Promise<void> {
 }
 
 test('a teacher clears a review on the web page with the keyboard', async () => {
-  const paper = await renderExamPaper({ template, student: { name: '陈静', class: '八(2)班', id: '2023043' }, answers: chooseAnswers(template, 1, 43), pages: 1, seed: 43 });
+  const paper = await renderExamPaper({
+    template,
+    student: { name: '陈静', class: '八(2)班', id: '2023043' },
+    answers: chooseAnswers(template, 1, 43),
+    pages: 1,
+    seed: 43,
+  });
   const { examId } = await client.submitExam({ templateId: template.id, pages: paper.pages, student: { name: '陈静' } });
   await waitForStatus(examId, 'needs_review');
 
@@ -63,7 +73,7 @@ test('a teacher clears a review on the web page with the keyboard', async () => 
   // The exam is in the queue and its row offers a review.
   await p.waitForSelector(`#review-queue button[data-exam-id="${examId}"]`);
   await p.waitForSelector(`tr[data-exam-id="${examId}"] button[data-action="review"]`);
-  await p.$eval(`#review-queue button[data-exam-id="${examId}"]`, (b) => (b).click());
+  await p.$eval(`#review-queue button[data-exam-id="${examId}"]`, (b) => b.click());
   await p.waitForSelector('#review-item:not([hidden])');
 
   let decided = 0;
@@ -79,7 +89,9 @@ test('a teacher clears a review on the web page with the keyboard', async () => 
     await p.keyboard.press(/question 8 /.test(where) ? '7' : 'a');
     decided += 1;
     await p.waitForFunction(
-      (before) => (document.querySelector('#review-item') as HTMLElement).hidden || document.querySelector('#review-progress')?.textContent !== before,
+      (before) =>
+        (document.querySelector('#review-item') as HTMLElement).hidden ||
+        document.querySelector('#review-progress')?.textContent !== before,
       {},
       progress,
     );

@@ -5,7 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ExamflowApiError, ExamflowClient, type ReviewDocument, type ReviewQueueResponse, type StatusDocument } from '../client/examflow-client';
+import {
+  ExamflowApiError,
+  ExamflowClient,
+  type ReviewDocument,
+  type ReviewQueueResponse,
+  type StatusDocument,
+} from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
@@ -17,7 +23,11 @@ import { startStack, type Stack } from './helpers/stack';
 
 const cli = path.join(__dirname, '../cli/examflow.js');
 const base = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
-const template: Template = { ...base, id: 'g8-math-cli-review', questions: base.questions.map((q) => (q.number === '8' ? { ...q, scoredBy: 'teacher' as const } : q)) };
+const template: Template = {
+  ...base,
+  id: 'g8-math-cli-review',
+  questions: base.questions.map((q) => (q.number === '8' ? { ...q, scoredBy: 'teacher' as const } : q)),
+};
 const dir = mkdtempSync(path.join(os.tmpdir(), 'examflow-review-cli-'));
 let stack: Stack;
 let client: ExamflowClient;
@@ -33,7 +43,10 @@ after(async () => {
 
 function examflow(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +57,13 @@ function examflow(args: string[]): Promise<{ code: number | null; stdout: string
 }
 
 test('review list, show and decide from the CLI and the client; a correction afterwards', async () => {
-  const paper = await renderExamPaper({ template, student: { name: '赵强', class: '八(3)班', id: '2023204' }, answers: chooseAnswers(template, 1, 51), pages: 1, seed: 51 });
+  const paper = await renderExamPaper({
+    template,
+    student: { name: '赵强', class: '八(3)班', id: '2023204' },
+    answers: chooseAnswers(template, 1, 51),
+    pages: 1,
+    seed: 51,
+  });
   const pagePath = path.join(dir, 'page-1.png');
   writeFileSync(pagePath, paper.pages[0]!);
 
@@ -76,7 +95,9 @@ test('review list, show and decide from the CLI and the client; a correction aft
   assert.ok(clientRefusal instanceof ExamflowApiError && clientRefusal.status === 400 && clientRefusal.code === 'invalid_decision');
 
   // Every doubtful reading as the machine read it; question 8 gets 6 points.
-  const decisions = review.items.map((i) => (i === teacherItem ? `${i.itemId}:points=6` : i.machineAnswer ? `${i.itemId}=${i.machineAnswer}` : `${i.itemId}:points=0`));
+  const decisions = review.items.map((i) =>
+    i === teacherItem ? `${i.itemId}:points=6` : i.machineAnswer ? `${i.itemId}=${i.machineAnswer}` : `${i.itemId}:points=0`,
+  );
   const decided = await examflow(['review', 'decide', examId, ...decisions, '--teacher', 'ms-zhao']);
   assert.equal(decided.code, 0, decided.stderr);
   assert.match(decided.stdout, /every item decided/);
@@ -95,5 +116,8 @@ test('review list, show and decide from the CLI and the client; a correction aft
   const viaClient = await client.correct(examId, { number: '8', awarded: 6 });
   assert.equal(viaClient.score, result.score);
   assert.equal(viaClient.corrections?.length, 2);
-  assert.equal((await client.listReviews()).exams.some((e) => e.examId === examId), false);
+  assert.equal(
+    (await client.listReviews()).exams.some((e) => e.examId === examId),
+    false,
+  );
 });

@@ -17,7 +17,8 @@ import { apiClient, examForm, startStack, type Stack } from './helpers/stack';
 // queue, shows each item with its image, refuses an out-of-range award, takes the teacher's
 // decisions and completes with the teacher's score.
 
-const load = (file: string) => templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates', file), 'utf8')));
+const load = (file: string) =>
+  templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates', file), 'utf8')));
 // Question 8 (a fill answer, 10 points) is the teacher's to score.
 const math: Template = (() => {
   const t = load('zh-math.json');
@@ -30,7 +31,18 @@ interface ReviewDoc {
   status: string;
   waiting: boolean;
   deadline: string | null;
-  items: { itemId: string; number: string; section: string | null; type: string; points: number; reason: string; machineAnswer: string | null; confidence: number; imageUrl: string; decision: unknown }[];
+  items: {
+    itemId: string;
+    number: string;
+    section: string | null;
+    type: string;
+    points: number;
+    reason: string;
+    machineAnswer: string | null;
+    confidence: number;
+    imageUrl: string;
+    decision: unknown;
+  }[];
 }
 
 let stack: Stack;
@@ -61,7 +73,10 @@ async function waitingReview(examId: string): Promise<ReviewDoc> {
   assert.equal(status.step, 'review');
   assert.ok(status.review && status.review.items > 0 && status.review.decided === 0, JSON.stringify(status.review));
   const queue = (await (await api.get('/v1/reviews')).json()) as { exams: { examId: string; items: number }[] };
-  assert.ok(queue.exams.some((e) => e.examId === examId && e.items === status.review!.items), 'the exam is in the tenant’s review queue');
+  assert.ok(
+    queue.exams.some((e) => e.examId === examId && e.items === status.review!.items),
+    'the exam is in the tenant’s review queue',
+  );
   const other = (await (await apiClient(stack.baseUrl, 'token-school-b').get('/v1/reviews')).json()) as { exams: unknown[] };
   assert.equal(other.exams.length, 0, 'another tenant’s queue does not show it');
   const res = await api.get(`/v1/exams/${examId}/review`);
@@ -83,7 +98,13 @@ async function decide(examId: string, decisions: unknown[]): Promise<Response> {
 }
 
 test('a scoredBy: teacher question stops the exam in needs_review until the teacher scores it', async () => {
-  const paper = await renderExamPaper({ template: math, student: { name: '李明', class: '八(2)班', id: '2023017' }, answers: chooseAnswers(math, 1, 31), pages: 1, seed: 31 });
+  const paper = await renderExamPaper({
+    template: math,
+    student: { name: '李明', class: '八(2)班', id: '2023017' },
+    answers: chooseAnswers(math, 1, 31),
+    pages: 1,
+    seed: 31,
+  });
   const submitted = await api.postForm('/v1/exams', examForm(math.id, paper.pages));
   assert.equal(submitted.status, 202);
   const { examId } = (await submitted.json()) as { examId: string };
@@ -103,12 +124,24 @@ test('a scoredBy: teacher question stops the exam in needs_review until the teac
   const unknown = await decide(examId, [{ itemId: 'q99', awarded: 1 }]);
   assert.equal(unknown.status, 400);
   assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'invalid_decision');
-  const tooMuchForThisQuestion = await decide(examId, review.items.filter((i) => i.points < 10).slice(0, 1).map((i) => ({ itemId: i.itemId, awarded: i.points + 1 })));
+  const tooMuchForThisQuestion = await decide(
+    examId,
+    review.items
+      .filter((i) => i.points < 10)
+      .slice(0, 1)
+      .map((i) => ({ itemId: i.itemId, awarded: i.points + 1 })),
+  );
   if (review.items.some((i) => i.points < 10)) assert.equal(tooMuchForThisQuestion.status, 400);
 
   // The teacher reads every other waiting answer off the paper (the ground truth) and gives question 8 seven points.
   const truth = new Map(paper.truth.answers.map((a) => [a.number, a.answer]));
-  const decisions = review.items.map((i) => (i.number === '8' ? { itemId: i.itemId, awarded: 7 } : truth.get(i.number) ? { itemId: i.itemId, answer: truth.get(i.number) } : { itemId: i.itemId, awarded: 0 }));
+  const decisions = review.items.map((i) =>
+    i.number === '8'
+      ? { itemId: i.itemId, awarded: 7 }
+      : truth.get(i.number)
+        ? { itemId: i.itemId, answer: truth.get(i.number) }
+        : { itemId: i.itemId, awarded: 0 },
+  );
   const decided = await decide(examId, decisions);
   assert.equal(decided.status, 200, await decided.clone().text());
   assert.ok(['processing', 'completed'].includes(((await decided.json()) as StatusDocument).status));
@@ -122,7 +155,12 @@ test('a scoredBy: teacher question stops the exam in needs_review until the teac
   assert.equal(q8.review?.status, 'decided');
   assert.equal(q8.review?.decidedBy, 'ms-li');
   assert.ok(q8.review?.decidedAt);
-  const perfect = gradeExam(math, { title: null, student: paper.truth.student, answers: paper.truth.answers.map((a) => ({ ...a, confidence: 1, page: 0 })), missing: [] });
+  const perfect = gradeExam(math, {
+    title: null,
+    student: paper.truth.student,
+    answers: paper.truth.answers.map((a) => ({ ...a, confidence: 1, page: 0 })),
+    missing: [],
+  });
   const expected = perfect.questions.reduce((s, q) => s + (q.number === '8' ? 7 : q.awarded), 0);
   assert.equal(result.score, expected, 'the teacher’s score');
   assert.deepEqual(result.review, { status: 'reviewed', items: review.items.length, decided: review.items.length });
@@ -130,7 +168,10 @@ test('a scoredBy: teacher question stops the exam in needs_review until the teac
   assert.ok(html.includes('老师已复核'), 'the report says the teacher checked it');
   const after = (await (await api.get(`/v1/exams/${examId}/review`)).json()) as ReviewDoc;
   assert.equal(after.waiting, false);
-  assert.ok(after.items.every((i) => i.decision !== null), 'the decisions stay visible after completion');
+  assert.ok(
+    after.items.every((i) => i.decision !== null),
+    'the decisions stay visible after completion',
+  );
 
   // After completion the teacher still corrects an answer: result, report and record change, the change is kept.
   const q1 = result.questions.find((q) => q.number === '1')!;
@@ -139,7 +180,10 @@ test('a scoredBy: teacher question stops the exam in needs_review until the teac
   assert.equal(corrected.status, 200, await corrected.clone().text());
   const fixed = (await corrected.json()) as ResultDocument;
   assert.equal(fixed.score, result.score - q1.awarded);
-  assert.deepEqual(fixed.corrections?.map((c) => [c.number, c.by, c.before.answer, c.after.answer, c.after.awarded]), [['1', 'mr-wang', q1.studentAnswer, wrongLetter, 0]]);
+  assert.deepEqual(
+    fixed.corrections?.map((c) => [c.number, c.by, c.before.answer, c.after.answer, c.after.awarded]),
+    [['1', 'mr-wang', q1.studentAnswer, wrongLetter, 0]],
+  );
   const reread = (await (await api.get(`/v1/exams/${examId}/result`)).json()) as ResultDocument;
   assert.equal(reread.score, fixed.score, 'the record holds the corrected result');
   assert.equal(reread.questions.find((q) => q.number === '8')!.awarded, 7, 'the teacher’s review stays');
@@ -153,7 +197,20 @@ test('a scoredBy: teacher question stops the exam in needs_review until the teac
 });
 
 test('a double mark on an answer sheet waits for the teacher, who reads the intended letter', async () => {
-  const truth: SheetTruth = { studentNumber: '20230418', answers: { '一/1': 'A', '一/2': 'BC', '一/3': 'BD', '一/4': 'ACD', '二/1': 'T', '二/2': 'T', '二/3': '42', '二/4': '3.5', '二/5': '12' } };
+  const truth: SheetTruth = {
+    studentNumber: '20230418',
+    answers: {
+      '一/1': 'A',
+      '一/2': 'BC',
+      '一/3': 'BD',
+      '一/4': 'ACD',
+      '二/1': 'T',
+      '二/2': 'T',
+      '二/3': '42',
+      '二/4': '3.5',
+      '二/5': '12',
+    },
+  };
   const pages = await filledSheetImages(quiz, truth, { style: 'scan', seed: 41 });
   const form = new FormData();
   pages.forEach((bytes, i) => form.append('pages', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), `sheet-${i + 1}.png`));
@@ -178,7 +235,12 @@ test('a double mark on an answer sheet waits for the teacher, who reads the inte
   if (review.items.length > 1) {
     assert.equal(partial.status, 'needs_review');
     assert.equal(partial.review?.decided, 1);
-    const rest = review.items.filter((i) => i !== double).map((i) => ({ itemId: i.itemId, ...(truth.answers[`${i.section}/${i.number}`] ? { answer: truth.answers[`${i.section}/${i.number}`]! } : { awarded: 0 }) }));
+    const rest = review.items
+      .filter((i) => i !== double)
+      .map((i) => ({
+        itemId: i.itemId,
+        ...(truth.answers[`${i.section}/${i.number}`] ? { answer: truth.answers[`${i.section}/${i.number}`]! } : { awarded: 0 }),
+      }));
     assert.equal((await decide(examId, rest)).status, 200);
   }
   await waitForStatus(examId, ['completed']);
@@ -192,7 +254,13 @@ test('a double mark on an answer sheet waits for the teacher, who reads the inte
 
 test('the review routes are in /openapi.json, and bad input is refused before any exam is read', async () => {
   const doc = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  for (const route of ['/v1/reviews', '/v1/exams/{examId}/review', '/v1/exams/{examId}/review/{itemId}/image.png', '/v1/exams/{examId}/corrections']) assert.ok(doc.paths[route], route);
+  for (const route of [
+    '/v1/reviews',
+    '/v1/exams/{examId}/review',
+    '/v1/exams/{examId}/review/{itemId}/image.png',
+    '/v1/exams/{examId}/corrections',
+  ])
+    assert.ok(doc.paths[route], route);
   const examId = '00000000-0000-4000-8000-000000000000';
   const cases: [string, unknown, number][] = [
     ['no decisions', { decisions: [] }, 400],

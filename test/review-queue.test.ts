@@ -19,13 +19,38 @@ before(async () => {
 process.once('beforeExit', () => void closeRecords());
 
 async function exam(tenantId: string, status: 'processing' | 'needs_review' | 'completed', items = 2): Promise<string> {
-  const submission: Submission = { examId: randomUUID(), tenantId, templateId: 't1', subject: 'math', priority: 'normal', pages: 1, createdAt: new Date().toISOString() };
+  const submission: Submission = {
+    examId: randomUUID(),
+    tenantId,
+    templateId: 't1',
+    subject: 'math',
+    priority: 'normal',
+    pages: 1,
+    createdAt: new Date().toISOString(),
+  };
   await recordSubmission(submission);
   const runId = randomUUID();
   const startedAt = new Date().toISOString();
   await recordRun({ examId: submission.examId, runId, status: 'processing', step: 'ocr', startedAt }, submission);
-  if (status !== 'processing') await recordRun({ examId: submission.examId, runId, status: 'needs_review', step: 'review', startedAt, reviewItems: items }, submission);
-  if (status === 'completed') await recordRun({ examId: submission.examId, runId, status: 'completed', step: 'done', startedAt, finishedAt: new Date().toISOString(), score: 1, fullScore: 2 }, submission);
+  if (status !== 'processing')
+    await recordRun(
+      { examId: submission.examId, runId, status: 'needs_review', step: 'review', startedAt, reviewItems: items },
+      submission,
+    );
+  if (status === 'completed')
+    await recordRun(
+      {
+        examId: submission.examId,
+        runId,
+        status: 'completed',
+        step: 'done',
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        score: 1,
+        fullScore: 2,
+      },
+      submission,
+    );
   await new Promise((r) => setTimeout(r, 5)); // distinct waiting times
   return submission.examId;
 }
@@ -39,12 +64,21 @@ test('waiting exams of one tenant, oldest first, in pages; closed, running and f
 
   const tokens = pageTokens('a test key');
   const first = await listWaitingExams(tokens, 'queue-a', 2);
-  assert.deepEqual(first.exams.map((e) => e.examId), waiting.slice(0, 2));
-  assert.deepEqual(first.exams.map((e) => e.items), [1, 2]);
+  assert.deepEqual(
+    first.exams.map((e) => e.examId),
+    waiting.slice(0, 2),
+  );
+  assert.deepEqual(
+    first.exams.map((e) => e.items),
+    [1, 2],
+  );
   assert.equal(first.exams[0]!.reviewUrl, `/v1/exams/${waiting[0]}/review`);
   const second = await listWaitingExams(tokens, 'queue-a', 2, first.nextPageToken!);
   const third = await listWaitingExams(tokens, 'queue-a', 2, second.nextPageToken!);
-  assert.deepEqual([...second.exams, ...third.exams].map((e) => e.examId), waiting.slice(2));
+  assert.deepEqual(
+    [...second.exams, ...third.exams].map((e) => e.examId),
+    waiting.slice(2),
+  );
   assert.equal(third.nextPageToken, null);
   assert.equal((await listWaitingExams(tokens, null, 100)).exams.length, 6, 'an admin sees every tenant’s');
   await assert.rejects(listWaitingExams(tokens, 'queue-a', 2, 'bm90LW91cnM'), InvalidCursor);

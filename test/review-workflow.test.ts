@@ -34,8 +34,30 @@ after(async () => {
 });
 
 const items: ReviewItem[] = [
-  { itemId: 'q2', number: '2', section: null, type: 'choice', points: 4, reason: 'double', machineAnswer: 'AC', machineAwarded: 0, confidence: 0.9, imageKey: 'img/q2' },
-  { itemId: 'q4', number: '4', section: null, type: 'open', points: 10, reason: 'scored_by_teacher', machineAnswer: 'text', machineAwarded: 3, confidence: 0.9, imageKey: 'img/q4' },
+  {
+    itemId: 'q2',
+    number: '2',
+    section: null,
+    type: 'choice',
+    points: 4,
+    reason: 'double',
+    machineAnswer: 'AC',
+    machineAwarded: 0,
+    confidence: 0.9,
+    imageKey: 'img/q2',
+  },
+  {
+    itemId: 'q4',
+    number: '4',
+    section: null,
+    type: 'open',
+    points: 10,
+    reason: 'scored_by_teacher',
+    machineAnswer: 'text',
+    machineAwarded: 3,
+    confidence: 0.9,
+    imageKey: 'img/q4',
+  },
 ];
 
 interface Seen {
@@ -58,7 +80,13 @@ function reviewActivities(seen: Seen, waitOn: ReviewItem[] = items): Activities 
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `review-wf-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;
@@ -76,7 +104,12 @@ function startExam(taskQueue: string, timeoutMs = 3_600_000) {
     createdAt: new Date().toISOString(),
     review: { below: 0.6, timeoutMs },
   };
-  return client.workflow.start(examWorkflow, { workflowId: examId, taskQueue, args: [input], typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }] });
+  return client.workflow.start(examWorkflow, {
+    workflowId: examId,
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: [{ key: TenantIdKey, value: 'school-a' }],
+  });
 }
 
 async function waitForReview(handle: Awaited<ReturnType<typeof startExam>>) {
@@ -89,7 +122,10 @@ async function waitForReview(handle: Awaited<ReturnType<typeof startExam>>) {
 }
 
 async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof WorkflowUpdateFailedError, `expected a refused update, got ${String(err)}`);
   assert.ok(err.cause instanceof ApplicationFailure);
   return err.cause;
@@ -107,15 +143,22 @@ test('waits in needs_review, refuses bad decisions before history, keeps partial
     assert.equal(described.typedSearchAttributes.get(ExamStatusKey), 'needs_review');
     assert.equal(described.typedSearchAttributes.get(ExamStepKey), 'review');
 
-    const unknown = await refusal(handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q9', awarded: 1 }], by: 'ms-li' }] }));
+    const unknown = await refusal(
+      handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q9', awarded: 1 }], by: 'ms-li' }] }),
+    );
     assert.equal(unknown.type, INVALID_DECISION);
     assert.match(unknown.message, /unknown item q9/);
-    const tooMany = await refusal(handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q4', awarded: 11 }], by: 'ms-li' }] }));
+    const tooMany = await refusal(
+      handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q4', awarded: 11 }], by: 'ms-li' }] }),
+    );
     assert.match(tooMany.message, /from 0 to 10/);
 
     const partial = await handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q2', answer: 'C' }], by: 'ms-li' }] });
     assert.equal(partial.waiting, true);
-    assert.deepEqual(partial.decisions.map((d) => [d.itemId, d.answer, d.decidedBy]), [['q2', 'C', 'ms-li']]);
+    assert.deepEqual(
+      partial.decisions.map((d) => [d.itemId, d.answer, d.decidedBy]),
+      [['q2', 'C', 'ms-li']],
+    );
     assert.equal((await handle.query(progressQuery)).review?.decided, 1);
     assert.equal((await handle.query(reviewQuery)).items.length, 2);
 
@@ -125,14 +168,26 @@ test('waits in needs_review, refuses bad decisions before history, keeps partial
     const history = await handle.fetchHistory();
     const accepted = history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
     assert.equal(accepted, 2);
-    const late = await handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q2', awarded: 4 }], by: 'x' }] }).then(() => null, (e: unknown) => e);
+    const late = await handle.executeUpdate(reviewUpdate, { args: [{ decisions: [{ itemId: 'q2', awarded: 4 }], by: 'x' }] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(late instanceof Error, 'a closed exam takes no decisions');
     return done;
   });
   assert.equal(result.score, 11);
   assert.equal(seen.applied.length, 1);
-  assert.deepEqual(seen.applied[0]!.decisions.map((d) => [d.itemId, d.answer ?? d.awarded, d.decidedBy]), [['q2', 'C', 'ms-li'], ['q4', 8, 'mr-wang']]);
-  assert.deepEqual(seen.records.map((r) => r.status), ['processing', 'needs_review', 'processing', 'completed']);
+  assert.deepEqual(
+    seen.applied[0]!.decisions.map((d) => [d.itemId, d.answer ?? d.awarded, d.decidedBy]),
+    [
+      ['q2', 'C', 'ms-li'],
+      ['q4', 8, 'mr-wang'],
+    ],
+  );
+  assert.deepEqual(
+    seen.records.map((r) => r.status),
+    ['processing', 'needs_review', 'processing', 'completed'],
+  );
   assert.equal(seen.records[1]!.reviewItems, 2);
 });
 
@@ -145,7 +200,10 @@ test('at the deadline the exam completes with the machine readings (partial deci
     return handle.result();
   });
   assert.equal(result.score, 11);
-  assert.deepEqual(seen.applied[0]!.decisions.map((d) => d.itemId), ['q4']);
+  assert.deepEqual(
+    seen.applied[0]!.decisions.map((d) => d.itemId),
+    ['q4'],
+  );
   assert.equal(seen.records.at(-1)!.status, 'completed');
 });
 
@@ -154,7 +212,10 @@ test('an exam with nothing doubtful never waits', async () => {
   const result = await withWorkers(reviewActivities(seen, []), async (taskQueue) => (await startExam(taskQueue)).result());
   assert.equal(result.score, 15);
   assert.equal(seen.applied.length, 0);
-  assert.deepEqual(seen.records.map((r) => r.status), ['processing', 'completed']);
+  assert.deepEqual(
+    seen.records.map((r) => r.status),
+    ['processing', 'completed'],
+  );
 });
 
 test('cancelling an exam that waits ends it cancelled, recorded at the review step', async () => {
@@ -163,7 +224,10 @@ test('cancelling an exam that waits ends it cancelled, recorded at the review st
     const handle = await startExam(taskQueue);
     await waitForReview(handle);
     await handle.cancel();
-    const err = await handle.result().then(() => null, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof WorkflowFailedError);
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
     assert.equal((await handle.describe()).typedSearchAttributes.get(ExamStatusKey), 'cancelled');

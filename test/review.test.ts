@@ -49,11 +49,20 @@ test('a teacher question, a double mark, a doubtful reading and a question not f
   );
   assert.equal(items[1]!.machineAnswer, '17');
   assert.equal(items[1]!.points, 5);
-  assert.deepEqual(reviewItems(template, graded, { below: 0.4 }).map((i) => i.itemId), ['q2', 'q4', 'q5']);
+  assert.deepEqual(
+    reviewItems(template, graded, { below: 0.4 }).map((i) => i.itemId),
+    ['q2', 'q4', 'q5'],
+  );
 });
 
 test('the validator refuses unknown items, points out of range and empty decisions', () => {
-  assert.deepEqual(decisionProblems(items, [{ itemId: 'q3', answer: '12' }, { itemId: 'q4', awarded: 10 }]), []);
+  assert.deepEqual(
+    decisionProblems(items, [
+      { itemId: 'q3', answer: '12' },
+      { itemId: 'q4', awarded: 10 },
+    ]),
+    [],
+  );
   assert.match(decisionProblems(items, [{ itemId: 'q1', awarded: 1 }])[0]!, /unknown item q1/);
   assert.match(decisionProblems(items, [{ itemId: 'q4', awarded: 11 }])[0]!, /from 0 to 10/);
   assert.match(decisionProblems(items, [{ itemId: 'q4', awarded: -1 }])[0]!, /from 0 to 10/);
@@ -77,7 +86,15 @@ test('decisions regrade the exam: a corrected reading by the rules, points as gi
   const q3 = reviewed.questions[2]!;
   assert.equal(q3.studentAnswer, '12');
   assert.equal(q3.correct, true);
-  assert.deepEqual(q3.review, { status: 'decided', reason: 'low_confidence', machineAnswer: '17', machineAwarded: 0, answer: '12', decidedBy: 'ms-li', decidedAt: at });
+  assert.deepEqual(q3.review, {
+    status: 'decided',
+    reason: 'low_confidence',
+    machineAnswer: '17',
+    machineAwarded: 0,
+    answer: '12',
+    decidedBy: 'ms-li',
+    decidedAt: at,
+  });
   assert.equal(reviewed.questions[3]!.awarded, 7.5);
   assert.equal(reviewed.questions[4]!.missing, false);
   assert.equal(reviewed.questions[0]!.review, undefined);
@@ -93,10 +110,31 @@ test('at the deadline, undecided items keep the machine reading and are marked u
 });
 
 test('a correction after completion changes one answer and keeps who, when, before and after', () => {
-  const corrected = correctAnswer(template, graded, { number: '1', section: null, answer: 'D', by: 'mr-wang', at: '2026-12-01T08:00:00.000Z' });
+  const corrected = correctAnswer(template, graded, {
+    number: '1',
+    section: null,
+    answer: 'D',
+    by: 'mr-wang',
+    at: '2026-12-01T08:00:00.000Z',
+  });
   assert.equal(corrected.score, graded.score - 4);
-  assert.deepEqual(corrected.corrections, [{ number: '1', section: null, by: 'mr-wang', at: '2026-12-01T08:00:00.000Z', before: { answer: 'B', awarded: 4 }, after: { answer: 'D', awarded: 0 } }]);
-  const again = correctAnswer(template, corrected, { number: '1', section: null, awarded: 2, by: 'mr-wang', at: '2026-12-01T08:05:00.000Z' });
+  assert.deepEqual(corrected.corrections, [
+    {
+      number: '1',
+      section: null,
+      by: 'mr-wang',
+      at: '2026-12-01T08:00:00.000Z',
+      before: { answer: 'B', awarded: 4 },
+      after: { answer: 'D', awarded: 0 },
+    },
+  ]);
+  const again = correctAnswer(template, corrected, {
+    number: '1',
+    section: null,
+    awarded: 2,
+    by: 'mr-wang',
+    at: '2026-12-01T08:05:00.000Z',
+  });
   assert.equal(again.corrections!.length, 2);
   assert.equal(again.questions[0]!.awarded, 2);
   assert.throws(() => correctAnswer(template, graded, { number: '9', section: null, awarded: 1, by: 'x', at: 'y' }), /not in template/);

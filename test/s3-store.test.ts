@@ -54,7 +54,14 @@ test('list returns the keys directly inside a prefix, sorted, and [] for an empt
 });
 
 test('list and remove follow continuation tokens past one page of results', async () => {
-  const paged = new S3ArtifactStore({ bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, forcePathStyle: true, pageSize: 10 });
+  const paged = new S3ArtifactStore({
+    bucket: s3.bucket,
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    forcePathStyle: true,
+    pageSize: 10,
+  });
   const keys = Array.from({ length: 25 }, (_, i) => `many/k${String(i).padStart(2, '0')}`);
   for (const k of keys) await paged.put(k, 'x');
   assert.deepEqual(await paged.list('many'), keys);
@@ -97,12 +104,18 @@ test('createArtifactStore builds the S3 store when EXAMFLOW_ARTIFACT_STORE=s3', 
   assert.ok(configured instanceof S3ArtifactStore);
   await configured.putJson('templates/t/x.json', { ok: true });
   assert.deepEqual(await store.getJson('templates/t/x.json'), { ok: true });
-  (configured).client.destroy();
+  configured.client.destroy();
 });
 
 test('create is write-once: a second create of the key rejects with EEXIST and leaves the first object', async () => {
   await store.create('exams/e9/pages/001.img', Buffer.from('alice'));
-  await assert.rejects(store.create('exams/e9/pages/001.img', Buffer.from('bob')), (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST');
-  await assert.rejects(store.createJson('exams/e9/pages/001.img', { who: 'bob' }), (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST');
+  await assert.rejects(
+    store.create('exams/e9/pages/001.img', Buffer.from('bob')),
+    (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST',
+  );
+  await assert.rejects(
+    store.createJson('exams/e9/pages/001.img', { who: 'bob' }),
+    (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST',
+  );
   assert.equal((await store.get('exams/e9/pages/001.img')).toString(), 'alice');
 });

@@ -7,7 +7,10 @@ import { templateSchema } from '../domain/template';
 // The parse step of an answer-sheet exam: sheet readings → the ParsedExam grading takes.
 
 const template = templateSchema.parse({
-  id: 'sheet-t', title: '单元测验', subject: 'math', language: 'zh',
+  id: 'sheet-t',
+  title: '单元测验',
+  subject: 'math',
+  language: 'zh',
   questions: [
     { number: '1', section: '一', type: 'choice', points: 3, answer: 'A' },
     { number: '2', section: '一', type: 'multi', points: 4, answer: 'BD' },
@@ -18,7 +21,17 @@ const template = templateSchema.parse({
 });
 
 function page(pageIndex: number, sheetPage: number, extra: Partial<SheetPage>): SheetPage {
-  return { pageIndex, sheetPage, templateId: template.id, studentNumber: null, studentNumberConfidence: 0, answers: [], boxes: [], registration: { method: 'markers', rotation: 0 }, ...extra };
+  return {
+    pageIndex,
+    sheetPage,
+    templateId: template.id,
+    studentNumber: null,
+    studentNumberConfidence: 0,
+    answers: [],
+    boxes: [],
+    registration: { method: 'markers', rotation: 0 },
+    ...extra,
+  };
 }
 
 test('marks and boxes of every page become answers named by section + number, in template order', () => {
@@ -53,7 +66,10 @@ test('marks and boxes of every page become answers named by section + number, in
     ],
   );
   const graded = gradeExam(template, parsed);
-  assert.deepEqual(graded.questions.map((q) => q.awarded), [0, 2, 5, 10, 0]);
+  assert.deepEqual(
+    graded.questions.map((q) => q.awarded),
+    [0, 2, 5, 10, 0],
+  );
 });
 
 test('a sheet page that was not uploaded leaves its questions missing, never blank; a page uploaded twice counts once', () => {
@@ -66,6 +82,12 @@ test('a sheet page that was not uploaded leaves its questions missing, never bla
 });
 
 test('an empty box is a blank answer, not a doubtful one', () => {
-  const parsed = sheetExam([page(0, 1, { boxes: [{ number: '1', section: '二', type: 'fill', imageKey: 'k', text: null, confidence: 1 }] })], template);
-  assert.deepEqual(parsed.answers.map((a) => [a.answer, a.flags]), [[null, []]]);
+  const parsed = sheetExam(
+    [page(0, 1, { boxes: [{ number: '1', section: '二', type: 'fill', imageKey: 'k', text: null, confidence: 1 }] })],
+    template,
+  );
+  assert.deepEqual(
+    parsed.answers.map((a) => [a.answer, a.flags]),
+    [[null, []]],
+  );
 });

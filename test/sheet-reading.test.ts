@@ -19,7 +19,9 @@ before(() => loadOpenCv());
 after(() => closeSharedBrowser());
 
 function wrongAnswers(reading: SheetReading, truth: SheetTruth): string[] {
-  return reading.answers.filter((a) => (truth.answers[questionKey(a)] ?? null) !== a.answer).map((a) => `${questionKey(a)}: ${truth.answers[questionKey(a)]} read as ${a.answer}`);
+  return reading.answers
+    .filter((a) => (truth.answers[questionKey(a)] ?? null) !== a.answer)
+    .map((a) => `${questionKey(a)}: ${truth.answers[questionKey(a)]} read as ${a.answer}`);
 }
 
 async function readAll(template: Template, style: SheetStyle, seeds: number[]): Promise<{ turns: Set<number>; readings: number }> {
@@ -37,7 +39,8 @@ async function readAll(template: Template, style: SheetStyle, seeds: number[]): 
       assert.deepEqual(wrongAnswers(reading, truth), [], `${style} seed ${seed} page ${pageIndex + 1}`);
       for (const a of reading.answers) {
         const expected = truth.answers[questionKey(a)];
-        if (a.type === 'choice' && expected && expected.length > 1) assert.ok(a.flags.includes('double'), `a double mark on ${a.number} is flagged`);
+        if (a.type === 'choice' && expected && expected.length > 1)
+          assert.ok(a.flags.includes('double'), `a double mark on ${a.number} is flagged`);
         assert.ok(a.confidence > 0 && a.confidence <= 1);
       }
       if (pageIndex === 0) {
@@ -84,8 +87,11 @@ test('a page turned by exactly 90°, 180° and 270° is read the right way up', 
 test('the code names template and page in scans and photos; a picture without a sheet has none', async () => {
   const template = sectionedTemplate();
   const { images } = await filledSheet(template, randomSheetTruth(template, 41), { style: 'photo', seed: 41 });
-  for (const [pageIndex, image] of images.entries()) assert.deepEqual(await findSheetCode(image), { templateId: template.id, pageIndex, pageCount: images.length });
-  const blank = await sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#f4f1ea' } }).jpeg().toBuffer();
+  for (const [pageIndex, image] of images.entries())
+    assert.deepEqual(await findSheetCode(image), { templateId: template.id, pageIndex, pageCount: images.length });
+  const blank = await sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#f4f1ea' } })
+    .jpeg()
+    .toBuffer();
   assert.equal(await findSheetCode(blank), null);
 });
 
@@ -112,7 +118,13 @@ test('no sheet in the picture: SheetNotFoundError says what was seen and what to
   const paper = await sharp({
     create: { width: 1240, height: 1754, channels: 3, background: '#ffffff' },
   })
-    .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><text x="100" y="200" font-size="40">1. ( B )  2. ( C )</text></svg>') }])
+    .composite([
+      {
+        input: Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><text x="100" y="200" font-size="40">1. ( B )  2. ( C )</text></svg>',
+        ),
+      },
+    ])
     .jpeg()
     .toBuffer();
   await assert.rejects(readAnswerSheet(paper, sheetLayout(template)), (err: unknown) => {
@@ -135,12 +147,23 @@ test('covered corner markers: the code and the page outline still place the shee
   const markers = sheetLayout(template).pages[0]!.markers;
   const s = 150 / 72; // clean sheets are rendered at 150 dpi
   const cover = async (which: number[]) => {
-    const rects = which.map((i) => `<rect x="${(markers[i]!.x - 4) * s}" y="${(markers[i]!.y - 4) * s}" width="${(markers[i]!.size + 8) * s}" height="${(markers[i]!.size + 8) * s}" fill="#fff"/>`).join('');
-    return sharp(images[0]).composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754">${rects}</svg>`) }]).jpeg({ quality: 85 }).toBuffer();
+    const rects = which
+      .map(
+        (i) =>
+          `<rect x="${(markers[i]!.x - 4) * s}" y="${(markers[i]!.y - 4) * s}" width="${(markers[i]!.size + 8) * s}" height="${(markers[i]!.size + 8) * s}" fill="#fff"/>`,
+      )
+      .join('');
+    return sharp(images[0])
+      .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754">${rects}</svg>`) }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
   };
   for (const which of [[2], [2, 3]]) {
     const reading = await readAnswerSheet(await cover(which), sheetLayout(template));
-    assert.ok(['code', 'outline'].includes(reading.registration.method), `markers ${which.join(', ')} covered: placed by ${reading.registration.method}`);
+    assert.ok(
+      ['code', 'outline'].includes(reading.registration.method),
+      `markers ${which.join(', ')} covered: placed by ${reading.registration.method}`,
+    );
     assert.deepEqual(wrongAnswers(reading, truth), []);
     assert.equal(reading.studentNumber, truth.studentNumber);
   }

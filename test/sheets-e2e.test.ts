@@ -14,7 +14,9 @@ import { apiClient, startStack, type Stack } from './helpers/stack';
 // degraded as a flatbed scan and as a phone photo, submitted WITHOUT a templateId through the
 // HTTP API, read and graded by the real workflow on real workers.
 
-const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-sheet-quiz.json'), 'utf8')));
+const template = templateSchema.parse(
+  JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-sheet-quiz.json'), 'utf8')),
+);
 
 // What the student marked: a right and a double-marked single choice, a multi subset and a multi
 // with a wrong letter, a right and a wrong true/false, two fill boxes written in and one left empty.
@@ -59,11 +61,16 @@ after(async () => {
 function sheetForm(pages: Buffer[], type: string, fields: Record<string, string> = {}): FormData {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  pages.forEach((bytes, i) => form.append('pages', new Blob([new Uint8Array(bytes)], { type }), `sheet-${i + 1}.${type === 'image/jpeg' ? 'jpg' : 'png'}`));
+  pages.forEach((bytes, i) =>
+    form.append('pages', new Blob([new Uint8Array(bytes)], { type }), `sheet-${i + 1}.${type === 'image/jpeg' ? 'jpg' : 'png'}`),
+  );
   return form;
 }
 
-for (const [style, seed, type] of [['scan', 21, 'image/png'], ['photo', 22, 'image/jpeg']] as const) {
+for (const [style, seed, type] of [
+  ['scan', 21, 'image/png'],
+  ['photo', 22, 'image/jpeg'],
+] as const) {
   test(`a ${style} of a filled answer sheet, submitted without a templateId, is graded to the exact score with the bubbled student number`, async () => {
     const pages = await filledSheetImages(template, truth, { style, seed });
     const res = await api.postForm('/v1/exams', sheetForm(pages, type));
@@ -107,7 +114,9 @@ test('the submitted student id wins over the bubbled number', async () => {
 });
 
 test('without a templateId: 400 missing_template for a page with no sheet code, 400 unknown_template for another tenant’s sheet, 400 template_mismatch', async () => {
-  const paper = (await renderExamPaper({ template: { ...template, id: 'printed' }, student: { name: 'A', class: 'B', id: 'C' }, answers: {}, seed: 1 })).pages;
+  const paper = (
+    await renderExamPaper({ template: { ...template, id: 'printed' }, student: { name: 'A', class: 'B', id: 'C' }, answers: {}, seed: 1 })
+  ).pages;
   const sheet = await filledSheetImages(template, truth, { style: 'clean', seed: 24 });
   const other = apiClient(stack.baseUrl, 'token-school-b');
   await client.createTemplate({ ...template, id: 'another-quiz' });
@@ -130,7 +139,11 @@ test('the answer sheet of a template, as PDF and as layout, per tenant', async (
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assert.deepEqual(await client.answerSheetLayout(template.id), JSON.parse(JSON.stringify(sheetLayout(template))));
   const other = apiClient(stack.baseUrl, 'token-school-b');
-  for (const route of [`/v1/templates/${template.id}/answer-sheet.pdf`, `/v1/templates/${template.id}/answer-sheet.json`, '/v1/templates/no-such/answer-sheet.pdf']) {
+  for (const route of [
+    `/v1/templates/${template.id}/answer-sheet.pdf`,
+    `/v1/templates/${template.id}/answer-sheet.json`,
+    '/v1/templates/no-such/answer-sheet.pdf',
+  ]) {
     const res = await (route.includes('no-such') ? api : other).get(route);
     assert.equal(res.status, 404, route);
   }

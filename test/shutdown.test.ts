@@ -33,13 +33,22 @@ after(async () => {
 });
 
 function run(script: string, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [path.join(dist, script)], { env: { ...process.env, TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'warn', ...extra }, stdio: 'ignore' });
+  return spawn(process.execPath, [path.join(dist, script)], {
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'warn', ...extra },
+    stdio: 'ignore',
+  });
 }
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 test('SIGTERM on a worker lets the page being read finish, then the worker exits 0', async () => {
   const taskQueue = `shutdown-${Date.now()}`;
-  const paper = await renderExamPaper({ template, student: { name: '周杰', class: '1', id: '9' }, answers: chooseAnswers(template, 0, 41), pages: 1, seed: 41 });
+  const paper = await renderExamPaper({
+    template,
+    student: { name: '周杰', class: '1', id: '9' },
+    answers: chooseAnswers(template, 0, 41),
+    pages: 1,
+    seed: 41,
+  });
   const examId = examIdFor('school-a', undefined);
   const deps = createApiDeps(env.client, config());
   await submitExam(deps, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
@@ -48,7 +57,12 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   // Wait until the OCR activity is running on this worker.
   for (;;) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    if (pending.some((a) => a.activityType?.name === 'ocrPage' && a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)) break;
+    if (
+      pending.some(
+        (a) => a.activityType?.name === 'ocrPage' && a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const signalledAt = Date.now();
@@ -60,8 +74,12 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   // seconds (a completion that never arrives would show as a second attempt below as well).
   const ocrCompleted = async () => {
     const events = (await handle.fetchHistory()).events ?? [];
-    const ocrScheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ocrPage').map((e) => String(e.eventId)));
-    return events.some((e) => e.activityTaskCompletedEventAttributes && ocrScheduled.has(String(e.activityTaskCompletedEventAttributes.scheduledEventId)));
+    const ocrScheduled = new Set(
+      events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ocrPage').map((e) => String(e.eventId)),
+    );
+    return events.some(
+      (e) => e.activityTaskCompletedEventAttributes && ocrScheduled.has(String(e.activityTaskCompletedEventAttributes.scheduledEventId)),
+    );
   };
   let ocrDone = await ocrCompleted();
   for (let i = 0; i < 50 && !ocrDone; i++) {
@@ -75,8 +93,13 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   const successor = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
   const result = await handle.result();
   assert.ok(result.fullScore > 0);
-  const attempts = (await handle.fetchHistory()).events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
-  assert.ok(attempts?.every((a) => a === 1), 'no activity had to be retried');
+  const attempts = (await handle.fetchHistory()).events
+    ?.filter((e) => e.activityTaskStartedEventAttributes)
+    .map((e) => e.activityTaskStartedEventAttributes!.attempt);
+  assert.ok(
+    attempts?.every((a) => a === 1),
+    'no activity had to be retried',
+  );
   successor.kill('SIGTERM');
   assert.equal(await exited(successor), 0);
 });
@@ -85,7 +108,16 @@ test('SIGTERM on the API ends open event streams and exits 0', async () => {
   const port = await freePort();
   const api = run('api/main.js', { EXAMFLOW_API_PORT: String(port), EXAMFLOW_API_HOST: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(`${baseUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
   // An exam with no worker stays pending, so its event stream stays open.
   const examId = examIdFor('school-a', undefined);
   const deps = createApiDeps(env.client, config());

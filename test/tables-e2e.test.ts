@@ -14,7 +14,9 @@ import { apiClient, startStack, type Stack } from './helpers/stack';
 // handwriting the classifier never trained on, scanned or photographed, submitted through
 // POST /v1/exams and graded by the real workflow (OCR step reads the tables, parse takes them).
 
-const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-answer-table.json'), 'utf8')));
+const template = templateSchema.parse(
+  JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-answer-table.json'), 'utf8')),
+);
 
 let stack: Stack;
 let api: ReturnType<typeof apiClient>;
@@ -34,7 +36,12 @@ function expectedScore(t: Template, answers: Map<string, string | null>): number
   return t.questions.reduce((s, q) => s + (answers.get(questionKey(q)) === q.answer ? q.points : 0), 0);
 }
 
-const students: [TableShape, TableStyle, number][] = [['rows', 'scan', 41], ['columns', 'scan', 42], ['split', 'photo', 43], ['rows', 'photo', 44]];
+const students: [TableShape, TableStyle, number][] = [
+  ['rows', 'scan', 41],
+  ['columns', 'scan', 42],
+  ['split', 'photo', 43],
+  ['rows', 'photo', 44],
+];
 
 test('a class of handwritten answer tables (scans and photos, several table shapes) is graded through the API', async () => {
   const submitted = [];
@@ -42,13 +49,19 @@ test('a class of handwritten answer tables (scans and photos, several table shap
     const paper = await tablePaper(template, shape, style, seed);
     const form = new FormData();
     form.set('templateId', template.id);
-    form.append('pages', new Blob([new Uint8Array(paper.image)], { type: paper.type }), `page-1.${paper.type === 'image/png' ? 'png' : 'jpg'}`);
+    form.append(
+      'pages',
+      new Blob([new Uint8Array(paper.image)], { type: paper.type }),
+      `page-1.${paper.type === 'image/png' ? 'png' : 'jpg'}`,
+    );
     const res = await api.postForm('/v1/exams', form);
     const body = (await res.json()) as { examId: string };
     assert.equal(res.status, 202, JSON.stringify(body));
     submitted.push({ examId: body.examId, paper, shape, style });
   }
-  let right = 0, total = 0, flaggedWrong = 0;
+  let right = 0,
+    total = 0,
+    flaggedWrong = 0;
   for (const { examId, paper, shape, style } of submitted) {
     const final = await client.waitFor(examId, { timeoutMs: 240_000 });
     assert.equal(final.status, 'completed', `${shape}/${style}: ${final.error}`);
@@ -65,10 +78,15 @@ test('a class of handwritten answer tables (scans and photos, several table shap
     // graded by the key from what was read: 4 points a right answer, 0 for a wrong or empty one
     assert.equal(result.score, expectedScore(template, read), `${shape}/${style}: the score by the key`);
     if (examId === submitted[0]!.examId) {
-      const brief = result.questions.map((q) => `${q.section}/${q.number}=${q.studentAnswer ?? '—'}${q.correct ? '' : '✗'} (${q.confidence}${q.flags?.length ? ` ${q.flags.join(',')}` : ''})`);
+      const brief = result.questions.map(
+        (q) =>
+          `${q.section}/${q.number}=${q.studentAnswer ?? '—'}${q.correct ? '' : '✗'} (${q.confidence}${q.flags?.length ? ` ${q.flags.join(',')}` : ''})`,
+      );
       console.log(`${shape}/${style}: score ${result.score}/${result.fullScore}: ${brief.join(' ')}`);
     }
   }
-  console.log(`answer tables through the API: ${right}/${total} answers right; ${flaggedWrong} of the ${total - right} misreads flagged low_confidence`);
+  console.log(
+    `answer tables through the API: ${right}/${total} answers right; ${flaggedWrong} of the ${total - right} misreads flagged low_confidence`,
+  );
   assert.ok(right / total >= 0.9, `answers right: ${right}/${total}`);
 });

@@ -41,7 +41,9 @@ after(() => {
 });
 
 const { deliverWebhook } = testActivities().activities;
-const delivery = { tenantId: 'hooks-1', examId: 'e1', runId: 'r1', event: 'exam.completed', status: {} } as unknown as Parameters<typeof deliverWebhook>[0];
+const delivery = { tenantId: 'hooks-1', examId: 'e1', runId: 'r1', event: 'exam.completed', status: {} } as unknown as Parameters<
+  typeof deliverWebhook
+>[0];
 const post = { headers: { 'Content-Type': 'application/json' }, body: '{}', timeoutMs: 5_000 };
 
 test('address kinds: only public unicast addresses may receive webhooks', () => {

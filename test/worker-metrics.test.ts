@@ -26,7 +26,13 @@ let port: number;
 before(async () => {
   fake = await startFakeLlm();
   fake.setDefault('tagging', (req) => ({
-    content: { questions: (req.data.questions as { number: string }[]).map((q) => ({ number: q.number, knowledgePoints: [`LLM/${q.number}`], difficulty: 'easy' })) },
+    content: {
+      questions: (req.data.questions as { number: string }[]).map((q) => ({
+        number: q.number,
+        knowledgePoints: [`LLM/${q.number}`],
+        difficulty: 'easy',
+      })),
+    },
   }));
   port = await freePort();
   const cfg = loadConfig({ ...process.env, EXAMFLOW_WORKER_METRICS_PORT: String(port), EXAMFLOW_TAG_CACHE: 'memory' });

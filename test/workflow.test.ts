@@ -31,7 +31,13 @@ after(async () => {
 
 async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `wf-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), taskQueue, workflowBundle: await workflowBundle(), activities });
+  const workers: Worker[] = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   const run = fn(taskQueue);
   await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
   return run;
@@ -127,7 +133,10 @@ test('a page that is not a readable answer sheet fails the exam at once with the
   const activities = fakeActivities({
     readSheetPage: async () => {
       attempts++;
-      throw ApplicationFailure.nonRetryable('page 1: no answer sheet found (no corner markers, no code): photograph the whole sheet', 'BadInput');
+      throw ApplicationFailure.nonRetryable(
+        'page 1: no answer sheet found (no corner markers, no code): photograph the whole sheet',
+        'BadInput',
+      );
     },
   });
   await withWorkers(activities, async (taskQueue) => {

@@ -22,7 +22,11 @@ export interface OwnedActivityDeps {
 }
 
 export function createActivityDeps(cfg: Config, options: { meter?: MetricMeter } = {}): OwnedActivityDeps {
-  const ocr = new OcrEngine({ workers: cfg.EXAMFLOW_OCR_WORKERS, dataDir: cfg.EXAMFLOW_DATA_DIR, lineReader: cfg.EXAMFLOW_OCR_LINE_READER });
+  const ocr = new OcrEngine({
+    workers: cfg.EXAMFLOW_OCR_WORKERS,
+    dataDir: cfg.EXAMFLOW_DATA_DIR,
+    lineReader: cfg.EXAMFLOW_OCR_LINE_READER,
+  });
   const chromium = new Chromium(cfg.CHROMIUM_PATH);
   const tags = createTagCache({
     kind: cfg.EXAMFLOW_TAG_CACHE,

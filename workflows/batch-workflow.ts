@@ -10,7 +10,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { batchProgressQuery, type BatchExamPlan, type BatchProgress, type BatchWorkflowInput, type BatchWorkflowResult } from './batch-definitions';
+import {
+  batchProgressQuery,
+  type BatchExamPlan,
+  type BatchProgress,
+  type BatchWorkflowInput,
+  type BatchWorkflowResult,
+} from './batch-definitions';
 import { examWorkflow } from './exam-workflow';
 import { activityPolicies } from './policies';
 import { ExamStatusKey, ExamStepKey, StudentIdKey, SubjectKey, TemplateIdKey, TenantIdKey } from './search-attributes';
@@ -48,13 +54,23 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
     progress.pages = split.pages;
     progress.examsPlanned = split.exams.length;
     progress.phase = 'processing';
-    await recordBatch({ batchId, status: 'processing', pages: split.pages, examsPlanned: split.exams.length, skipped: split.skipped, unplaced: split.unplaced });
+    await recordBatch({
+      batchId,
+      status: 'processing',
+      pages: split.pages,
+      examsPlanned: split.exams.length,
+      skipped: split.skipped,
+      unplaced: split.unplaced,
+    });
 
     await runExams(split.exams, input.parallelism, progress);
     if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('the batch was cancelled');
     const { completed } = progress.examsClosed;
     if (completed === 0) {
-      const why = split.exams.length === 0 ? 'no student’s sheet was found in the stack (see the unplaced pages)' : `none of its ${split.exams.length} exams could be graded (see each exam's error)`;
+      const why =
+        split.exams.length === 0
+          ? 'no student’s sheet was found in the stack (see the unplaced pages)'
+          : `none of its ${split.exams.length} exams could be graded (see each exam's error)`;
       throw ApplicationFailure.nonRetryable(`nothing in this batch could be graded: ${why}`, 'NothingGraded');
     }
 
@@ -123,6 +139,9 @@ async function runExam(exam: BatchExamPlan, progress: BatchProgress): Promise<vo
     }
     progress.examsClosed.cancelled += 1;
     // Cancelled between its record and its start: the record must not stay pending.
-    if (!started) await CancellationScope.nonCancellable(() => recordBatchExam({ batchId: progress.batchId, exam, neverStarted: true })).catch(() => undefined);
+    if (!started)
+      await CancellationScope.nonCancellable(() => recordBatchExam({ batchId: progress.batchId, exam, neverStarted: true })).catch(
+        () => undefined,
+      );
   }
 }

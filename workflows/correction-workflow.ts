@@ -22,7 +22,14 @@ export async function correctionWorkflow(input: CorrectionInput): Promise<{ scor
   const { examId, templateKey } = input;
   const corrected = await correctExam({ examId, templateKey, change: input.change, by: input.by, at: input.at });
   const diagnosis = await diagnoseExam({ examId, templateKey, gradedKey: corrected.gradedKey });
-  const report = await renderReport({ examId, templateKey, parsedKey: input.parsedKey, gradedKey: corrected.gradedKey, diagnosisKey: diagnosis.diagnosisKey, student: input.student });
+  const report = await renderReport({
+    examId,
+    templateKey,
+    parsedKey: input.parsedKey,
+    gradedKey: corrected.gradedKey,
+    diagnosisKey: diagnosis.diagnosisKey,
+    student: input.student,
+  });
   await recordCorrection({ examId, resultKey: report.resultKey });
   return { score: corrected.score, resultKey: report.resultKey };
 }

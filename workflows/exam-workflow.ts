@@ -122,7 +122,17 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
     let graded = await analyzeAnswers({ examId, templateKey, parsedKey: parsed.parsedKey });
     // Teacher review (exams submitted with review on; histories before it never reach here).
     if (input.review && patched('teacher-review')) {
-      const context = { examId, templateKey, parsedKey: parsed.parsedKey, pageKeys: input.pageKeys, sheet: input.sheet === true, settings: input.review, progress, moveTo, notify };
+      const context = {
+        examId,
+        templateKey,
+        parsedKey: parsed.parsedKey,
+        pageKeys: input.pageKeys,
+        sheet: input.sheet === true,
+        settings: input.review,
+        progress,
+        moveTo,
+        notify,
+      };
       graded = await reviewStep({ ...context, record: exam.record }, graded);
     }
 
@@ -162,7 +172,8 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
 async function closeCancelled(
   examId: string,
   progress: ExamProgress,
-  close: (f: CloseFields) => Promise<void>, notify: (e: ExamEvent) => Promise<void>,
+  close: (f: CloseFields) => Promise<void>,
+  notify: (e: ExamEvent) => Promise<void>,
 ): Promise<void> {
   finish(progress, 'cancelled', Date.now());
   upsertSearchAttributes([{ key: ExamStatusKey, value: 'cancelled' }]);
@@ -177,7 +188,8 @@ async function closeCancelled(
 async function closeFailed(
   progress: ExamProgress,
   err: unknown,
-  close: (f: CloseFields) => Promise<void>, notify: (e: ExamEvent) => Promise<void>,
+  close: (f: CloseFields) => Promise<void>,
+  notify: (e: ExamEvent) => Promise<void>,
 ): Promise<ApplicationFailure> {
   const message = teacherMessage(progress.step, err);
   finish(progress, 'failed', Date.now(), message);

@@ -3,14 +3,21 @@ import type { Activities } from '../activities';
 import type { RecordExamInput } from '../activities/record-exam';
 import type { ExamStep } from '../domain/documents';
 import { allDecided, decisionProblems, type Decision, type ReviewSettings } from '../domain/review-decisions';
-import { INVALID_DECISION, NOT_WAITING, reviewQuery, reviewUpdate, type ExamEvent, type ReviewState, type ReviewUpdateInput } from './definitions';
+import {
+  INVALID_DECISION,
+  NOT_WAITING,
+  reviewQuery,
+  reviewUpdate,
+  type ExamEvent,
+  type ReviewState,
+  type ReviewUpdateInput,
+} from './definitions';
 import { activityPolicies } from './policies';
 import type { ExamProgress } from './progress';
 import { ExamStatusKey } from './search-attributes';
 
 const { prepareReview } = proxyActivities<Activities>(activityPolicies.prepareReview);
 const { applyReview } = proxyActivities<Activities>(activityPolicies.applyReview);
-
 
 export interface Graded {
   gradedKey: string;
@@ -38,7 +45,15 @@ export interface ReviewStepContext {
  * grading the later steps use.
  */
 export async function reviewStep(c: ReviewStepContext, graded: Graded): Promise<Graded> {
-  const { items } = await prepareReview({ examId: c.examId, templateKey: c.templateKey, parsedKey: c.parsedKey, gradedKey: graded.gradedKey, pageKeys: c.pageKeys, sheet: c.sheet, below: c.settings.below });
+  const { items } = await prepareReview({
+    examId: c.examId,
+    templateKey: c.templateKey,
+    parsedKey: c.parsedKey,
+    gradedKey: graded.gradedKey,
+    pageKeys: c.pageKeys,
+    sheet: c.sheet,
+    below: c.settings.below,
+  });
   if (items.length === 0) return graded;
 
   const decisions = new Map<string, Decision>();
@@ -57,9 +72,20 @@ export async function reviewStep(c: ReviewStepContext, graded: Graded): Promise<
     {
       // Refused here, a decision never enters the history.
       validator: ({ decisions: given }: ReviewUpdateInput) => {
-        if (!waiting) throw ApplicationFailure.create({ type: NOT_WAITING, message: `exam ${c.examId} is not waiting for a review`, nonRetryable: true });
+        if (!waiting)
+          throw ApplicationFailure.create({
+            type: NOT_WAITING,
+            message: `exam ${c.examId} is not waiting for a review`,
+            nonRetryable: true,
+          });
         const problems = decisionProblems(items, given ?? []);
-        if (problems.length) throw ApplicationFailure.create({ type: INVALID_DECISION, message: problems.join('; '), details: [problems], nonRetryable: true });
+        if (problems.length)
+          throw ApplicationFailure.create({
+            type: INVALID_DECISION,
+            message: problems.join('; '),
+            details: [problems],
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -78,5 +104,11 @@ export async function reviewStep(c: ReviewStepContext, graded: Graded): Promise<
   delete c.progress.review;
   upsertSearchAttributes([{ key: ExamStatusKey, value: 'processing' }]);
   await c.record({ status: 'processing', step: 'review' });
-  return applyReview({ examId: c.examId, templateKey: c.templateKey, gradedKey: graded.gradedKey, items, decisions: [...decisions.values()] });
+  return applyReview({
+    examId: c.examId,
+    templateKey: c.templateKey,
+    gradedKey: graded.gradedKey,
+    items,
+    decisions: [...decisions.values()],
+  });
 }

@@ -10,12 +10,4 @@ export const TemplateIdKey = defineSearchAttributeKey('TemplateId', SearchAttrib
 export const StudentIdKey = defineSearchAttributeKey('StudentId', SearchAttributeType.KEYWORD);
 export const ExamScoreKey = defineSearchAttributeKey('ExamScore', SearchAttributeType.DOUBLE);
 
-export const examSearchAttributes = [
-  ExamStatusKey,
-  ExamStepKey,
-  SubjectKey,
-  TenantIdKey,
-  TemplateIdKey,
-  StudentIdKey,
-  ExamScoreKey,
-];
+export const examSearchAttributes = [ExamStatusKey, ExamStepKey, SubjectKey, TenantIdKey, TemplateIdKey, StudentIdKey, ExamScoreKey];

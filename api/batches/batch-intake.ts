@@ -38,10 +38,19 @@ export function stackUpload(cfg: BatchLimits): Middleware {
 
 /** Counts the stack's pages and refuses, before anything is stored, what the split could never read. */
 export async function checkStack(files: UploadedFile[], cfg: BatchLimits): Promise<number> {
-  if (files.length === 0) throw new ApiError(400, 'no_pages', 'no pages uploaded: send the class’s scan as a multipart file named "pages" (one PDF, or one image per page)');
+  if (files.length === 0)
+    throw new ApiError(
+      400,
+      'no_pages',
+      'no pages uploaded: send the class’s scan as a multipart file named "pages" (one PDF, or one image per page)',
+    );
   const total = files.reduce((n, f) => n + f.buffer.length, 0);
   if (total > cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES) {
-    throw new ApiError(413, 'payload_too_large', `the stack is ${Math.round(total / 1e6)} MB, more than the ${Math.round(cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES / 1e6)} MB a batch may have: scan at 150–200 dpi or split the class`);
+    throw new ApiError(
+      413,
+      'payload_too_large',
+      `the stack is ${Math.round(total / 1e6)} MB, more than the ${Math.round(cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES / 1e6)} MB a batch may have: scan at 150–200 dpi or split the class`,
+    );
   }
   let pages = 0;
   const images: UploadedFile[] = [];
@@ -55,7 +64,11 @@ export async function checkStack(files: UploadedFile[], cfg: BatchLimits): Promi
   }
   if (images.length > 0) await checkPages(images);
   if (pages > cfg.EXAMFLOW_MAX_BATCH_PAGES) {
-    throw new ApiError(400, 'too_many_pages', `the stack has ${pages} pages, more than the ${cfg.EXAMFLOW_MAX_BATCH_PAGES} a batch may have: split the class into smaller stacks`);
+    throw new ApiError(
+      400,
+      'too_many_pages',
+      `the stack has ${pages} pages, more than the ${cfg.EXAMFLOW_MAX_BATCH_PAGES} a batch may have: split the class into smaller stacks`,
+    );
   }
   return pages;
 }
@@ -87,7 +100,11 @@ export interface BatchSubmission {
 /** Stores the stack (written once), records the batch, then starts its workflow. Returns the batch id. */
 export async function submitBatch({ client, cfg, store }: ApiDeps, s: BatchSubmission): Promise<string> {
   if (s.templateId && !(await loadTemplate(s.tenantId, s.templateId))) {
-    throw new ApiError(400, 'unknown_template', `no template "${s.templateId}": create it with POST /v1/templates first, or leave templateId out for examflow answer sheets`);
+    throw new ApiError(
+      400,
+      'unknown_template',
+      `no template "${s.templateId}": create it with POST /v1/templates first, or leave templateId out for examflow answer sheets`,
+    );
   }
   const review = reviewSettings(cfg);
   const batchId = randomUUID();
@@ -104,9 +121,19 @@ export async function submitBatch({ client, cfg, store }: ApiDeps, s: BatchSubmi
     ...(review ? { review } : {}),
   };
   try {
-    await Promise.all([...s.files.map((f, i) => store.create(keys.upload(i), f.buffer)), store.createJson(keys.input, { input, name: s.name ?? null })]);
+    await Promise.all([
+      ...s.files.map((f, i) => store.create(keys.upload(i), f.buffer)),
+      store.createJson(keys.input, { input, name: s.name ?? null }),
+    ]);
     // The record comes before the workflow, as for exams: Temporal never runs a batch the database does not know.
-    await insertBatch({ batchId, tenantId: s.tenantId, name: s.name ?? null, templateId: s.templateId ?? null, files: s.files.length, createdAt: input.createdAt });
+    await insertBatch({
+      batchId,
+      tenantId: s.tenantId,
+      name: s.name ?? null,
+      templateId: s.templateId ?? null,
+      files: s.files.length,
+      createdAt: input.createdAt,
+    });
     await client.workflow.start(batchWorkflow, {
       workflowId: batchId,
       taskQueue: cfg.EXAMFLOW_TASK_QUEUE,

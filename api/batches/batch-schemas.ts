@@ -21,7 +21,9 @@ export const submitBatchResponseSchema = z.object({ batchId: z.string(), status:
 export const listBatchesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 
 const pageNote = z.object({ page: z.number().int(), reason: z.string() });
-const counts = z.object(Object.fromEntries(batchExamStatuses.map((s) => [s, z.number().int()])) as Record<(typeof batchExamStatuses)[number], z.ZodNumber>);
+const counts = z.object(
+  Object.fromEntries(batchExamStatuses.map((s) => [s, z.number().int()])) as Record<(typeof batchExamStatuses)[number], z.ZodNumber>,
+);
 
 export const batchStatusSchema = z.object({
   batchId: z.string(),

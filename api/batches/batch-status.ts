@@ -41,7 +41,10 @@ export async function batchStatusDocument(client: Client, row: BatchRow, exams: 
   const doc = batchSummary(row, byStatus, startedAt);
   if (!isClosedPhase(row.status) && doc.pages === null) {
     // Still splitting: the workflow knows how far; a slow or absent answer changes nothing.
-    const live = await client.workflow.getHandle(row.batch_id).query(batchProgressQuery).catch(() => null);
+    const live = await client.workflow
+      .getHandle(row.batch_id)
+      .query(batchProgressQuery)
+      .catch(() => null);
     if (live) Object.assign(doc, { pages: live.pages, examsPlanned: live.examsPlanned });
   }
   return {

@@ -65,19 +65,23 @@ export const cancelBatchHandler =
   };
 
 /** GET /v1/batches/:batchId/report.html */
-export const classReportHtmlHandler = ({ store }: ApiDeps): Handler => async (ctx) => {
-  const row = await completedBatch(ctx);
-  ctx.type = 'text/html; charset=utf-8';
-  ctx.body = await store.get(row.report.reportHtmlKey);
-};
+export const classReportHtmlHandler =
+  ({ store }: ApiDeps): Handler =>
+  async (ctx) => {
+    const row = await completedBatch(ctx);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = await store.get(row.report.reportHtmlKey);
+  };
 
 /** GET /v1/batches/:batchId/report.pdf */
-export const classReportPdfHandler = ({ store }: ApiDeps): Handler => async (ctx) => {
-  const row = await completedBatch(ctx);
-  ctx.type = 'application/pdf';
-  ctx.set('Content-Disposition', `inline; filename="class-${row.batch_id}.pdf"`);
-  ctx.body = await store.get(row.report.reportPdfKey);
-};
+export const classReportPdfHandler =
+  ({ store }: ApiDeps): Handler =>
+  async (ctx) => {
+    const row = await completedBatch(ctx);
+    ctx.type = 'application/pdf';
+    ctx.set('Content-Disposition', `inline; filename="class-${row.batch_id}.pdf"`);
+    ctx.body = await store.get(row.report.reportPdfKey);
+  };
 
 /** GET /v1/batches/:batchId/scores.csv */
 export const scoresCsvHandler = (): Handler => async (ctx) => {

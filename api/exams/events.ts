@@ -21,7 +21,12 @@ const isClosed = (d: StatusDocument) => isClosedStatus(d.status);
 export function streamExamEvents(ctx: Context, client: Client, examId: string, scope: string | null, first: StatusDocument): void {
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
-  ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   const stream = new PassThrough();
   ctx.status = 200;
   ctx.body = stream;

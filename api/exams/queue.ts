@@ -27,7 +27,12 @@ const maximaByScope = new Map<string, ReturnType<typeof newMaxima>>();
 async function taskQueueStats(client: Client, name: string, types: temporal.api.enums.v1.TaskQueueType[]) {
   const results = await Promise.all(
     types.map((taskQueueType) =>
-      client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name, kind: 1 }, taskQueueType, reportStats: true }),
+      client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name, kind: 1 },
+        taskQueueType,
+        reportStats: true,
+      }),
     ),
   );
   let backlog = 0;

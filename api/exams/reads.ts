@@ -75,7 +75,7 @@ export const resultHandler =
   ({ client, store }: ApiDeps): Handler =>
   async (ctx) => {
     const { found, keys } = await completedExam(client, ctx);
-    ctx.body = (found.record.result) ?? (await store.getJson<ResultDocument>(keys.result));
+    ctx.body = found.record.result ?? (await store.getJson<ResultDocument>(keys.result));
   };
 
 /** GET /v1/exams/:examId/report.pdf */

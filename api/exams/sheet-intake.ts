@@ -36,7 +36,11 @@ export async function examTemplate(tenantId: string, templateId: string | undefi
     );
   }
   if (templateId && code && code.templateId !== templateId) {
-    throw new ApiError(400, 'template_mismatch', `the pages are answer sheets of template "${code.templateId}", but templateId says "${templateId}": leave templateId out, or upload the sheets of "${templateId}"`);
+    throw new ApiError(
+      400,
+      'template_mismatch',
+      `the pages are answer sheets of template "${code.templateId}", but templateId says "${templateId}": leave templateId out, or upload the sheets of "${templateId}"`,
+    );
   }
   const id = templateId ?? code!.templateId;
   const template = await loadTemplate(tenantId, id);

@@ -71,7 +71,10 @@ export async function submitExam({ client, cfg, store }: ApiDeps, submission: Su
     return false;
   }
   try {
-    await Promise.all([...submission.pages.map((page, i) => store.create(keys.page(i), page)), store.createJson(keys.template, submission.template)]);
+    await Promise.all([
+      ...submission.pages.map((page, i) => store.create(keys.page(i), page)),
+      store.createJson(keys.template, submission.template),
+    ]);
     // The record comes before the workflow: Temporal never runs an exam the database does not
     // know. With the database down this throws, and the submission is refused (503).
     await recordSubmission({
@@ -106,7 +109,11 @@ async function waitForWorkflow(client: Client, examId: string): Promise<void> {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     if (Date.now() > until) {
-      throw new ApiError(409, 'submission_in_progress', 'a submission with this Idempotency-Key is still being stored or has just failed: send it again in a few seconds');
+      throw new ApiError(
+        409,
+        'submission_in_progress',
+        'a submission with this Idempotency-Key is still being stored or has just failed: send it again in a few seconds',
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

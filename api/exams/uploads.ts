@@ -30,7 +30,11 @@ export function pagesUpload(limits: { maxBytes: number; maxPages: number }): Mid
 function checkFileName(name: string, index: number): void {
   // eslint-disable-next-line no-control-regex
   if (name.length > 255 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
-    throw new ApiError(400, 'invalid_upload', `file ${index + 1} has a name that is too long or holds control characters: rename it (at most 255 printable characters)`);
+    throw new ApiError(
+      400,
+      'invalid_upload',
+      `file ${index + 1} has a name that is too long or holds control characters: rename it (at most 255 printable characters)`,
+    );
   }
 }
 
@@ -51,12 +55,21 @@ export async function expandPdfPages<F extends UploadedFile>(files: F[], maxPage
   const opened: (PdfFile | null)[] = [];
   try {
     for (const [i, file] of files.entries()) {
-      opened.push(isPdf(file.buffer) ? await translate(() => openPdf(file.buffer, `file ${i + 1} (${file.originalname || 'unnamed'})`)) : null);
+      opened.push(
+        isPdf(file.buffer) ? await translate(() => openPdf(file.buffer, `file ${i + 1} (${file.originalname || 'unnamed'})`)) : null,
+      );
     }
     const total = opened.reduce((n, pdf) => n + (pdf ? pdf.pages : 1), 0);
     if (total > maxPages) {
-      const pdfs = opened.filter((p): p is PdfFile => p !== null).map((p) => `${p.what}: ${p.pages}`).join(', ');
-      throw new ApiError(400, 'too_many_pages', `the upload has ${total} pages once its PDFs are split (${pdfs}), more than the ${maxPages} pages an exam may have`);
+      const pdfs = opened
+        .filter((p): p is PdfFile => p !== null)
+        .map((p) => `${p.what}: ${p.pages}`)
+        .join(', ');
+      throw new ApiError(
+        400,
+        'too_many_pages',
+        `the upload has ${total} pages once its PDFs are split (${pdfs}), more than the ${maxPages} pages an exam may have`,
+      );
     }
     for (const pdf of opened) if (pdf) await translate(() => checkPdfPageSizes(pdf));
     const pages: F[] = [];
@@ -68,7 +81,13 @@ export async function expandPdfPages<F extends UploadedFile>(files: F[], maxPage
       }
       const rendered = await translate(() => renderPdf(pdf));
       rendered.forEach((png, k) =>
-        pages.push({ ...file, buffer: png, size: png.length, mimetype: 'image/png', originalname: `${file.originalname || 'document.pdf'} page ${k + 1}` }),
+        pages.push({
+          ...file,
+          buffer: png,
+          size: png.length,
+          mimetype: 'image/png',
+          originalname: `${file.originalname || 'document.pdf'} page ${k + 1}`,
+        }),
       );
     }
     return pages;
@@ -90,7 +109,8 @@ async function translate<T>(step: () => Promise<T>): Promise<T> {
 
 /** Rejects, with a message a teacher can act on, any page that is not a readable image (domain/page-rules.ts). */
 export async function checkPages(files: { originalname: string; buffer: Buffer }[]): Promise<void> {
-  if (files.length === 0) throw new ApiError(400, 'no_pages', 'no pages uploaded: send the page images as multipart files named "pages", in page order');
+  if (files.length === 0)
+    throw new ApiError(400, 'no_pages', 'no pages uploaded: send the page images as multipart files named "pages", in page order');
   await Promise.all(files.map((file, i) => checkPage(file.buffer, `page ${i + 1} (${file.originalname || 'unnamed'})`)));
 }
 

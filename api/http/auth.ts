@@ -35,7 +35,9 @@ function parseApiKeys(spec: string): { tenantId: string; tokenHash: Buffer }[] {
       const tenantId = pair.slice(0, at);
       const token = pair.slice(at + 1);
       if (at <= 0 || !tenantPattern.test(tenantId) || token.length < 8) {
-        throw new Error(`EXAMFLOW_API_KEYS: "${tenantId || pair.slice(0, 12)}…" must be tenant:token with a tenant like "school-1" and a token of 8+ characters`);
+        throw new Error(
+          `EXAMFLOW_API_KEYS: "${tenantId || pair.slice(0, 12)}…" must be tenant:token with a tenant like "school-1" and a token of 8+ characters`,
+        );
       }
       return { tenantId, tokenHash: sha256(token) };
     });
@@ -56,7 +58,13 @@ export function bearerAuth(apiKeys: string, options: { failuresPerMinute: number
   return async (ctx, next) => {
     const wait = failures.blocked(ctx.ip);
     if (wait !== null) {
-      throw new ApiError(429, 'rate_limited', `too many failed sign-ins from this address: wait ${wait} s, then use a valid token`, { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `too many failed sign-ins from this address: wait ${wait} s, then use a valid token`,
+        { retryAfterSeconds: wait },
+        { 'Retry-After': String(wait) },
+      );
     }
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
     if (!match) return refuse(ctx.ip, 'missing bearer token: send "Authorization: Bearer <token>"');
@@ -75,7 +83,12 @@ export function bearerAuth(apiKeys: string, options: { failuresPerMinute: number
 /** Creating templates and exams belongs to a tenant: an admin token only reads and controls. */
 export function requireTenant(): Middleware<AuthState> {
   return async (ctx, next) => {
-    if (ctx.state.admin) throw new ApiError(403, 'tenant_required', 'an admin token cannot create templates or exams: use the token of the tenant they belong to');
+    if (ctx.state.admin)
+      throw new ApiError(
+        403,
+        'tenant_required',
+        'an admin token cannot create templates or exams: use the token of the tenant they belong to',
+      );
     await next();
   };
 }

@@ -11,12 +11,19 @@ function requireType(type: string, hint: string): Middleware {
 }
 
 export const requireJsonBody = () => requireType('application/json', 'send the document as JSON with "Content-Type: application/json"');
-const multipartOnly = requireType('multipart/form-data', 'upload the exam as multipart/form-data: "pages" files in page order and a "templateId" field');
+const multipartOnly = requireType(
+  'multipart/form-data',
+  'upload the exam as multipart/form-data: "pages" files in page order and a "templateId" field',
+);
 /** Uploads are read as they stream in, never decompressed: a Content-Encoding would be misread. */
 export const requireMultipart = (): Middleware => async (ctx, next) => {
   const encoding = ctx.get('content-encoding').trim().toLowerCase();
   if (encoding && encoding !== 'identity') {
-    throw new ApiError(400, 'invalid_upload', `uploads are not decompressed (got Content-Encoding: ${encoding.slice(0, 40)}): send the multipart body as it is, without Content-Encoding`);
+    throw new ApiError(
+      400,
+      'invalid_upload',
+      `uploads are not decompressed (got Content-Encoding: ${encoding.slice(0, 40)}): send the multipart body as it is, without Content-Encoding`,
+    );
   }
   await multipartOnly(ctx, next);
 };

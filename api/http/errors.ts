@@ -34,7 +34,9 @@ export const errorHandler: Middleware = async (ctx, next) => {
     if (apiError.code === 'internal') logger.error({ err, path: ctx.path }, 'request failed');
     ctx.status = apiError.status;
     ctx.set(apiError.headers);
-    ctx.body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) } };
+    ctx.body = {
+      error: { code: apiError.code, message: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) },
+    };
   }
 };
 
@@ -56,17 +58,39 @@ function toApiError(err: unknown): ApiError {
   }
   // A body that is not what its Content-Encoding says (gzip, deflate, br): a client error.
   if (e?.code && /^Z_|^ERR__ERROR|BROTLI/.test(e.code)) {
-    return new ApiError(400, 'invalid_request', 'the body could not be decompressed as its Content-Encoding says: send it uncompressed, without Content-Encoding');
+    return new ApiError(
+      400,
+      'invalid_request',
+      'the body could not be decompressed as its Content-Encoding says: send it uncompressed, without Content-Encoding',
+    );
   }
-  if (e?.status === 501) return new ApiError(501, 'not_implemented', `this API does not implement that method: use ${e.headers?.Allow ?? 'GET or POST'}`);
+  if (e?.status === 501)
+    return new ApiError(501, 'not_implemented', `this API does not implement that method: use ${e.headers?.Allow ?? 'GET or POST'}`);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const codes: Record<number, string> = { 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+    const codes: Record<number, string> = {
+      405: 'method_not_allowed',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+      429: 'rate_limited',
+    };
     return new ApiError(e.status, codes[e.status] ?? 'invalid_request', e.message || 'invalid request', undefined, e.headers ?? {});
   }
-  if (isDatabaseUnavailable(err)) return new ApiError(503, 'database_unavailable', 'the records database cannot be reached right now: nothing was changed, retry in a few seconds', undefined, { 'Retry-After': '5' });
+  if (isDatabaseUnavailable(err))
+    return new ApiError(
+      503,
+      'database_unavailable',
+      'the records database cannot be reached right now: nothing was changed, retry in a few seconds',
+      undefined,
+      { 'Retry-After': '5' },
+    );
   if (e?.message && /Malformed part header/i.test(e.message)) {
-    return new ApiError(400, 'invalid_upload', 'malformed multipart part header: a file name must be printable text of at most 255 characters, without control characters');
+    return new ApiError(
+      400,
+      'invalid_upload',
+      'malformed multipart part header: a file name must be printable text of at most 255 characters, without control characters',
+    );
   }
-  if (e?.message && /Multipart|Unexpected end of form|boundary|Request aborted/i.test(e.message)) return new ApiError(400, 'invalid_upload', `malformed multipart body: ${e.message}`);
+  if (e?.message && /Multipart|Unexpected end of form|boundary|Request aborted/i.test(e.message))
+    return new ApiError(400, 'invalid_upload', `malformed multipart body: ${e.message}`);
   return new ApiError(500, 'internal', 'internal error; the request can be retried');
 }

@@ -9,12 +9,15 @@ import { ApiError } from './errors';
 // answers in the API's JSON error shape even where Node would answer plain text.
 
 /** The largest body any route takes: a full upload (every page at the per-file limit) and its form fields. */
-export function maxBodyBytes(cfg: Pick<Config, 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'> & Partial<Pick<Config, 'EXAMFLOW_MAX_BATCH_UPLOAD_BYTES'>>): number {
+export function maxBodyBytes(
+  cfg: Pick<Config, 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'> & Partial<Pick<Config, 'EXAMFLOW_MAX_BATCH_UPLOAD_BYTES'>>,
+): number {
   // An exam's pages, or a class's stack (POST /v1/batches), whichever may be larger.
   return Math.max(cfg.EXAMFLOW_MAX_UPLOAD_BYTES * cfg.EXAMFLOW_MAX_PAGES, cfg.EXAMFLOW_MAX_BATCH_UPLOAD_BYTES ?? 0) + 1024 * 1024;
 }
 
-const tooLargeMessage = (limit: number) => `the declared body is larger than any upload this API takes (${Math.round(limit / 1024 / 1024)} MB): send fewer or smaller pages`;
+const tooLargeMessage = (limit: number) =>
+  `the declared body is larger than any upload this API takes (${Math.round(limit / 1024 / 1024)} MB): send fewer or smaller pages`;
 
 /** 413 before a byte of the body is read, when its declared Content-Length is already too large. */
 export function refuseOversizedBody(limit: number): Middleware {
@@ -34,7 +37,10 @@ function jsonError(status: number, code: string, message: string, reason: string
 }
 
 /** The HTTP server of the API (not yet listening), with the limits above. */
-export function apiServer(app: Pick<Koa, 'callback'>, cfg: Pick<Config, 'EXAMFLOW_UPLOAD_TIMEOUT_MS' | 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'>): Server {
+export function apiServer(
+  app: Pick<Koa, 'callback'>,
+  cfg: Pick<Config, 'EXAMFLOW_UPLOAD_TIMEOUT_MS' | 'EXAMFLOW_MAX_UPLOAD_BYTES' | 'EXAMFLOW_MAX_PAGES'>,
+): Server {
   const handle = app.callback();
   const server = http.createServer(
     {
@@ -61,9 +67,23 @@ export function apiServer(app: Pick<Koa, 'callback'>, cfg: Pick<Config, 'EXAMFLO
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     if (err.code === 'HPE_HEADER_OVERFLOW') {
-      socket.end(jsonError(431, 'headers_too_large', 'the request headers are too large: send fewer or shorter headers (cookies included)', 'Request Header Fields Too Large'));
+      socket.end(
+        jsonError(
+          431,
+          'headers_too_large',
+          'the request headers are too large: send fewer or shorter headers (cookies included)',
+          'Request Header Fields Too Large',
+        ),
+      );
     } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      socket.end(jsonError(408, 'request_timeout', `the request did not arrive within ${cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS / 1000} s: upload again on a faster connection, or fewer pages at once`, 'Request Timeout'));
+      socket.end(
+        jsonError(
+          408,
+          'request_timeout',
+          `the request did not arrive within ${cfg.EXAMFLOW_UPLOAD_TIMEOUT_MS / 1000} s: upload again on a faster connection, or fewer pages at once`,
+          'Request Timeout',
+        ),
+      );
     } else {
       socket.end(jsonError(400, 'bad_request', 'the request is not valid HTTP/1.1', 'Bad Request'));
     }

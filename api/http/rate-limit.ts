@@ -12,7 +12,12 @@ export interface SlidingWindowLimiter {
   blocked(key: string): number | null;
 }
 
-export function slidingWindowLimiter(options: { max: number; windowMs: number; maxKeys?: number; now?: () => number }): SlidingWindowLimiter {
+export function slidingWindowLimiter(options: {
+  max: number;
+  windowMs: number;
+  maxKeys?: number;
+  now?: () => number;
+}): SlidingWindowLimiter {
   const now = options.now ?? Date.now;
   const events = new LRUCache<string, number[]>({ max: options.maxKeys ?? 50_000 });
   const recent = (key: string, at: number) => {
@@ -22,7 +27,8 @@ export function slidingWindowLimiter(options: { max: number; windowMs: number; m
     events.set(key, kept);
     return kept;
   };
-  const waitSeconds = (times: number[], at: number) => Math.max(1, Math.ceil((times[times.length - options.max]! + options.windowMs - at) / 1000));
+  const waitSeconds = (times: number[], at: number) =>
+    Math.max(1, Math.ceil((times[times.length - options.max]! + options.windowMs - at) / 1000));
   return {
     hit(key) {
       const at = now();

@@ -28,7 +28,12 @@ export function correctionRoutes({ client, cfg, store }: ApiDeps): Router<AuthSt
     if (!found) throw new ApiError(404, 'exam_not_found', `no exam ${examId}`);
     if (found.record.status !== 'completed') {
       const status = await examStatus(client, found);
-      throw new ApiError(409, 'exam_not_completed', `exam ${examId} is ${status.status}: only a completed exam can be corrected${status.status === 'needs_review' ? ' (decide its review instead)' : ''}`, status);
+      throw new ApiError(
+        409,
+        'exam_not_completed',
+        `exam ${examId} is ${status.status}: only a completed exam can be corrected${status.status === 'needs_review' ? ' (decide its review instead)' : ''}`,
+        status,
+      );
     }
     const keys = examKeys(examId);
     const [template, stored] = await Promise.all([
@@ -37,14 +42,25 @@ export function correctionRoutes({ client, cfg, store }: ApiDeps): Router<AuthSt
     ]);
     const section = body.section ?? null;
     const question = template.questions.find((q) => q.number === body.number && (q.section ?? null) === section);
-    if (!question) throw new ApiError(400, 'unknown_question', `template ${template.id} has no question ${section ? `${section}·` : ''}${body.number}`);
-    if (body.awarded !== undefined && body.awarded > question.points) throw new ApiError(400, 'invalid_decision', `question ${body.number}: points must be from 0 to ${question.points}, got ${body.awarded}`);
+    if (!question)
+      throw new ApiError(400, 'unknown_question', `template ${template.id} has no question ${section ? `${section}·` : ''}${body.number}`);
+    if (body.awarded !== undefined && body.awarded > question.points)
+      throw new ApiError(
+        400,
+        'invalid_decision',
+        `question ${body.number}: points must be from 0 to ${question.points}, got ${body.awarded}`,
+      );
     const input: CorrectionInput = {
       examId,
       templateKey: keys.template,
       parsedKey: keys.parsed,
       student: stored.input.student ?? {},
-      change: { number: body.number, section, ...(body.answer !== undefined ? { answer: body.answer } : {}), ...(body.awarded !== undefined ? { awarded: body.awarded } : {}) },
+      change: {
+        number: body.number,
+        section,
+        ...(body.answer !== undefined ? { answer: body.answer } : {}),
+        ...(body.awarded !== undefined ? { awarded: body.awarded } : {}),
+      },
       by: body.teacher ?? ctx.state.tenantId,
       at: new Date().toISOString(),
     };
@@ -57,7 +73,12 @@ export function correctionRoutes({ client, cfg, store }: ApiDeps): Router<AuthSt
       });
       await handle.result();
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'correction_in_progress', `another correction of exam ${examId} is running: send this one again in a few seconds`);
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new ApiError(
+          409,
+          'correction_in_progress',
+          `another correction of exam ${examId} is running: send this one again in a few seconds`,
+        );
       if (err instanceof WorkflowFailedError) throw new ApiError(400, 'correction_failed', err.cause?.message ?? err.message);
       throw err;
     }

@@ -45,7 +45,9 @@ const reviewItemSchema = z.object({
   machineAnswer: z.string().nullable(),
   confidence: z.number(),
   imageUrl: z.string(),
-  decision: z.object({ answer: z.string().optional(), awarded: z.number().optional(), decidedBy: z.string(), decidedAt: z.string() }).nullable(),
+  decision: z
+    .object({ answer: z.string().optional(), awarded: z.number().optional(), decidedBy: z.string(), decidedAt: z.string() })
+    .nullable(),
 });
 
 export const reviewResponseSchema = z.object({
@@ -59,7 +61,10 @@ export const reviewResponseSchema = z.object({
 export const reviewQueueQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged').optional(),
+    pageToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'pass back nextPageToken unchanged')
+      .optional(),
   })
   .strict();
 

@@ -32,7 +32,12 @@ export function answerSheetRoutes(): Router<AuthState> {
     const found = await loadTemplate(tenantId, id);
     if (!found) throw new ApiError(404, 'template_not_found', `no template "${id}"`);
     // its exams are read through its own sheet's layout: an examflow sheet of it would not be
-    if (found.layout) throw new ApiError(409, 'third_party_layout', `template "${id}" reads a sheet examflow did not print (its layout): print that sheet, or create a template without a layout for an examflow answer sheet`);
+    if (found.layout)
+      throw new ApiError(
+        409,
+        'third_party_layout',
+        `template "${id}" reads a sheet examflow did not print (its layout): print that sheet, or create a template without a layout for an examflow answer sheet`,
+      );
     return found;
   }
 

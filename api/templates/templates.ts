@@ -31,7 +31,11 @@ export async function loadTemplate(tenantId: string, templateId: string): Promis
 export async function storeTemplate(tenantId: string, template: Template): Promise<boolean> {
   const existing = await loadTemplate(tenantId, template.id);
   if (existing && !isDeepStrictEqual(existing, template)) {
-    throw new ApiError(409, 'template_exists', `template "${template.id}" already exists with different content: give the new version a new id, e.g. "${template.id}-v2"`);
+    throw new ApiError(
+      409,
+      'template_exists',
+      `template "${template.id}" already exists with different content: give the new version a new id, e.g. "${template.id}-v2"`,
+    );
   }
   const created = !existing && (await insertTemplate(tenantId, template));
   // Two identical POSTs at once: the second finds the first one's row and is a no-op.

@@ -47,10 +47,15 @@ export async function sheetsWorkload(ctx: BenchContext, set: SheetSet): Promise<
     ctx.log(`sheets (${style}): raw reading of ${images.length} sheets, then the pipeline with all at once`);
     const raw = await rawRead(images, set.template);
     await pipelineRun(ctx, [{ pages: [images[0]!] }]);
-    const pipe = await pipelineRun(ctx, images.map((image) => ({ pages: [image] })));
+    const pipe = await pipelineRun(
+      ctx,
+      images.map((image) => ({ pages: [image] })),
+    );
     const r = raw.wallS / pipe.s;
     ctx.log(`   raw ${raw.wallS.toFixed(1)} s, pipeline ${pipe.s.toFixed(1)} s (${f2(r)}×)`);
-    rows.push(`| ${style} | ${images.length} | ${raw.wallS.toFixed(1)} s (CPU ${raw.cpuS.toFixed(1)} s) | ${pipe.s.toFixed(1)} s | **${f2(r)}** | ${pipe.failed} |`);
+    rows.push(
+      `| ${style} | ${images.length} | ${raw.wallS.toFixed(1)} s (CPU ${raw.cpuS.toFixed(1)} s) | ${pipe.s.toFixed(1)} s | **${f2(r)}** | ${pipe.failed} |`,
+    );
     breakdowns.push(`Sheets as ${style}s, all at once:\n\n${pipe.breakdown}`);
     targets.push({ target: `answer sheets (${style}): pipeline / raw reading`, figure: `${f2(r)} ×`, met: null });
   }

@@ -64,7 +64,10 @@ export const cpuMsSince = (since: NodeJS.CpuUsage) => {
 };
 
 /** Submits every exam at once, waits for all: wall seconds, and the markdown breakdown of those exams. */
-export async function pipelineRun(ctx: BenchContext, exams: { templateId?: string; pages: Buffer[] }[]): Promise<{ s: number; failed: number; breakdown: string }> {
+export async function pipelineRun(
+  ctx: BenchContext,
+  exams: { templateId?: string; pages: Buffer[] }[],
+): Promise<{ s: number; failed: number; breakdown: string }> {
   const t = performance.now();
   const ids = await Promise.all(exams.map((e) => ctx.examflow.submitExam(e).then((r) => r.examId)));
   const finals = await waitForAll(ctx.examflow, ids, 20 * 60_000);

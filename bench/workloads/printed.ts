@@ -28,13 +28,24 @@ export async function printedWorkload(ctx: BenchContext, pages: Awaited<ReturnTy
   await raw.ocr.terminate();
   ctx.log('printed: pipeline, one warm-up exam, then the same pages as one-page exams, all at once');
   await pipelineRun(ctx, [{ templateId: en.id, pages: [onePagers[0]!] }]);
-  const pipe = await pipelineRun(ctx, onePagers.map((p) => ({ templateId: en.id, pages: [p] })));
+  const pipe = await pipelineRun(
+    ctx,
+    onePagers.map((p) => ({ templateId: en.id, pages: [p] })),
+  );
   const r = rawS / pipe.s;
   ctx.log(`   raw ${(n / rawS).toFixed(3)} pages/s, pipeline ${(n / pipe.s).toFixed(3)} pages/s (${f2(r)}×)`);
 
   ctx.log(`printed: ${ctx.counts.e2e1} one-page, ${ctx.counts.e2e4} four-page exams one at a time`);
-  const one = await oneAtATime(ctx, en.id, Array.from({ length: ctx.counts.e2e1 }, (_, i) => [onePagers[i % n]!]));
-  const four = await oneAtATime(ctx, science.id, Array.from({ length: ctx.counts.e2e4 }, () => fourPages));
+  const one = await oneAtATime(
+    ctx,
+    en.id,
+    Array.from({ length: ctx.counts.e2e1 }, (_, i) => [onePagers[i % n]!]),
+  );
+  const four = await oneAtATime(
+    ctx,
+    science.id,
+    Array.from({ length: ctx.counts.e2e4 }, () => fourPages),
+  );
   ctx.log('printed: raw step costs in this process (activities called directly, no Temporal)');
   await raw.ocr.prewarm([en.language]);
   const steps1: StepCosts[] = [];
@@ -79,7 +90,7 @@ ${four.breakdown}
   return {
     markdown,
     targets: [
-      { target: 'printed (today\'s set): pipeline ≥ 0.85 × raw recogniser', figure: `${f2(r)} ×`, met: r >= 0.85 },
+      { target: "printed (today's set): pipeline ≥ 0.85 × raw recogniser", figure: `${f2(r)} ×`, met: r >= 0.85 },
       { target: '1-page exam end to end p50 ≤ 3 s, idle', figure: fmtMs(p50), met: p50 <= 3000 },
     ],
   };
@@ -101,7 +112,15 @@ async function oneAtATime(ctx: BenchContext, templateId: string, exams: Buffer[]
 }
 
 function medianSteps(xs: StepCosts[]): StepCosts {
-  return Object.fromEntries(Object.keys(xs[0]!).map((k) => [k, pct(xs.map((x) => x[k as keyof StepCosts]), 0.5)])) as unknown as StepCosts;
+  return Object.fromEntries(
+    Object.keys(xs[0]!).map((k) => [
+      k,
+      pct(
+        xs.map((x) => x[k as keyof StepCosts]),
+        0.5,
+      ),
+    ]),
+  ) as unknown as StepCosts;
 }
 
 const stepRow = (name: string, e2e: number[], s: StepCosts) =>

@@ -26,12 +26,30 @@ import { type TargetRow, type WorkloadResult } from './context';
 export function benchResult(template: Template, answers: Record<string, string | null>, examId: string): ResultDocument {
   const parsed: ParsedExam = {
     title: template.title,
-    student: { name: template.language === 'en' ? 'Amy Lin' : '周晓', class: template.language === 'en' ? '7C' : '八(4)班', id: examId.slice(-8) },
-    answers: template.questions.map((q) => ({ number: q.number, section: q.section ?? null, answer: answers[questionKey(q)] ?? null, confidence: 0.93, page: 0 })),
+    student: {
+      name: template.language === 'en' ? 'Amy Lin' : '周晓',
+      class: template.language === 'en' ? '7C' : '八(4)班',
+      id: examId.slice(-8),
+    },
+    answers: template.questions.map((q) => ({
+      number: q.number,
+      section: q.section ?? null,
+      answer: answers[questionKey(q)] ?? null,
+      confidence: 0.93,
+      page: 0,
+    })),
     missing: [],
   };
   const graded = gradeExam(template, parsed);
-  return buildResult({ examId, template, parsed, graded, diagnosis: diagnose(template, graded), student: {}, gradedAt: new Date('2026-11-30T08:00:00Z') });
+  return buildResult({
+    examId,
+    template,
+    parsed,
+    graded,
+    diagnosis: diagnose(template, graded),
+    student: {},
+    gradedAt: new Date('2026-11-30T08:00:00Z'),
+  });
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
@@ -78,10 +96,22 @@ async function renderClass(htmls: string[], render: (html: string) => Promise<Bu
 
 export async function reportsWorkload(opts: { log: (m: string) => void; quick: boolean; students: number }): Promise<WorkloadResult> {
   const quiz = oneSheetTemplate();
-  const results = Array.from({ length: opts.students }, (_, i) => benchResult(quiz, classSheetTruth(quiz, 5000 + i).answers, `bench-report-${String(i).padStart(8, '0')}`));
+  const results = Array.from({ length: opts.students }, (_, i) =>
+    benchResult(quiz, classSheetTruth(quiz, 5000 + i).answers, `bench-report-${String(i).padStart(8, '0')}`),
+  );
   const htmls = results.map((r) => renderReportHtml(r));
-  const printed = loadTemplates().filter((t) => t.id === 'g8-math-midterm' || t.language === 'en').slice(0, 2);
-  const printedHtml = printed.map((t) => renderReportHtml(benchResult(t, Object.fromEntries(t.questions.map((q) => [questionKey(q), 'answer' in q ? String(q.answer) : null])), `bench-${t.id}`)));
+  const printed = loadTemplates()
+    .filter((t) => t.id === 'g8-math-midterm' || t.language === 'en')
+    .slice(0, 2);
+  const printedHtml = printed.map((t) =>
+    renderReportHtml(
+      benchResult(
+        t,
+        Object.fromEntries(t.questions.map((q) => [questionKey(q), 'answer' in q ? String(q.answer) : null])),
+        `bench-${t.id}`,
+      ),
+    ),
+  );
   opts.log(`reports: ${htmls.length} sheet-exam reports one after another, then 8 at a time; printed and class reports`);
   await chromium.close();
   const launchMs = await timed(() => renderPooled(htmls[0]!)); // the browser starts, first fonts load
@@ -96,14 +126,26 @@ export async function reportsWorkload(opts: { log: (m: string) => void; quick: b
   const printedMs: number[] = [];
   for (const html of printedHtml) printedMs.push(await timed(() => renderPooled(html)));
   const classHtml = renderClassReportHtml(classStatisticsByTemplate(results), {
-    batchId: 'bench', name: `${results.length} 人 班级测验`, language: 'zh', createdAt: '2026-11-30T08:00:00Z', skippedPages: 0, unplacedPages: 0, examsNotGraded: 0,
+    batchId: 'bench',
+    name: `${results.length} 人 班级测验`,
+    language: 'zh',
+    createdAt: '2026-11-30T08:00:00Z',
+    skippedPages: 0,
+    unplacedPages: 0,
+    examsNotGraded: 0,
   });
   const classMs = await timed(() => renderPooled(classHtml));
   await chromium.close();
   const n = htmls.length;
-  opts.log(`   per report: new page each ${fresh.cpuPerReport.toFixed(0)} ms CPU, pooled ${pooled.cpuPerReport.toFixed(0)} ms CPU; class of ${n} 8 at a time ${(fresh.batchMs / 1000).toFixed(1)} s → ${(pooled.batchMs / 1000).toFixed(1)} s`);
+  opts.log(
+    `   per report: new page each ${fresh.cpuPerReport.toFixed(0)} ms CPU, pooled ${pooled.cpuPerReport.toFixed(0)} ms CPU; class of ${n} 8 at a time ${(fresh.batchMs / 1000).toFixed(1)} s → ${(pooled.batchMs / 1000).toFixed(1)} s`,
+  );
   const targets: TargetRow[] = [
-    { target: `per-exam report PDF (${quiz.id}): CPU per report, pooled page / new page each`, figure: `${pooled.cpuPerReport.toFixed(0)} / ${fresh.cpuPerReport.toFixed(0)} ms`, met: null },
+    {
+      target: `per-exam report PDF (${quiz.id}): CPU per report, pooled page / new page each`,
+      figure: `${pooled.cpuPerReport.toFixed(0)} / ${fresh.cpuPerReport.toFixed(0)} ms`,
+      met: null,
+    },
   ];
   const row = (name: string, r: typeof fresh) =>
     `| ${name} | ${pct(r.sequential, 0.5).toFixed(0)} / ${pct(r.sequential, 0.95).toFixed(0)} | ${r.cpuPerReport.toFixed(0)} | ${(r.batchMs / 1000).toFixed(1)} s (${(r.batchCpuMs / n).toFixed(0)} ms CPU a report) |`;

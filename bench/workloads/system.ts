@@ -15,7 +15,12 @@ export async function spreadWorkload(ctx: BenchContext, onePagers: Buffer[]): Pr
   ctx.log(`second worker: starting it, then ${ctx.counts.spreadExams} one-page exams at once`);
   const second = ctx.stack.addWorker();
   await sleep(10_000); // its recognisers load
-  const spread = await spreadAcrossWorkers(ctx.temporal, ctx.examflow, ctx.templates.en.id, onePagers.slice(0, ctx.counts.spreadExams).map((p) => [p]));
+  const spread = await spreadAcrossWorkers(
+    ctx.temporal,
+    ctx.examflow,
+    ctx.templates.en.id,
+    onePagers.slice(0, ctx.counts.spreadExams).map((p) => [p]),
+  );
   second.kill('SIGTERM');
   await new Promise((r) => second.once('exit', r));
   const rows = [...spread.byWorker].map(([w, m]) => `| ${w} | ${ACTIVITIES.map((a) => m.get(a) ?? 0).join(' | ')} |`);
@@ -34,7 +39,10 @@ ${rows.join('\n')}
   };
 }
 
-export async function sustainedWorkload(ctx: BenchContext, jobs: { templateId: string; pages: Buffer[] }[]): Promise<WorkloadResult & { runningReads: LatencySummary }> {
+export async function sustainedWorkload(
+  ctx: BenchContext,
+  jobs: { templateId: string; pages: Buffer[] }[],
+): Promise<WorkloadResult & { runningReads: LatencySummary }> {
   ctx.log(`sustained: ${ctx.counts.sustainedS} s of exams (1-page English and 2-page Chinese), 3 in flight`);
   const s = await sustainedRun({
     examflow: ctx.examflow,
@@ -60,7 +68,11 @@ ${s.completed} exams completed, ${s.failed} failed, ${s.pagesPerS.toFixed(3)} pa
 Status reads of running exams during the run, one request at a time: ${lat(s.runningReads)} (n ${s.runningReads.count}).
 `,
     targets: [
-      { target: `worker RSS ≤ 1.5 GB (${ctx.counts.sustainedS} s sustained)`, figure: `${mb(worker.own)} (with its Chromium ${mb(worker.tree)})`, met: worker.own <= 1.5 * 2 ** 30 },
+      {
+        target: `worker RSS ≤ 1.5 GB (${ctx.counts.sustainedS} s sustained)`,
+        figure: `${mb(worker.own)} (with its Chromium ${mb(worker.tree)})`,
+        met: worker.own <= 1.5 * 2 ** 30,
+      },
       { target: 'status read p99 ≤ 50 ms, running (under load)', figure: fmtMs(s.runningReads.p99), met: s.runningReads.p99 <= 50 },
     ],
   };
@@ -68,9 +80,19 @@ Status reads of running exams during the run, one request at a time: ${lat(s.run
 
 export async function completedReadsWorkload(ctx: BenchContext, token: string): Promise<WorkloadResult> {
   const { baseUrl } = ctx.stack;
-  const completed = await timeGets(baseUrl, token, ctx.completedIds.map((id) => `/v1/exams/${id}`), ctx.counts.reads);
+  const completed = await timeGets(
+    baseUrl,
+    token,
+    ctx.completedIds.map((id) => `/v1/exams/${id}`),
+    ctx.counts.reads,
+  );
   const pendingIds = (await ctx.examflow.listExams({ status: 'pending', limit: 100 })).exams.map((e) => e.examId);
-  const pending = await timeGets(baseUrl, token, pendingIds.map((id) => `/v1/exams/${id}`), ctx.counts.reads);
+  const pending = await timeGets(
+    baseUrl,
+    token,
+    pendingIds.map((id) => `/v1/exams/${id}`),
+    ctx.counts.reads,
+  );
   return {
     markdown: `## Reads with ${ctx.counts.stored}+ exams stored, one request at a time
 

@@ -66,7 +66,10 @@ export class FsArtifactStore implements ArtifactStore {
   async list(prefix: string): Promise<string[]> {
     try {
       const entries = await fs.readdir(this.pathOf(prefix), { withFileTypes: true });
-      return entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp')).map((e) => `${prefix}/${e.name}`).sort();
+      return entries
+        .filter((e) => e.isFile() && !e.name.endsWith('.tmp'))
+        .map((e) => `${prefix}/${e.name}`)
+        .sort();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;

@@ -49,7 +49,9 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async put(key: string, data: Buffer | string): Promise<string> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: checkArtifactKey(key), Body: typeof data === 'string' ? Buffer.from(data) : data }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: checkArtifactKey(key), Body: typeof data === 'string' ? Buffer.from(data) : data }),
+    );
     return key;
   }
 
@@ -65,7 +67,14 @@ export class S3ArtifactStore implements ArtifactStore {
   async create(key: string, data: Buffer | string): Promise<string> {
     if (await this.exists(key)) throw existingArtifact(key);
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: checkArtifactKey(key), Body: typeof data === 'string' ? Buffer.from(data) : data, IfNoneMatch: '*' }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: checkArtifactKey(key),
+          Body: typeof data === 'string' ? Buffer.from(data) : data,
+          IfNoneMatch: '*',
+        }),
+      );
     } catch (err) {
       const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
       // 412: the key exists; 409: another conditional write of it is under way (it wins).
@@ -121,7 +130,15 @@ export class S3ArtifactStore implements ArtifactStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token, MaxKeys: this.pageSize }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: delimiter,
+          ContinuationToken: token,
+          MaxKeys: this.pageSize,
+        }),
+      );
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

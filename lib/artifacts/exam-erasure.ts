@@ -28,7 +28,8 @@ export async function eraseExam(client: Client, store: ArtifactStore, examId: st
     await deleteHistory(client, `${examId}/webhook/${runId}/needs_review`);
   }
   // Teacher corrections after completion: one workflow id per exam, a run per correction.
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${examId}/correction'` })) await deleteHistory(client, run.workflowId, run.runId);
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${examId}/correction'` }))
+    await deleteHistory(client, run.workflowId, run.runId);
   await store.remove(examKeys(examId).root);
   await deleteRecord(examId);
 }

@@ -19,7 +19,10 @@ export async function applyHistoryRetention(client: Client, cfg: Config): Promis
     });
   } catch (err) {
     // A managed namespace (e.g. Temporal Cloud) may not let the API change it: say so and go on.
-    logger.warn({ err, days: cfg.EXAMFLOW_HISTORY_RETENTION_DAYS }, 'could not set the namespace history retention; set it on the namespace itself');
+    logger.warn(
+      { err, days: cfg.EXAMFLOW_HISTORY_RETENTION_DAYS },
+      'could not set the namespace history retention; set it on the namespace itself',
+    );
   }
 }
 
@@ -40,6 +43,8 @@ export async function ensurePurgeSchedule(client: Client, cfg: Config, batchSize
     await client.schedule.create(options);
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(purgeScheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+    await client.schedule
+      .getHandle(purgeScheduleId)
+      .update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
   }
 }

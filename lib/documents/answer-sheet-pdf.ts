@@ -26,7 +26,8 @@ function qrModules(text: string, x: number, y: number, size: number): string {
   for (let row = 0; row < count; row++) {
     for (let col = 0; col < count; col++) {
       // +0.02 overlap avoids hairline gaps between modules in the rasterised PDF
-      if (qr.modules.get(row, col)) path.push(`M${n(x + col * cell)} ${n(y + row * cell)}h${n(cell + 0.02)}v${n(cell + 0.02)}h${n(-cell - 0.02)}z`);
+      if (qr.modules.get(row, col))
+        path.push(`M${n(x + col * cell)} ${n(y + row * cell)}h${n(cell + 0.02)}v${n(cell + 0.02)}h${n(-cell - 0.02)}z`);
     }
   }
   return `<path d="${path.join('')}" fill="#000"/>`;
@@ -45,22 +46,38 @@ function pageSvg(page: SheetLayoutPage): string {
   parts.push(qrModules(page.code.text, page.code.x, page.code.y, page.code.size));
   if (page.title) {
     const maxWidth = page.code.x - page.title.x - 12;
-    parts.push(`<text x="${n(page.title.x)}" y="${n(page.title.y)}" font-size="${page.title.size}" font-weight="bold" textLength="${esc(String(maxWidth))}" lengthAdjust="spacingAndGlyphs" data-fit="1">${esc(page.title.text)}</text>`);
+    parts.push(
+      `<text x="${n(page.title.x)}" y="${n(page.title.y)}" font-size="${page.title.size}" font-weight="bold" textLength="${esc(String(maxWidth))}" lengthAdjust="spacingAndGlyphs" data-fit="1">${esc(page.title.text)}</text>`,
+    );
   }
   const [name, klass] = page.nameLines;
-  if (name) parts.push(`<text x="${n(name.x - 64)}" y="${n(name.y)}" font-size="10">姓名 Name</text><line x1="${n(name.x)}" y1="${n(name.y + 2)}" x2="${n(name.x + name.w)}" y2="${n(name.y + 2)}" stroke="#444" stroke-width="0.6"/>`);
-  if (klass) parts.push(`<text x="${n(klass.x - 60)}" y="${n(klass.y)}" font-size="10">班级 Class</text><line x1="${n(klass.x)}" y1="${n(klass.y + 2)}" x2="${n(klass.x + klass.w)}" y2="${n(klass.y + 2)}" stroke="#444" stroke-width="0.6"/>`);
+  if (name)
+    parts.push(
+      `<text x="${n(name.x - 64)}" y="${n(name.y)}" font-size="10">姓名 Name</text><line x1="${n(name.x)}" y1="${n(name.y + 2)}" x2="${n(name.x + name.w)}" y2="${n(name.y + 2)}" stroke="#444" stroke-width="0.6"/>`,
+    );
+  if (klass)
+    parts.push(
+      `<text x="${n(klass.x - 60)}" y="${n(klass.y)}" font-size="10">班级 Class</text><line x1="${n(klass.x)}" y1="${n(klass.y + 2)}" x2="${n(klass.x + klass.w)}" y2="${n(klass.y + 2)}" stroke="#444" stroke-width="0.6"/>`,
+    );
   if (page.studentNumber) {
     const { box, bubbles, digits } = page.studentNumber;
-    parts.push(`<rect x="${n(box.x)}" y="${n(box.y)}" width="${n(box.w)}" height="${n(box.h)}" fill="none" stroke="${BUBBLE_INK}" stroke-width="0.8"/>`);
+    parts.push(
+      `<rect x="${n(box.x)}" y="${n(box.y)}" width="${n(box.w)}" height="${n(box.h)}" fill="none" stroke="${BUBBLE_INK}" stroke-width="0.8"/>`,
+    );
     parts.push(`<text x="${n(box.x + box.w + 12)}" y="${n(box.y + 12)}" font-size="10">学号 Student No.</text>`);
-    parts.push(`<text x="${n(box.x + box.w + 12)}" y="${n(box.y + 30)}" font-size="8.5" fill="#555">用铅笔将圆圈完全涂黑 · Fill each bubble completely with a dark pencil.</text>`);
-    parts.push(`<text x="${n(box.x + box.w + 12)}" y="${n(box.y + 44)}" font-size="8.5" fill="#555">修改时请擦干净 · Erase changes cleanly.</text>`);
+    parts.push(
+      `<text x="${n(box.x + box.w + 12)}" y="${n(box.y + 30)}" font-size="8.5" fill="#555">用铅笔将圆圈完全涂黑 · Fill each bubble completely with a dark pencil.</text>`,
+    );
+    parts.push(
+      `<text x="${n(box.x + box.w + 12)}" y="${n(box.y + 44)}" font-size="8.5" fill="#555">修改时请擦干净 · Erase changes cleanly.</text>`,
+    );
     parts.push(`<text x="${n(box.x + box.w + 12)}" y="${n(box.y + 62)}" font-size="8.5" fill="#555">示例 Example:</text>`);
     parts.push(`<circle cx="${n(box.x + box.w + 82)}" cy="${n(box.y + 59)}" r="5.5" fill="#222"/>`);
     for (let d = 0; d < digits; d++) {
       const first = bubbles.find((b) => b.digit === d)!;
-      parts.push(`<rect x="${n(first.x - 6.5)}" y="${n(box.y + 6)}" width="13" height="16" fill="none" stroke="${BUBBLE_INK}" stroke-width="0.6"/>`);
+      parts.push(
+        `<rect x="${n(first.x - 6.5)}" y="${n(box.y + 6)}" width="13" height="16" fill="none" stroke="${BUBBLE_INK}" stroke-width="0.6"/>`,
+      );
     }
     for (const b of bubbles) parts.push(bubble(b.x, b.y, b.r, b.value));
   }
@@ -75,7 +92,9 @@ function pageSvg(page: SheetLayoutPage): string {
       parts.push(`<text x="${n(x + 4)}" y="${n(y + 10)}" font-size="8" fill="${BUBBLE_INK}">${esc(q.number)}</text>`);
     }
   }
-  parts.push(`<text x="${n(page.footer.x)}" y="${n(page.footer.y)}" font-size="7.5" fill="#777" text-anchor="middle">${esc(page.footer.text)}</text>`);
+  parts.push(
+    `<text x="${n(page.footer.x)}" y="${n(page.footer.y)}" font-size="7.5" fill="#777" text-anchor="middle">${esc(page.footer.text)}</text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${page.width}pt" height="${page.height}pt" viewBox="0 0 ${page.width} ${page.height}" font-family="${esc(FONT)}">${parts.join('')}</svg>`;
 }
 

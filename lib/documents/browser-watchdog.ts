@@ -16,7 +16,9 @@ export interface BrowserWatchdog {
 }
 
 export function watchBrowser(browserPid: number): BrowserWatchdog {
-  const child: ChildProcess = spawn('/bin/sh', ['-c', script, 'examflow-browser-watchdog', String(browserPid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const child: ChildProcess = spawn('/bin/sh', ['-c', script, 'examflow-browser-watchdog', String(browserPid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   child.on('error', () => undefined); // no shell: the browser is simply unguarded
   // Neither the watchdog nor its pipe keeps this process alive.
   child.unref();

@@ -36,7 +36,8 @@ async function poppler(tool: 'pdfinfo' | 'pdftoppm', args: string[], failure: st
   try {
     return (await run(tool, args, { timeout: TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool} is not installed: run scripts/setup.sh (poppler-utils)`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${tool} is not installed: run scripts/setup.sh (poppler-utils)`, { cause: err });
     throw new BadInputError(failure, { cause: err });
   }
 }
@@ -63,9 +64,15 @@ export async function openPdf(pdf: Buffer, what = 'the PDF'): Promise<PdfFile> {
  * have. Every box of every page counts (pdftoppm draws the media box, viewers the crop box).
  */
 export async function checkPdfPageSizes(pdf: PdfFile): Promise<void> {
-  const info = await poppler('pdfinfo', ['-f', '1', '-l', String(pdf.pages), '-box', pdf.path], `${pdf.what} is not a readable PDF: export it again or upload page images`);
+  const info = await poppler(
+    'pdfinfo',
+    ['-f', '1', '-l', String(pdf.pages), '-box', pdf.path],
+    `${pdf.what} is not a readable PDF: export it again or upload page images`,
+  );
   const largest = new Map<number, { width: number; height: number }>();
-  for (const m of info.matchAll(/^Page\s+(\d+)\s+(?:size:\s+([\d.]+) x ([\d.]+) pts|\w+Box:\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+))/gm)) {
+  for (const m of info.matchAll(
+    /^Page\s+(\d+)\s+(?:size:\s+([\d.]+) x ([\d.]+) pts|\w+Box:\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+))/gm,
+  )) {
     const page = Number(m[1]);
     const width = m[2] ? Number(m[2]) : Math.abs(Number(m[6]) - Number(m[4]));
     const height = m[3] ? Number(m[3]) : Math.abs(Number(m[7]) - Number(m[5]));
@@ -87,7 +94,11 @@ export async function checkPdfPageSizes(pdf: PdfFile): Promise<void> {
 /** Renders every page (already counted and measured) as PNG, in page order. */
 export async function renderPdf(pdf: PdfFile): Promise<Buffer[]> {
   const dir = path.dirname(pdf.path);
-  await poppler('pdftoppm', ['-r', String(DPI), '-png', '-l', String(pdf.pages), pdf.path, path.join(dir, 'page')], `${pdf.what} could not be rendered: export it again or upload page images`);
+  await poppler(
+    'pdftoppm',
+    ['-r', String(DPI), '-png', '-l', String(pdf.pages), pdf.path, path.join(dir, 'page')],
+    `${pdf.what} could not be rendered: export it again or upload page images`,
+  );
   // pdftoppm names pages page-1.png or page-01.png (zero-padded to the page count's width).
   const files = (await fs.readdir(dir)).filter((f) => /^page-\d+\.png$/.test(f));
   files.sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]));

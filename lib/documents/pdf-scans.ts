@@ -34,7 +34,8 @@ async function tool(name: 'pdfinfo' | 'pdfimages' | 'pdftoppm', args: string[], 
   try {
     return (await run(name, args, { timeout: TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024 })).stdout;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${name} is not installed: run scripts/setup.sh (poppler-utils)`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${name} is not installed: run scripts/setup.sh (poppler-utils)`, { cause: err });
     throw new BadInputError(`${what} could not be read: export it again or upload page images`, { cause: err });
   }
 }
@@ -45,12 +46,22 @@ function imageRows(list: string): ImageRow[] {
     .slice(2)
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => f.length >= 14 && /^\d+$/.test(f[0]!))
-    .map((f) => ({ page: Number(f[0]), num: Number(f[1]), type: f[2]!, width: Number(f[3]), height: Number(f[4]), enc: f[8]!, xppi: Number(f[12]), yppi: Number(f[13]) }));
+    .map((f) => ({
+      page: Number(f[0]),
+      num: Number(f[1]),
+      type: f[2]!,
+      width: Number(f[3]),
+      height: Number(f[4]),
+      enc: f[8]!,
+      xppi: Number(f[12]),
+      yppi: Number(f[13]),
+    }));
 }
 
 function pageSizes(info: string): Map<number, { width: number; height: number }> {
   const sizes = new Map<number, { width: number; height: number }>();
-  for (const m of info.matchAll(/^Page\s+(\d+)\s+size:\s+([\d.]+) x ([\d.]+) pts/gm)) sizes.set(Number(m[1]), { width: Number(m[2]), height: Number(m[3]) });
+  for (const m of info.matchAll(/^Page\s+(\d+)\s+size:\s+([\d.]+) x ([\d.]+) pts/gm))
+    sizes.set(Number(m[1]), { width: Number(m[2]), height: Number(m[3]) });
   return sizes;
 }
 

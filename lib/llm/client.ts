@@ -65,7 +65,10 @@ async function attempt(settings: LlmSettings, body: string, timeoutMs: number, s
     });
     const text = await res.text(); // read under the same timeout: a stalled body is a timeout too
     if (!res.ok) {
-      return { error: new LlmError(`LLM provider answered HTTP ${res.status}`, 'http', res.status), waitMs: retryAfterMs(res.headers.get('retry-after')) };
+      return {
+        error: new LlmError(`LLM provider answered HTTP ${res.status}`, 'http', res.status),
+        waitMs: retryAfterMs(res.headers.get('retry-after')),
+      };
     }
     let content: unknown;
     try {
@@ -89,7 +92,12 @@ async function attempt(settings: LlmSettings, body: string, timeoutMs: number, s
  * `schema`. Throws LlmError on anything else. A timeout is not retried: a provider that
  * is slow now is slow on the next attempt too, and the activity has a time budget.
  */
-export async function chatJson<S extends z.ZodType>(settings: LlmSettings, messages: ChatMessage[], schema: S, options: ChatOptions = {}): Promise<z.infer<S>> {
+export async function chatJson<S extends z.ZodType>(
+  settings: LlmSettings,
+  messages: ChatMessage[],
+  schema: S,
+  options: ChatOptions = {},
+): Promise<z.infer<S>> {
   const body = JSON.stringify({
     model: settings.model,
     messages,
@@ -126,7 +134,10 @@ function parseContent<S extends z.ZodType>(content: string, schema: S): z.infer<
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new LlmError(`LLM content does not match the expected shape: ${issues}`, 'schema');
   }
   return parsed.data;

@@ -38,7 +38,15 @@ function prompt(template: Template, graded: GradedExam) {
     percent: percentOf(graded.score, graded.fullScore),
     knowledgePoints: graded.knowledgePoints,
     byDifficulty: graded.byDifficulty,
-    questions: graded.questions.map((q) => ({ number: q.number, type: q.type, knowledgePoints: q.knowledgePoints, difficulty: q.difficulty, awarded: q.awarded, points: q.points, missing: q.missing })),
+    questions: graded.questions.map((q) => ({
+      number: q.number,
+      type: q.type,
+      knowledgePoints: q.knowledgePoints,
+      difficulty: q.difficulty,
+      awarded: q.awarded,
+      points: q.points,
+      missing: q.missing,
+    })),
   });
   return [
     { role: 'system' as const, content: system },
@@ -47,14 +55,21 @@ function prompt(template: Template, graded: GradedExam) {
 }
 
 /** The LLM's diagnosis (source 'llm'). Throws LlmError when the reply is unusable. */
-export async function llmDiagnosis(settings: LlmSettings, template: Template, graded: GradedExam, options: ChatOptions = {}): Promise<Diagnosis> {
+export async function llmDiagnosis(
+  settings: LlmSettings,
+  template: Template,
+  graded: GradedExam,
+  options: ChatOptions = {},
+): Promise<Diagnosis> {
   const reply = await chatJson(settings, prompt(template, graded), diagnosisReply, { maxTokens: 1500, temperature: 0.3, ...options });
   const zh = template.language !== 'en';
   const text = [reply.summary, ...reply.recommendations].join('\n');
-  if (zh !== cjk.test(reply.summary) || (!zh && cjk.test(text))) throw new LlmError(`LLM diagnosis is not in ${zh ? 'Chinese' : 'English'}`, 'schema');
+  if (zh !== cjk.test(reply.summary) || (!zh && cjk.test(text)))
+    throw new LlmError(`LLM diagnosis is not in ${zh ? 'Chinese' : 'English'}`, 'schema');
   const names = new Set(graded.knowledgePoints.map((k) => k.name));
   const unknown = [...reply.weakPoints, ...reply.strengths].filter((n) => !names.has(n));
   if (unknown.length) throw new LlmError(`LLM diagnosis names unknown knowledge points: ${unknown.slice(0, 3).join(', ')}`, 'schema');
-  if (reply.weakPoints.length && !reply.recommendations.length) throw new LlmError('LLM diagnosis has weak points but no recommendations', 'schema');
+  if (reply.weakPoints.length && !reply.recommendations.length)
+    throw new LlmError('LLM diagnosis has weak points but no recommendations', 'schema');
   return { ...reply, source: 'llm', degraded: false };
 }

@@ -13,7 +13,6 @@ const rubricSchema = z.object({
   feedback: z.string().trim().max(500).default(''),
 });
 
-
 function prompt(template: Template, q: TemplateQuestion, answer: string) {
   const zh = template.language !== 'en';
   const system = [
@@ -38,7 +37,13 @@ function prompt(template: Template, q: TemplateQuestion, answer: string) {
 }
 
 /** The LLM's award for one open answer, rounded to 0.5. Throws LlmError. */
-export async function llmOpenVerdict(settings: LlmSettings, template: Template, q: TemplateQuestion, answer: string, options: ChatOptions = {}): Promise<OpenVerdict> {
+export async function llmOpenVerdict(
+  settings: LlmSettings,
+  template: Template,
+  q: TemplateQuestion,
+  answer: string,
+  options: ChatOptions = {},
+): Promise<OpenVerdict> {
   const reply = await chatJson(settings, prompt(template, q, answer), rubricSchema, { maxTokens: 300, ...options });
   if (reply.score > q.points) throw new LlmError(`LLM rubric gave ${reply.score} of ${q.points} points`, 'schema');
   return { awarded: Math.min(q.points, roundHalf(reply.score)), feedback: reply.feedback };

@@ -29,7 +29,14 @@ function prompt(template: Template, questions: TemplateQuestion[]) {
   const user = JSON.stringify({
     subject: template.subject,
     grade: template.grade ?? null,
-    questions: questions.map((q) => ({ number: q.number, type: q.type, points: q.points, text: q.text ?? null, options: q.options ?? null, answer: q.answer })),
+    questions: questions.map((q) => ({
+      number: q.number,
+      type: q.type,
+      points: q.points,
+      text: q.text ?? null,
+      options: q.options ?? null,
+      answer: q.answer,
+    })),
   });
   return [
     { role: 'system' as const, content: system },
@@ -40,17 +47,31 @@ function prompt(template: Template, questions: TemplateQuestion[]) {
 // Questions per call: keeps each reply well under the provider's output-token limit.
 const CHUNK = 20;
 
-async function tagChunk(settings: LlmSettings, template: Template, questions: TemplateQuestion[], options: ChatOptions): Promise<Map<string, QuestionTags>> {
+async function tagChunk(
+  settings: LlmSettings,
+  template: Template,
+  questions: TemplateQuestion[],
+  options: ChatOptions,
+): Promise<Map<string, QuestionTags>> {
   const reply = await chatJson(settings, prompt(template, questions), tagsSchema, { maxTokens: 200 + 120 * questions.length, ...options });
   const wanted = new Set(questions.map((q) => q.number));
-  return new Map(reply.questions.filter((q) => wanted.has(q.number)).map((q) => [q.number, { knowledgePoints: q.knowledgePoints, difficulty: q.difficulty }]));
+  return new Map(
+    reply.questions
+      .filter((q) => wanted.has(q.number))
+      .map((q) => [q.number, { knowledgePoints: q.knowledgePoints, difficulty: q.difficulty }]),
+  );
 }
 
 /**
  * LLM tags by question number, for the questions the model answered (the caller tags the
  * rest by rules). Throws LlmError when no question at all could be tagged.
  */
-export async function llmTags(settings: LlmSettings, template: Template, questions: TemplateQuestion[], options: ChatOptions = {}): Promise<Map<string, QuestionTags>> {
+export async function llmTags(
+  settings: LlmSettings,
+  template: Template,
+  questions: TemplateQuestion[],
+  options: ChatOptions = {},
+): Promise<Map<string, QuestionTags>> {
   if (!questions.length) return new Map();
   const chunks = Array.from({ length: Math.ceil(questions.length / CHUNK) }, (_, i) => questions.slice(i * CHUNK, (i + 1) * CHUNK));
   const results = await Promise.allSettled(chunks.map((c) => tagChunk(settings, template, c, options)));

@@ -75,7 +75,9 @@ export function countingCache<V>(inner: TtlCache<V>, onLookup?: (hit: boolean) =
 
 /** The cache key of a question's tags: a hash of subject, question text and answer. */
 export function tagCacheKey(subject: string, text: string, answer: string): string {
-  const h = createHash('sha256').update(JSON.stringify([subject.trim().toLowerCase(), text, answer])).digest('hex');
+  const h = createHash('sha256')
+    .update(JSON.stringify([subject.trim().toLowerCase(), text, answer]))
+    .digest('hex');
   return `tags:${h}`;
 }
 

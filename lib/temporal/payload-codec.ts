@@ -42,7 +42,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       if (text(payload.metadata?.encoding) !== ENCODING) return payload; // written before encryption
       const keyId = text(payload.metadata?.['encryption-key-id']);
-      if (keyId !== this.keyId) throw new Error(`payload encrypted with key ${keyId}, not this process's EXAMFLOW_PAYLOAD_KEY (${this.keyId})`);
+      if (keyId !== this.keyId)
+        throw new Error(`payload encrypted with key ${keyId}, not this process's EXAMFLOW_PAYLOAD_KEY (${this.keyId})`);
       const data = Buffer.from(payload.data ?? []);
       const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(data.length - 16));

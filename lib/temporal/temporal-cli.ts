@@ -42,9 +42,12 @@ function searchAttributeArgs(): string[] {
  * (priority holds within a partition; one machine gains nothing from four).
  */
 export const devServerDynamicConfigArgs = [
-  '--dynamic-config-value', 'matching.useNewMatcher=true',
-  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+  '--dynamic-config-value',
+  'matching.useNewMatcher=true',
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
 ];
 
 /**
@@ -66,13 +69,19 @@ export interface DevServerOptions {
 export function devServerArgs(o: DevServerOptions): string[] {
   const [ip, port] = o.address.split(':');
   return [
-    'server', 'start-dev',
-    '--db-filename', o.dbFile,
-    '--ip', ip ?? '127.0.0.1',
-    '--port', port ?? '7233',
+    'server',
+    'start-dev',
+    '--db-filename',
+    o.dbFile,
+    '--ip',
+    ip ?? '127.0.0.1',
+    '--port',
+    port ?? '7233',
     ...(o.uiPort === null ? ['--headless'] : ['--ui-port', o.uiPort]),
-    '--namespace', o.namespace,
-    '--log-level', 'warn',
+    '--namespace',
+    o.namespace,
+    '--log-level',
+    'warn',
     ...searchAttributeArgs(),
     ...devServerDynamicConfigArgs,
     ...devServerSqliteArgs,

@@ -15,11 +15,17 @@ function readPem(what: string, file: string): Buffer {
 }
 
 function temporalTls(cfg: Config): TLSConfig | undefined {
-  const wanted = cfg.TEMPORAL_TLS || cfg.TEMPORAL_TLS_CERT_PATH || cfg.TEMPORAL_TLS_CA_PATH || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY;
+  const wanted =
+    cfg.TEMPORAL_TLS || cfg.TEMPORAL_TLS_CERT_PATH || cfg.TEMPORAL_TLS_CA_PATH || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY;
   if (!wanted) return undefined;
   return {
     ...(cfg.TEMPORAL_TLS_CERT_PATH && cfg.TEMPORAL_TLS_KEY_PATH
-      ? { clientCertPair: { crt: readPem('TEMPORAL_TLS_CERT_PATH', cfg.TEMPORAL_TLS_CERT_PATH), key: readPem('TEMPORAL_TLS_KEY_PATH', cfg.TEMPORAL_TLS_KEY_PATH) } }
+      ? {
+          clientCertPair: {
+            crt: readPem('TEMPORAL_TLS_CERT_PATH', cfg.TEMPORAL_TLS_CERT_PATH),
+            key: readPem('TEMPORAL_TLS_KEY_PATH', cfg.TEMPORAL_TLS_KEY_PATH),
+          },
+        }
       : {}),
     ...(cfg.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: readPem('TEMPORAL_TLS_CA_PATH', cfg.TEMPORAL_TLS_CA_PATH) } : {}),
     ...(cfg.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: cfg.TEMPORAL_TLS_SERVER_NAME } : {}),

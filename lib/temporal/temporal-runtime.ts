@@ -17,7 +17,8 @@ const pinoLevels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
 
 /** A Temporal Logger that writes through pino, keeping the SDK's meta as fields. */
 function temporalLogger(): Logger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[pinoLevels[level]](examLogFields(meta as Record<string, unknown>), message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    logger[pinoLevels[level]](examLogFields(meta as Record<string, unknown>), message);
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),
@@ -37,7 +38,9 @@ export function workerMetricsAddress(cfg: Config): string | undefined {
  * Activity latency buckets in milliseconds. The runtime's defaults jump from 1 s to 5 s,
  * exactly where an OCR page takes its time (0.5–4 s), so its p95 could not be told apart.
  */
-const activityLatencyBucketsMs = [50, 100, 250, 500, 750, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 7_500, 10_000, 20_000, 30_000, 60_000, 120_000];
+const activityLatencyBucketsMs = [
+  50, 100, 250, 500, 750, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 7_500, 10_000, 20_000, 30_000, 60_000, 120_000,
+];
 
 export function installTemporalRuntime(cfg: Config): Runtime {
   const bindAddress = workerMetricsAddress(cfg);

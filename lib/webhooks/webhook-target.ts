@@ -51,7 +51,10 @@ function checkWebhookUrl(raw: string, options: TargetOptions): URL {
     throw new UnsafeWebhookTarget('the webhook URL is not a valid absolute URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UnsafeWebhookTarget('the webhook URL must be http:// or https://');
-  if (url.username || url.password) throw new UnsafeWebhookTarget('the webhook URL must not carry a user name or password: use the signing secret to authenticate deliveries');
+  if (url.username || url.password)
+    throw new UnsafeWebhookTarget(
+      'the webhook URL must not carry a user name or password: use the signing secret to authenticate deliveries',
+    );
   const host = hostOf(url);
   if (isIP(host)) refuseAddress(host, host, options);
   return url;

@@ -20,7 +20,10 @@ const LONG_SIDE = 2000;
 
 export async function decodeGrey(image: Buffer): Promise<GreyImage> {
   const { data, info } = await sharp(image, { failOn: 'none', limitInputPixels: 100_000_000 })
-    .rotate().resize(LONG_SIDE, LONG_SIDE, { fit: 'inside', withoutEnlargement: true }).greyscale().raw()
+    .rotate()
+    .resize(LONG_SIDE, LONG_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .greyscale()
+    .raw()
     .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
@@ -43,7 +46,10 @@ export async function readAnswerTables(image: Buffer | GreyImage, lines?: Placed
           const cell = partner(numbers[index]!, answers, across);
           if (!cell) continue;
           // a few pixels inside the rules: a slanted or warped rule leaves less behind
-          found.push({ at: { group, number: String(number), ...(heading ? { heading } : {}), box: { ...cell } }, crop: cutCell(page, cell, -Math.round(0.04 * Math.min(cell.w, cell.h))) });
+          found.push({
+            at: { group, number: String(number), ...(heading ? { heading } : {}), box: { ...cell } },
+            crop: cutCell(page, cell, -Math.round(0.04 * Math.min(cell.w, cell.h))),
+          });
           last = number;
         }
       }
@@ -93,15 +99,24 @@ function linePairs(table: Table): [Cell[], Cell[], boolean][] {
  * a cell the grid search missed in one line cannot shift the rest of the line by one.
  */
 function partner(number: Cell, answers: Cell[], across: boolean): Cell | undefined {
-  const overlap = (a: Cell) => across
-    ? Math.min(a.x + a.w, number.x + number.w) - Math.max(a.x, number.x)
-    : Math.min(a.y + a.h, number.y + number.h) - Math.max(a.y, number.y);
-  let best: Cell | undefined, most = 0;
-  for (const a of answers) if (overlap(a) > most) { most = overlap(a); best = a; }
+  const overlap = (a: Cell) =>
+    across
+      ? Math.min(a.x + a.w, number.x + number.w) - Math.max(a.x, number.x)
+      : Math.min(a.y + a.h, number.y + number.h) - Math.max(a.y, number.y);
+  let best: Cell | undefined,
+    most = 0;
+  for (const a of answers)
+    if (overlap(a) > most) {
+      most = overlap(a);
+      best = a;
+    }
   return best && most > 0.5 * (across ? number.w : number.h) ? best : undefined;
 }
 
-interface NumberRun { first: number; cells: { index: number; number: number }[] }
+interface NumberRun {
+  first: number;
+  cells: { index: number; number: number }[];
+}
 
 /**
  * The question numbers of a number line. Each cell's digits are read; a reading of 1 after the
@@ -135,7 +150,9 @@ async function numberRuns(page: GreyImage, cells: Cell[]): Promise<NumberRun[]> 
 
 /** Printed numbers (1–3 digits) read glyph by glyph, in one batch; null where a cell holds none. */
 async function readNumbers(crops: GreyImage[]): Promise<(number | null)[]> {
-  const inks = crops.map((crop) => readCellInk(crop)).map((ink) => (ink.whole && ink.parts.length > 0 && ink.parts.length <= 3 ? ink.parts : []));
+  const inks = crops
+    .map((crop) => readCellInk(crop))
+    .map((ink) => (ink.whole && ink.parts.length > 0 && ink.parts.length <= 3 ? ink.parts : []));
   const probs = await predictGlyphs(inks.flat());
   let next = 0;
   return inks.map((parts) => {

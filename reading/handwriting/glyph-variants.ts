@@ -5,7 +5,12 @@ import { GLYPH_SIZE } from './mark-crop';
 // reading hangs on one pixel of placement (B against 8, A against D) is read by the consensus.
 // The variants are fixed, so the same crop always gives the same reading.
 
-export interface GlyphVariant { dx: number; dy: number; scale: number; degrees: number }
+export interface GlyphVariant {
+  dx: number;
+  dy: number;
+  scale: number;
+  degrees: number;
+}
 
 // The glyph and its eight neighbours one pixel away. Measured on the held-out set (REPORT.md):
 // these shifts help; ±10% scale and ±5° turns did not (A–D among A–D 96.0% with them, 96.4% without).
@@ -17,14 +22,17 @@ export const GLYPH_VARIANTS: readonly GlyphVariant[] = [
 /** The glyph moved, scaled about its centre and turned (bilinear; outside the glyph is paper). */
 export function warpGlyph(glyph: Float32Array, v: GlyphVariant): Float32Array {
   if (v.dx === 0 && v.dy === 0 && v.scale === 1 && v.degrees === 0) return glyph;
-  const n = GLYPH_SIZE, c = (n - 1) / 2;
+  const n = GLYPH_SIZE,
+    c = (n - 1) / 2;
   const a = (v.degrees * Math.PI) / 180;
-  const cos = Math.cos(a) / v.scale, sin = Math.sin(a) / v.scale;
+  const cos = Math.cos(a) / v.scale,
+    sin = Math.sin(a) / v.scale;
   const out = new Float32Array(n * n);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
       // where this output pixel comes from: the inverse of move ∘ turn ∘ scale
-      const ux = x - c - v.dx, uy = y - c - v.dy;
+      const ux = x - c - v.dx,
+        uy = y - c - v.dy;
       out[y * n + x] = sample(glyph, c + cos * ux + sin * uy, c - sin * ux + cos * uy);
     }
   }
@@ -33,7 +41,10 @@ export function warpGlyph(glyph: Float32Array, v: GlyphVariant): Float32Array {
 
 function sample(g: Float32Array, x: number, y: number): number {
   const n = GLYPH_SIZE;
-  const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
+  const x0 = Math.floor(x),
+    y0 = Math.floor(y),
+    fx = x - x0,
+    fy = y - y0;
   const at = (px: number, py: number) => (px < 0 || py < 0 || px >= n || py >= n ? 0 : g[py * n + px]!);
   return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
 }

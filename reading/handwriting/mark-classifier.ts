@@ -23,10 +23,15 @@ export interface CellReading {
 
 let loading: Promise<{ model: LayersModel; temperature: number }> | undefined;
 function network(): Promise<{ model: LayersModel; temperature: number }> {
-  loading ??= loadNetwork().then((model) => ({ model, temperature: readCalibration().temperature })).catch((err: unknown) => {
-    loading = undefined;
-    throw new Error(`the handwriting classifier could not be loaded from models/marks (run npm run train:marks): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  });
+  loading ??= loadNetwork()
+    .then((model) => ({ model, temperature: readCalibration().temperature }))
+    .catch((err: unknown) => {
+      loading = undefined;
+      throw new Error(
+        `the handwriting classifier could not be loaded from models/marks (run npm run train:marks): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    });
   return loading;
 }
 
@@ -37,7 +42,7 @@ export async function predictGlyphs(glyphs: Float32Array[]): Promise<Float32Arra
   const input = new Float32Array(glyphs.length * GLYPH_SIZE * GLYPH_SIZE);
   glyphs.forEach((g, i) => input.set(g, i * GLYPH_SIZE * GLYPH_SIZE));
   const out = markProbabilities(model, input, glyphs.length, temperature);
-  const flat = await out.data() as Float32Array;
+  const flat = (await out.data()) as Float32Array;
   out.dispose();
   return glyphs.map((_, i) => flat.subarray(i * MARK_CLASSES.length, (i + 1) * MARK_CLASSES.length));
 }

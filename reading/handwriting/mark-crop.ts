@@ -3,7 +3,11 @@
 // 20-pixel box and centred, the way MNIST is drawn. Training runs every generated sample
 // through the same function, so the classifier learns exactly what it is given at run time.
 
-export interface GreyImage { data: Uint8Array; width: number; height: number }
+export interface GreyImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
 
 export const GLYPH_SIZE = 28;
 const GLYPH_BOX = 20;
@@ -34,7 +38,13 @@ export function readCellInk(img: GreyImage): CellInk {
   return { ink, whole, parts };
 }
 
-interface Box { x0: number; y0: number; x1: number; y1: number; area: number }
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  area: number;
+}
 
 /** 0 (paper) to 1 (black), relative to this cell's own paper (its bright pixels). */
 function darkness(img: GreyImage): Float32Array {
@@ -49,7 +59,8 @@ function inkMask(dark: Float32Array, w: number, h: number): Uint8Array {
   // The threshold follows the writing, measured inside the cell: a printed rule at the edge is
   // often far darker than pencil.
   const inner: number[] = [];
-  const bx = Math.round(w * BAND), by = Math.round(h * BAND);
+  const bx = Math.round(w * BAND),
+    by = Math.round(h * BAND);
   for (let y = by; y < h - by; y++) for (let x = bx; x < w - bx; x++) inner.push(dark[y * w + x]!);
   const sorted = inner.length ? inner.sort((a, b) => a - b) : Array.from(dark).sort((a, b) => a - b);
   const strong = sorted[Math.floor(sorted.length * 0.995)]!;
@@ -99,14 +110,21 @@ function keepStrokes(mask: Uint8Array, w: number, h: number): Box[] {
       pixels.push(p);
       const x = p % w;
       const y = (p - x) / w;
-      box.x0 = Math.min(box.x0, x); box.x1 = Math.max(box.x1, x);
-      box.y0 = Math.min(box.y0, y); box.y1 = Math.max(box.y1, y);
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const nx = x + dx, ny = y + dy;
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-        const q = ny * w + nx;
-        if (mask[q] && !label[q]) { label[q] = next; stack.push(q); }
-      }
+      box.x0 = Math.min(box.x0, x);
+      box.x1 = Math.max(box.x1, x);
+      box.y0 = Math.min(box.y0, y);
+      box.y1 = Math.max(box.y1, y);
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx,
+            ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const q = ny * w + nx;
+          if (mask[q] && !label[q]) {
+            label[q] = next;
+            stack.push(q);
+          }
+        }
     }
     box.area = pixels.length;
     if (box.area >= minArea && !inEdgeBand(box, w, h)) kept.push(box);
@@ -116,7 +134,8 @@ function keepStrokes(mask: Uint8Array, w: number, h: number): Box[] {
 }
 
 function inEdgeBand(b: Box, w: number, h: number): boolean {
-  const bx = w * 0.12, by = h * 0.12;
+  const bx = w * 0.12,
+    by = h * 0.12;
   const thin = Math.min(b.x1 - b.x0, b.y1 - b.y0) <= Math.max(3, 0.08 * Math.min(w, h));
   const edge = b.y1 < by || b.y0 > h - 1 - by || b.x1 < bx || b.x0 > w - 1 - bx;
   const along = thin && (b.y0 <= 1 || b.y1 >= h - 2 || b.x0 <= 1 || b.x1 >= w - 2);
@@ -124,7 +143,13 @@ function inEdgeBand(b: Box, w: number, h: number): boolean {
 }
 
 function union(boxes: Box[]): Box {
-  return boxes.reduce((u, b) => ({ x0: Math.min(u.x0, b.x0), y0: Math.min(u.y0, b.y0), x1: Math.max(u.x1, b.x1), y1: Math.max(u.y1, b.y1), area: u.area + b.area }));
+  return boxes.reduce((u, b) => ({
+    x0: Math.min(u.x0, b.x0),
+    y0: Math.min(u.y0, b.y0),
+    x1: Math.max(u.x1, b.x1),
+    y1: Math.max(u.y1, b.y1),
+    area: u.area + b.area,
+  }));
 }
 
 /** Strokes whose columns overlap (or nearly touch) belong to one character. */
@@ -142,25 +167,30 @@ function groupColumns(boxes: Box[]): Box[] {
 
 /** The inked part of `box`, contrast-normalised, scaled into a 20-px box centred in 28×28. */
 function glyph(dark: Float32Array, mask: Uint8Array, w: number, box: Box): Float32Array {
-  const bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
+  const bw = box.x1 - box.x0 + 1,
+    bh = box.y1 - box.y0 + 1;
   const values: number[] = [];
   for (let y = box.y0; y <= box.y1; y++) for (let x = box.x0; x <= box.x1; x++) if (mask[y * w + x]) values.push(dark[y * w + x]!);
   values.sort((a, b) => a - b);
   const full = Math.max(0.2, values[Math.floor(values.length * 0.9)] ?? 1);
   const scale = GLYPH_BOX / Math.max(bw, bh);
-  const ow = Math.max(1, Math.round(bw * scale)), oh = Math.max(1, Math.round(bh * scale));
-  const ox = Math.floor((GLYPH_SIZE - ow) / 2), oy = Math.floor((GLYPH_SIZE - oh) / 2);
+  const ow = Math.max(1, Math.round(bw * scale)),
+    oh = Math.max(1, Math.round(bh * scale));
+  const ox = Math.floor((GLYPH_SIZE - ow) / 2),
+    oy = Math.floor((GLYPH_SIZE - oh) / 2);
   const out = new Float32Array(GLYPH_SIZE * GLYPH_SIZE);
   const SS = 4; // samples per output pixel and axis: an area average, so thin strokes survive
-  for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) {
-    let sum = 0;
-    for (let sy = 0; sy < SS; sy++) for (let sx = 0; sx < SS; sx++) {
-      const srcX = Math.min(box.x1, box.x0 + Math.floor(((x + (sx + 0.5) / SS) / ow) * bw));
-      const srcY = Math.min(box.y1, box.y0 + Math.floor(((y + (sy + 0.5) / SS) / oh) * bh));
-      const i = srcY * w + srcX;
-      if (mask[i]) sum += Math.min(1, dark[i]! / full);
+  for (let y = 0; y < oh; y++)
+    for (let x = 0; x < ow; x++) {
+      let sum = 0;
+      for (let sy = 0; sy < SS; sy++)
+        for (let sx = 0; sx < SS; sx++) {
+          const srcX = Math.min(box.x1, box.x0 + Math.floor(((x + (sx + 0.5) / SS) / ow) * bw));
+          const srcY = Math.min(box.y1, box.y0 + Math.floor(((y + (sy + 0.5) / SS) / oh) * bh));
+          const i = srcY * w + srcX;
+          if (mask[i]) sum += Math.min(1, dark[i]! / full);
+        }
+      out[(oy + y) * GLYPH_SIZE + ox + x] = sum / (SS * SS);
     }
-    out[(oy + y) * GLYPH_SIZE + ox + x] = sum / (SS * SS);
-  }
   return out;
 }

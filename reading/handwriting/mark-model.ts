@@ -23,7 +23,13 @@ export const MODEL_DIR = path.join(__dirname, '..', '..', '..', 'models', 'marks
 export function buildNetwork(classes: number, hidden = 128, seed = 7): tfl.Sequential {
   // seeded initialisers and dropout: the same training data gives the same weights
   const init = (k: number) => ({ kernelInitializer: tfl.initializers.heNormal({ seed: seed + k }) });
-  const conv = (filters: number, k: number) => ({ filters, kernelSize: 3, padding: 'same' as const, activation: 'relu' as const, ...init(k) });
+  const conv = (filters: number, k: number) => ({
+    filters,
+    kernelSize: 3,
+    padding: 'same' as const,
+    activation: 'relu' as const,
+    ...init(k),
+  });
   const model = tfl.sequential();
   model.add(tfl.layers.conv2d({ inputShape: [GLYPH_SIZE, GLYPH_SIZE, 1], ...conv(16, 1) }));
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
@@ -49,7 +55,10 @@ export function glyphBatch(flat: Float32Array, count: number): tf.Tensor4D {
  * (glyph-variants.ts: test-time augmentation; one batch of variants × count glyphs).
  */
 export function markLogits(
-  model: tfl.LayersModel, flat: Float32Array, count: number, variants: readonly GlyphVariant[] = GLYPH_VARIANTS,
+  model: tfl.LayersModel,
+  flat: Float32Array,
+  count: number,
+  variants: readonly GlyphVariant[] = GLYPH_VARIANTS,
 ): tf.Tensor2D {
   return tf.tidy(() => {
     const input = glyphBatch(glyphVariantRows(flat, count, variants), variants.length * count);
@@ -60,12 +69,18 @@ export function markLogits(
 
 /** Probabilities from the averaged logits, softened or sharpened by the calibrated temperature. */
 export function markProbabilities(
-  model: tfl.LayersModel, flat: Float32Array, count: number, temperature: number, variants?: readonly GlyphVariant[],
+  model: tfl.LayersModel,
+  flat: Float32Array,
+  count: number,
+  temperature: number,
+  variants?: readonly GlyphVariant[],
 ): tf.Tensor2D {
   return tf.tidy(() => tf.softmax(tf.div<tf.Tensor2D>(markLogits(model, flat, count, variants), temperature)));
 }
 
-export interface Calibration { temperature: number }
+export interface Calibration {
+  temperature: number;
+}
 
 export function readCalibration(dir = MODEL_DIR): Calibration {
   const file = path.join(dir, 'calibration.json');
@@ -74,13 +89,18 @@ export function readCalibration(dir = MODEL_DIR): Calibration {
 
 export async function saveNetwork(model: tfl.LayersModel, dir = MODEL_DIR): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weights = artifacts.weightData as ArrayBuffer;
-    fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(weights));
-    const manifest = { modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(manifest));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData as ArrayBuffer;
+      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(weights));
+      const manifest = {
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      };
+      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(manifest));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
 
 /** The WebAssembly backend when it starts, else the CPU one. */
@@ -99,9 +119,12 @@ export async function useMarkBackend(): Promise<string> {
 export async function loadNetwork(dir = MODEL_DIR): Promise<tfl.LayersModel> {
   await useMarkBackend();
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
-    modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
   };
   const data = fs.readFileSync(path.join(dir, 'weights.bin'));
   const weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest[0]!.weights, weightData }));
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest[0]!.weights, weightData }),
+  );
 }

@@ -8,7 +8,12 @@ import type { GreyImage } from './mark-crop';
 // phone's perspective still gives clean rows. Handwriting never becomes a rule: a stroke is
 // far shorter than the kernels.
 
-export interface Cell { x: number; y: number; w: number; h: number }
+export interface Cell {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 export interface Table {
   /** rows top to bottom, each row's cells left to right */
   rows: Cell[][];
@@ -35,7 +40,8 @@ export async function findTables(page: GreyImage): Promise<Table[]> {
     const hierarchy = keep(new cv.Mat());
     cv.findContours(grid, contours, hierarchy, cv.RETR_CCOMP, cv.CHAIN_APPROX_SIMPLE);
     const byParent = new Map<number, Cell[]>();
-    const minSide = long / 80, maxSide = long / 4;
+    const minSide = long / 80,
+      maxSide = long / 4;
     for (let i = 0; i < contours.size(); i++) {
       const parent = hierarchy.intPtr(0, i)[3]!;
       if (parent < 0) continue; // outer boundaries of grids; holes (cells) have a parent
@@ -49,7 +55,10 @@ export async function findTables(page: GreyImage): Promise<Table[]> {
       cells.push({ x: rect.x, y: rect.y, w: rect.width, h: rect.height });
       byParent.set(parent, cells);
     }
-    return [...byParent.values()].filter((cells) => cells.length >= 4).map(toTable).filter((t): t is Table => t !== null)
+    return [...byParent.values()]
+      .filter((cells) => cells.length >= 4)
+      .map(toTable)
+      .filter((t): t is Table => t !== null)
       .sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
   });
 }
@@ -69,16 +78,21 @@ function toTable(cells: Cell[]): Table | null {
   }
   for (const row of rows) row.sort((a, b) => a.x - b.x);
   if (rows.length < 1 || rows.every((r) => r.length < 2)) return null;
-  const x0 = Math.min(...cells.map((c) => c.x)), y0 = Math.min(...cells.map((c) => c.y));
-  const x1 = Math.max(...cells.map((c) => c.x + c.w)), y1 = Math.max(...cells.map((c) => c.y + c.h));
+  const x0 = Math.min(...cells.map((c) => c.x)),
+    y0 = Math.min(...cells.map((c) => c.y));
+  const x1 = Math.max(...cells.map((c) => c.x + c.w)),
+    y1 = Math.max(...cells.map((c) => c.y + c.h));
   return { rows, box: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } };
 }
 
 /** The cell's pixels with a little of the surrounding rules (mark-crop.ts removes them). */
 export function cutCell(page: GreyImage, c: Cell, pad = 2): GreyImage {
-  const x0 = Math.max(0, c.x - pad), y0 = Math.max(0, c.y - pad);
-  const x1 = Math.min(page.width, c.x + c.w + pad), y1 = Math.min(page.height, c.y + c.h + pad);
-  const w = x1 - x0, h = y1 - y0;
+  const x0 = Math.max(0, c.x - pad),
+    y0 = Math.max(0, c.y - pad);
+  const x1 = Math.min(page.width, c.x + c.w + pad),
+    y1 = Math.min(page.height, c.y + c.h + pad);
+  const w = x1 - x0,
+    h = y1 - y0;
   const data = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) data.set(page.data.subarray((y0 + y) * page.width + x0, (y0 + y) * page.width + x1), y * w);
   return { data, width: w, height: h };

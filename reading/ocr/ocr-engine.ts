@@ -34,7 +34,10 @@ export interface OcrResult {
   placed?: PlacedLine[];
 }
 
-export interface PlacedLine { text: string; box: { x0: number; y0: number; x1: number; y1: number } }
+export interface PlacedLine {
+  text: string;
+  box: { x0: number; y0: number; x1: number; y1: number };
+}
 
 type TessLang = 'eng' | 'chi_sim';
 const LANGS: Record<TemplateLanguage, TessLang[]> = { zh: ['chi_sim', 'eng'], en: ['eng'], 'zh+en': ['chi_sim', 'eng'] };
@@ -129,7 +132,9 @@ async function startWorker(langs: TessLang[], model: Model, langPath: string): P
 
 /** One more recogniser in `pool`, counted while it starts; one that fails to start is forgotten. */
 function addWorker(pool: Pool): Promise<PooledWorker> {
-  const starting: Promise<PooledWorker> = startWorker(pool.langs, pool.model, pool.langPath).then((pooled) => Object.assign(pooled, { started: starting }));
+  const starting: Promise<PooledWorker> = startWorker(pool.langs, pool.model, pool.langPath).then((pooled) =>
+    Object.assign(pooled, { started: starting }),
+  );
   pool.starting.push(starting);
   return starting.catch((err: unknown) => {
     pool.starting = pool.starting.filter((s) => s !== starting);
@@ -194,7 +199,8 @@ export class OcrEngine {
   recognizePage(
     image: Buffer,
     language: TemplateLanguage,
-    onProgress?: (fraction: number) => void, pageNumber?: number,
+    onProgress?: (fraction: number) => void,
+    pageNumber?: number,
   ): Promise<OcrResult> {
     return this.track(this.readPage(image, language, onProgress, pageNumber));
   }
@@ -255,7 +261,8 @@ export class OcrEngine {
   private async readPage(
     image: Buffer,
     language: TemplateLanguage,
-    onProgress: ((f: number) => void) | undefined, pageNumber: number | undefined,
+    onProgress: ((f: number) => void) | undefined,
+    pageNumber: number | undefined,
   ): Promise<OcrResult> {
     const grey = await this.preprocess.run(image, pageNumber ? `page ${pageNumber}` : 'the page');
     const read = await this.rereadWeakLines(grey, await this.recognize(grey, language, onProgress), language);
@@ -293,7 +300,10 @@ export class OcrEngine {
     try {
       const { data } = await pooled.worker.recognize(crop, {}, { text: true, blocks: true });
       const lines = linesOf(data);
-      const text = lines.map((l) => l.text.trim()).filter(Boolean).join(' ');
+      const text = lines
+        .map((l) => l.text.trim())
+        .filter(Boolean)
+        .join(' ');
       const confidence = lines.length ? lines.reduce((s, l) => s + l.confidence, 0) / lines.length : 0;
       return { text, confidence };
     } finally {

@@ -62,14 +62,25 @@ export function linesToReread(lines: ReadLine[], pageWidth: number, limits: Rere
   const width = (l: ReadLine) => l.bbox.x1 - l.bbox.x0;
   return lines
     .map((line, index) => ({ line, index }))
-    .filter(({ line }) => line.text.trim() !== '' && width(line) > 0 && width(line) <= limits.maxWidthFraction * pageWidth && weakestWord(line) < limits.wordConfidence)
+    .filter(
+      ({ line }) =>
+        line.text.trim() !== '' &&
+        width(line) > 0 &&
+        width(line) <= limits.maxWidthFraction * pageWidth &&
+        weakestWord(line) < limits.wordConfidence,
+    )
     .sort((a, b) => width(a.line) - width(b.line) || a.index - b.index)
     .slice(0, Math.max(0, limits.maxLines))
     .map(({ index }) => index);
 }
 
 /** The line's box grown by `padding` and clipped to the page; null when nothing is left. */
-export function cropRegion(box: Box, pageWidth: number, pageHeight: number, padding = PADDING): { left: number; top: number; width: number; height: number } | null {
+export function cropRegion(
+  box: Box,
+  pageWidth: number,
+  pageHeight: number,
+  padding = PADDING,
+): { left: number; top: number; width: number; height: number } | null {
   const left = Math.max(0, Math.floor(box.x0 - padding));
   const top = Math.max(0, Math.floor(box.y0 - padding));
   const right = Math.min(pageWidth, Math.ceil(box.x1 + padding));
@@ -90,7 +101,12 @@ export type LineReader = (crop: Buffer) => Promise<{ text: string; confidence: n
  * again (see linesToReread) with `read`, which gets each line cut out on a white margin.
  * Returns the lines with the better reading of each; the others unchanged.
  */
-export async function rereadWeakLines(page: GreyImage, lines: ReadLine[], read: LineReader, limits: RereadLimits = REREAD_LIMITS): Promise<ReadLine[]> {
+export async function rereadWeakLines(
+  page: GreyImage,
+  lines: ReadLine[],
+  read: LineReader,
+  limits: RereadLimits = REREAD_LIMITS,
+): Promise<ReadLine[]> {
   const picked = linesToReread(lines, page.width, limits);
   if (picked.length === 0) return lines;
   const data = Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength);

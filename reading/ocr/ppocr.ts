@@ -54,7 +54,10 @@ function session(file: string): Promise<ort.InferenceSession> {
 const detector = () => session('ch_PP-OCRv4_det_infer.onnx');
 const recogniser = () => session('ch_PP-OCRv4_rec_infer.onnx');
 let alphabetCache: string[] | undefined;
-const alphabet = () => (alphabetCache ??= readFileSync(path.join(MODELS, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((l) => l !== ''));
+const alphabet = () =>
+  (alphabetCache ??= readFileSync(path.join(MODELS, 'ppocr_keys_v1.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== ''));
 
 /** One model run at a time in this process. */
 let queue: Promise<unknown> = Promise.resolve();

@@ -51,7 +51,14 @@ function smoothMax(grid: Float64Array, cols: number, rows: number): Float64Array
  * weights are computed once and each pair of block rows is blended once per block row,
  * so the per-pixel work is two multiplications (this runs on ~5 MP per page).
  */
-function backgroundRows(grid: Float64Array, cols: number, rows: number, width: number, height: number, each: (y: number, background: Float64Array) => void): void {
+function backgroundRows(
+  grid: Float64Array,
+  cols: number,
+  rows: number,
+  width: number,
+  height: number,
+  each: (y: number, background: Float64Array) => void,
+): void {
   const x0s = new Int32Array(width);
   const x1s = new Int32Array(width);
   const fxs = new Float64Array(width);

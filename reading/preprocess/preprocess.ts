@@ -67,7 +67,9 @@ async function uprightGrey(image: Buffer, width: number): Promise<GreyImage> {
 }
 
 function toSharp(img: GreyImage): Sharp {
-  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), { raw: { width: img.width, height: img.height, channels: 1 } });
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
+    raw: { width: img.width, height: img.height, channels: 1 },
+  });
 }
 
 /** The page as tesseract should see it. `what` names the page in error messages. */
@@ -77,7 +79,8 @@ export async function preprocessPage(image: Buffer, what: string): Promise<Prepr
   try {
     grey = await uprightGrey(image, width);
   } catch (err) {
-    if (/pixel limit/i.test(String((err as Error).message))) throw new BadInputError(`${what} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels: scan at 300 dpi or less`);
+    if (/pixel limit/i.test(String((err as Error).message)))
+      throw new BadInputError(`${what} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels: scan at 300 dpi or less`);
     throw new BadInputError(`${what} is not a readable image (PNG, JPEG, WebP or TIFF expected)`);
   }
   grey = flattenBackground(grey);
@@ -100,5 +103,8 @@ export async function uprightPage(image: Buffer, what: string): Promise<GreyImag
 
 /** Binary PGM (P5): the cheapest image format tesseract's Leptonica reads. */
 export function toPgm(img: GreyImage): Buffer {
-  return Buffer.concat([Buffer.from(`P5\n${img.width} ${img.height}\n255\n`, 'latin1'), Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length)]);
+  return Buffer.concat([
+    Buffer.from(`P5\n${img.width} ${img.height}\n255\n`, 'latin1'),
+    Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length),
+  ]);
 }

@@ -97,7 +97,8 @@ export function readField(darkness: number[], page: PageThreshold): FieldReading
   if (darkness.length >= 2) {
     const local = largestGap(darkness, 0, 0.9);
     const veryClear = local.gap >= VERY_CLEAR_JUMP && local.gap >= VERY_CLEAR * local.next;
-    if (local.gap >= LOCAL_MIN_JUMP && local.gap >= LOCAL_CLEAR * local.next) threshold = Math.min(page.threshold + LOCAL_ABOVE, Math.max(veryClear ? page.clearFloor : page.floor, local.mid));
+    if (local.gap >= LOCAL_MIN_JUMP && local.gap >= LOCAL_CLEAR * local.next)
+      threshold = Math.min(page.threshold + LOCAL_ABOVE, Math.max(veryClear ? page.clearFloor : page.floor, local.mid));
   }
   const marked = darkness.map((d) => d > threshold);
   const margin = Math.min(...darkness.map((d) => Math.abs(d - threshold)));

@@ -11,9 +11,22 @@ import { darknessAt, type PageImage } from '../page-image';
 // (`core`) and the mean darkness tell an erased mark (lighter residue over the whole disc) and a
 // stray stroke (a thin dark line across part of it) from a mark.
 
-export interface BubbleSpot { x: number; y: number; r: number; label: string }
-export interface BubbleMeasure { fill: number; core: number; mean: number }
-export interface BubbleVerdict extends BubbleMeasure { marked: boolean; margin: number; kind: 'mark' | 'faint' | 'erased' | 'stray' | 'empty' }
+export interface BubbleSpot {
+  x: number;
+  y: number;
+  r: number;
+  label: string;
+}
+export interface BubbleMeasure {
+  fill: number;
+  core: number;
+  mean: number;
+}
+export interface BubbleVerdict extends BubbleMeasure {
+  marked: boolean;
+  margin: number;
+  kind: 'mark' | 'faint' | 'erased' | 'stray' | 'empty';
+}
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -34,10 +47,12 @@ const MARKER_BLACK = 0.85;
  */
 export function inkScale(img: PageImage, h: Homography, markers: { x: number; y: number; size: number }[]): number {
   const values: number[] = [];
-  for (const m of markers) for (const fx of [0.35, 0.5, 0.65]) for (const fy of [0.35, 0.5, 0.65]) {
-    const p = project(h, m.x + m.size * fx, m.y + m.size * fy);
-    values.push(darknessAt(img, p.x, p.y));
-  }
+  for (const m of markers)
+    for (const fx of [0.35, 0.5, 0.65])
+      for (const fy of [0.35, 0.5, 0.65]) {
+        const p = project(h, m.x + m.size * fx, m.y + m.size * fy);
+        values.push(darknessAt(img, p.x, p.y));
+      }
   const black = median(values);
   return Math.min(1.6, Math.max(0.85, MARKER_BLACK / Math.max(black, 0.1)));
 }
@@ -64,7 +79,6 @@ function measureBubble(img: PageImage, h: Homography, b: BubbleSpot, scale = 1):
   return { fill: soft / n, core: core / n, mean: mean / n };
 }
 
-
 /** Subtracts what an empty bubble of the same label shows on this page (its letter). */
 export function againstEmpty(spots: BubbleSpot[], measures: BubbleMeasure[]): BubbleMeasure[] {
   const byLabel = new Map<string, number[]>();
@@ -77,7 +91,8 @@ export function againstEmpty(spots: BubbleSpot[], measures: BubbleMeasure[]): Bu
   const base = new Map<string, { fill: number; mean: number }>();
   for (const [label, idx] of byLabel) {
     // most bubbles of a label are empty, so their median is the empty look (with too few, the page's)
-    const m = idx.length >= 5 ? { fill: median(idx.map((i) => measures[i]!.fill)), mean: median(idx.map((i) => measures[i]!.mean)) } : overall;
+    const m =
+      idx.length >= 5 ? { fill: median(idx.map((i) => measures[i]!.fill)), mean: median(idx.map((i) => measures[i]!.mean)) } : overall;
     base.set(label, { fill: Math.min(m.fill, overall.fill + 0.1), mean: Math.min(m.mean, overall.mean + 0.05) });
   }
   return measures.map((m, i) => {
@@ -117,5 +132,8 @@ export function judge(m: BubbleMeasure, threshold: number): BubbleVerdict {
 }
 
 export function measureAll(img: PageImage, h: Homography, spots: BubbleSpot[], scale = 1): BubbleMeasure[] {
-  return againstEmpty(spots, spots.map((s) => measureBubble(img, h, s, scale)));
+  return againstEmpty(
+    spots,
+    spots.map((s) => measureBubble(img, h, s, scale)),
+  );
 }

@@ -11,9 +11,16 @@ const FEATURES = 3000;
 const RATIO = 0.75;
 const MIN_INLIERS = 25;
 
-export interface FeatureMatch { h: Homography; inliers: number; matches: number }
+export interface FeatureMatch {
+  h: Homography;
+  inliers: number;
+  matches: number;
+}
 
-export async function matchFeatures(reference: GreyImage, page: GreyImage): Promise<FeatureMatch | { failed: true; matches: number; inliers: number }> {
+export async function matchFeatures(
+  reference: GreyImage,
+  page: GreyImage,
+): Promise<FeatureMatch | { failed: true; matches: number; inliers: number }> {
   const { cv } = await loadOpenCv();
   return withMats((keep) => {
     const orb = keep(new cv.ORB(FEATURES));

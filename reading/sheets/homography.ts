@@ -2,13 +2,30 @@ import { loadOpenCv, withMats } from '../opencv';
 
 // A plane-to-plane mapping (page points → image pixels) as 9 numbers, row-major.
 export type Homography = number[];
-export interface Point { x: number; y: number }
+export interface Point {
+  x: number;
+  y: number;
+}
 
 export async function homography(from: Point[], to: Point[]): Promise<Homography> {
   const { cv } = await loadOpenCv();
   return withMats((keep) => {
-    const src = keep(cv.matFromArray(from.length, 1, cv.CV_32FC2, from.flatMap((p) => [p.x, p.y])));
-    const dst = keep(cv.matFromArray(to.length, 1, cv.CV_32FC2, to.flatMap((p) => [p.x, p.y])));
+    const src = keep(
+      cv.matFromArray(
+        from.length,
+        1,
+        cv.CV_32FC2,
+        from.flatMap((p) => [p.x, p.y]),
+      ),
+    );
+    const dst = keep(
+      cv.matFromArray(
+        to.length,
+        1,
+        cv.CV_32FC2,
+        to.flatMap((p) => [p.x, p.y]),
+      ),
+    );
     const m = keep(from.length === 4 ? cv.getPerspectiveTransform(src, dst) : cv.findHomography(src, dst, 0));
     if (m.rows !== 3) throw new Error('no homography through these points');
     return Array.from(m.data64F);

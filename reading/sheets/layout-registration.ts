@@ -15,13 +15,27 @@ import sharp from 'sharp';
 // Without steps the whole picture is the frame.
 
 type LayoutRegistrationMethod = 'none' | 'outline' | 'markers' | 'features';
-export interface LayoutRegistration { h: Homography; method: LayoutRegistrationMethod; markerScores?: number[] }
+export interface LayoutRegistration {
+  h: Homography;
+  method: LayoutRegistrationMethod;
+  markerScores?: number[];
+}
 
 /** A region of the picture: its own width and height, and where its points lie in the picture. */
-interface Region { width: number; height: number; toImage: Homography; corners: Point[] }
+interface Region {
+  width: number;
+  height: number;
+  toImage: Homography;
+  corners: Point[];
+}
 
 const WORK_LONG_SIDE = 1000;
-const rectCorners = (w: number, h: number): Point[] => [{ x: 0, y: 0 }, { x: w, y: 0 }, { x: w, y: h }, { x: 0, y: h }];
+const rectCorners = (w: number, h: number): Point[] => [
+  { x: 0, y: 0 },
+  { x: w, y: 0 },
+  { x: w, y: h },
+  { x: 0, y: h },
+];
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
 async function regionOf(corners: Point[]): Promise<Region> {
@@ -68,7 +82,12 @@ async function assetImage(layout: Layout, name: string, longSide = Infinity): Pr
 }
 
 /** The four marker centres, in the picture, found inside `region`. */
-async function byMarkers(img: PageImage, region: Region, layout: Layout, step: Extract<RegistrationStep, { method: 'markers' }>): Promise<{ corners: Point[]; scores: number[] }> {
+async function byMarkers(
+  img: PageImage,
+  region: Region,
+  layout: Layout,
+  step: Extract<RegistrationStep, { method: 'markers' }>,
+): Promise<{ corners: Point[]; scores: number[] }> {
   const { grey, scale } = await straighten(img, region);
   const found = await matchMarkers(grey, await decodeMarker(assetBytes(layout, step.marker)), step.widthRatio);
   if ('failed' in found) {
@@ -80,7 +99,12 @@ async function byMarkers(img: PageImage, region: Region, layout: Layout, step: E
 }
 
 /** The reference scan's corners, in the picture, by its features matched inside `region`. */
-async function byFeatures(img: PageImage, region: Region, layout: Layout, step: Extract<RegistrationStep, { method: 'features' }>): Promise<Point[]> {
+async function byFeatures(
+  img: PageImage,
+  region: Region,
+  layout: Layout,
+  step: Extract<RegistrationStep, { method: 'features' }>,
+): Promise<Point[]> {
   const { grey, scale } = await straighten(img, region);
   const reference = await assetImage(layout, step.reference, WORK_LONG_SIDE);
   const found = await matchFeatures(reference, grey);
@@ -105,7 +129,10 @@ export async function registerLayout(img: PageImage, layout: Layout): Promise<La
       const quad = await pageOutline(img);
       // a page filling the picture has no outline to find: the markers or features after it still register it
       if (!quad && i + 1 < steps.length) continue;
-      if (!quad) throw new SheetNotFoundError("the sheet's outline could not be found: photograph or scan the whole page against a darker background, with all four edges visible");
+      if (!quad)
+        throw new SheetNotFoundError(
+          "the sheet's outline could not be found: photograph or scan the whole page against a darker background, with all four edges visible",
+        );
       region = await regionOf(quad);
     } else if (step.method === 'markers') {
       const found = await byMarkers(img, region, layout, step);

@@ -8,8 +8,16 @@ import type { Point } from './homography';
 // centre. The marker and the page are both lightly blurred so print texture and JPEG noise do
 // not decide the match.
 
-export interface GreyImage { data: Uint8Array; width: number; height: number }
-export interface MarkerMatch { centres: Point[]; scores: number[]; markerWidth: number }
+export interface GreyImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+export interface MarkerMatch {
+  centres: Point[];
+  scores: number[];
+  markerWidth: number;
+}
 
 // Printed markers match at 0.6 and more on scans and photos (0.43 on a blurred dim corner); a page
 // without them reaches ~0.35, and its best matches do not sit at the corners of a rectangle.
@@ -50,24 +58,43 @@ function cornerShaped(c: Point[], width: number, height: number): boolean {
     const p = c[i]!;
     const a = c[(i + 3) % 4]!;
     const b = c[(i + 1) % 4]!;
-    const cos = ((a.x - p.x) * (b.x - p.x) + (a.y - p.y) * (b.y - p.y)) / (Math.hypot(a.x - p.x, a.y - p.y) * Math.hypot(b.x - p.x, b.y - p.y));
+    const cos =
+      ((a.x - p.x) * (b.x - p.x) + (a.y - p.y) * (b.y - p.y)) / (Math.hypot(a.x - p.x, a.y - p.y) * Math.hypot(b.x - p.x, b.y - p.y));
     if (Math.abs(cos) > 0.35) return false; // more than ~20° from square
   }
   return true;
 }
 
 type Keep = <M extends { delete(): void }>(m: M) => M;
-interface ScaleMatch { total: number; width: number; w: number; h: number; found: { x: number; y: number; score: number }[] }
+interface ScaleMatch {
+  total: number;
+  width: number;
+  w: number;
+  h: number;
+  found: { x: number; y: number; score: number }[];
+}
 
 /** The four quarters of an image. */
 function quartersOf(cv: CV, width: number, height: number) {
   const midX = Math.floor(width / 2);
   const midY = Math.floor(height / 2);
-  return [new cv.Rect(0, 0, midX, midY), new cv.Rect(midX, 0, width - midX, midY), new cv.Rect(midX, midY, width - midX, height - midY), new cv.Rect(0, midY, midX, height - midY)];
+  return [
+    new cv.Rect(0, 0, midX, midY),
+    new cv.Rect(midX, 0, width - midX, midY),
+    new cv.Rect(midX, midY, width - midX, height - midY),
+    new cv.Rect(0, midY, midX, height - midY),
+  ];
 }
 
 /** The marker widths (of those given) by how well they match over the four quarters of `src`, best first. */
-function rankScales(cv: CV, keep: Keep, src: InstanceType<CV['Mat']>, mk: InstanceType<CV['Mat']>, aspect: number, widths: number[]): ScaleMatch[] {
+function rankScales(
+  cv: CV,
+  keep: Keep,
+  src: InstanceType<CV['Mat']>,
+  mk: InstanceType<CV['Mat']>,
+  aspect: number,
+  widths: number[],
+): ScaleMatch[] {
   const quarters = quartersOf(cv, src.cols, src.rows);
   const rois = quarters.map((r) => keep(src.roi(r)));
   const noMask = keep(new cv.Mat());
@@ -95,7 +122,11 @@ function rankScales(cv: CV, keep: Keep, src: InstanceType<CV['Mat']>, mk: Instan
  * or the best scores seen when a quarter shows no marker. The scale is searched on a half-size
  * copy, its three best refined at full size.
  */
-export async function matchMarkers(page: GreyImage, marker: GreyImage, widthRatio?: number): Promise<MarkerMatch | { failed: true; scores: number[] }> {
+export async function matchMarkers(
+  page: GreyImage,
+  marker: GreyImage,
+  widthRatio?: number,
+): Promise<MarkerMatch | { failed: true; scores: number[] }> {
   const { cv } = await loadOpenCv();
   return withMats((keep) => {
     const src = keep(matOf(cv, page));
@@ -105,8 +136,22 @@ export async function matchMarkers(page: GreyImage, marker: GreyImage, widthRati
     const half = keep(new cv.Mat());
     cv.resize(src, half, new cv.Size(Math.round(page.width / 2), Math.round(page.height / 2)), 0, 0, cv.INTER_AREA);
     const aspect = marker.height / marker.width;
-    const coarse = rankScales(cv, keep, half, mk, aspect, widthsToTry(page.width, widthRatio).map((w) => w / 2)).slice(0, 3);
-    const best = rankScales(cv, keep, src, mk, aspect, coarse.flatMap((c) => [0.96, 1, 1.04].map((f) => f * c.width * 2)))[0];
+    const coarse = rankScales(
+      cv,
+      keep,
+      half,
+      mk,
+      aspect,
+      widthsToTry(page.width, widthRatio).map((w) => w / 2),
+    ).slice(0, 3);
+    const best = rankScales(
+      cv,
+      keep,
+      src,
+      mk,
+      aspect,
+      coarse.flatMap((c) => [0.96, 1, 1.04].map((f) => f * c.width * 2)),
+    )[0];
     if (!best) return { failed: true, scores: [0, 0, 0, 0] };
     const scores = best.found.map((f) => Math.round(f.score * 1000) / 1000);
     const top = Math.max(...scores);

@@ -9,7 +9,11 @@ import type { PageImage } from '../page-image';
 // finder patterns have a white ring inside) and of a plausible size; the four that span the
 // largest quadrilateral of the page's proportions are the markers.
 
-export interface MarkerCandidate { x: number; y: number; area: number }
+export interface MarkerCandidate {
+  x: number;
+  y: number;
+  area: number;
+}
 
 export async function markerCandidates(img: PageImage, mask: Uint8Array): Promise<MarkerCandidate[]> {
   const { cv } = await loadOpenCv();
@@ -27,7 +31,8 @@ export async function markerCandidates(img: PageImage, mask: Uint8Array): Promis
       const c = contours.get(i);
       try {
         const bounds = cv.boundingRect(c);
-        if (bounds.width < minSide * 0.7 || bounds.height < minSide * 0.7 || bounds.width > maxSide * 1.5 || bounds.height > maxSide * 1.5) continue;
+        if (bounds.width < minSide * 0.7 || bounds.height < minSide * 0.7 || bounds.width > maxSide * 1.5 || bounds.height > maxSide * 1.5)
+          continue;
         const area = cv.contourArea(c);
         if (area < minSide * minSide || area > maxSide * maxSide) continue;
         // a square at an angle is a convex quadrilateral; a disc is not (π/4 of any box around it)
@@ -40,7 +45,8 @@ export async function markerCandidates(img: PageImage, mask: Uint8Array): Promis
         const sides = [0, 1, 2, 3].map((k) => Math.hypot(p[2 * k]! - p[2 * ((k + 1) % 4)]!, p[2 * k + 1]! - p[2 * ((k + 1) % 4) + 1]!));
         if (Math.max(...sides) / Math.min(...sides) > 2.2) continue;
         let dark = 0;
-        for (let y = bounds.y; y < bounds.y + bounds.height; y++) for (let x = bounds.x; x < bounds.x + bounds.width; x++) if (mask[y * img.width + x]) dark++;
+        for (let y = bounds.y; y < bounds.y + bounds.height; y++)
+          for (let x = bounds.x; x < bounds.x + bounds.width; x++) if (mask[y * img.width + x]) dark++;
         if (dark / area < 0.88) continue; // hollow: a QR finder pattern, a box
         const m = cv.moments(c, false);
         out.push({ x: m.m10 / m.m00, y: m.m01 / m.m00, area });
@@ -82,26 +88,32 @@ export function chooseMarkers(candidates: MarkerCandidate[]): Point[][] {
   const pool = [...candidates].sort((a, b) => b.area - a.area).slice(0, 14);
   const expected = MARKER_SPAN_W / MARKER_SPAN_H;
   const found: { quad: Point[]; score: number }[] = [];
-  for (let a = 0; a < pool.length; a++) for (let b = a + 1; b < pool.length; b++) for (let c = b + 1; c < pool.length; c++) for (let d = c + 1; d < pool.length; d++) {
-    const four = [pool[a]!, pool[b]!, pool[c]!, pool[d]!];
-    const areas = four.map((p) => p.area);
-    if (Math.max(...areas) / Math.min(...areas) > 6) continue; // near corners look larger in a tilted photo
-    const quad = convexOrder(four);
-    if (!quad) continue;
-    // opposite sides similar (a tilt of 15–20° changes them by well under a factor of 2)
-    const sides = [0, 1, 2, 3].map((i) => dist(quad[i]!, quad[(i + 1) % 4]!));
-    if (Math.max(sides[0]!, sides[2]!) / Math.min(sides[0]!, sides[2]!) > 2) continue;
-    if (Math.max(sides[1]!, sides[3]!) / Math.min(sides[1]!, sides[3]!) > 2) continue;
-    const ratio = Math.min(sides[0]! + sides[2]!, sides[1]! + sides[3]!) / Math.max(sides[0]! + sides[2]!, sides[1]! + sides[3]!);
-    if (Math.abs(ratio - expected) > 0.22) continue;
-    // the markers are ~3% of the span: their size must agree with the distance between them
-    const span = Math.sqrt(quadArea(quad));
-    const side = Math.sqrt(areas.reduce((s, v) => s + v, 0) / 4);
-    const relative = side / span / (MARKER_SIZE / Math.sqrt(MARKER_SPAN_W * MARKER_SPAN_H));
-    if (relative < 0.55 || relative > 1.8) continue;
-    found.push({ quad, score: quadArea(quad) });
-  }
+  for (let a = 0; a < pool.length; a++)
+    for (let b = a + 1; b < pool.length; b++)
+      for (let c = b + 1; c < pool.length; c++)
+        for (let d = c + 1; d < pool.length; d++) {
+          const four = [pool[a]!, pool[b]!, pool[c]!, pool[d]!];
+          const areas = four.map((p) => p.area);
+          if (Math.max(...areas) / Math.min(...areas) > 6) continue; // near corners look larger in a tilted photo
+          const quad = convexOrder(four);
+          if (!quad) continue;
+          // opposite sides similar (a tilt of 15–20° changes them by well under a factor of 2)
+          const sides = [0, 1, 2, 3].map((i) => dist(quad[i]!, quad[(i + 1) % 4]!));
+          if (Math.max(sides[0]!, sides[2]!) / Math.min(sides[0]!, sides[2]!) > 2) continue;
+          if (Math.max(sides[1]!, sides[3]!) / Math.min(sides[1]!, sides[3]!) > 2) continue;
+          const ratio = Math.min(sides[0]! + sides[2]!, sides[1]! + sides[3]!) / Math.max(sides[0]! + sides[2]!, sides[1]! + sides[3]!);
+          if (Math.abs(ratio - expected) > 0.22) continue;
+          // the markers are ~3% of the span: their size must agree with the distance between them
+          const span = Math.sqrt(quadArea(quad));
+          const side = Math.sqrt(areas.reduce((s, v) => s + v, 0) / 4);
+          const relative = side / span / (MARKER_SIZE / Math.sqrt(MARKER_SPAN_W * MARKER_SPAN_H));
+          if (relative < 0.55 || relative > 1.8) continue;
+          found.push({ quad, score: quadArea(quad) });
+        }
   // largest first: the markers sit at the page's corners, so anything else spans less, except
   // a square on the table beside the page, which the caller's check with the code rules out
-  return found.sort((a, b) => b.score - a.score).slice(0, 4).map((f) => f.quad);
+  return found
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 4)
+    .map((f) => f.quad);
 }

@@ -29,12 +29,30 @@ export async function decodeCodeAt(img: PageImage, h: Homography): Promise<strin
   const size = Math.round((code.size + 2 * QUIET_PT) * CROP_PX_PER_PT);
   const s = 1 / CROP_PX_PER_PT;
   // crop pixel (u, v) → page (x0 + u·s, y0 + v·s) → image: h · [s 0 x0; 0 s y0; 0 0 1]
-  const m = [h[0]! * s, h[1]! * s, h[0]! * x0 + h[1]! * y0 + h[2]!, h[3]! * s, h[4]! * s, h[3]! * x0 + h[4]! * y0 + h[5]!, h[6]! * s, h[7]! * s, h[6]! * x0 + h[7]! * y0 + h[8]!];
+  const m = [
+    h[0]! * s,
+    h[1]! * s,
+    h[0]! * x0 + h[1]! * y0 + h[2]!,
+    h[3]! * s,
+    h[4]! * s,
+    h[3]! * x0 + h[4]! * y0 + h[5]!,
+    h[6]! * s,
+    h[7]! * s,
+    h[6]! * x0 + h[7]! * y0 + h[8]!,
+  ];
   const crop = withMats((keep) => {
     const src = keep(cv.matFromArray(img.height, img.width, cv.CV_8UC1, img.data));
     const map = keep(cv.matFromArray(3, 3, cv.CV_64FC1, m));
     const out = keep(new cv.Mat());
-    cv.warpPerspective(src, out, map, new cv.Size(size, size), cv.INTER_LINEAR | cv.WARP_INVERSE_MAP, cv.BORDER_CONSTANT, new cv.Scalar(255));
+    cv.warpPerspective(
+      src,
+      out,
+      map,
+      new cv.Size(size, size),
+      cv.INTER_LINEAR | cv.WARP_INVERSE_MAP,
+      cv.BORDER_CONSTANT,
+      new cv.Scalar(255),
+    );
     return new Uint8Array(out.data);
   });
   return jsQR(rgba(crop), size, size, { inversionAttempts: 'dontInvert' })?.data ?? null;
@@ -64,10 +82,11 @@ export function codeInkAt(img: PageImage, h: Homography, darkness: (x: number, y
   const c = codeRect();
   let dark = 0;
   let n = 0;
-  for (let i = 0.5; i < 12; i++) for (let j = 0.5; j < 12; j++) {
-    const p = project(h, c.x + (c.size * i) / 12, c.y + (c.size * j) / 12);
-    if (darkness(p.x, p.y) > 0.4) dark++;
-    n++;
-  }
+  for (let i = 0.5; i < 12; i++)
+    for (let j = 0.5; j < 12; j++) {
+      const p = project(h, c.x + (c.size * i) / 12, c.y + (c.size * j) / 12);
+      if (darkness(p.x, p.y) > 0.4) dark++;
+      n++;
+    }
   return dark / n;
 }

@@ -38,14 +38,21 @@ function bubbleDarkness(img: PageImage, h: Homography, b: LayoutBubble): number 
   return sum / n;
 }
 
-interface FieldValue { value: string; reading: FieldReading; marks: number }
+interface FieldValue {
+  value: string;
+  reading: FieldReading;
+  marks: number;
+}
 
 /** Every bubble field's value: the values of its marked bubbles, joined ("" when blank). */
 function readFields(img: PageImage, h: Homography, layout: Layout): Map<string, FieldValue> {
   const fields = layoutFields(layout);
   const raw = fields.flatMap((f) => f.bubbles.map((b) => bubbleDarkness(img, h, b)));
   // bubbles of one value and size print the same letter: they share an empty look
-  const flat = againstEmptyLook(raw, fields.flatMap((f) => f.bubbles.map((b) => `${b.value}@${b.width}x${b.height}`)));
+  const flat = againstEmptyLook(
+    raw,
+    fields.flatMap((f) => f.bubbles.map((b) => `${b.value}@${b.width}x${b.height}`)),
+  );
   let at = 0;
   const darkness = fields.map((f) => flat.slice(at, (at += f.bubbles.length)));
   const page = pageThreshold(flat);
@@ -58,7 +65,11 @@ function readFields(img: PageImage, h: Homography, layout: Layout): Map<string, 
   return out;
 }
 
-function joined(labels: string[], values: Map<string, FieldValue>, multi: boolean): { answer: string | null; confidence: number; flags: MarkFlag[] } {
+function joined(
+  labels: string[],
+  values: Map<string, FieldValue>,
+  multi: boolean,
+): { answer: string | null; confidence: number; flags: MarkFlag[] } {
   const own = labels.map((l) => values.get(l)).filter((v): v is FieldValue => v !== undefined);
   const answer = own.map((v) => v.value).join('');
   const confidence = Math.min(1, ...own.map((v) => v.reading.confidence));
@@ -84,11 +95,23 @@ export async function readLayoutSheet(image: Buffer, template: LayoutTemplate): 
     const own = labels.get(questionKey(q)) ?? [];
     const box = own.map((l) => boxes.get(l)).find((b) => b !== undefined);
     if (box && (q.type === 'fill' || q.type === 'open')) {
-      cut.push({ number: q.number, section: q.section ?? null, type: q.type, png: await cutBox(img, reg.h, { x: box.x, y: box.y, w: box.width, h: box.height }, 1) });
+      cut.push({
+        number: q.number,
+        section: q.section ?? null,
+        type: q.type,
+        png: await cutBox(img, reg.h, { x: box.x, y: box.y, w: box.width, h: box.height }, 1),
+      });
       continue;
     }
     const read = joined(own, values, q.type === 'multi');
-    answers.push({ number: q.number, section: q.section ?? null, type: q.type, answer: read.answer, confidence: read.confidence, flags: read.flags });
+    answers.push({
+      number: q.number,
+      section: q.section ?? null,
+      type: q.type,
+      answer: read.answer,
+      confidence: read.confidence,
+      flags: read.flags,
+    });
   }
   const student = layout.studentId ? joined(layout.studentId, values, false) : null;
   const studentOk = student && student.answer && !student.flags.includes('double');

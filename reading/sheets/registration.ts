@@ -39,7 +39,13 @@ function rotationOf(h: Homography): 0 | 90 | 180 | 270 {
  * Registration from four known page points seen clockwise on screen (the markers, or the page's
  * corners): the two turns that fit the page's shape, the code decides.
  */
-async function fromQuad(img: PageImage, quad: Point[], onPage: Point[], method: 'markers' | 'outline', onlyWithCode = false): Promise<Registration | null> {
+async function fromQuad(
+  img: PageImage,
+  quad: Point[],
+  onPage: Point[],
+  method: 'markers' | 'outline',
+  onlyWithCode = false,
+): Promise<Registration | null> {
   const markers = method === 'markers' ? 4 : 0;
   const d = (i: number) => Math.hypot(quad[i]!.x - quad[(i + 1) % 4]!.x, quad[i]!.y - quad[(i + 1) % 4]!.y);
   // the page's top edge (TL→TR) is a short side
@@ -79,7 +85,9 @@ function markersNear(h: Homography, candidates: MarkerCandidate[], tolerance: nu
   const seenMarkers: Point[] = [];
   for (const centre of MARKER_CENTRES) {
     const p = project(h, centre.x, centre.y);
-    const near = candidates.filter((c) => Math.hypot(c.x - p.x, c.y - p.y) < tolerance).sort((a, b) => Math.hypot(a.x - p.x, a.y - p.y) - Math.hypot(b.x - p.x, b.y - p.y))[0];
+    const near = candidates
+      .filter((c) => Math.hypot(c.x - p.x, c.y - p.y) < tolerance)
+      .sort((a, b) => Math.hypot(a.x - p.x, a.y - p.y) - Math.hypot(b.x - p.x, b.y - p.y))[0];
     if (near) {
       pageMarkers.push(centre);
       seenMarkers.push(near);
@@ -151,7 +159,13 @@ export async function registerSheet(img: PageImage): Promise<Registration | { fa
     if (byOutline.code) {
       // the page's corners are rounded off by the outline; markers that are visible pin it down
       const { pageMarkers, seenMarkers } = markersNear(byOutline.h, candidates, scaleAt(byOutline.h, 300, 420) * 30);
-      const h = pageMarkers.length > 0 ? await homography([...PAGE_CORNERS, ...pageMarkers], [...outline.map((_, i) => project(byOutline.h, PAGE_CORNERS[i]!.x, PAGE_CORNERS[i]!.y)), ...seenMarkers]) : byOutline.h;
+      const h =
+        pageMarkers.length > 0
+          ? await homography(
+              [...PAGE_CORNERS, ...pageMarkers],
+              [...outline.map((_, i) => project(byOutline.h, PAGE_CORNERS[i]!.x, PAGE_CORNERS[i]!.y)), ...seenMarkers],
+            )
+          : byOutline.h;
       return { ...byOutline, h, seen: { markers: pageMarkers.length, code: true } };
     }
   }

@@ -35,7 +35,11 @@ export async function prepareBox(png: Buffer): Promise<PreparedBox> {
   // The local background: the box blurred far wider than any stroke.
   const [pixels, background] = await Promise.all([
     inner.clone().raw().toBuffer(),
-    inner.clone().blur(Math.max(4, h / 3)).raw().toBuffer(),
+    inner
+      .clone()
+      .blur(Math.max(4, h / 3))
+      .raw()
+      .toBuffer(),
   ]);
   const out = Buffer.alloc(w * h, 255);
   const labelW = Math.round(width * LABEL_W) - left;
@@ -54,6 +58,9 @@ export async function prepareBox(png: Buffer): Promise<PreparedBox> {
   const inkShare = ink / (w * h);
   if (inkShare < INK_SHARE) return { png: null, inkShare };
   // A white border around the writing, as tesseract reads best.
-  const clean = await sharp(out, { raw: { width: w, height: h, channels: 1 } }).extend({ top: 16, bottom: 16, left: 16, right: 16, background: '#ffffff' }).png().toBuffer();
+  const clean = await sharp(out, { raw: { width: w, height: h, channels: 1 } })
+    .extend({ top: 16, bottom: 16, left: 16, right: 16, background: '#ffffff' })
+    .png()
+    .toBuffer();
   return { png: clean, inkShare };
 }

@@ -50,7 +50,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TRIGGER exams_rollup_update ON exams; DROP TRIGGER exams_rollup_delete ON exams; DROP TRIGGER exams_rollup_insert ON exams; DROP FUNCTION exams_rollup()`.execute(db);
+  await sql`DROP TRIGGER exams_rollup_update ON exams; DROP TRIGGER exams_rollup_delete ON exams; DROP TRIGGER exams_rollup_insert ON exams; DROP FUNCTION exams_rollup()`.execute(
+    db,
+  );
   await db.schema.dropTable('exam_hourly').execute();
   await db.schema.dropTable('exam_status_totals').execute();
 }

@@ -10,7 +10,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('review_since', 'timestamptz')
     .addColumn('corrected_at', 'timestamptz')
     .execute();
-  await sql`CREATE INDEX exams_review_queue ON exams (tenant_id, review_since, exam_id) WHERE status = 'needs_review' AND erase_requested_at IS NULL`.execute(db);
+  await sql`CREATE INDEX exams_review_queue ON exams (tenant_id, review_since, exam_id) WHERE status = 'needs_review' AND erase_requested_at IS NULL`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -10,7 +10,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text')
     .addColumn('template_id', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('pending', 'splitting', 'processing', 'reporting', 'completed', 'failed', 'cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status IN ('pending', 'splitting', 'processing', 'reporting', 'completed', 'failed', 'cancelled')`),
+    )
     .addColumn('files', 'integer', (c) => c.notNull())
     .addColumn('pages', 'integer')
     .addColumn('exams_planned', 'integer')
@@ -26,7 +28,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('batches_tenant_created').on('batches').columns(['tenant_id', 'created_at desc', 'batch_id desc']).execute();
   await db.schema.alterTable('exams').addColumn('batch_id', 'uuid').execute();
   await db.schema.alterTable('exams').addColumn('batch_position', 'integer').execute();
-  await db.schema.createIndex('exams_batch').on('exams').columns(['batch_id', 'batch_position']).where('batch_id', 'is not', null).execute();
+  await db.schema
+    .createIndex('exams_batch')
+    .on('exams')
+    .columns(['batch_id', 'batch_position'])
+    .where('batch_id', 'is not', null)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

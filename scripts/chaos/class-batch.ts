@@ -21,7 +21,10 @@ export async function submitChaosBatch(client: ExamflowClient, studentCount: num
   const pages: Buffer[] = [];
   for (let s = 0; s < studentCount; s++) {
     const sheet = await studentSheets(template, 900 + s);
-    students.set(sheet.truth.studentNumber, { expected: expectedScore(template, sheet.truth), truth: new Map(Object.entries(sheet.truth.answers)) });
+    students.set(sheet.truth.studentNumber, {
+      expected: expectedScore(template, sheet.truth),
+      truth: new Map(Object.entries(sheet.truth.answers)),
+    });
     pages.push(...sheet.pages);
   }
   // Nothing is being killed yet, so a plain submission (no idempotency key) is accepted once.
@@ -60,7 +63,8 @@ export async function auditChaosBatch(client: ExamflowClient, batch: ChaosBatch,
   for (const exam of doc.exams) {
     const student = exam.studentId ? batch.students.get(exam.studentId) : undefined;
     if (!student) problems.push(`exam ${exam.examId}: unknown student ${exam.studentId}`);
-    else if (exam.status !== 'completed' || exam.score !== student.expected) problems.push(`student ${exam.studentId}: ${exam.status}, score ${exam.score} (truth ${student.expected})`);
+    else if (exam.status !== 'completed' || exam.score !== student.expected)
+      problems.push(`student ${exam.studentId}: ${exam.status}, score ${exam.score} (truth ${student.expected})`);
   }
   const csv = (await client.batchFile(batch.batchId, 'scores.csv')).toString('utf8');
   for (const number of batch.students.keys()) if (!csv.includes(number)) problems.push(`scores.csv lacks student ${number}`);

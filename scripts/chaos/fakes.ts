@@ -22,7 +22,13 @@ function healthyDiagnosis(req: SeenRequest): FakeReply {
   };
 }
 
-const faults: FakeReply[] = [{ status: 429, headers: { 'retry-after': '1' } }, { status: 500 }, { hang: true }, { content: 'this is not json' }, { content: { summary: 42 } }];
+const faults: FakeReply[] = [
+  { status: 429, headers: { 'retry-after': '1' } },
+  { status: 500 },
+  { hang: true },
+  { content: 'this is not json' },
+  { content: { summary: 42 } },
+];
 
 export async function startChaosLlm(): Promise<{ llm: FakeLlm; faulty(on: boolean): void; faultsServed(): number }> {
   const llm = await startFakeLlm();
@@ -47,16 +53,20 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   const deliveries: WebhookReceiver['deliveries'] = new Map();
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => (body += c)).on('end', () => {
-      const id = String(req.headers['x-examflow-delivery']);
-      const expected = `sha256=${createHmac('sha256', secret).update(`${String(req.headers['x-examflow-timestamp'])}.${body}`).digest('hex')}`;
-      const parsed = JSON.parse(body) as { examId: string; event: string };
-      const seen = deliveries.get(id) ?? { posts: 0, signed: true, examId: parsed.examId, event: parsed.event };
-      seen.posts++;
-      seen.signed &&= req.headers['x-examflow-signature'] === expected;
-      deliveries.set(id, seen);
-      res.writeHead(204).end();
-    });
+    req
+      .on('data', (c) => (body += c))
+      .on('end', () => {
+        const id = String(req.headers['x-examflow-delivery']);
+        const expected = `sha256=${createHmac('sha256', secret)
+          .update(`${String(req.headers['x-examflow-timestamp'])}.${body}`)
+          .digest('hex')}`;
+        const parsed = JSON.parse(body) as { examId: string; event: string };
+        const seen = deliveries.get(id) ?? { posts: 0, signed: true, examId: parsed.examId, event: parsed.event };
+        seen.posts++;
+        seen.signed &&= req.headers['x-examflow-signature'] === expected;
+        deliveries.set(id, seen);
+        res.writeHead(204).end();
+      });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/exam-events`, deliveries, close: () => server.close() };

@@ -5,11 +5,19 @@ import { records } from '../../records/database';
 // (exam_id is the primary key) in the state its workflow closed in, from that run, and
 // Temporal runs no exam workflow the database does not know.
 
-const expectedStatus: Record<string, string> = { COMPLETED: 'completed', CANCELLED: 'cancelled', FAILED: 'failed', TERMINATED: 'failed', TIMED_OUT: 'failed' };
+const expectedStatus: Record<string, string> = {
+  COMPLETED: 'completed',
+  CANCELLED: 'cancelled',
+  FAILED: 'failed',
+  TERMINATED: 'failed',
+  TIMED_OUT: 'failed',
+};
 
 export async function auditRecords(temporal: Client, closed: Map<string, string>) {
   const ids = [...closed.keys()];
-  const rows = ids.length ? await records().selectFrom('exams').select(['exam_id', 'status', 'run_id']).where('exam_id', 'in', ids).execute() : [];
+  const rows = ids.length
+    ? await records().selectFrom('exams').select(['exam_id', 'status', 'run_id']).where('exam_id', 'in', ids).execute()
+    : [];
   const byId = new Map(rows.map((r) => [r.exam_id, r]));
   let matching = 0;
   let missing = 0;
@@ -26,6 +34,7 @@ export async function auditRecords(temporal: Client, closed: Map<string, string>
   }
   const known = new Set((await records().selectFrom('exams').select('exam_id').execute()).map((r) => r.exam_id));
   let unknownWorkflows = 0;
-  for await (const wf of temporal.workflow.list({ query: `WorkflowType = 'examWorkflow'` })) if (!known.has(wf.workflowId)) unknownWorkflows++;
+  for await (const wf of temporal.workflow.list({ query: `WorkflowType = 'examWorkflow'` }))
+    if (!known.has(wf.workflowId)) unknownWorkflows++;
   return { matching, missing, wrongState, unknownWorkflows };
 }

@@ -147,7 +147,12 @@ export const pngBlob = (png: Buffer) => new Blob([new Uint8Array(png)], { type: 
  * Runs task(i) for i in [0, total) with at most `concurrency` at once; stops starting new
  * ones once shouldStop() is true. Resolves with how many were started.
  */
-export async function runPool(total: number, concurrency: number, task: (i: number) => Promise<void>, shouldStop: () => boolean = () => false): Promise<number> {
+export async function runPool(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+  shouldStop: () => boolean = () => false,
+): Promise<number> {
   let next = 0;
   const lane = async () => {
     while (next < total && !shouldStop()) {

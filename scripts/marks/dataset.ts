@@ -8,12 +8,19 @@ import { seeded, type Rng } from './strokes';
 // the classifier sees at run time. Training and test sets differ in fonts, MNIST samples and
 // seeds (glyph-sources.ts), so the test accuracy says how the classifier does on hands it never saw.
 
-export interface MarkSet { x: Float32Array; y: Int32Array; count: number }
+export interface MarkSet {
+  x: Float32Array;
+  y: Int32Array;
+  count: number;
+}
 
 /** The seed of each split: far apart so their stroke and augmentation streams never meet. */
 export const SPLIT_SEED: Record<Split, number> = { train: 1, test: 1_000_003 };
 
-export interface GlyphBank { split: Split; fonts: Map<MarkClass, Ink[]> }
+export interface GlyphBank {
+  split: Split;
+  fonts: Map<MarkClass, Ink[]>;
+}
 
 export async function glyphBank(split: Split): Promise<GlyphBank> {
   return { split, fonts: await fontGlyphs(split, MARK_CLASSES) };
@@ -43,16 +50,17 @@ export async function buildSet(split: Split, perClass: number, seed = SPLIT_SEED
   const x = new Float32Array(n * GLYPH_SIZE * GLYPH_SIZE);
   const y = new Int32Array(n);
   let count = 0;
-  for (let k = 0; k < perClass; k++) for (let c = 0; c < MARK_CLASSES.length; c++) {
-    const cls = MARK_CLASSES[c]!;
-    // A blank cell that the clean-up empties needs no classifier; only the leftovers teach "blank".
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const ink = readCellInk(sampleCell(bank, cls, rng));
-      if (!ink.whole) continue;
-      x.set(ink.whole, count * GLYPH_SIZE * GLYPH_SIZE);
-      y[count++] = c;
-      break;
+  for (let k = 0; k < perClass; k++)
+    for (let c = 0; c < MARK_CLASSES.length; c++) {
+      const cls = MARK_CLASSES[c]!;
+      // A blank cell that the clean-up empties needs no classifier; only the leftovers teach "blank".
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const ink = readCellInk(sampleCell(bank, cls, rng));
+        if (!ink.whole) continue;
+        x.set(ink.whole, count * GLYPH_SIZE * GLYPH_SIZE);
+        y[count++] = c;
+        break;
+      }
     }
-  }
   return { x: x.subarray(0, count * GLYPH_SIZE * GLYPH_SIZE), y: y.subarray(0, count), count };
 }

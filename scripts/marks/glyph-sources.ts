@@ -10,9 +10,17 @@ import { drawStrokes, type Rng } from './strokes';
 
 export type Split = 'train' | 'test';
 
-export interface Ink { data: Float32Array; width: number; height: number }
+export interface Ink {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
 
-interface FontFace { file: string; pango: string; only?: string[] }
+interface FontFace {
+  file: string;
+  pango: string;
+  only?: string[];
+}
 const F = (file: string, pango: string, only?: string[]): FontFace => ({ file: `/usr/share/fonts/${file}`, pango, only });
 
 /** Fonts for training. */
@@ -69,17 +77,51 @@ const TEST_FONTS: FontFace[] = [
 ];
 
 /** The packages that install the fonts above (scripts/setup.sh installs what is missing). */
-export const FONT_PACKAGES = ['fonts-breip', 'fonts-femkeklaver', 'fonts-rufscript', 'fonts-kristi', 'fonts-sjfonts', 'fonts-comic-neue', 'fonts-dancingscript', 'fonts-bwht', 'fonts-kiloji', 'fonts-arphic-ukai', 'fonts-dkg-handwriting', 'fonts-humor-sans', 'fonts-klee', 'fonts-seto',
-  'fonts-nanum-extra', 'fonts-tlwg-purisa-ttf', 'fonts-sil-andika', 'fonts-kaushanscript', 'fonts-lxgw-wenkai', 'fonts-opendyslexic', 'fonts-arphic-gkai00mp',
-  'fonts-ecolier-court', 'fonts-fantasque-sans', 'fonts-cwtex-kai'];
+export const FONT_PACKAGES = [
+  'fonts-breip',
+  'fonts-femkeklaver',
+  'fonts-rufscript',
+  'fonts-kristi',
+  'fonts-sjfonts',
+  'fonts-comic-neue',
+  'fonts-dancingscript',
+  'fonts-bwht',
+  'fonts-kiloji',
+  'fonts-arphic-ukai',
+  'fonts-dkg-handwriting',
+  'fonts-humor-sans',
+  'fonts-klee',
+  'fonts-seto',
+  'fonts-nanum-extra',
+  'fonts-tlwg-purisa-ttf',
+  'fonts-sil-andika',
+  'fonts-kaushanscript',
+  'fonts-lxgw-wenkai',
+  'fonts-opendyslexic',
+  'fonts-arphic-gkai00mp',
+  'fonts-ecolier-court',
+  'fonts-fantasque-sans',
+  'fonts-cwtex-kai',
+];
 
 /**
  * What a class is written as in a font. Answers are written in capitals; a lower-case letter
  * (some students write a b c d) is one glyph in four.
  */
 const TEXT: Partial<Record<MarkClass, string[]>> = {
-  A: ['A', 'A', 'A', 'a'], B: ['B', 'B', 'B', 'b'], C: ['C', 'C', 'C', 'c'], D: ['D', 'D', 'D', 'd'], E: ['E', 'E', 'E', 'e'], F: ['F', 'F', 'F', 'f'], G: ['G', 'G', 'G', 'g'], H: ['H', 'H', 'H', 'h'], T: ['T', 'T', 'T', 't'],
-  '√': ['√'], '×': ['×', 'X', 'x'], 对: ['对'], 错: ['错'],
+  A: ['A', 'A', 'A', 'a'],
+  B: ['B', 'B', 'B', 'b'],
+  C: ['C', 'C', 'C', 'c'],
+  D: ['D', 'D', 'D', 'd'],
+  E: ['E', 'E', 'E', 'e'],
+  F: ['F', 'F', 'F', 'f'],
+  G: ['G', 'G', 'G', 'g'],
+  H: ['H', 'H', 'H', 'h'],
+  T: ['T', 'T', 'T', 't'],
+  '√': ['√'],
+  '×': ['×', 'X', 'x'],
+  对: ['对'],
+  错: ['错'],
 };
 
 const coverage = new Map<string, Set<string>>();
@@ -89,7 +131,12 @@ function filesWith(ch: string): Set<string> {
   let files = coverage.get(hex);
   if (!files) {
     const out = execFileSync('fc-list', [`:charset=${hex}`, 'file'], { encoding: 'utf8' });
-    files = new Set(out.split('\n').map((l) => l.replace(/:\s*$/, '').trim()).filter(Boolean));
+    files = new Set(
+      out
+        .split('\n')
+        .map((l) => l.replace(/:\s*$/, '').trim())
+        .filter(Boolean),
+    );
     coverage.set(hex, files);
   }
   return files;
@@ -97,7 +144,9 @@ function filesWith(ch: string): Set<string> {
 
 async function renderFont(face: FontFace, text: string): Promise<Ink> {
   const { data, info } = await sharp({ text: { text, font: `${face.pango} 64`, fontfile: face.file, dpi: 72 } })
-    .extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const ink = new Float32Array(info.width * info.height);
   for (let i = 0; i < ink.length; i++) ink[i] = data[i]! / 255;
   return { data: ink, width: info.width, height: info.height };

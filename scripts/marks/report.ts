@@ -50,7 +50,15 @@ export function evaluate(model: LayersModel, set: MarkSet, temperature = 1, vari
   const probs = predictAll(model, set, temperature, variants);
   const confusion = MARK_CLASSES.map(() => MARK_CLASSES.map(() => 0));
   const perClass: Evaluation['perClass'] = {};
-  const kind = { letters: [0, 0], lettersAD: [0, 0], lettersAH: [0, 0], truefalse: [0, 0], tfLetters: [0, 0], ticks: [0, 0], digits: [0, 0] };
+  const kind = {
+    letters: [0, 0],
+    lettersAD: [0, 0],
+    lettersAH: [0, 0],
+    truefalse: [0, 0],
+    tfLetters: [0, 0],
+    ticks: [0, 0],
+    digits: [0, 0],
+  };
   const reads: { ok: boolean; confidence: number }[] = [];
   let correct = 0;
   probs.forEach((p, i) => {
@@ -60,7 +68,10 @@ export function evaluate(model: LayersModel, set: MarkSet, temperature = 1, vari
     confusion[set.y[i]!]![best]!++;
     const stat = (perClass[truth] ??= { n: 0, correct: 0, inCell: 0, inFour: 0 });
     stat.n++;
-    if (best === set.y[i]) { stat.correct++; correct++; }
+    if (best === set.y[i]) {
+      stat.correct++;
+      correct++;
+    }
     const read = readInCell(p, truth);
     // F is a letter in a choice cell and "false" in a true/false cell: both count
     const asFalse = truth === 'F' ? decideTrueFalse(p).value === 'F' : read.ok;
@@ -69,7 +80,10 @@ export function evaluate(model: LayersModel, set: MarkSet, temperature = 1, vari
     if ('ABCD'.includes(truth)) tally(kind.letters, read.ok);
     // a four-option choice question: read among its options A–D (domain/table-answers.ts)
     const amongFour = decideAmong(p, choiceLetters(4)).label === truth;
-    if ('ABCD'.includes(truth)) { tally(kind.lettersAD, amongFour); stat.inFour += amongFour ? 1 : 0; }
+    if ('ABCD'.includes(truth)) {
+      tally(kind.lettersAD, amongFour);
+      stat.inFour += amongFour ? 1 : 0;
+    }
     if ('ABCDEFGH'.includes(truth)) tally(kind.lettersAH, read.ok);
     if (trueFalseValue(truth)) tally(kind.truefalse, asFalse);
     if (truth === 'T' || truth === 'F') tally(kind.tfLetters, asFalse);
@@ -78,21 +92,39 @@ export function evaluate(model: LayersModel, set: MarkSet, temperature = 1, vari
   });
   const rate = (t: number[]) => (t[1] ? t[0]! / t[1] : 0);
   return {
-    accuracy: correct / probs.length, perClass, confusion, confidence: confidenceStats(reads),
-    kinds: { letters: rate(kind.letters), lettersAD: rate(kind.lettersAD), lettersAH: rate(kind.lettersAH), truefalse: rate(kind.truefalse), tfLetters: rate(kind.tfLetters), ticks: rate(kind.ticks), digits: rate(kind.digits) },
+    accuracy: correct / probs.length,
+    perClass,
+    confusion,
+    confidence: confidenceStats(reads),
+    kinds: {
+      letters: rate(kind.letters),
+      lettersAD: rate(kind.lettersAD),
+      lettersAH: rate(kind.lettersAH),
+      truefalse: rate(kind.truefalse),
+      tfLetters: rate(kind.tfLetters),
+      ticks: rate(kind.ticks),
+      digits: rate(kind.digits),
+    },
   };
 }
 
 /** Flagged and wrong-but-sure counts at the table's threshold, and the calibration error over 10 bins. */
 function confidenceStats(reads: { ok: boolean; confidence: number }[]): Evaluation['confidence'] {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, ok: 0, conf: 0 }));
-  let flagged = 0, wrong = 0, wrongUnflagged = 0;
+  let flagged = 0,
+    wrong = 0,
+    wrongUnflagged = 0;
   for (const r of reads) {
     const low = r.confidence < TABLE_LOW_CONFIDENCE;
     if (low) flagged++;
-    if (!r.ok) { wrong++; if (!low) wrongUnflagged++; }
+    if (!r.ok) {
+      wrong++;
+      if (!low) wrongUnflagged++;
+    }
     const b = bins[Math.min(9, Math.floor(r.confidence * 10))]!;
-    b.n++; b.ok += r.ok ? 1 : 0; b.conf += r.confidence;
+    b.n++;
+    b.ok += r.ok ? 1 : 0;
+    b.conf += r.confidence;
   }
   const ece = bins.reduce((s, b) => s + (b.n ? Math.abs(b.ok - b.conf) : 0), 0) / Math.max(1, reads.length);
   return { reads: reads.length, flagged, wrong, wrongUnflagged, ece };
@@ -105,15 +137,31 @@ function tally(t: number[], ok: boolean): void {
 
 const VARIANTS_NOTE = ' (itself and moved 1 px each way; reading/handwriting/glyph-variants.ts).';
 
-export function writeReport(dir: string, e: Evaluation, run: { trainCells: number; testCells: number; calibrationCells: number; temperature: number; epochs: number; seconds: number; variants: number }): void {
+export function writeReport(
+  dir: string,
+  e: Evaluation,
+  run: {
+    trainCells: number;
+    testCells: number;
+    calibrationCells: number;
+    temperature: number;
+    epochs: number;
+    seconds: number;
+    variants: number;
+  },
+): void {
   fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ ...run, ...e, classes: MARK_CLASSES }, null, 1));
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const share = (c: string, k: 'correct' | 'inCell' | 'inFour') => pct((e.perClass[c]?.[k] ?? 0) / Math.max(1, e.perClass[c]?.n ?? 0));
   const amongFour = (c: string) => ('ABCD'.includes(c) ? share(c, 'inFour') : '');
-  const rows = MARK_CLASSES.map((c) => `| ${c} | ${e.perClass[c]?.n ?? 0} | ${share(c, 'inCell')} | ${amongFour(c)} | ${share(c, 'correct')} |`);
+  const rows = MARK_CLASSES.map(
+    (c) => `| ${c} | ${e.perClass[c]?.n ?? 0} | ${share(c, 'inCell')} | ${amongFour(c)} | ${share(c, 'correct')} |`,
+  );
   const cf = e.confidence;
   const header = `| truth \\ read | ${MARK_CLASSES.join(' | ')} |`;
-  const confusion = MARK_CLASSES.map((c, i) => `| **${c}** | ${e.confusion[i]!.map((n, j) => (n === 0 ? '' : i === j ? `${n}` : `**${n}**`)).join(' | ')} |`);
+  const confusion = MARK_CLASSES.map(
+    (c, i) => `| **${c}** | ${e.confusion[i]!.map((n, j) => (n === 0 ? '' : i === j ? `${n}` : `**${n}**`)).join(' | ')} |`,
+  );
   const md = [
     '# Handwriting classifier — training report',
     '',
@@ -129,10 +177,16 @@ export function writeReport(dir: string, e: Evaluation, run: { trainCells: numbe
     `- all ${MARK_CLASSES.length} classes, top class over all of them: ${pct(e.accuracy)}`,
     `- confidence (calibrated): ${cf.flagged} of ${cf.reads} cell readings flagged low_confidence (< ${TABLE_LOW_CONFIDENCE}); ${cf.wrong} wrong, of which **${cf.wrongUnflagged} not flagged**; expected calibration error ${(cf.ece * 100).toFixed(1)}%`,
     '',
-    '| class | test cells | read in its cell | among A–D (four options) | top class over all |', '|---|---|---|---|---|', ...rows,
+    '| class | test cells | read in its cell | among A–D (four options) | top class over all |',
+    '|---|---|---|---|---|',
+    ...rows,
     '',
-    '## Confusion matrix (rows: truth, columns: the classifier\'s top class over all classes; errors in bold)',
-    '', header, `|---|${MARK_CLASSES.map(() => '---').join('|')}|`, ...confusion, '',
+    "## Confusion matrix (rows: truth, columns: the classifier's top class over all classes; errors in bold)",
+    '',
+    header,
+    `|---|${MARK_CLASSES.map(() => '---').join('|')}|`,
+    ...confusion,
+    '',
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'REPORT.md'), md);
 }

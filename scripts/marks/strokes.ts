@@ -18,7 +18,8 @@ const jitter = (rng: Rng, p: Pt, s: number): Pt => [p[0] + (rng() - 0.5) * s, p[
 /** A stroke from a to b, bowed sideways by up to `bow`, as a few points. */
 function bowed(rng: Rng, a: Pt, b: Pt, bow: number): Pt[] {
   const k = (rng() - 0.5) * 2 * bow;
-  const nx = -(b[1] - a[1]), ny = b[0] - a[0];
+  const nx = -(b[1] - a[1]),
+    ny = b[0] - a[0];
   const pts: Pt[] = [];
   for (let i = 0; i <= 8; i++) {
     const t = i / 8;
@@ -48,10 +49,16 @@ function trajectories(cls: MarkClass, rng: Rng): Pt[][] {
     case 'F': {
       const x = 0.25 + rng() * 0.1;
       const mid = 0.45 + rng() * 0.1;
-      return [bowed(rng, j([x, 0.06], 0.05), j([x, 0.95], 0.08), 0.06), bowed(rng, j([x, 0.06], 0.04), j([0.85, 0.06], 0.1), 0.08), bowed(rng, j([x, mid], 0.04), j([0.7, mid], 0.12), 0.08)];
+      return [
+        bowed(rng, j([x, 0.06], 0.05), j([x, 0.95], 0.08), 0.06),
+        bowed(rng, j([x, 0.06], 0.04), j([0.85, 0.06], 0.1), 0.08),
+        bowed(rng, j([x, mid], 0.04), j([0.7, mid], 0.12), 0.08),
+      ];
     }
     case '1':
-      return rng() < 0.5 ? [bowed(rng, j([0.5, 0.05], 0.1), j([0.5, 0.95], 0.1), 0.05)] : [[j([0.3, 0.2], 0.08), ...bowed(rng, j([0.5, 0.05], 0.05), j([0.5, 0.95], 0.1), 0.05)]];
+      return rng() < 0.5
+        ? [bowed(rng, j([0.5, 0.05], 0.1), j([0.5, 0.95], 0.1), 0.05)]
+        : [[j([0.3, 0.2], 0.08), ...bowed(rng, j([0.5, 0.05], 0.05), j([0.5, 0.95], 0.1), 0.05)]];
     case '7': {
       const corner = j([0.85, 0.08], 0.08);
       return [[j([0.15, 0.08], 0.08), ...bowed(rng, corner, j([0.4, 0.95], 0.15), 0.1)]];
@@ -73,15 +80,19 @@ export function drawStrokes(cls: MarkClass, rng: Rng): Ink {
 }
 
 function segment(data: Float32Array, a: Pt, b: Pt, r: number): void {
-  const x0 = Math.max(0, Math.floor(Math.min(a[0], b[0]) - r - 1)), x1 = Math.min(SIZE - 1, Math.ceil(Math.max(a[0], b[0]) + r + 1));
-  const y0 = Math.max(0, Math.floor(Math.min(a[1], b[1]) - r - 1)), y1 = Math.min(SIZE - 1, Math.ceil(Math.max(a[1], b[1]) + r + 1));
-  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const x0 = Math.max(0, Math.floor(Math.min(a[0], b[0]) - r - 1)),
+    x1 = Math.min(SIZE - 1, Math.ceil(Math.max(a[0], b[0]) + r + 1));
+  const y0 = Math.max(0, Math.floor(Math.min(a[1], b[1]) - r - 1)),
+    y1 = Math.min(SIZE - 1, Math.ceil(Math.max(a[1], b[1]) + r + 1));
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1];
   const len2 = dx * dx + dy * dy || 1;
-  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
-    const t = Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / len2));
-    const d = Math.hypot(x - a[0] - t * dx, y - a[1] - t * dy);
-    const v = Math.max(0, Math.min(1, r + 0.5 - d));
-    const i = y * SIZE + x;
-    if (v > data[i]!) data[i] = v;
-  }
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      const t = Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / len2));
+      const d = Math.hypot(x - a[0] - t * dx, y - a[1] - t * dy);
+      const v = Math.max(0, Math.min(1, r + 0.5 - d));
+      const i = y * SIZE + x;
+      if (v > data[i]!) data[i] = v;
+    }
 }

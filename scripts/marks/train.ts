@@ -63,25 +63,43 @@ async function trainNetwork(train: MarkSet, elapsed: () => string): Promise<tfl.
     const [ex, ey] = [tf.gather(xs, indices), tf.gather(ys, indices)];
     const h = await model.fit(ex, ey, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0, yieldEvery: 'never' });
     tf.dispose([indices, ex, ey]);
-    console.log(`epoch ${epoch + 1}/${EPOCHS}: loss ${(h.history.loss![0] as number).toFixed(4)}, accuracy ${(h.history.acc![0] as number).toFixed(4)} (${elapsed()})`);
+    console.log(
+      `epoch ${epoch + 1}/${EPOCHS}: loss ${(h.history.loss![0] as number).toFixed(4)}, accuracy ${(h.history.acc![0] as number).toFixed(4)} (${elapsed()})`,
+    );
   }
   tf.dispose([xs, ys]);
   return model;
 }
 
 /** Temperature from the calibration split, then the report from the test split. */
-async function calibrateAndReport(model: tfl.LayersModel, run: { trainCells: number; epochs: number; seconds: () => number }): Promise<void> {
+async function calibrateAndReport(
+  model: tfl.LayersModel,
+  run: { trainCells: number; epochs: number; seconds: () => number },
+): Promise<void> {
   const calibration = await buildSet('test', CALIBRATION_PER_CLASS, CALIBRATION_SEED);
   const test = await buildSet('test', TEST_PER_CLASS, SPLIT_SEED.test);
   const { temperature, nll } = fitTemperature(model, calibration, VARIANTS);
-  fs.writeFileSync(path.join(OUT, 'calibration.json'), `${JSON.stringify({ temperature, calibrationCells: calibration.count, nll: Math.round(nll * 1e4) / 1e4 })}\n`);
+  fs.writeFileSync(
+    path.join(OUT, 'calibration.json'),
+    `${JSON.stringify({ temperature, calibrationCells: calibration.count, nll: Math.round(nll * 1e4) / 1e4 })}\n`,
+  );
   const result = evaluate(model, test, temperature, VARIANTS);
   const seconds = run.seconds();
-  writeReport(OUT, result, { trainCells: run.trainCells, testCells: test.count, calibrationCells: calibration.count, temperature, epochs: run.epochs, seconds, variants: VARIANTS.length });
+  writeReport(OUT, result, {
+    trainCells: run.trainCells,
+    testCells: test.count,
+    calibrationCells: calibration.count,
+    temperature,
+    epochs: run.epochs,
+    seconds,
+    variants: VARIANTS.length,
+  });
   const size = fs.statSync(path.join(OUT, 'weights.bin')).size;
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  console.log(`test: A–D ${pct(result.kinds.letters)} (among A–D ${pct(result.kinds.lettersAD)}), A–H ${pct(result.kinds.lettersAH)}, true/false ${pct(result.kinds.truefalse)} (T/F ${pct(result.kinds.tfLetters)}, √/× ${pct(result.kinds.ticks)}), digits ${pct(result.kinds.digits)}; ` +
-    `${result.confidence.wrongUnflagged} of ${result.confidence.wrong} wrong not flagged; temperature ${temperature}; weights ${(size / 1024).toFixed(0)} KiB; ${seconds.toFixed(0)} s`);
+  console.log(
+    `test: A–D ${pct(result.kinds.letters)} (among A–D ${pct(result.kinds.lettersAD)}), A–H ${pct(result.kinds.lettersAH)}, true/false ${pct(result.kinds.truefalse)} (T/F ${pct(result.kinds.tfLetters)}, √/× ${pct(result.kinds.ticks)}), digits ${pct(result.kinds.digits)}; ` +
+      `${result.confidence.wrongUnflagged} of ${result.confidence.wrong} wrong not flagged; temperature ${temperature}; weights ${(size / 1024).toFixed(0)} KiB; ${seconds.toFixed(0)} s`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -93,7 +111,11 @@ async function main(): Promise<void> {
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   if (process.env.MARKS_CHECK_ONLY === '1') {
     // the committed network, checked again (a new report format, another calibration split)
-    const previous = JSON.parse(fs.readFileSync(path.join(OUT, 'report.json'), 'utf8')) as { trainCells: number; epochs: number; seconds: number };
+    const previous = JSON.parse(fs.readFileSync(path.join(OUT, 'report.json'), 'utf8')) as {
+      trainCells: number;
+      epochs: number;
+      seconds: number;
+    };
     await calibrateAndReport(await loadNetwork(OUT), { ...previous, seconds: () => previous.seconds });
     return;
   }

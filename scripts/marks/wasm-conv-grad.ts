@@ -9,7 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registered only by the training script (npm run train:marks); inference never needs them.
 
 type Info = tf.TensorInfo;
-interface Backend { disposeData(dataId: object): void }
+interface Backend {
+  disposeData(dataId: object): void;
+}
 type Kernel = (args: { inputs: Record<string, Info>; backend: Backend; attrs: Record<string, unknown> }) => Info;
 
 function kernel(name: string): Kernel {
@@ -18,12 +20,24 @@ function kernel(name: string): Kernel {
   return config.kernelFunc as unknown as Kernel;
 }
 
-interface ConvAttrs { strides: number | [number, number]; pad: unknown; dataFormat?: string; dilations?: number | [number, number] }
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: unknown;
+  dataFormat?: string;
+  dilations?: number | [number, number];
+}
 
 /** Only the convolutions these gradients are exact for. */
 function supported(attrs: ConvAttrs, kh: number, kw: number): boolean {
   const one = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v.every((x) => x === 1));
-  return one(attrs.strides) && one(attrs.dilations) && attrs.pad === 'same' && (attrs.dataFormat ?? 'NHWC') === 'NHWC' && kh % 2 === 1 && kw % 2 === 1;
+  return (
+    one(attrs.strides) &&
+    one(attrs.dilations) &&
+    attrs.pad === 'same' &&
+    (attrs.dataFormat ?? 'NHWC') === 'NHWC' &&
+    kh % 2 === 1 &&
+    kw % 2 === 1
+  );
 }
 
 /** Runs `steps` in order, each given the results so far, and frees every intermediate. */
@@ -38,7 +52,10 @@ function chain(backend: Backend, steps: ((prev: Info) => Info)[], first: Info): 
 }
 
 export function registerWasmConvGradients(): void {
-  const conv2d = kernel('Conv2D'), pad = kernel('PadV2'), transpose = kernel('Transpose'), reverse = kernel('Reverse');
+  const conv2d = kernel('Conv2D'),
+    pad = kernel('PadV2'),
+    transpose = kernel('Transpose'),
+    reverse = kernel('Reverse');
   const slowInputGrad = kernel('Conv2DBackpropInput');
   const same = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined };
   const valid = { ...same, pad: 'valid' };
@@ -46,15 +63,34 @@ export function registerWasmConvGradients(): void {
   const filterGrad: Kernel = ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: Info; dy: Info };
     const [kh, kw] = attrs.filterShape as number[];
-    if (!supported(attrs as unknown as ConvAttrs, kh!, kw!)) throw new Error('Conv2DBackpropFilter on wasm: only stride-1 same convolutions with odd kernels');
-    const ph = (kh! - 1) / 2, pw = (kw! - 1) / 2;
+    if (!supported(attrs as unknown as ConvAttrs, kh!, kw!))
+      throw new Error('Conv2DBackpropFilter on wasm: only stride-1 same convolutions with odd kernels');
+    const ph = (kh! - 1) / 2,
+      pw = (kw! - 1) / 2;
     const dyT = transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } });
-    const out = chain(backend, [
-      (t) => pad({ inputs: { x: t }, backend, attrs: { paddings: [[0, 0], [ph, ph], [pw, pw], [0, 0]], constantValue: 0 } }),
-      (t) => transpose({ inputs: { x: t }, backend, attrs: { perm: [3, 1, 2, 0] } }),
-      (t) => conv2d({ inputs: { x: t, filter: dyT }, backend, attrs: valid }),
-      (t) => transpose({ inputs: { x: t }, backend, attrs: { perm: [1, 2, 0, 3] } }),
-    ], x);
+    const out = chain(
+      backend,
+      [
+        (t) =>
+          pad({
+            inputs: { x: t },
+            backend,
+            attrs: {
+              paddings: [
+                [0, 0],
+                [ph, ph],
+                [pw, pw],
+                [0, 0],
+              ],
+              constantValue: 0,
+            },
+          }),
+        (t) => transpose({ inputs: { x: t }, backend, attrs: { perm: [3, 1, 2, 0] } }),
+        (t) => conv2d({ inputs: { x: t, filter: dyT }, backend, attrs: valid }),
+        (t) => transpose({ inputs: { x: t }, backend, attrs: { perm: [1, 2, 0, 3] } }),
+      ],
+      x,
+    );
     backend.disposeData(dyT.dataId);
     return out;
   };
@@ -64,16 +100,23 @@ export function registerWasmConvGradients(): void {
     const { dy, filter } = inputs as { dy: Info; filter: Info };
     const [kh, kw] = filter.shape;
     if (!supported(attrs as unknown as ConvAttrs, kh!, kw!)) return slowInputGrad(args);
-    const turned = chain(backend, [
-      (t) => reverse({ inputs: { x: t }, backend, attrs: { dims: [0, 1] } }),
-      (t) => transpose({ inputs: { x: t }, backend, attrs: { perm: [0, 1, 3, 2] } }),
-    ], filter);
+    const turned = chain(
+      backend,
+      [
+        (t) => reverse({ inputs: { x: t }, backend, attrs: { dims: [0, 1] } }),
+        (t) => transpose({ inputs: { x: t }, backend, attrs: { perm: [0, 1, 3, 2] } }),
+      ],
+      filter,
+    );
     const out = conv2d({ inputs: { x: dy, filter: turned }, backend, attrs: same });
     backend.disposeData(turned.dataId);
     return out;
   };
 
-  for (const [name, kernelFunc] of [['Conv2DBackpropFilter', filterGrad], ['Conv2DBackpropInput', inputGrad]] as const) {
+  for (const [name, kernelFunc] of [
+    ['Conv2DBackpropFilter', filterGrad],
+    ['Conv2DBackpropInput', inputGrad],
+  ] as const) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }

@@ -60,13 +60,27 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       const body = JSON.parse(raw) as SeenRequest['body'];
       const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
       const user = body.messages.find((m) => m.role === 'user')?.content ?? '{}';
-      const seen: SeenRequest = { kind: kindOf(system), path: req.url ?? '', authorization: req.headers.authorization, body, data: JSON.parse(user) as SeenRequest['data'], at: Date.now() };
+      const seen: SeenRequest = {
+        kind: kindOf(system),
+        path: req.url ?? '',
+        authorization: req.headers.authorization,
+        body,
+        data: JSON.parse(user) as SeenRequest['data'],
+        at: Date.now(),
+      };
       requests.push(seen);
       const responder = queues.get(seen.kind)?.shift() ?? defaults.get(seen.kind) ?? { status: 500, body: '{"error":"no reply scripted"}' };
       const reply = typeof responder === 'function' ? responder(seen) : responder;
       if (reply.hang) return;
       const content = typeof reply.content === 'string' ? reply.content : JSON.stringify(reply.content ?? {});
-      const payload = reply.body ?? JSON.stringify({ id: 'fake', object: 'chat.completion', model: body.model, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+      const payload =
+        reply.body ??
+        JSON.stringify({
+          id: 'fake',
+          object: 'chat.completion',
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        });
       res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json', ...reply.headers });
       res.end(payload);
     });

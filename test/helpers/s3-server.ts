@@ -23,7 +23,11 @@ export async function startS3(bucket = 'examflow-test'): Promise<S3Server> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'examflow-s3-'));
   const port = await freePort();
   const bin = path.join(path.dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', bucket], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', bucket],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`s3rver did not start:\n${output}`)), 15_000);

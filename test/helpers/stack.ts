@@ -28,7 +28,12 @@ export async function startStack(): Promise<Stack> {
   const env = await startTemporal();
   const owned = createActivityDeps(config());
   const activities = createActivities(owned.deps);
-  const workers: Worker[] = await createExamWorkers({ connection: env.nativeConnection, cfg: config(), activities, workflowBundle: await workflowBundle() });
+  const workers: Worker[] = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    activities,
+    workflowBundle: await workflowBundle(),
+  });
   const running = workers.map((w) => w.run());
   const { server, baseUrl } = await listenApi(env);
   return {
@@ -60,7 +65,11 @@ export function apiClient(baseUrl: string, token: string) {
   return {
     get: (path: string) => fetch(`${baseUrl}${path}`, { headers }),
     postJson: (path: string, body: unknown) =>
-      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
     postForm: (path: string, form: FormData) => fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: form }),
   };
 }

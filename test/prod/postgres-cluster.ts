@@ -23,16 +23,25 @@ export interface PostgresCluster {
 
 export function postgresBin(): string {
   const root = '/usr/lib/postgresql';
-  const newest = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0] : undefined;
+  const newest = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))[0]
+    : undefined;
   if (!newest) throw new Error("PostgreSQL is not installed: run `npm run setup` (Debian's postgresql package)");
   return path.join(root, newest, 'bin');
 }
 
 const asPostgres = (bin: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 export async function startPostgresCluster(adminUser = 'temporal', adminPassword = 'prod-test-admin-password'): Promise<PostgresCluster> {
-  if (process.getuid?.() !== 0) throw new Error('the production test runs PostgreSQL as the postgres user with runuser: run it as root (as CI does)');
+  if (process.getuid?.() !== 0)
+    throw new Error('the production test runs PostgreSQL as the postgres user with runuser: run it as root (as CI does)');
   const bin = postgresBin();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'examflow-prod-pg-'));
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -42,11 +51,35 @@ export async function startPostgresCluster(adminUser = 'temporal', adminPassword
   const socket = path.join(dir, 'socket');
   mkdirSync(socket);
   chownSync(socket, uid, gid);
-  asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions']);
+  asPostgres(path.join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '--encoding=UTF8',
+    '--locale=C.UTF-8',
+    '--no-instructions',
+  ]);
   const port = await freePort();
   const options = `-p ${port} -k ${socket} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=on`;
   asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
-  const psql = (sql: string, database = 'postgres') => asPostgres(path.join(bin, 'psql'), ['-h', socket, '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-tAc', sql]);
+  const psql = (sql: string, database = 'postgres') =>
+    asPostgres(path.join(bin, 'psql'), [
+      '-h',
+      socket,
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-d',
+      database,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-tAc',
+      sql,
+    ]);
   // compose's postgres image makes POSTGRES_USER a superuser with POSTGRES_PASSWORD.
   psql(`CREATE ROLE ${adminUser} LOGIN SUPERUSER PASSWORD '${adminPassword}'`);
   let stopped = false;

@@ -70,7 +70,11 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
     const db = { POSTGRES_SEEDS: pg.host, DB_PORT: String(pg.port), POSTGRES_USER: pg.adminUser, POSTGRES_PWD: pg.adminPassword };
     const libpq = { PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.adminUser, PGPASSWORD: pg.adminPassword };
     if (options.restoreFrom) await job('restore', 'deploy/backup/restore.sh', { ...libpq }, [options.restoreFrom]);
-    await job('temporal-schema', 'deploy/temporal/setup-schema.sh', { ...db, TEMPORAL_SQL_TOOL: tools.sqlTool, SCHEMA_DIR: tools.schemaDir });
+    await job('temporal-schema', 'deploy/temporal/setup-schema.sh', {
+      ...db,
+      TEMPORAL_SQL_TOOL: tools.sqlTool,
+      SCHEMA_DIR: tools.schemaDir,
+    });
     const examflowDbPassword = 'prod-test-examflow-db-password';
     await job('examflow-db-init', 'deploy/postgres/create-examflow-db.sh', { ...libpq, EXAMFLOW_DB_PASSWORD: examflowDbPassword });
 
@@ -78,9 +82,18 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
     // itself, and below 32768: Temporal stores membership ports as SQL smallint.
     const ports = Object.fromEntries(
       await Promise.all(
-        ['FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'FRONTEND_MEMBERSHIP_PORT', 'MATCHING_GRPC_PORT', 'MATCHING_MEMBERSHIP_PORT', 'HISTORY_GRPC_PORT', 'HISTORY_MEMBERSHIP_PORT', 'WORKER_GRPC_PORT', 'WORKER_MEMBERSHIP_PORT', 'METRICS'].map(
-          async (k) => [k, String(await freePortBelow32768())] as const,
-        ),
+        [
+          'FRONTEND_GRPC_PORT',
+          'FRONTEND_HTTP_PORT',
+          'FRONTEND_MEMBERSHIP_PORT',
+          'MATCHING_GRPC_PORT',
+          'MATCHING_MEMBERSHIP_PORT',
+          'HISTORY_GRPC_PORT',
+          'HISTORY_MEMBERSHIP_PORT',
+          'WORKER_GRPC_PORT',
+          'WORKER_MEMBERSHIP_PORT',
+          'METRICS',
+        ].map(async (k) => [k, String(await freePortBelow32768())] as const),
       ),
     );
     const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
@@ -131,7 +144,11 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
     ];
     const startWorkerNamed = (name: string) => {
       const spec = workerSpecs.find(([n]) => n === name)![1];
-      const child = spawnLogged(name, process.execPath, [path.join(dist, 'worker', 'main.js')], { ...appEnv, ...spec, EXAMFLOW_SERVICE: name });
+      const child = spawnLogged(name, process.execPath, [path.join(dist, 'worker', 'main.js')], {
+        ...appEnv,
+        ...spec,
+        EXAMFLOW_SERVICE: name,
+      });
       stack.workers.set(name, child);
       return child;
     };
@@ -149,7 +166,12 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
       workers: new Map(),
       extraWorkers: [],
       async startServer() {
-        stack.server = spawnLogged('temporal-server', tools.server, ['--root', path.join(root, 'deploy/temporal'), '--config', 'config', '--env', 'docker', '--allow-no-auth', 'start'], serverEnv);
+        stack.server = spawnLogged(
+          'temporal-server',
+          tools.server,
+          ['--root', path.join(root, 'deploy/temporal'), '--config', 'config', '--env', 'docker', '--allow-no-auth', 'start'],
+          serverEnv,
+        );
         await waitForTemporal(address);
       },
       startWorker() {
@@ -182,15 +204,37 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
 
     await stack.startServer();
     await job('temporal-setup', 'deploy/temporal/setup-namespace.sh', {
-      TEMPORAL_CLI: tools.temporalCli, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', EXAMFLOW_HISTORY_RETENTION_DAYS: retentionDays,
+      TEMPORAL_CLI: tools.temporalCli,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      EXAMFLOW_HISTORY_RETENTION_DAYS: retentionDays,
     });
     for (const [name] of workerSpecs) startWorkerNamed(name);
     stack.worker = stack.workers.get(workerSpecs[0]![0])!;
     // The rollout step: the new build's version becomes current once all its queues are polled.
-    await job('worker-rollout', 'deploy/temporal/set-current-version.sh', { TEMPORAL_CLI: tools.temporalCli, TEMPORAL_ADDRESS: address, EXAMFLOW_BUILD_ID: buildId });
+    await job('worker-rollout', 'deploy/temporal/set-current-version.sh', {
+      TEMPORAL_CLI: tools.temporalCli,
+      TEMPORAL_ADDRESS: address,
+      EXAMFLOW_BUILD_ID: buildId,
+    });
     stack.api = spawnLogged('api', process.execPath, [path.join(dist, 'api', 'main.js')], { ...appEnv, EXAMFLOW_SERVICE: 'api' });
-    for (let i = 0; i < 150 && !(await fetch(`${stack.baseUrl}/ready`).then((r) => r.ok, () => false)); i++) await sleep(200);
-    if (!(await fetch(`${stack.baseUrl}/ready`).then((r) => r.ok, () => false))) throw new Error(`the API did not become ready; see ${path.join(dataDir, 'processes.log')}`);
+    for (
+      let i = 0;
+      i < 150 &&
+      !(await fetch(`${stack.baseUrl}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await sleep(200);
+    if (
+      !(await fetch(`${stack.baseUrl}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      throw new Error(`the API did not become ready; see ${path.join(dataDir, 'processes.log')}`);
     return stack;
   } catch (err) {
     for (const child of started) child.kill('SIGKILL');

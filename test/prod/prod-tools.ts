@@ -28,7 +28,8 @@ export function prodTools(): ProdTools {
     temporalCli: temporalCliPath(),
   };
   for (const [what, file] of Object.entries(tools)) {
-    if (!existsSync(file)) throw new Error(`${what} not found at ${file}: run \`bash scripts/prod-tools.sh\` (go install, about two minutes once)`);
+    if (!existsSync(file))
+      throw new Error(`${what} not found at ${file}: run \`bash scripts/prod-tools.sh\` (go install, about two minutes once)`);
   }
   return tools;
 }

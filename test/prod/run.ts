@@ -20,7 +20,8 @@ import { startProdStack, type ProdStack } from './prod-stack';
 // (worker and Temporal server SIGKILLs) on a fresh one. Exits non-zero on any failure.
 
 const dist = path.resolve(__dirname, '../..');
-const templateId = (JSON.parse(readFileSync(path.resolve(dist, '..', 'test/fixtures/templates/zh-math.json'), 'utf8')) as { id: string }).id;
+const templateId = (JSON.parse(readFileSync(path.resolve(dist, '..', 'test/fixtures/templates/zh-math.json'), 'utf8')) as { id: string })
+  .id;
 const retentionDays = 3; // not the default 7: the namespace job must take it from the configuration
 const results: [string, boolean][] = [];
 const log = (...parts: unknown[]) => console.log(`[test:prod ${new Date().toISOString().slice(11, 19)}]`, ...parts);
@@ -66,7 +67,11 @@ async function setupChecks(stack: ProdStack): Promise<void> {
   }
   await check('the server accepts the dynamic config compose mounts', async () => {
     const { execFileSync } = await import('node:child_process');
-    const out = execFileSync(prodTools().server, ['validate-dynamic-config', path.resolve(dist, '..', 'deploy/temporal/dynamicconfig/production.yaml')], { encoding: 'utf8' });
+    const out = execFileSync(
+      prodTools().server,
+      ['validate-dynamic-config', path.resolve(dist, '..', 'deploy/temporal/dynamicconfig/production.yaml')],
+      { encoding: 'utf8' },
+    );
     if (/error|unknown/i.test(out)) throw new Error(out);
   });
   await check('the Temporal server serves Prometheus metrics with the taskqueue label', async () => {
@@ -104,7 +109,9 @@ async function main(): Promise<void> {
   const env = { ...process.env, EXAMFLOW_API_KEYS: apiKeys, EXAMFLOW_HISTORY_RETENTION_DAYS: String(retentionDays), LOG_LEVEL: 'warn' };
   // The object store outlives the first stack: the restore rehearsal restores the databases only.
   const s3 = await startS3('examflow');
-  log('starting the production topology (PostgreSQL, schema job, temporal-server, namespace job, 2 OCR + 1 default worker, rollout job, API)');
+  log(
+    'starting the production topology (PostgreSQL, schema job, temporal-server, namespace job, 2 OCR + 1 default worker, rollout job, API)',
+  );
   const stack = await startProdStack(path.join(dataDir, 'first'), env, { s3 });
   log(`up in ${Math.round((Date.now() - started) / 1000)} s: API ${stack.baseUrl}, Temporal ${stack.address}`);
   let before: Record<string, unknown> = {};
@@ -112,12 +119,19 @@ async function main(): Promise<void> {
   try {
     await setupChecks(stack);
     await check('the end-to-end test passes against it through HTTP', () =>
-      runNode(['--test', '--test-concurrency=1', path.join(dist, 'test', 'e2e.test.js')], { ...process.env, EXAMFLOW_E2E_BASE_URL: stack.baseUrl, TEMPORAL_ADDRESS: stack.address, EXAMFLOW_API_KEYS: apiKeys }, 5 * 60_000),
+      runNode(
+        ['--test', '--test-concurrency=1', path.join(dist, 'test', 'e2e.test.js')],
+        { ...process.env, EXAMFLOW_E2E_BASE_URL: stack.baseUrl, TEMPORAL_ADDRESS: stack.address, EXAMFLOW_API_KEYS: apiKeys },
+        5 * 60_000,
+      ),
     );
     await check('deploy/backup/backup.sh dumps every database', async () => {
       before = await readBack(stack);
-      if (Object.keys(before).length < 2) throw new Error(`nothing to compare after the end-to-end test: ${JSON.stringify(before).slice(0, 300)}`);
-      await promisify(execFile)('bash', [path.join(dist, '..', 'deploy/backup/backup.sh')], { env: { ...process.env, ...stack.libpq, BACKUP_DIR: backups } });
+      if (Object.keys(before).length < 2)
+        throw new Error(`nothing to compare after the end-to-end test: ${JSON.stringify(before).slice(0, 300)}`);
+      await promisify(execFile)('bash', [path.join(dist, '..', 'deploy/backup/backup.sh')], {
+        env: { ...process.env, ...stack.libpq, BACKUP_DIR: backups },
+      });
     });
   } finally {
     await stack.stop();
@@ -126,7 +140,10 @@ async function main(): Promise<void> {
   const done = readdirSync(backups, { withFileTypes: true }).find((e) => e.name.endsWith('.ok'));
   if (done) {
     log('restore rehearsal: a fresh cluster from the dump, then the same topology on it');
-    const restored = await startProdStack(path.join(dataDir, 'restored'), env, { s3, restoreFrom: path.join(backups, done.name.replace(/\.ok$/, '')) });
+    const restored = await startProdStack(path.join(dataDir, 'restored'), env, {
+      s3,
+      restoreFrom: path.join(backups, done.name.replace(/\.ok$/, '')),
+    });
     try {
       await check('after restore.sh into a fresh cluster, examflow reads the same template, exams and results', async () => {
         assert.deepEqual(await readBack(restored), before);
@@ -140,7 +157,22 @@ async function main(): Promise<void> {
   else log(`processes' output kept under ${dataDir}`);
 
   await check('a short chaos run (worker and server SIGKILLs) loses and doubles nothing', () =>
-    runNode([path.join(dist, 'scripts', 'chaos.js'), '--prod', '--exams', process.env.EXAMFLOW_PROD_CHAOS_EXAMS ?? '8', '--worker-kills', '3', '--server-kills', '1', '--timeout-minutes', '8'], process.env, 10 * 60_000),
+    runNode(
+      [
+        path.join(dist, 'scripts', 'chaos.js'),
+        '--prod',
+        '--exams',
+        process.env.EXAMFLOW_PROD_CHAOS_EXAMS ?? '8',
+        '--worker-kills',
+        '3',
+        '--server-kills',
+        '1',
+        '--timeout-minutes',
+        '8',
+      ],
+      process.env,
+      10 * 60_000,
+    ),
   );
 
   const passed = results.filter(([, ok]) => ok).length;

@@ -48,20 +48,38 @@ function countsText(b) {
 }
 
 function pagesText(b) {
-  const notes = [...b.unplacedPages.map((p) => `p.${p.page} not placed: ${p.reason}`), ...b.skippedPages.map((p) => `p.${p.page} ${p.reason}`)];
-  return notes.length ? h('span', { class: b.unplacedPages.length ? 'warn' : 'muted', title: notes.join('\n') }, `${b.unplacedPages.length} unplaced · ${b.skippedPages.length} blank`) : '—';
+  const notes = [
+    ...b.unplacedPages.map((p) => `p.${p.page} not placed: ${p.reason}`),
+    ...b.skippedPages.map((p) => `p.${p.page} ${p.reason}`),
+  ];
+  return notes.length
+    ? h(
+        'span',
+        { class: b.unplacedPages.length ? 'warn' : 'muted', title: notes.join('\n') },
+        `${b.unplacedPages.length} unplaced · ${b.skippedPages.length} blank`,
+      )
+    : '—';
 }
 
 function row(b) {
   const done = b.status === 'completed';
-  return h('tr', { dataset: { batchId: b.batchId, status: b.status } },
+  return h(
+    'tr',
+    { dataset: { batchId: b.batchId, status: b.status } },
     h('td', {}, h('strong', {}, b.name ?? b.batchId.slice(0, 8)), h('div', { class: 'muted tiny' }, when(b.createdAt))),
-    h('td', {}, h('span', { class: `badge ${b.status === 'needs_review' ? 'processing' : b.status}` }, b.status), b.error ? h('div', { class: 'error tiny' }, b.error) : null),
+    h(
+      'td',
+      {},
+      h('span', { class: `badge ${b.status === 'needs_review' ? 'processing' : b.status}` }, b.status),
+      b.error ? h('div', { class: 'error tiny' }, b.error) : null,
+    ),
     h('td', {}, progressBar(b.progress, closed.has(b.status) ? b.status : 'processing'), ' ', `${Math.round(b.progress)}%`),
     h('td', {}, closed.has(b.status) ? duration(b.elapsedMs) : b.etaMs !== null ? `≈ ${duration(b.etaMs)} left` : '—'),
     h('td', { class: 'counts' }, countsText(b)),
     h('td', {}, pagesText(b)),
-    h('td', { class: 'batch-actions' },
+    h(
+      'td',
+      { class: 'batch-actions' },
       done ? h('button', { type: 'button', class: 'small', dataset: { action: 'report' } }, '班级报告 Report') : null,
       done ? h('button', { type: 'button', class: 'small ghost', dataset: { action: 'scores' } }, '成绩表 Scores') : null,
       !closed.has(b.status) ? h('button', { type: 'button', class: 'small ghost', dataset: { action: 'cancel' } }, 'Cancel') : null,
@@ -83,7 +101,10 @@ export async function refreshBatches() {
   for (const [batchId, kept] of links) {
     for (const [file, url] of Object.entries(kept)) {
       const link = $(`tr[data-batch-id="${batchId}"] a[data-file="${file}"]`);
-      if (link) (link.href = url), (link.hidden = false), (link.textContent = file === 'report.pdf' ? 'Report ready — open' : 'Scores ready — download');
+      if (link)
+        ((link.href = url),
+          (link.hidden = false),
+          (link.textContent = file === 'report.pdf' ? 'Report ready — open' : 'Scores ready — download'));
     }
   }
   const open = batches.some((b) => !closed.has(b.status));
@@ -127,9 +148,11 @@ export function initBatches({ error }) {
     const batchId = button.closest('tr').dataset.batchId;
     const action = button.dataset.action;
     const done =
-      action === 'report' ? offer(batchId, 'report.pdf', 'application/pdf', 'Report ready — open')
-      : action === 'scores' ? offer(batchId, 'scores.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Scores ready — download')
-      : postJson(`/v1/batches/${batchId}/cancel`, {}).then(() => refreshBatches());
+      action === 'report'
+        ? offer(batchId, 'report.pdf', 'application/pdf', 'Report ready — open')
+        : action === 'scores'
+          ? offer(batchId, 'scores.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Scores ready — download')
+          : postJson(`/v1/batches/${batchId}/cancel`, {}).then(() => refreshBatches());
     done.catch((err) => error(err.message));
   });
 }

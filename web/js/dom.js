@@ -12,7 +12,8 @@ export function h(tag, props = {}, ...children) {
     else if (key in el && typeof value !== 'string') el[key] = value;
     else el.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
   return el;
 }
 
@@ -29,14 +30,26 @@ export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   const sameDay = d.toDateString() === new Date().toDateString();
-  return sameDay ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return sameDay
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /** A progress bar: a track and a fill whose width is set through the CSSOM (allowed by the CSP). */
 export function progressBar(percent, status) {
   const fill = h('span', { class: 'fill' });
   fill.style.width = `${Math.max(0, Math.min(100, percent))}%`;
-  return h('span', { class: `bar ${status}`, role: 'progressbar', 'aria-valuenow': String(Math.round(percent)), 'aria-valuemin': '0', 'aria-valuemax': '100' }, fill);
+  return h(
+    'span',
+    {
+      class: `bar ${status}`,
+      role: 'progressbar',
+      'aria-valuenow': String(Math.round(percent)),
+      'aria-valuemin': '0',
+      'aria-valuemax': '100',
+    },
+    fill,
+  );
 }
 
 export function showMessage(el, text, kind = 'info') {

@@ -41,7 +41,18 @@ export async function refreshExams() {
 
 /** A just-submitted exam shows at once, before visibility lists it. */
 export function addSubmitted({ examId, templateId, studentId, pages }) {
-  local.set(examId, { examId, status: 'pending', step: 'ocr', templateId, studentId, score: null, pages, createdAt: new Date().toISOString(), finishedAt: null, elapsedMs: 0 });
+  local.set(examId, {
+    examId,
+    status: 'pending',
+    step: 'ocr',
+    templateId,
+    studentId,
+    score: null,
+    pages,
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+    elapsedMs: 0,
+  });
   render();
   track(examId);
 }
@@ -102,7 +113,17 @@ function view(examId) {
   const s = summaries.find((x) => x.examId === examId) ?? local.get(examId);
   const doc = live.get(examId);
   if (doc && (streams.has(examId) || (isClosed(doc.status) && !isClosed(s.status)))) {
-    return { ...s, status: doc.status, step: doc.step, progress: doc.progress, processed: doc.pages.processed, pages: doc.pages.total, etaMs: doc.etaMs, elapsedMs: doc.elapsedMs, error: doc.error };
+    return {
+      ...s,
+      status: doc.status,
+      step: doc.step,
+      progress: doc.progress,
+      processed: doc.pages.processed,
+      pages: doc.pages.total,
+      etaMs: doc.etaMs,
+      elapsedMs: doc.elapsedMs,
+      error: doc.error,
+    };
   }
   return { ...s, progress: s.status === 'completed' ? 100 : null, processed: null, etaMs: null, error: null };
 }
@@ -137,7 +158,14 @@ function renderRow(examId) {
     h('td', {}, v.studentId ?? '—'),
     h('td', {}, v.templateId ?? '—'),
     h('td', {}, h('span', { class: `badge ${v.status}`, title: v.error ?? '' }, statusLabel)),
-    h('td', { class: 'progress-col' }, progress === null ? h('span', { class: 'muted' }, '—') : [progressBar(progress, v.status), h('span', { class: 'pct' }, `${Math.round(progress)}%`)], h('div', { class: 'muted tiny' }, pages)),
+    h(
+      'td',
+      { class: 'progress-col' },
+      progress === null
+        ? h('span', { class: 'muted' }, '—')
+        : [progressBar(progress, v.status), h('span', { class: 'pct' }, `${Math.round(progress)}%`)],
+      h('div', { class: 'muted tiny' }, pages),
+    ),
     h('td', { class: 'eta' }, timing),
     h('td', { class: 'score' }, v.score ?? '—'),
     h('td', { class: 'muted' }, when(v.createdAt)),
@@ -154,6 +182,16 @@ function actions(examId, status) {
     status === 'completed' && button('pdf', 'PDF', 'small ghost'),
     !isClosed(status) && button('cancel', 'Cancel', 'small danger'),
     (status === 'failed' || status === 'cancelled') && button('retry', 'Retry', 'small'),
-    h('a', { href: temporalWorkflowUrl(examId), target: '_blank', rel: 'noopener', class: 'small link', title: 'the workflow in the Temporal Web UI' }, 'Temporal ↗'),
+    h(
+      'a',
+      {
+        href: temporalWorkflowUrl(examId),
+        target: '_blank',
+        rel: 'noopener',
+        class: 'small link',
+        title: 'the workflow in the Temporal Web UI',
+      },
+      'Temporal ↗',
+    ),
   ];
 }

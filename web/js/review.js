@@ -44,7 +44,15 @@ export async function refreshReviews() {
   $('#review-empty').hidden = page.exams.length > 0 || current !== null;
   $('#review-queue').replaceChildren(
     ...page.exams.map((e) =>
-      h('li', {}, h('button', { type: 'button', class: 'ghost small', dataset: { examId: e.examId }, title: `waiting since ${when(e.waitingSince)}` }, `${e.studentName ?? e.studentId ?? e.examId.slice(0, 8)} · ${e.templateId} · ${e.items} to check`)),
+      h(
+        'li',
+        {},
+        h(
+          'button',
+          { type: 'button', class: 'ghost small', dataset: { examId: e.examId }, title: `waiting since ${when(e.waitingSince)}` },
+          `${e.studentName ?? e.studentId ?? e.examId.slice(0, 8)} · ${e.templateId} · ${e.items} to check`,
+        ),
+      ),
     ),
   );
 }
@@ -63,7 +71,8 @@ async function showItem() {
   const item = items[index];
   $('#review-item').hidden = false;
   $('#review-item').dataset.itemId = item.itemId;
-  $('#review-where').textContent = `Exam ${examId.slice(0, 8)} · question ${item.section ? `${item.section}·` : ''}${item.number} (${item.type}, ${item.points} pts) · ${reasons[item.reason] ?? item.reason}`;
+  $('#review-where').textContent =
+    `Exam ${examId.slice(0, 8)} · question ${item.section ? `${item.section}·` : ''}${item.number} (${item.type}, ${item.points} pts) · ${reasons[item.reason] ?? item.reason}`;
   $('#review-machine').textContent = item.machineAnswer ?? '— (blank / not found)';
   $('#review-confidence').textContent = `${Math.round(item.confidence * 100)}%`;
   $('#review-progress').textContent = `${index + 1} of ${items.length}`;

@@ -24,7 +24,13 @@ export async function loadTemplates() {
     if (err.status !== 403) throw err; // an admin token has no templates of its own
   }
   select.replaceChildren(
-    h('option', { value: FROM_SHEET }, templates.length ? '从答题卡识别 · from the answer sheet’s code' : 'no templates yet: POST /v1/templates or examflow templates add FILE'),
+    h(
+      'option',
+      { value: FROM_SHEET },
+      templates.length
+        ? '从答题卡识别 · from the answer sheet’s code'
+        : 'no templates yet: POST /v1/templates or examflow templates add FILE',
+    ),
     ...templates.map((t) => h('option', { value: t.id }, `${t.title} (${t.id}) · ${t.questions} questions`)),
   );
   if (templates.some((t) => t.id === previous)) select.value = previous;
@@ -72,9 +78,15 @@ function renderPages() {
         h('span', { class: 'page-no' }, `p.${i + 1}`),
         h('span', { class: 'page-name', title: f.name }, f.name),
         h('span', { class: 'muted' }, kb(f.size)),
-        h('span', { class: 'page-actions' },
+        h(
+          'span',
+          { class: 'page-actions' },
           h('button', { type: 'button', class: 'icon', title: 'move up', dataset: { action: 'up', index: i }, disabled: i === 0 }, '↑'),
-          h('button', { type: 'button', class: 'icon', title: 'move down', dataset: { action: 'down', index: i }, disabled: i === files.length - 1 }, '↓'),
+          h(
+            'button',
+            { type: 'button', class: 'icon', title: 'move down', dataset: { action: 'down', index: i }, disabled: i === files.length - 1 },
+            '↓',
+          ),
           h('button', { type: 'button', class: 'icon', title: 'remove', dataset: { action: 'remove', index: i } }, '✕'),
         ),
       ),
@@ -94,7 +106,11 @@ function movePage(action, i) {
 
 function studentField() {
   const student = {};
-  for (const [key, id] of [['name', '#student-name'], ['class', '#student-class'], ['id', '#student-id']]) {
+  for (const [key, id] of [
+    ['name', '#student-name'],
+    ['class', '#student-class'],
+    ['id', '#student-id'],
+  ]) {
     const value = $(id).value.trim();
     if (value) student[key] = value;
   }
@@ -155,7 +171,12 @@ export function initUpload({ onSubmitted }) {
       const body = await res.json();
       message.dataset.examId = body.examId;
       showMessage(message, `已提交 Submitted: exam ${body.examId}`, 'ok');
-      onSubmitted({ examId: body.examId, templateId: templateId || null, studentId: $('#student-id').value.trim() || null, pages: files.length });
+      onSubmitted({
+        examId: body.examId,
+        templateId: templateId || null,
+        studentId: $('#student-id').value.trim() || null,
+        pages: files.length,
+      });
       files = [];
       renderPages();
       for (const id of ['#student-name', '#student-class', '#student-id']) $(id).value = '';
