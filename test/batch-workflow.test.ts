@@ -5,13 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import { createExamWorkers } from '../worker/workers';
 import { batchProgressQuery, type BatchExamPlan, type BatchWorkflowInput } from '../workflows/batch-definitions';
 import { fakeActivities } from './helpers/fake-activities';
-import { startTemporal, workflowBundle } from './helpers/temporal';
-import { config } from '../lib/config';
+import { startTemporal, withExamWorkers } from './helpers/temporal';
 import { batchWorkflow } from '../workflows/batch-workflow';
 
 // The batch workflow's orchestration on a real dev server with stand-in activities: children
@@ -26,19 +23,7 @@ after(async () => {
   await env?.teardown();
 });
 
-async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `batch-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({
-    connection: env.nativeConnection,
-    cfg: config(),
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const run = fn(taskQueue);
-  await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
-  return run;
-}
+const withWorkers = <T>(activities: Activities, fn: (taskQueue: string) => Promise<T>) => withExamWorkers(env, activities, fn);
 
 function plan(n: number): BatchExamPlan[] {
   return Array.from({ length: n }, (_, position) => {

@@ -5,17 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { ApplyReviewInput } from '../activities/apply-review';
 import type { RecordExamInput } from '../activities/record-exam';
 import type { ReviewItem } from '../domain/review-decisions';
-import { createExamWorkers } from '../worker/workers';
 import { INVALID_DECISION, progressQuery, reviewQuery, reviewUpdate, type ExamWorkflowInput } from '../workflows/definitions';
 import { ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
-import { startTemporal, workflowBundle } from './helpers/temporal';
-import { config } from '../lib/config';
+import { startTemporal, withExamWorkers } from './helpers/temporal';
 import { examWorkflow } from '../workflows/exam-workflow';
 
 // The review step's orchestration against a real Temporal dev server, with stand-in
@@ -78,19 +75,7 @@ function reviewActivities(seen: Seen, waitOn: ReviewItem[] = items): Activities 
   });
 }
 
-async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `review-wf-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({
-    connection: env.nativeConnection,
-    cfg: config(),
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const run = fn(taskQueue);
-  await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
-  return run;
-}
+const withWorkers = <T>(activities: Activities, fn: (taskQueue: string) => Promise<T>) => withExamWorkers(env, activities, fn);
 
 function startExam(taskQueue: string, timeoutMs = 3_600_000) {
   const examId = randomUUID();

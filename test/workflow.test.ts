@@ -6,14 +6,11 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import { createExamWorkers } from '../worker/workers';
 import { progressQuery, type ExamWorkflowInput } from '../workflows/definitions';
 import { ExamScoreKey, ExamStatusKey, ExamStepKey, TenantIdKey } from '../workflows/search-attributes';
 import { fakeActivities } from './helpers/fake-activities';
-import { startTemporal, workflowBundle } from './helpers/temporal';
-import { config } from '../lib/config';
+import { startTemporal, withExamWorkers } from './helpers/temporal';
 import { examWorkflow } from '../workflows/exam-workflow';
 
 // The workflow's orchestration against a real Temporal dev server, with stand-in
@@ -29,19 +26,7 @@ after(async () => {
   await env?.teardown();
 });
 
-async function withWorkers<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `wf-test-${randomUUID()}`;
-  const workers: Worker[] = await createExamWorkers({
-    connection: env.nativeConnection,
-    cfg: config(),
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const run = fn(taskQueue);
-  await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
-  return run;
-}
+const withWorkers = <T>(activities: Activities, fn: (taskQueue: string) => Promise<T>) => withExamWorkers(env, activities, fn);
 
 function startExam(taskQueue: string, pages = 2, extra: Partial<ExamWorkflowInput> = {}) {
   const examId = randomUUID();

@@ -1,5 +1,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { randomUUID } from 'node:crypto';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import { createExamWorkers } from '../../worker/workers';
 import { config } from '../../lib/config';
 import { configureLogger } from '../../lib/logger';
 import { examflowDataConverter } from '../../lib/temporal/payload-codec';
@@ -37,4 +40,26 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
   return bundle;
+}
+
+/**
+ * Runs `fn` while the exam workers poll a task queue of their own with the given activities;
+ * the workers stop once `fn` has settled, and its outcome is returned.
+ */
+export async function withExamWorkers<T>(
+  env: TestWorkflowEnvironment,
+  activities: Activities,
+  fn: (taskQueue: string) => Promise<T>,
+): Promise<T> {
+  const taskQueue = `wf-test-${randomUUID()}`;
+  const workers = await createExamWorkers({
+    connection: env.nativeConnection,
+    cfg: config(),
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  const run = fn(taskQueue);
+  await Promise.all(workers.map((w) => w.runUntil(run.catch(() => undefined))));
+  return run;
 }
