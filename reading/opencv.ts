@@ -8,8 +8,10 @@ let loading: Promise<{ cv: CV }> | undefined;
 export function loadOpenCv(): Promise<{ cv: CV }> {
   loading ??= new Promise((resolve, reject) => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const cv = require('@techstark/opencv-js') as CV & { onRuntimeInitialized?: () => void };
+      const cv = withoutProcessHandlers(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require('@techstark/opencv-js') as CV & { onRuntimeInitialized?: () => void },
+      );
       if (typeof cv.Mat === 'function' && typeof cv.getPerspectiveTransform === 'function') resolve({ cv });
       else cv.onRuntimeInitialized = () => resolve({ cv });
     } catch (err) {
@@ -18,6 +20,20 @@ export function loadOpenCv(): Promise<{ cv: CV }> {
     }
   });
   return loading;
+}
+
+/**
+ * Emscripten's Node glue registers process-wide handlers when the module loads: one rethrows every
+ * uncaught exception from inside OpenCV's 200 kB line (hiding the real error and exiting with code 7),
+ * one aborts the process on any unhandled rejection anywhere. They are not OpenCV's business: removed.
+ */
+function withoutProcessHandlers<T>(load: () => T): T {
+  const exceptions = new Set(process.listeners('uncaughtException'));
+  const rejections = new Set(process.listeners('unhandledRejection'));
+  const loaded = load();
+  for (const l of process.listeners('uncaughtException')) if (!exceptions.has(l)) process.off('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (!rejections.has(l)) process.off('unhandledRejection', l);
+  return loaded;
 }
 
 /** Runs `fn` and deletes every Mat it registered, also when it throws (wasm memory is not garbage-collected). */
