@@ -28,6 +28,8 @@ export function streamExamEvents(ctx: Context, client: Client, examId: string, s
     'X-Accel-Buffering': 'no',
   });
   const stream = new PassThrough();
+  // A client that went away mid-write is not the server's error.
+  stream.on('error', () => stop());
   ctx.status = 200;
   ctx.body = stream;
 
@@ -64,6 +66,7 @@ export function streamExamEvents(ctx: Context, client: Client, examId: string, s
       const found = await lookupExam(client, examId, scope);
       if (!found) return stop();
       const doc = await examStatus(client, found);
+      if (stopped) return; // the client left while Temporal answered
       // Push on a change, and every few seconds anyway so the ETA keeps counting down.
       if (fingerprint(doc) !== last || Date.now() - lastSentAt > 5_000) send(doc);
       if (isClosed(doc)) stop();
