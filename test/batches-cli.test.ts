@@ -1,6 +1,5 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +8,11 @@ import ExcelJS from 'exceljs';
 import { ExamflowApiError, ExamflowClient, type ClassBatchStatus } from '../client/examflow-client';
 import { expectedScore, oneSheetTemplate, studentSheets, type StackStudent } from './fixtures/class-stack';
 import { scannedStackPdf } from './fixtures/scan-pdf';
+import { runCli } from './helpers/cli';
 import { startStack, type Stack } from './helpers/stack';
 
 // Class batches through the typed client and the compiled `examflow batch …` CLI, against the real stack.
 
-const cli = path.join(__dirname, '../cli/examflow.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'examflow-batch-cli-'));
 const quiz = oneSheetTemplate();
 let stack: Stack;
@@ -33,20 +32,7 @@ after(async () => {
   await stack?.stop();
 });
 
-function examflow(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const examflow = (args: string[]) => runCli(stack.baseUrl, args);
 
 test('the client: submit a class PDF, wait for it, read the scores and the report', async () => {
   const { batchId, statusUrl } = await client.submitClassBatch({ pages: [classPdf], name: '七(1)班 测验' });

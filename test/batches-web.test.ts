@@ -10,6 +10,7 @@ import { ExamflowClient } from '../client/examflow-client';
 import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { expectedScore, oneSheetTemplate, studentSheets, type StackStudent } from './fixtures/class-stack';
 import { scannedStackPdf } from './fixtures/scan-pdf';
+import { openDesktopPage } from './helpers/web-page';
 import { startStack, type Stack } from './helpers/stack';
 
 // The web page's class batches in headless Chromium against the real stack: upload a class's
@@ -67,12 +68,8 @@ function closePopupOf(p: Page): Promise<void> {
 }
 
 test('upload a class PDF, follow the batch live, open the class report and download the scores', async () => {
-  page = await (await sharedBrowser()).newPage();
+  page = await openDesktopPage(problems, 120_000);
   const p = page;
-  p.setDefaultTimeout(120_000);
-  await p.setViewport({ width: 1366, height: 900 });
-  p.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  p.on('pageerror', (e) => problems.push(String(e)));
   // What the page asked the API for, for a failure message.
   const requests: string[] = [];
   p.on('request', (r) => r.url().includes('/v1/batches/') && requests.push(`→ ${r.url().split('/v1/')[1]}`));

@@ -11,6 +11,7 @@ import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper, type RenderedPaper } from './fixtures/generator';
+import { openDesktopPage } from './helpers/web-page';
 import { startStack, type Stack } from './helpers/stack';
 
 // The web page in headless Chromium against the real stack: sign in, upload a generated
@@ -52,14 +53,10 @@ async function rowState(p: Page, examId: string) {
 
 test('sign in, upload an exam, follow it live, open the result and the PDF', async () => {
   const browser = await sharedBrowser();
-  page = await browser.newPage();
-  const p = page;
-  await p.setViewport({ width: 1366, height: 900, deviceScaleFactor: 1 });
-  // Generous: the test files may run side by side, each with its own stack, on two cores.
-  p.setDefaultTimeout(90_000);
+  // Generous timeouts: the test files may run side by side, each with its own stack, on two cores.
   // The page must run under the API's helmet CSP: any violation or script error fails the test.
-  p.on('console', (m) => m.type() === 'error' && !/status of 404/.test(m.text()) && problems.push(m.text()));
-  p.on('pageerror', (e) => problems.push(String(e)));
+  page = await openDesktopPage(problems, 90_000, /status of 404/);
+  const p = page;
 
   await p.goto(stack.baseUrl, { waitUntil: 'networkidle0' });
   await p.waitForSelector('#signin:not([hidden])');

@@ -11,6 +11,7 @@ import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper, type RenderedPaper } from './fixtures/generator';
 import { filledSheetImages } from './fixtures/sheet-filler';
+import { runCli } from './helpers/cli';
 import { startStack, type Stack } from './helpers/stack';
 
 // The compiled `examflow` CLI as a child process against the real stack.
@@ -39,26 +40,7 @@ after(async () => {
   await stack?.stop();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function examflow(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const examflow = (args: string[], env: Record<string, string> = {}) => runCli(stack.baseUrl, args, env);
 
 test('templates add and list', async () => {
   const added = await examflow(['templates', 'add', templateFile]);

@@ -6,9 +6,10 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema, type Template } from '../domain/template';
-import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
+import { closeSharedBrowser } from '../lib/documents/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
+import { openDesktopPage } from './helpers/web-page';
 import { startStack, type Stack } from './helpers/stack';
 
 // The review screen in headless Chromium against the real stack: an exam with a question the
@@ -57,13 +58,8 @@ test('a teacher clears a review on the web page with the keyboard', async () => 
   const { examId } = await client.submitExam({ templateId: template.id, pages: paper.pages, student: { name: '陈静' } });
   await waitForStatus(examId, 'needs_review');
 
-  const browser = await sharedBrowser();
-  page = await browser.newPage();
+  page = await openDesktopPage(problems, 90_000);
   const p = page;
-  await p.setViewport({ width: 1366, height: 900, deviceScaleFactor: 1 });
-  p.setDefaultTimeout(90_000);
-  p.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  p.on('pageerror', (e) => problems.push(String(e)));
   await p.goto(stack.baseUrl, { waitUntil: 'networkidle0' });
   await p.waitForSelector('#signin:not([hidden])');
   await p.type('#token-input', 'token-school-a');

@@ -1,6 +1,5 @@
 import './helpers/env-review';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,13 +14,13 @@ import {
 import { templateSchema, type Template } from '../domain/template';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
+import { runCli } from './helpers/cli';
 import { startStack, type Stack } from './helpers/stack';
 
 // The review calls of the typed client and of the compiled `examflow` CLI (a child process)
 // against the real stack: an exam waits (submit --wait exits 3), is listed, shown with its
 // images, refused an out-of-range award, decided, completed and corrected afterwards.
 
-const cli = path.join(__dirname, '../cli/examflow.js');
 const base = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
 const template: Template = {
   ...base,
@@ -41,20 +40,7 @@ after(async () => {
   await stack?.stop();
 });
 
-function examflow(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, EXAMFLOW_URL: stack.baseUrl, EXAMFLOW_TOKEN: 'token-school-a' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const examflow = (args: string[]) => runCli(stack.baseUrl, args);
 
 test('review list, show and decide from the CLI and the client; a correction afterwards', async () => {
   const paper = await renderExamPaper({
