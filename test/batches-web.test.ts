@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import type { ElementHandle, HTTPResponse, Page, Target } from 'puppeteer';
+import type { ElementHandle, HTTPResponse, Page } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
 import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { expectedScore, oneSheetTemplate, studentSheets, type StackStudent } from './fixtures/class-stack';
 import { scannedStackPdf } from './fixtures/scan-pdf';
-import { openDesktopPage } from './helpers/web-page';
+import { closePopupOf, openDesktopPage } from './helpers/web-page';
 import { startStack, type Stack } from './helpers/stack';
 
 // The web page's class batches in headless Chromium against the real stack: upload a class's
@@ -48,23 +48,6 @@ async function blobBytes(url: string): Promise<Buffer> {
   } finally {
     await checker.close();
   }
-}
-
-function closePopupOf(p: Page): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const browser = p.browser();
-    const onTarget = (t: Target) => {
-      if (t.opener() !== p.target()) return;
-      browser.off('targetcreated', onTarget);
-      resolve(
-        t
-          .page()
-          .then((page) => page?.close())
-          .catch(() => undefined),
-      );
-    };
-    browser.on('targetcreated', onTarget);
-  });
 }
 
 test('upload a class PDF, follow the batch live, open the class report and download the scores', async () => {

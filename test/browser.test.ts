@@ -4,14 +4,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ElementHandle, HTTPResponse, Page, Target } from 'puppeteer';
+import type { ElementHandle, HTTPResponse, Page } from 'puppeteer';
 import { ExamflowClient } from '../client/examflow-client';
 import { templateSchema } from '../domain/template';
 import { closeSharedBrowser, sharedBrowser } from '../lib/documents/browser';
 import { chooseAnswers } from './fixtures/answers';
 import { expectedScore } from './fixtures/expected';
 import { renderExamPaper, type RenderedPaper } from './fixtures/generator';
-import { openDesktopPage } from './helpers/web-page';
+import { closePopupOf, openDesktopPage } from './helpers/web-page';
 import { startStack, type Stack } from './helpers/stack';
 
 // The web page in headless Chromium against the real stack: sign in, upload a generated
@@ -126,19 +126,7 @@ test('sign in, upload an exam, follow it live, open the result and the PDF', asy
   // The PDF: fetched with the token (200), opened as a blob URL whose bytes are a PDF.
   const pdfResponse = p.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/exams/${examId}/report.pdf`));
   // Only the tab the click opens: the checker page below is a new target as well.
-  const popup = new Promise<void>((resolve) => {
-    const onTarget = (t: Target) => {
-      if (t.opener() !== p.target()) return;
-      browser.off('targetcreated', onTarget);
-      resolve(
-        t
-          .page()
-          .then((page) => page?.close())
-          .catch(() => undefined),
-      );
-    };
-    browser.on('targetcreated', onTarget);
-  });
+  const popup = closePopupOf(p);
   await p.click('#result-pdf');
   const res = await pdfResponse;
   assert.equal(res.status(), 200);
@@ -217,19 +205,7 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     // The answer sheet of the chosen template: fetched with the token, a PDF.
     await phone.select('#template-select', template.id);
     const sheet = phone.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/templates/${template.id}/answer-sheet.pdf`));
-    const popup = new Promise<void>((resolve) => {
-      const onTarget = (t: Target) => {
-        if (t.opener() !== phone.target()) return;
-        browser.off('targetcreated', onTarget);
-        resolve(
-          t
-            .page()
-            .then((page) => page?.close())
-            .catch(() => undefined),
-        );
-      };
-      browser.on('targetcreated', onTarget);
-    });
+    const popup = closePopupOf(phone);
     await phone.click('#sheet-button');
     const res = await sheet.catch((err: Error) => assert.fail(`no answer-sheet response: ${err.message}`));
     assert.equal(res.status(), 200);

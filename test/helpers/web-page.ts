@@ -1,4 +1,4 @@
-import type { Page } from 'puppeteer';
+import type { Page, Target } from 'puppeteer';
 import { sharedBrowser } from '../../lib/documents/browser';
 
 /**
@@ -13,4 +13,22 @@ export async function openDesktopPage(problems: string[], timeoutMs: number, ign
   page.on('console', (m) => m.type() === 'error' && !ignore?.test(m.text()) && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(String(e)));
   return page;
+}
+
+/** Resolves once the tab that `p` opens next (a PDF, a download) has been closed. */
+export function closePopupOf(p: Page): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const browser = p.browser();
+    const onTarget = (t: Target) => {
+      if (t.opener() !== p.target()) return;
+      browser.off('targetcreated', onTarget);
+      resolve(
+        t
+          .page()
+          .then((page) => page?.close())
+          .catch(() => undefined),
+      );
+    };
+    browser.on('targetcreated', onTarget);
+  });
 }
