@@ -206,7 +206,8 @@ test('on a phone (390×844): no sideways scrolling, a camera input, PDFs accepte
     await phone.select('#template-select', template.id);
     const sheet = phone.waitForResponse((r: HTTPResponse) => r.url().endsWith(`/v1/templates/${template.id}/answer-sheet.pdf`));
     const popup = closePopupOf(phone);
-    await phone.click('#sheet-button');
+    // A DOM click: the panels above refresh every few seconds, and a click by coordinates can land on what moved there.
+    await phone.$eval('#sheet-button', (b) => (b as HTMLButtonElement).click());
     const res = await sheet.catch((err: Error) => assert.fail(`no answer-sheet response: ${err.message}`));
     assert.equal(res.status(), 200);
     assert.equal(res.headers()['content-type'], 'application/pdf');
