@@ -92,15 +92,20 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
   await stack.startServer();
   stack.startWorker();
   stack.api = run('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
-  for (
-    let i = 0;
-    i < 150 &&
-    !(await fetch(`${stack.baseUrl}/ready`).then(
+  await apiReady(stack.baseUrl);
+  return stack;
+}
+
+/** Whether the API at `baseUrl` answers `/ready` within about 30 s. */
+export async function apiReady(baseUrl: string): Promise<boolean> {
+  const ready = () =>
+    fetch(`${baseUrl}/ready`).then(
       (r) => r.ok,
       () => false,
-    ));
-    i++
-  )
+    );
+  for (let i = 0; i < 150; i++) {
+    if (await ready()) return true;
     await sleep(200);
-  return stack;
+  }
+  return ready();
 }

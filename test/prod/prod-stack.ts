@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../lib/free-port';
 import { waitForTemporal } from '../../lib/temporal/temporal-cli';
-import type { LocalStack } from '../../scripts/local-stack';
+import { apiReady, type LocalStack } from '../../scripts/local-stack';
 import { startRedis } from '../helpers/redis-server';
 import { startS3, type S3Server } from '../helpers/s3-server';
 import { startPostgresCluster } from './postgres-cluster';
@@ -23,7 +23,6 @@ import { prodTools } from './prod-tools';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 const dist = path.resolve(__dirname, '../..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ProdStack extends LocalStack {
   /** the cluster's admin connection, for backups (PGHOST, PGPORT, PGUSER, PGPASSWORD) */
@@ -218,23 +217,7 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
       EXAMFLOW_BUILD_ID: buildId,
     });
     stack.api = spawnLogged('api', process.execPath, [path.join(dist, 'api', 'main.js')], { ...appEnv, EXAMFLOW_SERVICE: 'api' });
-    for (
-      let i = 0;
-      i < 150 &&
-      !(await fetch(`${stack.baseUrl}/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    )
-      await sleep(200);
-    if (
-      !(await fetch(`${stack.baseUrl}/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    )
-      throw new Error(`the API did not become ready; see ${path.join(dataDir, 'processes.log')}`);
+    if (!(await apiReady(stack.baseUrl))) throw new Error(`the API did not become ready; see ${path.join(dataDir, 'processes.log')}`);
     return stack;
   } catch (err) {
     for (const child of started) child.kill('SIGKILL');
