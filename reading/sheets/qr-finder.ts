@@ -132,7 +132,7 @@ function scanRow(bits: Uint8Array, width: number, y: number, active: Quad[]): vo
   const off = y * width;
   let length = 0;
   let last = 0;
-  let s0 = 0;
+  let s0: number;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
