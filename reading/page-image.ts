@@ -21,6 +21,12 @@ export interface PageImage {
 }
 
 export async function decodePage(image: Buffer): Promise<PageImage> {
+  const { data, width, height } = await decodeGrey(image);
+  return pageImageOf(data, width, height);
+}
+
+/** The picture's grey pixels at working size, without the paper's brightness (decodePage adds it). */
+export async function decodeGrey(image: Buffer): Promise<{ data: Uint8Array; width: number; height: number }> {
   let raw: { data: Buffer; info: { width: number; height: number } };
   try {
     // rotate() applies the EXIF orientation a phone records; the resize lets libjpeg decode at a
@@ -38,8 +44,7 @@ export async function decodePage(image: Buffer): Promise<PageImage> {
     );
   }
   const { width, height } = raw.info;
-  const data = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
-  return { data, width, height, ...paperBrightness(data, width, height) };
+  return { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width, height };
 }
 
 /** A page image from grey pixels already at working size (after filters changed them). */

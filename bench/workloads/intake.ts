@@ -76,7 +76,8 @@ export async function intakeWorkload(ctx: BenchContext, tenant: string, page: Bu
       if (!out.ok) throw new Error(out.kind);
     });
   // The API looks for an answer-sheet code on every submission's first page (template_mismatch,
-  // sheets read as sheets): its CPU on this page, measured here, bounds what two cores admit.
+  // sheets read as sheets): its CPU on this page (decoding and the finder-pattern check), measured
+  // here, bounds what two cores admit.
   await findSheetCode(page);
   const searchCpu = process.cpuUsage();
   for (let i = 0; i < 5; i++) await findSheetCode(page);
@@ -109,8 +110,9 @@ ${rateRow('`POST /v1/exams` through the API', narrow.api)}
 | API / raw start | **${f2(r)}** | | |
 
 What bounds the API here: it looks for an answer-sheet code on the first page of every submission (a sheet
-submitted with a templateId is still read as a sheet, and a sheet of another template is refused at once). On this
-printed page that search costs ${searchMs.toFixed(0)} ms of CPU (measured in this process), so ${os.availableParallelism()} cores admit at most
+submitted with a templateId is still read as a sheet, and a sheet of another template is refused at once). On a
+printed page that is the page's decoding and a QR finder-pattern check that finds none (the full search runs only
+where three finder patterns are seen): ${searchMs.toFixed(0)} ms of CPU on this page (measured in this process), so ${os.availableParallelism()} cores admit at most
 ~${searchBound.toFixed(0)} submissions/s however fast the rest of the request is.
 
 | concurrency 200, ${intakeWide} each | submissions/s | p50 / p95 / p99 | errors |

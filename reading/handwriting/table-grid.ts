@@ -1,5 +1,6 @@
 import { loadOpenCv, withMats } from '../opencv';
 import type { GreyImage } from './mark-crop';
+import { openLines } from './rule-opening';
 
 // Printed tables on a page, found without a layout: the ruled lines are pulled out of the
 // binarised page by morphology (long thin horizontal and vertical runs), and every enclosed
@@ -28,12 +29,11 @@ export async function findTables(page: GreyImage): Promise<Table[]> {
     const bin = keep(new cv.Mat());
     cv.adaptiveThreshold(grey, bin, 255, cv.ADAPTIVE_THRESH_MEAN_C, cv.THRESH_BINARY_INV, 31, 12);
     const long = Math.max(W, H);
-    const horizontal = keep(new cv.Mat());
-    const vertical = keep(new cv.Mat());
-    cv.morphologyEx(bin, horizontal, cv.MORPH_OPEN, keep(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(Math.round(long / 45), 1))));
-    cv.morphologyEx(bin, vertical, cv.MORPH_OPEN, keep(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(1, Math.round(long / 90)))));
-    const grid = keep(new cv.Mat());
-    cv.bitwise_or(horizontal, vertical, grid);
+    // the rules: long horizontal runs or long vertical runs (openLines is morphologyEx's opening, by runs)
+    const horizontal = openLines(bin.data, W, H, Math.round(long / 45), 'rows');
+    const vertical = openLines(bin.data, W, H, Math.round(long / 90), 'columns');
+    for (let i = 0; i < horizontal.length; i++) horizontal[i]! |= vertical[i]!;
+    const grid = keep(cv.matFromArray(H, W, cv.CV_8UC1, horizontal));
     // close small gaps where a faint scan broke a rule, so cells stay enclosed
     cv.dilate(grid, grid, keep(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(3, 3))));
     const contours = keep(new cv.MatVector());
