@@ -27,7 +27,7 @@ import { registerWasmConvGradients } from './wasm-conv-grad';
 // Same seeds, same data, same weights.
 // Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1500), MARKS_EPOCHS (default 8),
 // MARKS_TEST_PER_CLASS (default 200), MARKS_CALIBRATION_PER_CLASS (default 80), MARKS_HIDDEN (dense units, default 128),
-// MARKS_MEMBERS (networks in the ensemble, default 2), MARKS_ONLY_MEMBER=k (train and save the k-th network alone,
+// MARKS_MEMBERS (networks in the ensemble, default 3), MARKS_ONLY_MEMBER=k (train and save the k-th network alone,
 // no report: to train members in separate processes), MARKS_CHECK_ONLY=1 (no training: calibrate and report the
 // ensemble already in MARKS_OUT),
 // MARKS_TTA=0 (read each glyph once, without the test-time variants of glyph-variants.ts, for comparison).
@@ -43,7 +43,7 @@ const HIDDEN = Number(process.env.MARKS_HIDDEN ?? 128);
 const VARIANTS = process.env.MARKS_TTA === '0' ? GLYPH_VARIANTS.slice(0, 1) : GLYPH_VARIANTS;
 /** the calibration split: held-out sources like the test set, other cells (its own seed) */
 const CALIBRATION_SEED = 1_500_007;
-const MEMBERS = Number(process.env.MARKS_MEMBERS ?? 2);
+const MEMBERS = Number(process.env.MARKS_MEMBERS ?? 3);
 const SHUFFLE_SEED = 424_242;
 /** the k-th network's seeds: its initial weights and dropout, its shuffle, its training draws (k = 0 as before ensembles) */
 const memberSeeds = (k: number) => ({ network: 7 + 100 * k, shuffle: SHUFFLE_SEED + k, data: SPLIT_SEED.train + 7919 * k });
@@ -131,9 +131,12 @@ async function main(): Promise<void> {
       trainCells: number;
       epochs: number;
       seconds: number;
+      members?: number;
     };
     const model = await Promise.all(Array.from({ length: MEMBERS }, (_, k) => loadNetwork(memberDir(OUT, k))));
-    await calibrateAndReport(model, { ...previous, seconds: () => previous.seconds });
+    // report.json's seconds are the whole run's; a report written before ensembles had one network
+    const perNetwork = previous.seconds / (previous.members ?? 1);
+    await calibrateAndReport(model, { ...previous, seconds: () => perNetwork * model.length });
     return;
   }
   const only = process.env.MARKS_ONLY_MEMBER;
