@@ -139,7 +139,10 @@ export async function useMarkBackend(): Promise<string> {
 /** The networks calibration.json names (one when it names none), to be read together. */
 export async function loadMarkNetworks(dir = MODEL_DIR): Promise<tfl.LayersModel[]> {
   const names = readCalibration(dir).members ?? ['.'];
-  return Promise.all(names.map((name) => loadNetwork(path.join(dir, name))));
+  // one after another: the first starts the backend, which two loads at once would both try to start
+  const networks: tfl.LayersModel[] = [];
+  for (const name of names) networks.push(await loadNetwork(path.join(dir, name)));
+  return networks;
 }
 
 export async function loadNetwork(dir = MODEL_DIR): Promise<tfl.LayersModel> {

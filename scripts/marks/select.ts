@@ -23,7 +23,8 @@ function subsets<T>(items: T[]): T[][] {
 async function main(): Promise<void> {
   await useMarkBackend();
   const dirs = process.argv.slice(2);
-  const nets = await Promise.all(dirs.map((d) => loadNetwork(path.resolve(MODEL_DIR, d))));
+  const nets: Awaited<ReturnType<typeof loadNetwork>>[] = [];
+  for (const d of dirs) nets.push(await loadNetwork(path.resolve(MODEL_DIR, d)));
   const named = dirs.map((d, i) => ({ name: d, net: nets[i]! }));
   const set = await buildSet('test', PER_CLASS, SELECTION_SEED);
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
