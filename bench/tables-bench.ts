@@ -5,7 +5,7 @@ import { tableAnswers } from '../domain/table-answers';
 import { questionKey, templateSchema, type Template } from '../domain/template';
 import { MARK_CLASSES } from '../domain/marks';
 import { readAnswerTables } from '../reading/handwriting/answer-tables';
-import { loadNetwork, readCalibration } from '../reading/handwriting/mark-model';
+import { loadMarkNetworks, readCalibration } from '../reading/handwriting/mark-model';
 import { buildSet } from '../scripts/marks/dataset';
 import { evaluate } from '../scripts/marks/report';
 import { TABLE_SHAPES } from '../test/fixtures/answer-table-paper';
@@ -142,7 +142,7 @@ export async function tablesBench(options: TablesBenchOptions): Promise<{ markdo
 
 /** The committed classifier on a fresh held-out set (a seed neither training nor the tests use). */
 async function heldOutSection(perClass: number): Promise<string> {
-  const model = await loadNetwork();
+  const model = await loadMarkNetworks();
   const seed = 2_000_003;
   const e = evaluate(model, await buildSet('test', perClass, seed), readCalibration().temperature);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classifyMark } from '../reading/handwriting/mark-classifier';
 import { readCellInk } from '../reading/handwriting/mark-crop';
-import { loadNetwork, readCalibration } from '../reading/handwriting/mark-model';
+import { loadMarkNetworks, readCalibration } from '../reading/handwriting/mark-model';
 import { writeCell } from '../scripts/marks/augment';
 import { buildSet, glyphBank, handwrite } from '../scripts/marks/dataset';
 import { evaluate } from '../scripts/marks/report';
@@ -12,7 +12,7 @@ import { seeded } from '../scripts/marks/strokes';
 // seeds it never trained on, a seed neither the training report nor the benchmark used.
 
 test('the committed handwriting classifier reads held-out handwriting at its stated accuracy', async () => {
-  const model = await loadNetwork();
+  const model = await loadMarkNetworks();
   const e = evaluate(model, await buildSet('test', 100, 3_000_017), readCalibration().temperature);
   assert.ok(e.kinds.letters >= 0.91, `A–D in choice cells: ${e.kinds.letters}`);
   assert.ok(e.kinds.lettersAD >= 0.93, `A–D in four-option choice cells: ${e.kinds.lettersAD}`);

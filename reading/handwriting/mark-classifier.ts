@@ -1,9 +1,8 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { decide, MARK_CLASSES, type MarkClass, type MarkKind } from '../../domain/marks';
 
 export { decide };
 import { GLYPH_SIZE, readCellInk, type GreyImage } from './mark-crop';
-import { loadNetwork, markProbabilities, readCalibration } from './mark-model';
+import { loadMarkNetworks, markProbabilities, readCalibration, type MarkNetwork } from './mark-model';
 
 // classifyMark(crop) → { label, confidence }: what is handwritten in one answer cell or box,
 // read by the classifier `npm run train:marks` trains (models/marks). The crop is grey, paper
@@ -21,9 +20,9 @@ export interface CellReading {
   ink: number;
 }
 
-let loading: Promise<{ model: LayersModel; temperature: number }> | undefined;
-function network(): Promise<{ model: LayersModel; temperature: number }> {
-  loading ??= loadNetwork()
+let loading: Promise<{ model: MarkNetwork; temperature: number }> | undefined;
+function network(): Promise<{ model: MarkNetwork; temperature: number }> {
+  loading ??= loadMarkNetworks()
     .then((model) => ({ model, temperature: readCalibration().temperature }))
     .catch((err: unknown) => {
       loading = undefined;

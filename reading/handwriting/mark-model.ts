@@ -8,7 +8,8 @@ import { GLYPH_VARIANTS, glyphVariantRows, type GlyphVariant } from './glyph-var
 import { GLYPH_SIZE } from './mark-crop';
 
 // The handwriting classifier's network and its files: models/marks/model.json (topology and
-// weight specs) beside weights.bin, and calibration.json (the softmax temperature fitted on a
+// weight specs) beside weights.bin, the ensemble's other networks in seed-k/ beside them, and
+// calibration.json (the networks read together, and the softmax temperature fitted on a
 // calibration split, so a confidence of 0.9 is right about 9 times in 10). TensorFlow.js on its
 // WebAssembly backend (shipped inside the npm package; ~20× faster convolutions than plain
 // JavaScript), or on the pure-JavaScript CPU backend where WebAssembly cannot start.
@@ -51,35 +52,54 @@ export function glyphBatch(flat: Float32Array, count: number): tf.Tensor4D {
 }
 
 /**
+ * One network, or an ensemble of networks trained alike from other seeds: their logits are
+ * averaged (as are the glyph's variants), which evens out each one's own slips.
+ */
+export type MarkNetwork = tfl.LayersModel | readonly tfl.LayersModel[];
+
+function members(network: MarkNetwork): readonly tfl.LayersModel[] {
+  return 'predict' in network ? [network] : network;
+}
+
+/**
  * The network's logits for `count` glyphs laid end to end, each averaged over its variants
- * (glyph-variants.ts: test-time augmentation; one batch of variants × count glyphs).
+ * (glyph-variants.ts: test-time augmentation; one batch of variants × count glyphs) and over
+ * the ensemble's networks.
  */
 export function markLogits(
-  model: tfl.LayersModel,
+  network: MarkNetwork,
   flat: Float32Array,
   count: number,
   variants: readonly GlyphVariant[] = GLYPH_VARIANTS,
 ): tf.Tensor2D {
   return tf.tidy(() => {
     const input = glyphBatch(glyphVariantRows(flat, count, variants), variants.length * count);
-    const logits = model.predict(input) as tf.Tensor2D;
-    return tf.mean<tf.Tensor2D>(tf.reshape(logits, [variants.length, count, -1]), 0);
+    const logits = members(network).map((model) => model.predict(input) as tf.Tensor2D);
+    const stacked = tf.reshape(tf.stack(logits), [logits.length * variants.length, count, -1]);
+    return tf.mean<tf.Tensor2D>(stacked, 0);
   });
 }
 
 /** Probabilities from the averaged logits, softened or sharpened by the calibrated temperature. */
 export function markProbabilities(
-  model: tfl.LayersModel,
+  network: MarkNetwork,
   flat: Float32Array,
   count: number,
   temperature: number,
   variants?: readonly GlyphVariant[],
 ): tf.Tensor2D {
-  return tf.tidy(() => tf.softmax(tf.div<tf.Tensor2D>(markLogits(model, flat, count, variants), temperature)));
+  return tf.tidy(() => tf.softmax(tf.div<tf.Tensor2D>(markLogits(network, flat, count, variants), temperature)));
 }
 
 export interface Calibration {
   temperature: number;
+  /** the ensemble the temperature was fitted for: folders under the model folder ('.' is the folder itself) */
+  members?: string[];
+}
+
+/** Where the ensemble's k-th network is kept: the model folder itself for the first, seed-k/ inside it for the others. */
+export function memberDir(dir: string, k: number): string {
+  return k === 0 ? dir : path.join(dir, `seed-${k}`);
 }
 
 export function readCalibration(dir = MODEL_DIR): Calibration {
@@ -114,6 +134,15 @@ export async function useMarkBackend(): Promise<string> {
   }
   await tf.setBackend('cpu');
   return 'cpu';
+}
+
+/** The networks calibration.json names (one when it names none), to be read together. */
+export async function loadMarkNetworks(dir = MODEL_DIR): Promise<tfl.LayersModel[]> {
+  const names = readCalibration(dir).members ?? ['.'];
+  // one after another: the first starts the backend, which two loads at once would both try to start
+  const networks: tfl.LayersModel[] = [];
+  for (const name of names) networks.push(await loadNetwork(path.join(dir, name)));
+  return networks;
 }
 
 export async function loadNetwork(dir = MODEL_DIR): Promise<tfl.LayersModel> {

@@ -1,6 +1,5 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { GlyphVariant } from '../../reading/handwriting/glyph-variants';
-import { markLogits } from '../../reading/handwriting/mark-model';
+import { markLogits, type MarkNetwork } from '../../reading/handwriting/mark-model';
 import type { MarkSet } from './dataset';
 import { glyphRows } from './report';
 
@@ -9,7 +8,7 @@ import { glyphRows } from './report';
 // calibration split that is neither training data nor the test set. It never changes which
 // class wins, only how sure the reading says it is.
 
-export function fitTemperature(model: LayersModel, set: MarkSet, variants?: readonly GlyphVariant[]): { temperature: number; nll: number } {
+export function fitTemperature(model: MarkNetwork, set: MarkSet, variants?: readonly GlyphVariant[]): { temperature: number; nll: number } {
   const logits: Float32Array[] = [];
   for (let start = 0; start < set.count; start += 256) {
     const n = Math.min(256, set.count - start);

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { choiceLetters, decide, decideAmong, decideTrueFalse, MARK_CLASSES, trueFalseValue, type MarkClass } from '../../domain/marks';
 import { TABLE_LOW_CONFIDENCE } from '../../domain/table-answers';
 import { GLYPH_SIZE } from '../../reading/handwriting/mark-crop';
 import type { GlyphVariant } from '../../reading/handwriting/glyph-variants';
-import { markProbabilities } from '../../reading/handwriting/mark-model';
+import { markProbabilities, type MarkNetwork } from '../../reading/handwriting/mark-model';
 import type { MarkSet } from './dataset';
 
 // Accuracy of a classifier on a labelled set: over all classes, per class, as the table
@@ -23,7 +22,7 @@ export interface Evaluation {
 }
 
 /** Class probabilities of every cell of the set, at the given softmax temperature. */
-export function predictAll(model: LayersModel, set: MarkSet, temperature = 1, variants?: readonly GlyphVariant[]): Float32Array[] {
+export function predictAll(model: MarkNetwork, set: MarkSet, temperature = 1, variants?: readonly GlyphVariant[]): Float32Array[] {
   const out: Float32Array[] = [];
   for (let start = 0; start < set.count; start += 256) {
     const n = Math.min(256, set.count - start);
@@ -46,7 +45,7 @@ function readInCell(p: Float32Array, truth: MarkClass): { ok: boolean; confidenc
   return { ok: d.label === (truth === 'blank' ? null : truth), confidence: d.confidence };
 }
 
-export function evaluate(model: LayersModel, set: MarkSet, temperature = 1, variants?: readonly GlyphVariant[]): Evaluation {
+export function evaluate(model: MarkNetwork, set: MarkSet, temperature = 1, variants?: readonly GlyphVariant[]): Evaluation {
   const probs = predictAll(model, set, temperature, variants);
   const confusion = MARK_CLASSES.map(() => MARK_CLASSES.map(() => 0));
   const perClass: Evaluation['perClass'] = {};
@@ -148,6 +147,8 @@ export function writeReport(
     epochs: number;
     seconds: number;
     variants: number;
+    /** networks in the ensemble, each trained on trainCells for the epochs */
+    members: number;
   },
 ): void {
   fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ ...run, ...e, classes: MARK_CLASSES }, null, 1));
@@ -165,7 +166,7 @@ export function writeReport(
   const md = [
     '# Handwriting classifier — training report',
     '',
-    `Written by \`npm run train:marks\` (scripts/marks/train.ts). ${run.trainCells} training cells, ${run.epochs} epochs, ${run.seconds.toFixed(0)} s on one core.`,
+    `Written by \`npm run train:marks\` (scripts/marks/train.ts). ${run.members === 1 ? 'One network' : `An ensemble of ${run.members} networks (own seeds, logits averaged)`}: ${run.trainCells} training cells and ${run.epochs} epochs each, ${(run.seconds / run.members).toFixed(0)} s on one core per network.`,
     `Held-out test set: ${run.testCells} cells from fonts, MNIST samples and seeds training never saw (scripts/marks/glyph-sources.ts).`,
     `Calibration: softmax temperature ${run.temperature}, fitted on ${run.calibrationCells} other held-out cells (own seed; neither training nor test).`,
     `Reading: ${run.variants === 1 ? 'each glyph once.' : `each glyph in ${run.variants} variants, logits averaged${VARIANTS_NOTE}`}`,

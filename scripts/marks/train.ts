@@ -4,7 +4,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MARK_CLASSES } from '../../domain/marks';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GLYPH_VARIANTS } from '../../reading/handwriting/glyph-variants';
-import { buildNetwork, glyphBatch, loadNetwork, MODEL_DIR, saveNetwork, useMarkBackend } from '../../reading/handwriting/mark-model';
+import {
+  buildNetwork,
+  glyphBatch,
+  loadNetwork,
+  memberDir,
+  MODEL_DIR,
+  saveNetwork,
+  useMarkBackend,
+} from '../../reading/handwriting/mark-model';
 import { fitTemperature } from './calibrate';
 import { buildSet, SPLIT_SEED, type MarkSet } from './dataset';
 import { evaluate, writeReport } from './report';
@@ -12,12 +20,16 @@ import { seeded } from './strokes';
 import { registerWasmConvGradients } from './wasm-conv-grad';
 
 // npm run train:marks — makes the training set offline (fonts, MNIST, drawn strokes, heavy
-// augmentation), trains the classifier on one CPU core, fits its temperature on a calibration
-// split, checks it on the held-out test set and writes models/marks/{model.json, weights.bin,
-// calibration.json, REPORT.md, report.json}. Same seeds, same data, same weights.
+// augmentation), trains the classifier's networks one after another on one CPU core (an ensemble:
+// each from its own seeds, their logits averaged when reading), fits the temperature on a
+// calibration split, checks the ensemble on the held-out test set and writes
+// models/marks/{model.json, weights.bin, seed-k/, calibration.json, REPORT.md, report.json}.
+// Same seeds, same data, same weights.
 // Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1500), MARKS_EPOCHS (default 8),
 // MARKS_TEST_PER_CLASS (default 200), MARKS_CALIBRATION_PER_CLASS (default 80), MARKS_HIDDEN (dense units, default 128),
-// MARKS_CHECK_ONLY=1 (no training: calibrate and report the network already in MARKS_OUT),
+// MARKS_MEMBERS (networks in the ensemble, default 3), MARKS_ONLY_MEMBER=k (train and save the k-th network alone,
+// no report: to train members in separate processes), MARKS_CHECK_ONLY=1 (no training: calibrate and report the
+// ensemble already in MARKS_OUT),
 // MARKS_TTA=0 (read each glyph once, without the test-time variants of glyph-variants.ts, for comparison).
 
 const PER_CLASS = Number(process.env.MARKS_PER_CLASS ?? 1500);
@@ -31,7 +43,10 @@ const HIDDEN = Number(process.env.MARKS_HIDDEN ?? 128);
 const VARIANTS = process.env.MARKS_TTA === '0' ? GLYPH_VARIANTS.slice(0, 1) : GLYPH_VARIANTS;
 /** the calibration split: held-out sources like the test set, other cells (its own seed) */
 const CALIBRATION_SEED = 1_500_007;
+const MEMBERS = Number(process.env.MARKS_MEMBERS ?? 3);
 const SHUFFLE_SEED = 424_242;
+/** the k-th network's seeds: its initial weights and dropout, its shuffle, its training draws (k = 0 as before ensembles) */
+const memberSeeds = (k: number) => ({ network: 7 + 100 * k, shuffle: SHUFFLE_SEED + k, data: SPLIT_SEED.train + 7919 * k });
 
 function shuffled(n: number, rng: () => number): Int32Array {
   const a = Int32Array.from({ length: n }, (_, i) => i);
@@ -49,13 +64,13 @@ function tensors(set: MarkSet): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
   };
 }
 
-async function trainNetwork(train: MarkSet, elapsed: () => string): Promise<tfl.LayersModel> {
-  const model = buildNetwork(MARK_CLASSES.length, HIDDEN);
+async function trainNetwork(train: MarkSet, seeds: { network: number; shuffle: number }, elapsed: () => string): Promise<tfl.LayersModel> {
+  const model = buildNetwork(MARK_CLASSES.length, HIDDEN, seeds.network);
   const loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred);
   model.compile({ optimizer: tf.train.adam(0.002), loss, metrics: ['accuracy'] });
   const { xs, ys } = tensors(train);
   // shuffled by the seeded generator (fit's own shuffle is not seedable), one epoch at a time
-  const order = seeded(SHUFFLE_SEED);
+  const order = seeded(seeds.shuffle);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     // a lower step for the last quarter of the epochs, to settle
     if (epoch === Math.ceil(EPOCHS * 0.75)) (model.optimizer as unknown as { learningRate: number }).learningRate = 0.0006;
@@ -73,7 +88,7 @@ async function trainNetwork(train: MarkSet, elapsed: () => string): Promise<tfl.
 
 /** Temperature from the calibration split, then the report from the test split. */
 async function calibrateAndReport(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel[],
   run: { trainCells: number; epochs: number; seconds: () => number },
 ): Promise<void> {
   const calibration = await buildSet('test', CALIBRATION_PER_CLASS, CALIBRATION_SEED);
@@ -81,7 +96,7 @@ async function calibrateAndReport(
   const { temperature, nll } = fitTemperature(model, calibration, VARIANTS);
   fs.writeFileSync(
     path.join(OUT, 'calibration.json'),
-    `${JSON.stringify({ temperature, calibrationCells: calibration.count, nll: Math.round(nll * 1e4) / 1e4 })}\n`,
+    `${JSON.stringify({ temperature, members: model.map((_, k) => path.relative(OUT, memberDir(OUT, k)) || '.'), calibrationCells: calibration.count, nll: Math.round(nll * 1e4) / 1e4 })}\n`,
   );
   const result = evaluate(model, test, temperature, VARIANTS);
   const seconds = run.seconds();
@@ -93,6 +108,7 @@ async function calibrateAndReport(
     epochs: run.epochs,
     seconds,
     variants: VARIANTS.length,
+    members: model.length,
   });
   const size = fs.statSync(path.join(OUT, 'weights.bin')).size;
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -110,20 +126,33 @@ async function main(): Promise<void> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   if (process.env.MARKS_CHECK_ONLY === '1') {
-    // the committed network, checked again (a new report format, another calibration split)
+    // the committed networks, checked again (a new report format, another calibration split, members trained apart)
     const previous = JSON.parse(fs.readFileSync(path.join(OUT, 'report.json'), 'utf8')) as {
       trainCells: number;
       epochs: number;
       seconds: number;
+      members?: number;
     };
-    await calibrateAndReport(await loadNetwork(OUT), { ...previous, seconds: () => previous.seconds });
+    const model = await Promise.all(Array.from({ length: MEMBERS }, (_, k) => loadNetwork(memberDir(OUT, k))));
+    // report.json's seconds are the whole run's; a report written before ensembles had one network
+    const perNetwork = previous.seconds / (previous.members ?? 1);
+    await calibrateAndReport(model, { ...previous, seconds: () => perNetwork * model.length });
     return;
   }
-  const train = await buildSet('train', PER_CLASS, SPLIT_SEED.train);
-  console.log(`data: ${train.count} training cells in ${elapsed()}`);
-  const model = await trainNetwork(train, elapsed);
-  await saveNetwork(model, OUT);
-  await calibrateAndReport(model, { trainCells: train.count, epochs: EPOCHS, seconds: () => (Date.now() - started) / 1000 });
+  const only = process.env.MARKS_ONLY_MEMBER;
+  const [first, last] = only === undefined ? [0, MEMBERS - 1] : [Number(only), Number(only)];
+  const model: tfl.LayersModel[] = [];
+  let trainCells = 0;
+  for (let k = first; k <= last; k++) {
+    const seeds = memberSeeds(k);
+    const train = await buildSet('train', PER_CLASS, seeds.data);
+    console.log(`network ${k + 1}/${MEMBERS}: ${train.count} training cells in ${elapsed()}`);
+    model.push(await trainNetwork(train, seeds, elapsed));
+    await saveNetwork(model[model.length - 1]!, memberDir(OUT, k));
+    trainCells = train.count;
+  }
+  if (only !== undefined) return;
+  await calibrateAndReport(model, { trainCells, epochs: EPOCHS, seconds: () => (Date.now() - started) / 1000 });
 }
 
 main().catch((err: unknown) => {
