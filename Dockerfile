@@ -16,10 +16,12 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-# --- runtime: Debian with Chromium (reports), CJK fonts (Chinese reports) and poppler (PDF uploads)
+# --- runtime: Debian with Chromium (reports), CJK fonts (Chinese reports), poppler (PDF uploads) and
+# jemalloc, which the workers preload (lib/allocator.ts: glibc's arenas kept their RSS high)
 FROM node:22.20.0-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-liberation fontconfig poppler-utils tini ca-certificates \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-liberation fontconfig poppler-utils tini ca-certificates libjemalloc2 \
+ && ln -s "$(ls /usr/lib/*-linux-gnu/libjemalloc.so.2)" /usr/local/lib/libjemalloc.so.2 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The Worker Versioning build id: the image's tag, given by compose as a build argument.

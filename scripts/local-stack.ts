@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { workerAllocatorEnv } from '../lib/allocator';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../lib/free-port';
@@ -48,8 +49,8 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
     EXAMFLOW_API_HOST: '127.0.0.1',
     EXAMFLOW_API_PORT: String(apiPort),
   };
-  const run = (name: string, command: string, args: string[]) => {
-    const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (name: string, command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    const child = spawn(command, args, { env: { ...childEnv, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
     child.stderr.on('data', (d: Buffer) => log.write(`[${name}] ${d.toString()}`));
     return child;
@@ -69,11 +70,16 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
       await waitForTemporal(address);
     },
     startWorker() {
-      stack.worker = run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
+      stack.worker = run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')], workerAllocatorEnv(childEnv));
     },
     extraWorkers: [],
     addWorker() {
-      const worker = run(`worker-${stack.extraWorkers.length + 2}`, process.execPath, [path.join(dist, 'worker', 'main.js')]);
+      const worker = run(
+        `worker-${stack.extraWorkers.length + 2}`,
+        process.execPath,
+        [path.join(dist, 'worker', 'main.js')],
+        workerAllocatorEnv(childEnv),
+      );
       stack.extraWorkers.push(worker);
       return worker;
     },

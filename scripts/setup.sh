@@ -32,6 +32,8 @@ command -v dpkg-query >/dev/null 2>&1 && for pkg in fonts-breip fonts-femkeklave
 done
 # redis-server (tag cache test) and docker-compose (validates docker-compose.yml) for the tests.
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# jemalloc, which the workers run on (lib/allocator.ts; redis-server depends on it too).
+ls /usr/lib/*-linux-gnu/libjemalloc.so.2 >/dev/null 2>&1 || missing+=(libjemalloc2)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 # PostgreSQL, the records database that npm start and the tests run locally (any version:
 # the code finds the newest /usr/lib/postgresql/<version>/bin).

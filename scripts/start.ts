@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { workerAllocatorEnv } from '../lib/allocator';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { config } from '../lib/config';
@@ -17,10 +18,10 @@ let stopping = false;
 let postgres: PostgresServer | undefined;
 let databaseUrl = cfg.EXAMFLOW_DATABASE_URL;
 
-function run(name: string, command: string, args: string[]): ChildProcess {
+function run(name: string, command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
   const child = spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, EXAMFLOW_SERVICE: name, ...(databaseUrl ? { EXAMFLOW_DATABASE_URL: databaseUrl } : {}) },
+    env: { ...process.env, EXAMFLOW_SERVICE: name, ...(databaseUrl ? { EXAMFLOW_DATABASE_URL: databaseUrl } : {}), ...extraEnv },
   });
   children.push(child);
   child.on('exit', (code, signal) => {
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   run('temporal', temporalCliPath(), devServerArgs({ dbFile, address: cfg.TEMPORAL_ADDRESS, uiPort, namespace: cfg.TEMPORAL_NAMESPACE }));
   await waitForTemporal(cfg.TEMPORAL_ADDRESS);
   const dist = path.resolve(__dirname, '..');
-  run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')]);
+  run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')], workerAllocatorEnv());
   run('api', process.execPath, [path.join(dist, 'api', 'main.js')]);
 
   const apiUrl = `http://localhost:${cfg.EXAMFLOW_API_PORT}`;

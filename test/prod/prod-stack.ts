@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { workerAllocatorEnv } from '../../lib/allocator';
 import { freePort } from '../../lib/free-port';
 import { waitForTemporal } from '../../lib/temporal/temporal-cli';
 import { apiReady, type LocalStack } from '../../scripts/local-stack';
@@ -145,6 +146,7 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
       const spec = workerSpecs.find(([n]) => n === name)![1];
       const child = spawnLogged(name, process.execPath, [path.join(dist, 'worker', 'main.js')], {
         ...appEnv,
+        ...workerAllocatorEnv(appEnv),
         ...spec,
         EXAMFLOW_SERVICE: name,
       });
