@@ -61,6 +61,7 @@ function loadTemplate(file: string): Template {
 type Stack = Awaited<ReturnType<typeof startLocalStack>>;
 type ChaosLlm = Awaited<ReturnType<typeof startChaosLlm>>;
 type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+type WorkerKiller = (why: string, downMs: number) => Promise<void>;
 type Accepted = Map<string, { expected: number; index: number; truth: Map<string, string | null> }>;
 
 /** The stack under test: on loopback, with the fake LLM, the webhook receiver and teacher review. */
@@ -108,15 +109,30 @@ async function setUpSchool(
   return templates;
 }
 
+/**
+ * SIGKILLs the worker now due, and `downMs` later starts it again. The kills of the timed
+ * schedule and of the reviewer go one at a time: interleaved, a second restart would start
+ * a worker whose predecessor still runs, untracked by the stack (CI saw its browser outlive the run).
+ */
+function workerKiller(stack: Stack): WorkerKiller {
+  let last = Promise.resolve();
+  return (why, downMs) => {
+    last = last.then(async () => {
+      log(why);
+      stack.worker?.kill('SIGKILL');
+      await sleep(downMs);
+      stack.startWorker();
+    });
+    return last;
+  };
+}
+
 /** Worker SIGKILLs while exams run; after the first the LLM turns faulty, after the second the Temporal server dies. */
-async function killWorkersAndServer(stack: Stack, chaosLlm: ChaosLlm, accepted: Accepted): Promise<void> {
+async function killWorkersAndServer(stack: Stack, killWorker: WorkerKiller, chaosLlm: ChaosLlm, accepted: Accepted): Promise<void> {
   while (accepted.size < Math.min(3, exams)) await sleep(200);
   for (let k = 0; k < workerKills; k++) {
     await sleep(between(3_000, 9_000));
-    log(`SIGKILL worker (${k + 1}/${workerKills})`);
-    stack.worker?.kill('SIGKILL');
-    await sleep(between(500, 2_000));
-    stack.startWorker();
+    await killWorker(`SIGKILL worker (${k + 1}/${workerKills})`, between(500, 2_000));
     if (k === 0) {
       // Faulty until every kind of fault has been served a few times (or two minutes).
       log('LLM provider faulty: 429, 500, timeouts, malformed JSON');
@@ -292,6 +308,7 @@ async function main(): Promise<void> {
   const accepted: Accepted = new Map();
   // The first two exams that wait lose their worker between the teacher's partial decision and the rest.
   let reviewKills = 0;
+  const killWorker = workerKiller(stack);
   const reviewer = startReviewer(
     examflow,
     (examId) => accepted.get(examId)?.truth ?? batch.truthByExam.get(examId),
@@ -299,14 +316,11 @@ async function main(): Promise<void> {
     async (examId) => {
       if (reviewKills >= 2) return;
       reviewKills += 1;
-      log(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`);
-      stack.worker?.kill('SIGKILL');
-      await sleep(between(500, 1_500));
-      stack.startWorker();
+      await killWorker(`SIGKILL worker while ${examId} waits half-decided (${reviewKills}/2)`, between(500, 1_500));
     },
   );
   let submitting = true;
-  const chaos = killWorkersAndServer(stack, chaosLlm, accepted);
+  const chaos = killWorkersAndServer(stack, killWorker, chaosLlm, accepted);
   const dbChaos = killDatabase(stack, accepted, () => submitting);
   const refused503 = await submitExams(examflow, templates, accepted);
   submitting = false;

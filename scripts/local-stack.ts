@@ -56,6 +56,14 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
     return child;
   };
   const dbFile = path.join(dataDir, 'temporal.db');
+  // Every worker process ever started: stop() and kill() reach any still running.
+  const everyWorker: ChildProcess[] = [];
+  const runWorker = (name: string) => {
+    const worker = run(name, process.execPath, [path.join(dist, 'worker', 'main.js')], workerAllocatorEnv(childEnv));
+    everyWorker.push(worker);
+    return worker;
+  };
+  const running = () => everyWorker.filter((w) => w.exitCode === null && w.signalCode === null);
   const stack: LocalStack = {
     address,
     baseUrl: `http://127.0.0.1:${apiPort}`,
@@ -70,28 +78,25 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
       await waitForTemporal(address);
     },
     startWorker() {
-      stack.worker = run('worker', process.execPath, [path.join(dist, 'worker', 'main.js')], workerAllocatorEnv(childEnv));
+      stack.worker = runWorker('worker');
     },
     extraWorkers: [],
     addWorker() {
-      const worker = run(
-        `worker-${stack.extraWorkers.length + 2}`,
-        process.execPath,
-        [path.join(dist, 'worker', 'main.js')],
-        workerAllocatorEnv(childEnv),
-      );
+      const worker = runWorker(`worker-${stack.extraWorkers.length + 2}`);
       stack.extraWorkers.push(worker);
       return worker;
     },
     async stop() {
-      for (const worker of [stack.worker, ...stack.extraWorkers]) worker?.kill('SIGTERM');
+      for (const worker of running()) worker.kill('SIGTERM');
       stack.api.kill('SIGTERM');
       await sleep(1_500);
       stack.server.kill('SIGTERM');
       await postgres.stop();
     },
     kill() {
-      for (const child of [stack.worker, ...stack.extraWorkers, stack.api, stack.server]) child?.kill('SIGKILL');
+      // The API and server may not have started yet (a time limit during start-up).
+      const others: (ChildProcess | undefined)[] = [stack.api, stack.server];
+      for (const child of [...running(), ...others]) child?.kill('SIGKILL');
       postgres.stopSync();
     },
   };

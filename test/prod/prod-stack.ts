@@ -142,6 +142,8 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
       ['worker-ocr-1', { EXAMFLOW_WORKER_ROLE: 'ocr', EXAMFLOW_OCR_WORKERS: '1' }],
       ['worker-ocr-2', { EXAMFLOW_WORKER_ROLE: 'ocr', EXAMFLOW_OCR_WORKERS: '1' }],
     ];
+    // Every worker process ever started: stop() ends any still running, even one no name maps to any more.
+    const everyWorker: ChildProcess[] = [];
     const startWorkerNamed = (name: string) => {
       const spec = workerSpecs.find(([n]) => n === name)![1];
       const child = spawnLogged(name, process.execPath, [path.join(dist, 'worker', 'main.js')], {
@@ -151,6 +153,7 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
         EXAMFLOW_SERVICE: name,
       });
       stack.workers.set(name, child);
+      everyWorker.push(child);
       return child;
     };
     let victim = 0;
@@ -189,9 +192,9 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
         return child;
       },
       async stop() {
-        for (const child of stack.workers.values()) child.kill('SIGTERM');
-        stack.api.kill('SIGTERM');
-        await Promise.all([...stack.workers.values(), stack.api].map((c) => exited(c, 25_000)));
+        const running = [...everyWorker, stack.api].filter((c) => c.exitCode === null && c.signalCode === null);
+        for (const child of running) child.kill('SIGTERM');
+        await Promise.all(running.map((c) => exited(c, 25_000)));
         stack.server.kill('SIGTERM');
         await exited(stack.server, 15_000);
         for (const cleanup of cleanups.reverse()) await cleanup();
