@@ -7,6 +7,7 @@ import helmet from 'koa-helmet';
 import serve from 'koa-static';
 import path from 'node:path';
 import type { Config } from '../lib/config';
+import type { Chromium } from '../lib/documents/browser';
 import { httpMetrics, metricsRoute } from '../lib/metrics';
 import { answerSheetRoutes } from './templates/answer-sheets';
 import { batchRoutes } from './batches/routes';
@@ -29,8 +30,8 @@ import { webhookRoutes } from './webhooks';
 const webDir = path.resolve(__dirname, '../../web');
 
 /** The Koa app over a connected Temporal client, with the configuration its process read once. */
-export function createApp(client: Client, cfg: Config): Koa<AuthState> {
-  const deps = createApiDeps(client, cfg);
+export function createApp(client: Client, cfg: Config, chromium: Chromium): Koa<AuthState> {
+  const deps = createApiDeps(client, cfg, chromium);
   const app = new Koa<AuthState>();
   app.use(httpMetrics()); // outermost: sees the final status errorHandler sets
   app.use(errorHandler);
@@ -53,7 +54,7 @@ export function createApp(client: Client, cfg: Config): Koa<AuthState> {
     metaRoutes(cfg),
     templateRoutes(),
     omrCheckerImportRoutes(),
-    answerSheetRoutes(),
+    answerSheetRoutes(deps),
     examRoutes(deps),
     reviewRoutes(deps),
     correctionRoutes(deps),

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { ArtifactStore } from '../lib/artifacts/artifact-store';
 import { createArtifactStore } from '../lib/artifacts/artifacts';
 import type { Config } from '../lib/config';
+import type { Chromium } from '../lib/documents/browser';
 import type { AuthState } from './http/auth';
 
 /** What every route factory is given: read once by api/main.ts (or a test), never looked up inside. */
@@ -11,11 +12,13 @@ export interface ApiDeps {
   cfg: Config;
   /** the artifact store cfg names, built once for the process */
   store: ArtifactStore;
+  /** renders answer-sheet PDFs; launched on the first one, closed by whoever made it */
+  chromium: Chromium;
 }
 
 /** The API's dependencies over a connected client and the configuration its edge read. */
-export function createApiDeps(client: Client, cfg: Config): ApiDeps {
-  return { client, cfg, store: createArtifactStore(cfg) };
+export function createApiDeps(client: Client, cfg: Config, chromium: Chromium): ApiDeps {
+  return { client, cfg, store: createArtifactStore(cfg), chromium };
 }
 
 /** A request behind the bearer token, with its route parameters. */

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
+import { Chromium } from '../lib/documents/browser';
 import { configureLogger, logger } from '../lib/logger';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { connectRecords } from '../lib/records-connection';
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   await connectRecords(cfg);
   await applyHistoryRetention(client, cfg);
   await ensurePurgeSchedule(client, cfg);
-  const server = apiServer(createApp(client, cfg), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
+  // Answer-sheet PDFs: launched on the first request for one.
+  const chromium = new Chromium(cfg.CHROMIUM_PATH);
+  const server = apiServer(createApp(client, cfg, chromium), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });
 
@@ -45,7 +48,9 @@ async function main(): Promise<void> {
     closeEventStreams();
     server.close(
       () =>
-        void Promise.allSettled([connection.close(), closeRecords(), shutdownTracing(), closeSheetCodePool()]).then(() => process.exit(0)),
+        void Promise.allSettled([connection.close(), closeRecords(), shutdownTracing(), closeSheetCodePool(), chromium.close()]).then(() =>
+          process.exit(0),
+        ),
     );
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createActivities } from '../activities';
 import { examIdFor, submitExam } from '../api/exams/start-exam';
-import { closeSharedBrowser } from '../lib/documents/browser';
+import { closeSharedBrowser, sharedChromium } from '../lib/documents/browser';
 import { saveWebhook } from '../lib/webhooks/webhooks';
 import { templateSchema, type Template } from '../domain/template';
 import { config } from '../lib/config';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   });
   const running = workers.map((w) => w.run());
   const client = env.client;
-  const apiDeps = createApiDeps(client, config());
+  const apiDeps = createApiDeps(client, config(), sharedChromium());
   const zh = loadTemplate('zh-math.json');
   const submit = async (template: Template, pages: Buffer[], student = {}, sheet = false) => {
     const examId = examIdFor('school-a', undefined);

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import jsQR from 'jsqr';
-import { closeSharedBrowser } from '../lib/documents/browser';
+import { closeSharedBrowser, sharedChromium } from '../lib/documents/browser';
 import { renderAnswerSheetPdf } from '../lib/documents/answer-sheet-pdf';
 import { bubbleQuestions, parseSheetCode, sheetLayout } from '../domain/sheet-layout';
 import { rasterisePdf } from './fixtures/rasterise-pdf';
@@ -20,7 +20,7 @@ const px = (pt: number) => (pt * DPI) / 72;
 test('the PDF puts markers, bubbles and the code where the layout says, one page per layout page', async () => {
   const template = sectionedTemplate();
   const layout = sheetLayout(template);
-  const pdf = await renderAnswerSheetPdf(template);
+  const pdf = await renderAnswerSheetPdf(sharedChromium(), template);
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   const pages = await rasterisePdf(pdf, DPI);
   assert.equal(pages.length, layout.pages.length);

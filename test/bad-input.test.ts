@@ -1,4 +1,5 @@
 import './helpers/env-hostile';
+import { sharedChromium } from '../lib/documents/browser';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -712,7 +713,7 @@ test('idempotency: a second submission under the same key never overwrites the f
   ).pages[0]!;
   // One after the other, below HTTP: the second finds the exam and stores nothing.
   const examId = randomUUID();
-  const deps = createApiDeps(stack.env.client, config());
+  const deps = createApiDeps(stack.env.client, config(), sharedChromium());
   const alice: Submission = { examId, tenantId: 'school-a', template, pages: [goodPage], student: { name: 'Alice' }, priority: 'normal' };
   const first = await submitExam(deps, alice);
   const second = await submitExam(deps, { ...alice, pages: [otherPage, otherPage], student: { name: 'Bob' } });

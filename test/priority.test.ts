@@ -1,4 +1,5 @@
 import './helpers/env';
+import { sharedChromium } from '../lib/documents/browser';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { config } from '../lib/config';
 import assert from 'node:assert/strict';
@@ -35,7 +36,7 @@ const template: Template = {
 test('an urgent exam overtakes a backlog of normal exams', async () => {
   const taskQueue = `priority-${Date.now()}`;
   const submitted: { examId: string; priority: Priority }[] = [];
-  const deps = createApiDeps(env.client, config());
+  const deps = createApiDeps(env.client, config(), sharedChromium());
   // The backlog builds while no worker runs.
   for (const priority of ['normal', 'normal', 'normal', 'normal', 'normal', 'urgent'] as Priority[]) {
     const examId = examIdFor('school-a', undefined);

@@ -11,7 +11,7 @@ import { examIdFor, submitExam, type Submission } from '../api/exams/start-exam'
 import { templateSchema } from '../domain/template';
 import type { examWorkflow } from '../workflows/exam-workflow';
 import { config } from '../lib/config';
-import { closeSharedBrowser } from '../lib/documents/browser';
+import { closeSharedBrowser, sharedChromium } from '../lib/documents/browser';
 import { freePort } from '../lib/free-port';
 import { chooseAnswers } from './fixtures/answers';
 import { renderExamPaper } from './fixtures/generator';
@@ -50,7 +50,7 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
     seed: 41,
   });
   const examId = examIdFor('school-a', undefined);
-  const deps = createApiDeps(env.client, config());
+  const deps = createApiDeps(env.client, config(), sharedChromium());
   await submitExam(deps, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
   const worker = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
   const handle = env.client.workflow.getHandle<typeof examWorkflow>(examId);
@@ -120,7 +120,7 @@ test('SIGTERM on the API ends open event streams and exits 0', async () => {
     await new Promise((r) => setTimeout(r, 100));
   // An exam with no worker stays pending, so its event stream stays open.
   const examId = examIdFor('school-a', undefined);
-  const deps = createApiDeps(env.client, config());
+  const deps = createApiDeps(env.client, config(), sharedChromium());
   const parked: Submission = { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority: 'normal' };
   await submitExam(deps, { ...parked, taskQueue: 'nobody-polls' });
   const stream = await fetch(`${baseUrl}/v1/exams/${examId}/events`, { headers: { authorization: 'Bearer token-school-a' } });

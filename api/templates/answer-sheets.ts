@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import { sheetLayout } from '../../domain/sheet-layout';
 import { templateIdSchema, type Template } from '../../domain/template';
 import { renderAnswerSheetPdf } from '../../lib/documents/answer-sheet-pdf';
+import type { Chromium } from '../../lib/documents/browser';
+import type { ApiDeps } from '../deps';
 import { requireTenant, type AuthState } from '../http/auth';
 import { ApiError, validate } from '../http/errors';
 import { loadTemplate } from './templates';
@@ -12,19 +14,19 @@ import { loadTemplate } from './templates';
 const rendered = new Map<string, Promise<Buffer>>();
 const MAX_RENDERED = 50;
 
-function sheetPdf(tenantId: string, template: Template): Promise<Buffer> {
+function sheetPdf(chromium: Chromium, tenantId: string, template: Template): Promise<Buffer> {
   const key = `${tenantId}/${template.id}`;
   let pdf = rendered.get(key);
   if (!pdf) {
     if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
-    pdf = renderAnswerSheetPdf(template);
+    pdf = renderAnswerSheetPdf(chromium, template);
     rendered.set(key, pdf);
     pdf.catch(() => rendered.delete(key)); // a failed render is tried again next time
   }
   return pdf;
 }
 
-export function answerSheetRoutes(): Router<AuthState> {
+export function answerSheetRoutes({ chromium }: ApiDeps): Router<AuthState> {
   const router = new Router<AuthState>();
 
   async function template(tenantId: string, rawId: string): Promise<Template> {
@@ -45,7 +47,7 @@ export function answerSheetRoutes(): Router<AuthState> {
     const t = await template(ctx.state.tenantId, ctx.params.id!);
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `inline; filename="answer-sheet-${t.id}.pdf"`);
-    ctx.body = await sheetPdf(ctx.state.tenantId, t);
+    ctx.body = await sheetPdf(chromium, ctx.state.tenantId, t);
   });
 
   router.get('/v1/templates/:id/answer-sheet.json', requireTenant(), async (ctx) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sharedChromium } from '../../lib/documents/browser';
 import { submitExam, startExamRun } from '../../api/exams/start-exam';
 import { createApiDeps } from '../../api/deps';
 import { config } from '../../lib/config';
@@ -64,7 +65,7 @@ export async function intakeWorkload(ctx: BenchContext, tenant: string, page: Bu
       };
       await startExamRun(ctx.temporal, input, en.subject, 'normal', 'REJECT_DUPLICATE', config().EXAMFLOW_TASK_QUEUE);
     });
-  const apiDeps = createApiDeps(ctx.temporal, config());
+  const apiDeps = createApiDeps(ctx.temporal, config(), sharedChromium());
   const rawSubmit = (c: number, n: number) =>
     timedPool(n, c, async () => {
       await submitExam(apiDeps, { examId: randomUUID(), tenantId: tenant, template: en, pages: [page], priority: 'normal' });

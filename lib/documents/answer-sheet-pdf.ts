@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import type { Page } from 'puppeteer';
-import { sharedBrowser } from './browser';
+import type { Chromium } from './browser';
 import { sheetLayout, type SheetLayout, type SheetLayoutPage } from '../../domain/sheet-layout';
 import type { Template } from '../../domain/template';
 
@@ -115,10 +115,10 @@ const FIT_TITLES = `for (const t of document.querySelectorAll('text[data-fit]'))
   if (t.getComputedTextLength() <= max) t.removeAttribute('textLength'); }`;
 
 /** The printable PDF of exactly sheetLayout(template). */
-export async function renderAnswerSheetPdf(template: Template): Promise<Buffer> {
+export async function renderAnswerSheetPdf(chromium: Chromium, template: Template): Promise<Buffer> {
   let page: Page | undefined;
   try {
-    const browser = await sharedBrowser();
+    const browser = await chromium.browser();
     page = await browser.newPage();
     await page.setContent(answerSheetHtml(sheetLayout(template)), { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
     await page.evaluate(FIT_TITLES);

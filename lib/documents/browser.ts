@@ -4,8 +4,9 @@ import { config } from '../config';
 import { PagePool } from './page-pool';
 
 // A Chromium launched on first use and relaunched if it dies; every report and fixture render
-// opens a page in it instead of starting a browser. The worker builds its own from its
-// configuration (worker/activity-deps.ts); the API and the test fixtures share one.
+// opens a page in it instead of starting a browser. The worker and the API build their own
+// from the configuration their main file read (worker/activity-deps.ts, api/main.ts); tests,
+// fixtures, benchmarks and scripts share one (sharedChromium).
 
 export class Chromium {
   private launching: Promise<Browser> | undefined;
@@ -79,7 +80,7 @@ export class Chromium {
 
 let shared: Chromium | undefined;
 
-/** The Chromium of the API process and of the test fixtures (CHROMIUM_PATH). */
+/** The one Chromium of a test, fixture, benchmark or script process (CHROMIUM_PATH). */
 export function sharedChromium(): Chromium {
   shared ??= new Chromium(config().CHROMIUM_PATH);
   return shared;

@@ -8,7 +8,7 @@ import { apiServer } from '../../api/http/http-server';
 import type { ArtifactStore } from '../../lib/artifacts/artifact-store';
 import { createArtifactStore } from '../../lib/artifacts/artifacts';
 import { config } from '../../lib/config';
-import { closeSharedBrowser } from '../../lib/documents/browser';
+import { closeSharedBrowser, sharedChromium } from '../../lib/documents/browser';
 import { createActivities } from '../../activities';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { createExamWorkers } from '../../worker/workers';
@@ -54,7 +54,7 @@ export async function startStack(): Promise<Stack> {
 /** The HTTP API on a free loopback port, over the test's Temporal (no workers). */
 export async function listenApi(env: TestWorkflowEnvironment): Promise<{ server: Server; baseUrl: string }> {
   await useTestRecords();
-  const server = apiServer(createApp(env.client, config()), config()).listen(0, '127.0.0.1');
+  const server = apiServer(createApp(env.client, config(), sharedChromium()), config()).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -27,101 +27,96 @@ export function initResult({ error }) {
 export async function showResult(examId) {
   const r = await getJson(`/v1/exams/${examId}/result`);
   currentExam = examId;
-  const link = $('#pdf-link');
-  link.hidden = true;
+  $('#pdf-link').hidden = true;
   const student = [r.student.name, r.student.class, r.student.id].filter(Boolean).join(' · ') || 'unnamed student';
   $('#result-title').textContent = `${r.title} — ${student}`;
-  const ratio = r.fullScore ? r.score / r.fullScore : 0;
   $('#result-body').replaceChildren(
-    h(
-      'div',
-      { class: 'result-head' },
-      h(
-        'div',
-        { class: `score-big ${ratio >= 0.85 ? 'good' : ratio >= 0.6 ? 'ok' : 'low'}`, id: 'result-score' },
-        `${r.score}`,
-        h('small', {}, ` / ${r.fullScore}`),
-      ),
-      h(
-        'div',
-        {},
-        h('p', { class: 'summary' }, r.diagnosis.summary),
-        r.diagnosis.weakPoints.length ? h('p', {}, h('strong', {}, '薄弱 Weak points: '), r.diagnosis.weakPoints.join('、')) : null,
-        r.diagnosis.recommendations.length
-          ? h(
-              'ul',
-              { class: 'recs' },
-              r.diagnosis.recommendations.map((x) => h('li', {}, x)),
-            )
-          : null,
-        h(
-          'p',
-          { class: 'muted tiny' },
-          `${r.templateId} · ${r.subject} · graded ${new Date(r.gradedAt).toLocaleString()} · diagnosis: ${r.diagnosis.source}${r.diagnosis.degraded ? ' (degraded)' : ''}`,
-        ),
-      ),
-    ),
-    h(
-      'div',
-      { class: 'result-grid' },
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          { class: 'compact questions', id: 'result-table' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['#', 'type', 'answer · 作答', 'key · 答案', '', 'points', 'confidence'].map((t) => h('th', {}, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            r.questions.map((q) =>
-              h(
-                'tr',
-                { class: q.correct ? 'right' : 'wrong' },
-                h('td', {}, q.section ? `${q.section}·${q.number}` : q.number),
-                h('td', { class: 'muted' }, q.type),
-                h(
-                  'td',
-                  {},
-                  q.missing ? h('em', { class: 'muted' }, 'not found') : (q.studentAnswer ?? h('em', { class: 'muted' }, 'blank')),
-                  (q.flags ?? []).map((f) => h('span', { class: 'badge flag', title: flagTitles[f] ?? f }, f.replace('_', ' '))),
-                ),
-                h('td', {}, q.correctAnswer),
-                h('td', { class: 'mark' }, q.correct ? '✓' : '✗'),
-                h('td', {}, `${q.awarded} / ${q.points}`),
-                h('td', { class: q.confidence < 0.6 ? 'low-conf' : 'muted' }, `${Math.round(q.confidence * 100)}%`),
-              ),
-            ),
-          ),
-        ),
-      ),
-      h(
-        'div',
-        { class: 'mastery' },
-        h('h3', {}, '知识点 · Knowledge points'),
-        r.knowledgePoints.map((k) => {
-          const fill = h('span', { class: 'fill' });
-          fill.style.width = `${Math.round(k.mastery * 100)}%`;
-          return h(
-            'div',
-            { class: 'kp' },
-            h('div', { class: 'kp-name' }, h('span', {}, k.name), h('span', { class: 'muted' }, `${k.awarded}/${k.points}`)),
-            h('span', { class: `bar ${k.mastery >= 0.8 ? 'completed' : k.mastery >= 0.5 ? 'processing' : 'failed'}` }, fill),
-          );
-        }),
-      ),
-    ),
+    resultHead(r),
+    h('div', { class: 'result-grid' }, h('div', { class: 'table-wrap' }, questionTable(r.questions)), masteryBars(r.knowledgePoints)),
   );
   $('#result-panel').hidden = false;
   $('#result-panel').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+/** The score and the diagnosis: summary, weak points, recommendations. */
+function resultHead(r) {
+  const ratio = r.fullScore ? r.score / r.fullScore : 0;
+  const { diagnosis } = r;
+  return h(
+    'div',
+    { class: 'result-head' },
+    h(
+      'div',
+      { class: `score-big ${ratio >= 0.85 ? 'good' : ratio >= 0.6 ? 'ok' : 'low'}`, id: 'result-score' },
+      `${r.score}`,
+      h('small', {}, ` / ${r.fullScore}`),
+    ),
+    h(
+      'div',
+      {},
+      h('p', { class: 'summary' }, diagnosis.summary),
+      diagnosis.weakPoints.length ? h('p', {}, h('strong', {}, '薄弱 Weak points: '), diagnosis.weakPoints.join('、')) : null,
+      diagnosis.recommendations.length
+        ? h(
+            'ul',
+            { class: 'recs' },
+            diagnosis.recommendations.map((x) => h('li', {}, x)),
+          )
+        : null,
+      h(
+        'p',
+        { class: 'muted tiny' },
+        `${r.templateId} · ${r.subject} · graded ${new Date(r.gradedAt).toLocaleString()} · diagnosis: ${diagnosis.source}${diagnosis.degraded ? ' (degraded)' : ''}`,
+      ),
+    ),
+  );
+}
+
+/** One row per question: what was read, the key, the points and how sure the reading was. */
+function questionTable(questions) {
+  const head = ['#', 'type', 'answer · 作答', 'key · 答案', '', 'points', 'confidence'].map((t) => h('th', {}, t));
+  const row = (q) =>
+    h(
+      'tr',
+      { class: q.correct ? 'right' : 'wrong' },
+      h('td', {}, q.section ? `${q.section}·${q.number}` : q.number),
+      h('td', { class: 'muted' }, q.type),
+      h(
+        'td',
+        {},
+        q.missing ? h('em', { class: 'muted' }, 'not found') : (q.studentAnswer ?? h('em', { class: 'muted' }, 'blank')),
+        (q.flags ?? []).map((f) => h('span', { class: 'badge flag', title: flagTitles[f] ?? f }, f.replace('_', ' '))),
+      ),
+      h('td', {}, q.correctAnswer),
+      h('td', { class: 'mark' }, q.correct ? '✓' : '✗'),
+      h('td', {}, `${q.awarded} / ${q.points}`),
+      h('td', { class: q.confidence < 0.6 ? 'low-conf' : 'muted' }, `${Math.round(q.confidence * 100)}%`),
+    );
+  return h(
+    'table',
+    { class: 'compact questions', id: 'result-table' },
+    h('thead', {}, h('tr', {}, head)),
+    h('tbody', {}, questions.map(row)),
+  );
+}
+
+/** A bar per knowledge point, coloured by mastery. */
+function masteryBars(knowledgePoints) {
+  return h(
+    'div',
+    { class: 'mastery' },
+    h('h3', {}, '知识点 · Knowledge points'),
+    knowledgePoints.map((k) => {
+      const fill = h('span', { class: 'fill' });
+      fill.style.width = `${Math.round(k.mastery * 100)}%`;
+      return h(
+        'div',
+        { class: 'kp' },
+        h('div', { class: 'kp-name' }, h('span', {}, k.name), h('span', { class: 'muted' }, `${k.awarded}/${k.points}`)),
+        h('span', { class: `bar ${k.mastery >= 0.8 ? 'completed' : k.mastery >= 0.5 ? 'processing' : 'failed'}` }, fill),
+      );
+    }),
+  );
 }
 
 export async function openPdf(examId) {
