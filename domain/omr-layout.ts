@@ -62,28 +62,26 @@ const registrationStepSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('features'), reference: assetNameSchema }).strict(),
 ]);
 
+/** a blur's kernel size in pixels: OpenCV's blurs take odd sizes only */
+const oddKernel = z
+  .number()
+  .int()
+  .min(1)
+  .max(31)
+  .refine((k) => k % 2 === 1, 'the kernel is odd');
+
 const filterSchema = z.discriminatedUnion('op', [
   z
     .object({
       op: z.literal('gaussianBlur'),
-      kernel: z
-        .number()
-        .int()
-        .min(1)
-        .max(31)
-        .refine((k) => k % 2 === 1, 'the kernel is odd'),
+      kernel: oddKernel,
       sigma: z.number().min(0).max(50).optional(),
     })
     .strict(),
   z
     .object({
       op: z.literal('medianBlur'),
-      kernel: z
-        .number()
-        .int()
-        .min(1)
-        .max(31)
-        .refine((k) => k % 2 === 1, 'the kernel is odd'),
+      kernel: oddKernel,
     })
     .strict(),
   /** grey levels: `low` becomes black, `high` white (0–1), with `gamma` between */
