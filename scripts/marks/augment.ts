@@ -9,19 +9,30 @@ import type { Rng } from './strokes';
 
 const range = (rng: Rng, a: number, b: number) => a + (b - a) * rng();
 
+/**
+ * How far the hand may stray. `varied` (one ensemble member's recipe, train.ts) writes more
+ * italic, more wobbly, narrower or wider, and now and then with a broad brush: the held-out
+ * hands misread most (A as D, B as 8) are the slanted and brush-written ones. Off, the random
+ * draws are exactly those of the plain recipe, so the test and calibration sets never change.
+ */
+export interface HandStyle {
+  varied?: boolean;
+}
+
 interface Cell {
   w: number;
   h: number;
   ink: Float32Array;
 }
 
-export function writeCell(glyph: Ink | null, rng: Rng): GreyImage {
+export function writeCell(glyph: Ink | null, rng: Rng, style: HandStyle = {}): GreyImage {
   const h = Math.round(range(rng, 26, 72));
   const w = Math.round(h * range(rng, 0.9, 2.1));
   const cell: Cell = { w, h, ink: new Float32Array(w * h) };
-  if (glyph) placeGlyph(cell, glyph, rng);
+  if (glyph) placeGlyph(cell, glyph, rng, style);
   else if (rng() < 0.5) specks(cell, rng);
   thickness(cell, rng);
+  if (style.varied && glyph && rng() < 0.2) thickness(cell, () => 0);
   return paper(cell, rng);
 }
 
@@ -50,15 +61,16 @@ export function glyphInk(glyph: Ink, w: number, h: number, rng: Rng): Float32Arr
 }
 
 /** Affine (scale, rotation, slant) plus a smooth random displacement field, sampled bilinearly. */
-function placeGlyph(cell: Cell, g: Ink, rng: Rng): void {
+function placeGlyph(cell: Cell, g: Ink, rng: Rng, style: HandStyle = {}): void {
   const box = inkBox(g);
   const gw = box.x1 - box.x0 + 1,
     gh = box.y1 - box.y0 + 1;
   const target = cell.h * range(rng, 0.4, 0.8);
   const s = Math.min(target / gh, (cell.w * 0.8) / gw);
-  const sx = s * range(rng, 0.85, 1.15);
+  const v = style.varied === true;
+  const sx = s * (v ? range(rng, 0.7, 1.3) : range(rng, 0.85, 1.15));
   const rot = range(rng, -0.22, 0.22);
-  const shear = range(rng, -0.4, 0.35);
+  const shear = v ? range(rng, -0.6, 0.5) : range(rng, -0.4, 0.35);
   const cos = Math.cos(rot),
     sin = Math.sin(rot);
   // where the glyph's centre lands: anywhere, but mostly near the middle
@@ -66,7 +78,7 @@ function placeGlyph(cell: Cell, g: Ink, rng: Rng): void {
   const cy = cell.h / 2 + range(rng, -0.06, 0.06) * cell.h;
   const gcx = (box.x0 + box.x1) / 2,
     gcy = (box.y0 + box.y1) / 2;
-  const field = elasticField(rng, cell.w, cell.h, range(rng, 0, 0.06) * cell.h);
+  const field = elasticField(rng, cell.w, cell.h, range(rng, 0, v ? 0.1 : 0.06) * cell.h);
   for (let v = 0; v < cell.h; v++)
     for (let u = 0; u < cell.w; u++) {
       const du = u - cx + field.dx(u, v),

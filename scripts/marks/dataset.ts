@@ -1,6 +1,6 @@
 import { MARK_CLASSES, type MarkClass } from '../../domain/marks';
 import { GLYPH_SIZE, readCellInk, type GreyImage } from '../../reading/handwriting/mark-crop';
-import { writeCell } from './augment';
+import { writeCell, type HandStyle } from './augment';
 import { fontGlyphs, mnistDigit, STROKE_CLASSES, strokeGlyph, type Ink, type Split } from './glyph-sources';
 import { seeded, type Rng } from './strokes';
 
@@ -39,23 +39,33 @@ export function handwrite(bank: GlyphBank, cls: MarkClass, rng: Rng): Ink | null
 }
 
 /** A cell as the table reader cuts it out, with its class. */
-export function sampleCell(bank: GlyphBank, cls: MarkClass, rng: Rng): GreyImage {
-  return writeCell(handwrite(bank, cls, rng), rng);
+export function sampleCell(bank: GlyphBank, cls: MarkClass, rng: Rng, style: HandStyle = {}): GreyImage {
+  return writeCell(handwrite(bank, cls, rng), rng, style);
 }
 
-export async function buildSet(split: Split, perClass: number, seed = SPLIT_SEED[split]): Promise<MarkSet> {
+/** A training recipe's say in the set: the hand's style, and classes written `times` as often as the others. */
+export interface SetRecipe {
+  style?: HandStyle;
+  times?: Partial<Record<MarkClass, number>>;
+}
+
+export async function buildSet(split: Split, perClass: number, seed = SPLIT_SEED[split], recipe: SetRecipe = {}): Promise<MarkSet> {
   const bank = await glyphBank(split);
   const rng = seeded(seed);
-  const n = perClass * MARK_CLASSES.length;
+  const quota = MARK_CLASSES.map((c) => Math.round(perClass * (recipe.times?.[c] ?? 1)));
+  const rounds = Math.max(...quota);
+  const n = quota.reduce((a, b) => a + b, 0);
   const x = new Float32Array(n * GLYPH_SIZE * GLYPH_SIZE);
   const y = new Int32Array(n);
   let count = 0;
-  for (let k = 0; k < perClass; k++)
+  // round k writes every class still short of its quota: the plain recipe's draws are unchanged
+  for (let k = 0; k < rounds; k++)
     for (let c = 0; c < MARK_CLASSES.length; c++) {
+      if (k >= quota[c]!) continue;
       const cls = MARK_CLASSES[c]!;
       // A blank cell that the clean-up empties needs no classifier; only the leftovers teach "blank".
       for (let attempt = 0; attempt < 20; attempt++) {
-        const ink = readCellInk(sampleCell(bank, cls, rng));
+        const ink = readCellInk(sampleCell(bank, cls, rng, recipe.style));
         if (!ink.whole) continue;
         x.set(ink.whole, count * GLYPH_SIZE * GLYPH_SIZE);
         y[count++] = c;

@@ -46,7 +46,11 @@ function readInCell(p: Float32Array, truth: MarkClass): { ok: boolean; confidenc
 }
 
 export function evaluate(model: MarkNetwork, set: MarkSet, temperature = 1, variants?: readonly GlyphVariant[]): Evaluation {
-  const probs = predictAll(model, set, temperature, variants);
+  return evaluateProbabilities(predictAll(model, set, temperature, variants), set);
+}
+
+/** The evaluation of class probabilities already computed for every cell of the set. */
+export function evaluateProbabilities(probs: Float32Array[], set: MarkSet): Evaluation {
   const confusion = MARK_CLASSES.map(() => MARK_CLASSES.map(() => 0));
   const perClass: Evaluation['perClass'] = {};
   const kind = {

@@ -14,7 +14,7 @@ import {
   useMarkBackend,
 } from '../../reading/handwriting/mark-model';
 import { fitTemperature } from './calibrate';
-import { buildSet, SPLIT_SEED, type MarkSet } from './dataset';
+import { buildSet, SPLIT_SEED, type MarkSet, type SetRecipe } from './dataset';
 import { evaluate, writeReport } from './report';
 import { seeded } from './strokes';
 import { registerWasmConvGradients } from './wasm-conv-grad';
@@ -27,7 +27,7 @@ import { registerWasmConvGradients } from './wasm-conv-grad';
 // Same seeds, same data, same weights.
 // Options (env): MARKS_OUT (default models/marks), MARKS_PER_CLASS (default 1500), MARKS_EPOCHS (default 8),
 // MARKS_TEST_PER_CLASS (default 200), MARKS_CALIBRATION_PER_CLASS (default 80), MARKS_HIDDEN (dense units, default 128),
-// MARKS_MEMBERS (networks in the ensemble, default 3), MARKS_ONLY_MEMBER=k (train and save the k-th network alone,
+// MARKS_MEMBERS (networks in the ensemble, default 5), MARKS_RECIPE (train every network by this recipe, see RECIPES), MARKS_ONLY_MEMBER=k (train and save the k-th network alone,
 // no report: to train members in separate processes), MARKS_CHECK_ONLY=1 (no training: calibrate and report the
 // ensemble already in MARKS_OUT),
 // MARKS_TTA=0 (read each glyph once, without the test-time variants of glyph-variants.ts, for comparison).
@@ -43,10 +43,30 @@ const HIDDEN = Number(process.env.MARKS_HIDDEN ?? 128);
 const VARIANTS = process.env.MARKS_TTA === '0' ? GLYPH_VARIANTS.slice(0, 1) : GLYPH_VARIANTS;
 /** the calibration split: held-out sources like the test set, other cells (its own seed) */
 const CALIBRATION_SEED = 1_500_007;
-const MEMBERS = Number(process.env.MARKS_MEMBERS ?? 3);
+const MEMBERS = Number(process.env.MARKS_MEMBERS ?? 5);
 const SHUFFLE_SEED = 424_242;
 /** the k-th network's seeds: its initial weights and dropout, its shuffle, its training draws (k = 0 as before ensembles) */
 const memberSeeds = (k: number) => ({ network: 7 + 100 * k, shuffle: SHUFFLE_SEED + k, data: SPLIT_SEED.train + 7919 * k });
+
+/**
+ * Training recipes: `plain` (members 0–2), `varied` (a more varied hand: augment.ts HandStyle),
+ * `letters` (varied, and A–D written twice as often: the letters the held-out hands misread most).
+ */
+const RECIPES: Record<string, SetRecipe> = {
+  plain: {},
+  varied: { style: { varied: true } },
+  letters: { style: { varied: true }, times: { A: 2, B: 2, C: 2, D: 2 } },
+};
+/**
+ * each member's recipe (MARKS_RECIPE overrides it, for trying one). Two `letters` networks beside the
+ * three plain ones: chosen on the selection split (select.js), A–D among A–D 95.7% → 96.3%.
+ */
+const MEMBER_RECIPES = ['plain', 'plain', 'plain', 'letters', 'letters'];
+function memberRecipe(k: number): string {
+  const name = process.env.MARKS_RECIPE ?? MEMBER_RECIPES[k] ?? 'plain';
+  if (!RECIPES[name]) throw new Error(`no training recipe ${name}`);
+  return name;
+}
 
 function shuffled(n: number, rng: () => number): Int32Array {
   const a = Int32Array.from({ length: n }, (_, i) => i);
@@ -145,8 +165,9 @@ async function main(): Promise<void> {
   let trainCells = 0;
   for (let k = first; k <= last; k++) {
     const seeds = memberSeeds(k);
-    const train = await buildSet('train', PER_CLASS, seeds.data);
-    console.log(`network ${k + 1}/${MEMBERS}: ${train.count} training cells in ${elapsed()}`);
+    const recipe = memberRecipe(k);
+    const train = await buildSet('train', PER_CLASS, seeds.data, RECIPES[recipe]);
+    console.log(`network ${k + 1}/${MEMBERS} (${recipe}): ${train.count} training cells in ${elapsed()}`);
     model.push(await trainNetwork(train, seeds, elapsed));
     await saveNetwork(model[model.length - 1]!, memberDir(OUT, k));
     trainCells = train.count;
