@@ -144,14 +144,16 @@ export function writeReport(
   dir: string,
   e: Evaluation,
   run: {
-    trainCells: number;
+    /** each member's training recipe (scripts/marks/train.ts) and its training cells */
+    recipes: string[];
+    trainCells: number[];
     testCells: number;
     calibrationCells: number;
     temperature: number;
     epochs: number;
     seconds: number;
     variants: number;
-    /** networks in the ensemble, each trained on trainCells for the epochs */
+    /** networks in the ensemble, each trained on its trainCells for the epochs */
     members: number;
   },
 ): void {
@@ -170,7 +172,7 @@ export function writeReport(
   const md = [
     '# Handwriting classifier — training report',
     '',
-    `Written by \`npm run train:marks\` (scripts/marks/train.ts). ${run.members === 1 ? 'One network' : `An ensemble of ${run.members} networks (own seeds, logits averaged)`}: ${run.trainCells} training cells and ${run.epochs} epochs each, ${(run.seconds / run.members).toFixed(0)} s on one core per network.`,
+    `Written by \`npm run train:marks\` (scripts/marks/train.ts). ${run.members === 1 ? 'One network' : `An ensemble of ${run.members} networks (own seeds, logits averaged)`}, recipes ${run.recipes.join(', ')}: ${run.trainCells.join(', ')} training cells and ${run.epochs} epochs each, ${(run.seconds / run.members).toFixed(0)} s on one core per network.`,
     `Held-out test set: ${run.testCells} cells from fonts, MNIST samples and seeds training never saw (scripts/marks/glyph-sources.ts).`,
     `Calibration: softmax temperature ${run.temperature}, fitted on ${run.calibrationCells} other held-out cells (own seed; neither training nor test).`,
     `Reading: ${run.variants === 1 ? 'each glyph once.' : `each glyph in ${run.variants} variants, logits averaged${VARIANTS_NOTE}`}`,

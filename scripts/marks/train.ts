@@ -109,7 +109,7 @@ async function trainNetwork(train: MarkSet, seeds: { network: number; shuffle: n
 /** Temperature from the calibration split, then the report from the test split. */
 async function calibrateAndReport(
   model: tfl.LayersModel[],
-  run: { trainCells: number; epochs: number; seconds: () => number },
+  run: { recipes: string[]; trainCells: number[]; epochs: number; seconds: () => number },
 ): Promise<void> {
   const calibration = await buildSet('test', CALIBRATION_PER_CLASS, CALIBRATION_SEED);
   const test = await buildSet('test', TEST_PER_CLASS, SPLIT_SEED.test);
@@ -121,6 +121,7 @@ async function calibrateAndReport(
   const result = evaluate(model, test, temperature, VARIANTS);
   const seconds = run.seconds();
   writeReport(OUT, result, {
+    recipes: run.recipes,
     trainCells: run.trainCells,
     testCells: test.count,
     calibrationCells: calibration.count,
@@ -148,7 +149,8 @@ async function main(): Promise<void> {
   if (process.env.MARKS_CHECK_ONLY === '1') {
     // the committed networks, checked again (a new report format, another calibration split, members trained apart)
     const previous = JSON.parse(fs.readFileSync(path.join(OUT, 'report.json'), 'utf8')) as {
-      trainCells: number;
+      recipes?: string[];
+      trainCells: number | number[];
       epochs: number;
       seconds: number;
       members?: number;
@@ -156,13 +158,17 @@ async function main(): Promise<void> {
     const model = await Promise.all(Array.from({ length: MEMBERS }, (_, k) => loadNetwork(memberDir(OUT, k))));
     // report.json's seconds are the whole run's; a report written before ensembles had one network
     const perNetwork = previous.seconds / (previous.members ?? 1);
-    await calibrateAndReport(model, { ...previous, seconds: () => perNetwork * model.length });
+    // a report from before recipes: every member was plain and trained on the same cells
+    const recipes = previous.recipes ?? model.map((_, k) => memberRecipe(k));
+    const trainCells = Array.isArray(previous.trainCells) ? previous.trainCells : model.map(() => previous.trainCells as number);
+    await calibrateAndReport(model, { ...previous, recipes, trainCells, seconds: () => perNetwork * model.length });
     return;
   }
   const only = process.env.MARKS_ONLY_MEMBER;
   const [first, last] = only === undefined ? [0, MEMBERS - 1] : [Number(only), Number(only)];
   const model: tfl.LayersModel[] = [];
-  let trainCells = 0;
+  const recipes: string[] = [];
+  const trainCells: number[] = [];
   for (let k = first; k <= last; k++) {
     const seeds = memberSeeds(k);
     const recipe = memberRecipe(k);
@@ -170,10 +176,11 @@ async function main(): Promise<void> {
     console.log(`network ${k + 1}/${MEMBERS} (${recipe}): ${train.count} training cells in ${elapsed()}`);
     model.push(await trainNetwork(train, seeds, elapsed));
     await saveNetwork(model[model.length - 1]!, memberDir(OUT, k));
-    trainCells = train.count;
+    recipes.push(recipe);
+    trainCells.push(train.count);
   }
   if (only !== undefined) return;
-  await calibrateAndReport(model, { trainCells, epochs: EPOCHS, seconds: () => (Date.now() - started) / 1000 });
+  await calibrateAndReport(model, { recipes, trainCells, epochs: EPOCHS, seconds: () => (Date.now() - started) / 1000 });
 }
 
 main().catch((err: unknown) => {
