@@ -67,10 +67,10 @@ function placeGlyph(cell: Cell, g: Ink, rng: Rng, style: HandStyle = {}): void {
     gh = box.y1 - box.y0 + 1;
   const target = cell.h * range(rng, 0.4, 0.8);
   const s = Math.min(target / gh, (cell.w * 0.8) / gw);
-  const v = style.varied === true;
-  const sx = s * (v ? range(rng, 0.7, 1.3) : range(rng, 0.85, 1.15));
+  const varied = style.varied === true;
+  const sx = s * (varied ? range(rng, 0.7, 1.3) : range(rng, 0.85, 1.15));
   const rot = range(rng, -0.22, 0.22);
-  const shear = v ? range(rng, -0.6, 0.5) : range(rng, -0.4, 0.35);
+  const shear = varied ? range(rng, -0.6, 0.5) : range(rng, -0.4, 0.35);
   const cos = Math.cos(rot),
     sin = Math.sin(rot);
   // where the glyph's centre lands: anywhere, but mostly near the middle
@@ -78,7 +78,7 @@ function placeGlyph(cell: Cell, g: Ink, rng: Rng, style: HandStyle = {}): void {
   const cy = cell.h / 2 + range(rng, -0.06, 0.06) * cell.h;
   const gcx = (box.x0 + box.x1) / 2,
     gcy = (box.y0 + box.y1) / 2;
-  const field = elasticField(rng, cell.w, cell.h, range(rng, 0, v ? 0.1 : 0.06) * cell.h);
+  const field = elasticField(rng, cell.w, cell.h, range(rng, 0, varied ? 0.1 : 0.06) * cell.h);
   for (let v = 0; v < cell.h; v++)
     for (let u = 0; u < cell.w; u++) {
       const du = u - cx + field.dx(u, v),
