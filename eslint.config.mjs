@@ -55,7 +55,9 @@ export default defineConfig(
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // One program built from tsconfig.json (it includes every linted folder): `npm run lint` took
+      // 60 s with the project service and 50 s this way on the 2-core machine.
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
       globals: globals.node,
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
