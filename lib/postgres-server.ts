@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isRunning } from './child-process';
 
 // The embedded PostgreSQL of `npm start` and the tests: Debian's `postgresql` package
 // (scripts/setup.sh installs it), one cluster in a folder, reached only through a unix
@@ -117,7 +118,7 @@ export async function startPostgres(dataDir: string, options: { log?: (line: str
     },
     async stop() {
       const child = server.process;
-      if (child.exitCode === null && child.signalCode === null) {
+      if (isRunning(child)) {
         const exited = new Promise((r) => child.once('exit', r));
         child.ref(); // keep this process alive until the server has gone
         child.kill('SIGINT'); // fast shutdown
@@ -127,7 +128,7 @@ export async function startPostgres(dataDir: string, options: { log?: (line: str
     },
     stopSync() {
       const child = server.process;
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
+      if (isRunning(child) && child.pid) {
         child.kill('SIGINT');
         // postgres removes its pid file last; wait for it (bounded) without an event loop
         spawnSync('sh', ['-c', `for i in $(seq 100); do kill -0 ${child.pid} 2>/dev/null || exit 0; sleep 0.05; done`]);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { workerAllocatorEnv } from '../lib/allocator';
+import { isRunning } from '../lib/child-process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../lib/free-port';
@@ -63,7 +64,7 @@ export async function startLocalStack(dataDir: string, env: NodeJS.ProcessEnv): 
     everyWorker.push(worker);
     return worker;
   };
-  const running = () => everyWorker.filter((w) => w.exitCode === null && w.signalCode === null);
+  const running = () => everyWorker.filter(isRunning);
   const stack: LocalStack = {
     address,
     baseUrl: `http://127.0.0.1:${apiPort}`,

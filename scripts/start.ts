@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { workerAllocatorEnv } from '../lib/allocator';
+import { terminate } from '../lib/child-process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { config } from '../lib/config';
@@ -42,18 +43,6 @@ async function stop(exitCode: number): Promise<void> {
   if (server) await terminate(server, 10_000);
   await postgres?.stop();
   process.exit(exitCode);
-}
-
-function terminate(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function main(): Promise<void> {

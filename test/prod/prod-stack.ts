@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { workerAllocatorEnv } from '../../lib/allocator';
+import { terminate } from '../../lib/child-process';
 import { freePort } from '../../lib/free-port';
 import { waitForTemporal } from '../../lib/temporal/temporal-cli';
 import { apiReady, type LocalStack } from '../../scripts/local-stack';
@@ -192,11 +193,8 @@ export async function startProdStack(dataDir: string, env: NodeJS.ProcessEnv, op
         return child;
       },
       async stop() {
-        const running = [...everyWorker, stack.api].filter((c) => c.exitCode === null && c.signalCode === null);
-        for (const child of running) child.kill('SIGTERM');
-        await Promise.all(running.map((c) => exited(c, 25_000)));
-        stack.server.kill('SIGTERM');
-        await exited(stack.server, 15_000);
+        await Promise.all([...everyWorker, stack.api].map((c) => terminate(c, 25_000)));
+        await terminate(stack.server, 15_000);
         for (const cleanup of cleanups.reverse()) await cleanup();
         log.end();
       },
@@ -242,18 +240,4 @@ async function freePortBelow32768(): Promise<number> {
     });
     if (free) return port;
   }
-}
-
-function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
