@@ -8,6 +8,7 @@ import { correctExam, recordCorrection } from './correct-exam';
 import type { ActivityDeps } from './deps';
 import { deliverWebhook } from './deliver-webhook';
 import { diagnoseExam } from './diagnose-exam';
+import { identifySheet } from './identify-sheet';
 import { ocrPage } from './ocr-page';
 import { parseExam } from './parse-exam';
 import { prepareReview } from './prepare-review';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
       }
     };
   return {
+    identifySheet: bind(identifySheet),
     ocrPage: bind(ocrPage),
     readSheetPage: bind(readSheetPage),
     parseExam: bind(parseExam),

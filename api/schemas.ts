@@ -23,7 +23,8 @@ export const submitExamFormSchema = z
       .describe(
         'the answer key; leave it out for examflow answer sheets, whose code names the template ' +
           '(400 missing_template when neither is there, 400 unknown_template when the code names a template this account ' +
-          'does not have, 400 template_mismatch when both disagree)',
+          'does not have; with a templateId the exam fails with a BadInput "answer sheets of template …" message when ' +
+          'its first page is a sheet of another template)',
       ),
     student: studentFormField.optional(),
     priority: z.enum(priorities).default('normal'),

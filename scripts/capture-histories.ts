@@ -34,6 +34,8 @@ import { batchProgressQuery } from '../workflows/batch-definitions';
 // test then proves the code runs both the histories before and after the change.
 // With `sheet`, answer-sheet exams instead, saved as <version>-sheet-<name>.json.
 // With `review`, teacher review (scripts/capture-review.ts): <version>-review-<name>.json.
+// With `identify`, exams submitted with a templateId whose first page the workflow looks at
+// (identifySheet): <version>-identify-<name>.json.
 // With `batch`, class batches (the parent workflow; its exams' children are saved beside it), as
 // <version>-<name>.json.
 
@@ -70,10 +72,11 @@ const version = process.argv[2] ?? '';
 const sheetSet = process.argv[3] === 'sheet';
 const reviewSet = process.argv[3] === 'review';
 const batchSet = process.argv[3] === 'batch';
+const identifySet = process.argv[3] === 'identify';
 
 async function main(): Promise<void> {
-  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet && !batchSet))
-    throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review|batch]');
+  if (!/^v[0-9]+(-[a-z0-9-]+)?$/.test(version) || (process.argv[3] !== undefined && !sheetSet && !reviewSet && !batchSet && !identifySet))
+    throw new Error('usage: npm run capture-histories -- v<N>[-<change>] [sheet|review|batch|identify]');
   const env = await startTemporal();
   // The school's webhook receiver, on loopback: the success histories include a delivery.
   const receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
@@ -98,9 +101,9 @@ async function main(): Promise<void> {
   const client = env.client;
   const apiDeps = createApiDeps(client, config(), sharedChromium());
   const zh = loadTemplate('zh-math.json');
-  const submit = async (template: Template, pages: Buffer[], student = {}, sheet = false) => {
+  const submit = async (template: Template, pages: Buffer[], student = {}, sheet = false, identify = false) => {
     const examId = examIdFor('school-a', undefined);
-    await submitExam(apiDeps, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal', sheet });
+    await submitExam(apiDeps, { examId, tenantId: 'school-a', template, pages, student, priority: 'normal', sheet, identify });
     return examId;
   };
   try {
@@ -115,6 +118,16 @@ async function main(): Promise<void> {
     }
     if (batchSet) {
       await captureBatches(apiDeps);
+      return;
+    }
+    if (identifySet) {
+      // Submitted with a templateId: a printed paper, a sheet of that template, a sheet of another one (BadInput).
+      const quiz = loadTemplate('zh-sheet-quiz.json');
+      const truth = { studentNumber: '20230417', answers: { '一/1': 'A', '一/2': 'B', '二/1': 'T' } };
+      const sheet = await filledSheetImages(quiz, truth, { style: 'clean', seed: 9 });
+      await save(client, 'identify-paper', await submit(zh, await paper(zh, 1, 10), {}, false, true));
+      await save(client, 'identify-sheet', await submit(quiz, sheet, {}, false, true));
+      await save(client, 'identify-other-template', await submit({ ...quiz, id: 'another-quiz' }, sheet, {}, false, true));
       return;
     }
     if (sheetSet) {

@@ -113,6 +113,52 @@ test('answer-sheet pages are read for their marks on the OCR queue, and parse ge
   assert.deepEqual(calls.sort(), ['parse:|sheets/0,sheets/1', 'sheet:0:templates/t1.json', 'sheet:1:templates/t1.json']);
 });
 
+test('submitted with a templateId, the first page decides: a sheet is read for its marks, a paper by OCR', async () => {
+  for (const sheet of [true, false]) {
+    const calls: string[] = [];
+    const activities = fakeActivities({
+      identifySheet: async (input) => {
+        calls.push(`identify:${input.pageKey}:${input.templateId}`);
+        return { sheet };
+      },
+      ocrPage: async (input) => {
+        calls.push(`ocr:${input.pageIndex}`);
+        return { ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 };
+      },
+      readSheetPage: async (input) => {
+        calls.push(`sheet:${input.pageIndex}`);
+        return { sheetKey: `sheets/${input.pageIndex}`, answers: 12, studentNumber: '20230017' };
+      },
+    });
+    await withWorkers(activities, async (taskQueue) => (await startExam(taskQueue, 2, { identifySheet: true })).result());
+    const reads = sheet ? ['sheet:0', 'sheet:1'] : ['ocr:0', 'ocr:1'];
+    assert.deepEqual(calls.sort(), ['identify:pages/0:t1', ...reads].sort());
+  }
+});
+
+test('a sheet of another template under this templateId fails the exam before any reading', async () => {
+  let reads = 0;
+  const activities = fakeActivities({
+    identifySheet: async () => {
+      throw ApplicationFailure.nonRetryable('the pages are answer sheets of template "quiz-2", but templateId says "t1"', 'BadInput');
+    },
+    ocrPage: async () => {
+      reads++;
+      return { ocrKey: 'ocr/0', confidence: 0.9, characters: 100 };
+    },
+  });
+  await withWorkers(activities, async (taskQueue) => {
+    const handle = await startExam(taskQueue, 1, { identifySheet: true });
+    const err = await handle.result().then(
+      () => assert.fail('the exam should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError);
+    assert.match(err.cause?.message ?? '', /^ocr failed: the pages are answer sheets of template "quiz-2"/);
+  });
+  assert.equal(reads, 0);
+});
+
 test('a page that is not a readable answer sheet fails the exam at once with the reader’s message', async () => {
   let attempts = 0;
   const activities = fakeActivities({

@@ -36,7 +36,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
     interceptors: { activity: activityCostInterceptors(cfg.EXAMFLOW_ACTIVITY_COST_LOG) },
     ...workerVersioning(cfg),
   };
-  const { ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities;
+  const { identifySheet, ocrPage, readSheetPage, splitBatch, ...lightActivities } = options.activities;
   const workers: Promise<Worker>[] = [];
   if (role !== 'ocr') {
     workers.push(
@@ -54,7 +54,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
       Worker.create({
         ...common,
         taskQueue: ocrTaskQueue(taskQueue),
-        activities: { ocrPage, readSheetPage, splitBatch },
+        activities: { identifySheet, ocrPage, readSheetPage, splitBatch },
         maxConcurrentActivityTaskExecutions: ocrSlots(cfg),
         // Heartbeats reach the server within 2 s, and with them a cancellation reaches the page.
         maxHeartbeatThrottleInterval: '2 seconds',

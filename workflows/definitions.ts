@@ -16,6 +16,8 @@ export interface ExamWorkflowInput {
   pageKeys: string[];
   /** the pages are answer sheets examflow printed (their code named the template): read marks, not text */
   sheet?: boolean;
+  /** submitted with a templateId, pages not looked at: the workflow looks at the first page for a sheet code before reading */
+  identifySheet?: boolean;
   student?: SubmittedStudent;
   createdAt: string;
   /** the tenant had a webhook when the exam was submitted: notify it when the exam closes */

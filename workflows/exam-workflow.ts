@@ -65,6 +65,12 @@ async function readPages(input: ExamWorkflowInput, progress: ExamProgress): Prom
   const readQueue = ocrTaskQueue(workflowInfo().taskQueue);
   const { ocrPage } = proxyActivities<Activities>({ ...activityPolicies.ocrPage, taskQueue: readQueue });
   const { readSheetPage } = proxyActivities<Activities>({ ...activityPolicies.readSheetPage, taskQueue: readQueue });
+  const { identifySheet } = proxyActivities<Activities>({ ...activityPolicies.identifySheet, taskQueue: readQueue });
+  let sheet = input.sheet === true;
+  // Only inputs from after the API stopped looking at pages carry identifySheet.
+  if (input.identifySheet && patched('identify-sheet-in-worker')) {
+    sheet = (await identifySheet({ examId, pageKey: input.pageKeys[0]!, templateId: input.templateId })).sheet;
+  }
   const each = async (read: (pageKey: string, pageIndex: number) => Promise<string>) =>
     Promise.all(
       input.pageKeys.map(async (pageKey, pageIndex) => {
@@ -73,7 +79,7 @@ async function readPages(input: ExamWorkflowInput, progress: ExamProgress): Prom
         return key;
       }),
     );
-  if (input.sheet && patched('answer-sheets')) {
+  if (sheet && patched('answer-sheets')) {
     const sheetKeys = await each(
       async (pageKey, pageIndex) => (await readSheetPage({ examId, pageIndex, pageKey, templateKey, language })).sheetKey,
     );
@@ -127,7 +133,7 @@ export async function examWorkflow(input: ExamWorkflowInput): Promise<ExamWorkfl
         templateKey,
         parsedKey: parsed.parsedKey,
         pageKeys: input.pageKeys,
-        sheet: input.sheet === true,
+        sheet: pagesRead.sheetKeys !== undefined,
         settings: input.review,
         progress,
         moveTo,

@@ -70,6 +70,13 @@ export const activityPolicies = {
     heartbeatTimeout: '30 seconds',
     retry: exceptBadInput(fiveTries),
   },
+  // The first page of an exam submitted with a templateId, looked at for a sheet code: a decode
+  // and a pattern check (~50 ms), queued with the reading, so it may wait as long as a page.
+  identifySheet: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '30 minutes',
+    retry: exceptBadInput(fiveTries),
+  },
   // One answer-sheet page: marks in well under a second, a few boxes by OCR; CPU-bound like OCR.
   readSheetPage: {
     startToCloseTimeout: '2 minutes',

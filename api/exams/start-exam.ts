@@ -31,6 +31,8 @@ export interface Submission {
   template: Template;
   /** the pages are examflow answer sheets */
   sheet?: boolean;
+  /** the pages were not looked at: the workflow looks for a sheet code first (sheet-intake.ts) */
+  identify?: boolean;
   pages: Buffer[];
   student?: SubmittedStudent;
   priority: Priority;
@@ -54,6 +56,7 @@ export async function submitExam({ client, cfg, store }: ApiDeps, submission: Su
     language: submission.template.language,
     pageKeys: submission.pages.map((_, i) => keys.page(i)),
     ...(submission.sheet ? { sheet: true } : {}),
+    ...(submission.identify ? { identifySheet: true } : {}),
     student: submission.student,
     createdAt: new Date().toISOString(),
     notify: (await loadWebhook(submission.tenantId)) !== null,

@@ -43,11 +43,11 @@ export function submitExamHandler(deps: ApiDeps): Handler {
     const files = uploadedFiles(ctx);
     await checkPages(files);
     // Without templateId the answer sheet's own code names the template.
-    const { template, sheet } = await examTemplate(tenantId, fields.templateId, files[0]!.buffer);
+    const { template, sheet, identify } = await examTemplate(tenantId, fields.templateId, files[0]!.buffer);
     await admitExams(deps, tenantId, 1);
     const pages = files.map((f) => f.buffer);
     const { student, priority } = fields;
-    const created = await submitExam(deps, { examId, tenantId, template, sheet, pages, student, priority });
+    const created = await submitExam(deps, { examId, tenantId, template, sheet, identify, pages, student, priority });
     ctx.status = created ? 202 : 200;
     ctx.set('Location', `/v1/exams/${examId}`);
     ctx.body = accepted(examId);
@@ -83,10 +83,11 @@ export function submitManyHandler(deps: ApiDeps): Handler {
       const pages = files.slice(offset, (offset += entry.pages));
       try {
         await checkPages(pages);
-        const { template, sheet } = await examTemplate(tenantId, entry.templateId, pages[0]!.buffer);
+        const { template, sheet, identify } = await examTemplate(tenantId, entry.templateId, pages[0]!.buffer);
         const examId = examIdFor(tenantId, undefined);
         const { student, priority } = entry;
-        await submitExam(deps, { examId, tenantId, template, sheet, pages: pages.map((f) => f.buffer), student, priority });
+        const submission = { examId, tenantId, template, sheet, identify, pages: pages.map((f) => f.buffer), student, priority };
+        await submitExam(deps, submission);
         results.push({ index, status: 202 as const, examId, statusUrl: `/v1/exams/${examId}` });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

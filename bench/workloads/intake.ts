@@ -3,9 +3,7 @@ import { sharedChromium } from '../../lib/documents/browser';
 import { submitExam, startExamRun } from '../../api/exams/start-exam';
 import { createApiDeps } from '../../api/deps';
 import { config } from '../../lib/config';
-import os from 'node:os';
 import { examKeys } from '../../lib/artifacts/artifacts';
-import { findSheetCode } from '../../reading/sheets/sheet-code';
 import { ErrorCounts, fmtMs, Latencies, pngBlob, runPool, submitOnce, type LatencySummary } from '../../scripts/loadtest/lib';
 import { f2, type BenchContext, type WorkloadResult } from './context';
 
@@ -76,15 +74,6 @@ export async function intakeWorkload(ctx: BenchContext, tenant: string, page: Bu
       const out = await submitOnce(ctx.stack.baseUrl, 'bench-token-0001', en.id, [blob], 60_000);
       if (!out.ok) throw new Error(out.kind);
     });
-  // The API looks for an answer-sheet code on every submission's first page (template_mismatch,
-  // sheets read as sheets): its CPU on this page (decoding and the finder-pattern check), measured
-  // here, bounds what two cores admit.
-  await findSheetCode(page);
-  const searchCpu = process.cpuUsage();
-  for (let i = 0; i < 5; i++) await findSheetCode(page);
-  const u = process.cpuUsage(searchCpu);
-  const searchMs = (u.user + u.system) / 1000 / 5;
-  const searchBound = (os.availableParallelism() * 1000) / searchMs;
   ctx.log(`intake: concurrency ${intakeC}: raw workflow.start, raw store + start, POST /v1/exams; ${intake} each`);
   // Interleaved twice and the better of each kept: on a shared machine one pass can land in a busy spell.
   const best = async (run: () => Promise<Rate>) => [await run(), await run()].sort((a, b) => b.rate - a.rate)[0]!;
@@ -110,11 +99,10 @@ ${rateRow('raw `submitExam` (store page, template and input, record, then start)
 ${rateRow('`POST /v1/exams` through the API', narrow.api)}
 | API / raw start | **${f2(r)}** | | |
 
-What bounds the API here: it looks for an answer-sheet code on the first page of every submission (a sheet
-submitted with a templateId is still read as a sheet, and a sheet of another template is refused at once). On a
-printed page that is the page's decoding and a QR finder-pattern check that finds none (the full search runs only
-where three finder patterns are seen): ${searchMs.toFixed(0)} ms of CPU on this page (measured in this process), so ${os.availableParallelism()} cores admit at most
-~${searchBound.toFixed(0)} submissions/s however fast the rest of the request is.
+The API reads only each page's image header for a submission with a templateId; whether the pages are answer
+sheets is decided by the workflow's first step (\`identifySheet\`, on the worker). What is left on top of the raw
+start is the HTTP request itself (multipart upload of the page, authentication, validation) and storing the page,
+template and input and recording the exam: raw \`submitExam\` / raw start = ${f2(narrow.rawSubmit.rate / narrow.rawStart.rate)}.
 
 | concurrency 200, ${intakeWide} each | submissions/s | p50 / p95 / p99 | errors |
 |---|---|---|---|

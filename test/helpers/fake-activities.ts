@@ -3,6 +3,7 @@ import type { Activities } from '../../activities';
 /** Stand-ins for every activity, so workflow tests steer each path exactly. */
 export function fakeActivities(overrides: Partial<Activities> = {}): Activities {
   return {
+    identifySheet: async () => ({ sheet: false }),
     ocrPage: async (input) => ({ ocrKey: `ocr/${input.pageIndex}`, confidence: 0.9, characters: 100 }),
     readSheetPage: async (input) => ({ sheetKey: `sheets/${input.pageIndex}`, answers: 10, studentNumber: '20230017' }),
     parseExam: async () => ({ parsedKey: 'parsed', found: 3, missing: 0, studentId: 'S-7' }),
