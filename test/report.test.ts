@@ -9,6 +9,8 @@ import { renderReportHtml } from '../domain/report-html';
 import { buildResult } from '../domain/result';
 import type { Template } from '../domain/template';
 import { closeSharedBrowser, sharedBrowser, sharedChromium } from '../lib/documents/browser';
+import { openPdf, renderPdf as pdfPageImages } from '../lib/documents/pdf-pages';
+import { ReportFonts } from '../lib/documents/report-fonts';
 
 after(() => closeSharedBrowser());
 
@@ -164,6 +166,31 @@ test('renderPdf: an A4 PDF of the zh report', async () => {
   assert.ok(pdf.length > 10_000, `only ${pdf.length} bytes`);
   // A4 is 595 × 842 points.
   assert.match(pdf.toString('latin1'), /\/MediaBox \[0 0 595\.\d+ 841\.\d+\]/);
+});
+
+test('renderPdf: the report faces cut to its characters print exactly what the system fonts print', async () => {
+  const html = renderReportHtml(result(zhTemplate, zhParsed));
+  const embedded = new ReportFonts().embedSubsets(html);
+  const faces =
+    embedded.match(/@font-face\{font-family:"Noto (Sans|Serif) CJK SC";font-weight:(400|700);src:url\(data:font\/otf;base64,[^)]+\)\}/g) ??
+    [];
+  assert.equal(faces.length, 4, 'Sans and Serif, regular and bold');
+  assert.ok(embedded.length - html.length < 1_000_000, `${embedded.length - html.length} bytes of fonts: subsets, not the faces`);
+  const withSystemFonts = await sharedChromium().pages.withPage(async (page) => {
+    await page.setContent(html, { waitUntil: 'load' });
+    return Buffer.from(await page.pdf({ format: 'A4', printBackground: true }));
+  });
+  const pagesOf = async (pdf: Buffer) => {
+    const file = await openPdf(pdf);
+    try {
+      return await pdfPageImages(file);
+    } finally {
+      await file.dispose();
+    }
+  };
+  const [expected, actual] = await Promise.all([pagesOf(withSystemFonts), pagesOf(await renderPdf(sharedChromium(), html))]);
+  assert.equal(actual.length, expected.length);
+  actual.forEach((png, i) => assert.ok(png.equals(expected[i]!), `page ${i + 1} differs`));
 });
 
 test('renderPdf: the en report prints in Latin fonts, and pages are closed after each render', async () => {
