@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { sheetLayout } from '../../domain/sheet-layout';
 import type { Template } from '../../domain/template';
+import { sharedChromium } from '../../lib/documents/browser';
 import { openPdf } from '../../lib/documents/pdf-pages';
+import { renderPdf } from '../../lib/documents/report-pdf';
 import { scanPages } from '../../lib/documents/pdf-scans';
 import { isBlankPage } from '../../reading/blank-page';
 import { readAnswerSheet } from '../../reading/sheets/read-sheet';
@@ -55,6 +57,16 @@ export async function rawClassRead(pdf: Buffer, template: Template) {
   return { wallMs: Date.now() - started, cpuMs: cpuMsSince(cpu), renderMs, pages: pages.length };
 }
 
+/** The other raw part: the exams' own report HTML to PDF in this process's Chromium, all queued at once on its page pool. */
+async function rawReports(ctx: BenchContext, examIds: string[]) {
+  const htmls = await Promise.all(examIds.map((id) => ctx.examflow.getReportHtml(id)));
+  const chromium = sharedChromium();
+  await renderPdf(chromium, htmls[0]!); // browser launched and fonts loaded, as in a running worker
+  const started = Date.now();
+  await Promise.all(htmls.map((html) => renderPdf(chromium, html)));
+  return { wallMs: Date.now() - started };
+}
+
 export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): Promise<WorkloadResult> {
   await ctx.examflow.createTemplate(stack.template).catch(() => undefined);
   ctx.log(`class batch: raw reading of ${stack.students.length} sheets, then POST /v1/batches`);
@@ -69,17 +81,27 @@ export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): 
   const ids = final.exams.map((e) => e.examId);
   ctx.completedIds.push(...ids);
   await new Promise((r) => setTimeout(r, 300));
+  const reports = await rawReports(
+    ctx,
+    final.exams.filter((e) => e.status === 'completed').map((e) => e.examId),
+  );
+  const rawPartsMs = raw.wallMs + reports.wallMs;
+  const rp = rawPartsMs / wallMs;
   const costs = readCosts(ctx.costsFile);
   const [batchTimeline] = await timelines(ctx.temporal, [batchId]);
   const r = raw.wallMs / wallMs;
-  ctx.log(`   raw ${(raw.wallMs / 1000).toFixed(1)} s, batch ${(wallMs / 1000).toFixed(1)} s (${f2(r)}×), ${exact}/${ids.length} exact`);
+  ctx.log(
+    `   raw reading ${(raw.wallMs / 1000).toFixed(1)} s + reports ${(reports.wallMs / 1000).toFixed(1)} s, batch ${(wallMs / 1000).toFixed(1)} s (${f2(rp)}×), ${exact}/${ids.length} exact`,
+  );
   const markdown = `## Class batch (${stack.students.length} scanned one-page answer sheets in one PDF, POST /v1/batches)
 
 | | |
 |---|---|
 | raw reading without Temporal (one thread: pages out of the PDF, blank check, code, marks) | ${(raw.wallMs / 1000).toFixed(1)} s wall, ${(raw.cpuMs / 1000).toFixed(1)} s CPU |
+| raw reports without Temporal (the same ${ids.length} report HTMLs to PDF in this process's Chromium, pooled pages) | ${(reports.wallMs / 1000).toFixed(1)} s wall |
 | **upload → ${ids.length} graded exams and the class report** | **${(wallMs / 1000).toFixed(1)} s** |
-| raw / batch | **${f2(r)}** |
+| raw parts (reading + reports) / batch | **${f2(rp)}** |
+| raw reading alone / batch | ${f2(r)} |
 | exams with the student's number and exact score | ${exact} / ${ids.length} |
 
 The batch workflow's own steps:
@@ -98,7 +120,7 @@ ${breakdownTable(breakdown(await timelines(ctx.temporal, ids), costs))}
         figure: `${(wallMs / 1000).toFixed(1)} s`,
         met: wallMs <= 30_000,
       },
-      { target: 'class batch ≥ 0.5 × its raw reading', figure: `${f2(r)} ×`, met: r >= 0.5 },
+      { target: 'class batch ≥ 0.5 × its raw parts (reading + reports)', figure: `${f2(rp)} × (reading alone ${f2(r)} ×)`, met: rp >= 0.5 },
     ],
   };
 }
