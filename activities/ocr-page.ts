@@ -37,6 +37,8 @@ export async function ocrPage({ store, ocr }: Pick<ActivityDeps, 'store' | 'ocr'
   const resumed = ctx.info.heartbeatDetails as OcrHeartbeat | undefined;
   if (resumed?.done && (await store.exists(resumed.done.ocrKey))) return resumed.done;
 
+  // A first beat at once: the server (and whoever watches it) knows this worker holds the page.
+  ctx.heartbeat({ pageIndex: input.pageIndex } satisfies OcrHeartbeat);
   const image = await store.get(input.pageKey);
   // Heartbeat on a timer as well as on progress: recognition of a dense page can go a
   // while between progress callbacks, and a lost worker must be noticed within the timeout.

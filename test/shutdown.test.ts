@@ -54,12 +54,16 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   await submitExam(deps, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
   const worker = run('worker/main.js', { EXAMFLOW_TASK_QUEUE: taskQueue });
   const handle = env.client.workflow.getHandle<typeof examWorkflow>(examId);
-  // Wait until the OCR activity is running on this worker.
+  // Wait until the OCR activity runs in this worker: started, and its first heartbeat in (a task
+  // the server has handed out may not have reached the activity code yet).
   for (;;) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
     if (
       pending.some(
-        (a) => a.activityType?.name === 'ocrPage' && a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        (a) =>
+          a.activityType?.name === 'ocrPage' &&
+          a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED &&
+          a.lastHeartbeatTime,
       )
     )
       break;
@@ -68,7 +72,8 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
   const signalledAt = Date.now();
   worker.kill('SIGTERM');
   assert.equal(await exited(worker), 0);
-  assert.ok(Date.now() - signalledAt < 25_000, 'within the shutdown grace time');
+  const exitMs = Date.now() - signalledAt;
+  assert.ok(exitMs < 25_000, 'within the shutdown grace time');
   // The OCR activity's own completion (the exam's record is written by an activity too). The
   // worker may exit while its completion is still being written to history: look for a few
   // seconds (a completion that never arrives would show as a second attempt below as well).
@@ -86,7 +91,20 @@ test('SIGTERM on a worker lets the page being read finish, then the worker exits
     await new Promise((r) => setTimeout(r, 100));
     ocrDone = await ocrCompleted();
   }
-  assert.ok(ocrDone, 'the page that was being read completed before the worker left');
+  if (!ocrDone) {
+    // What the server holds, so a failure says whether the page was lost, failed or is still open.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const kinds = events.map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes')));
+    const pending = ((await handle.describe()).raw.pendingActivities ?? []).map((a) => [
+      a.activityType?.name,
+      a.state,
+      a.attempt,
+      a.lastFailure?.message,
+    ]);
+    assert.fail(
+      `the page that was being read did not complete before the worker left (exit after ${exitMs} ms); history ${JSON.stringify(kinds)}; pending ${JSON.stringify(pending)}`,
+    );
+  }
   assert.ok(await deps.store.exists(`exams/${examId}/ocr/001.json`));
 
   // A new worker picks the exam up where it stopped.
