@@ -6,8 +6,9 @@
 // finder-pattern part of its row scan on the same grey picture, then keeps the candidates that
 // show the pattern down their column and along both diagonals too, as a real finder pattern does
 // at any turn. Text gives jsQR dozens of row candidates (which it then tries to decode, hundreds
-// of ms a page) but hardly any that pass the three crossings; every sheet picture of the tests
-// (clean, scanned, photographed, turned) shows its three. The code's square cut out by the markers
+// of ms a page) but few that pass the crossings, and those few (bold 回, 口) are not placed as a
+// code's three are; every sheet picture of the tests (clean, scanned, photographed, turned) shows
+// its three. The code's square cut out by the markers
 // or the page's outline is the same code resampled: one whose finder patterns are too small to
 // show here (modules under a pixel at working size) is too small for its sheet's bubbles anyway.
 
@@ -205,11 +206,35 @@ function runsFrom(bits: Uint8Array, width: number, height: number, x: number, y:
   return runs;
 }
 
-/** The 1:1:3:1:1 pattern across the centre in direction (dx, dy), within jsQR's tolerance. */
-function crosses(bits: Uint8Array, width: number, height: number, p: { x: number; y: number }, dx: number, dy: number): boolean {
+/** The 1:1:3:1:1 pattern across the centre in direction (dx, dy), within jsQR's tolerance: its length in pixels, or 0. */
+function crossing(bits: Uint8Array, width: number, height: number, p: { x: number; y: number }, dx: number, dy: number): number {
   const a = runsFrom(bits, width, height, p.x, p.y, -dx, -dy);
   const b = runsFrom(bits, width, height, p.x, p.y, dx, dy);
-  return !!a && !!b && finderRuns(a[2]!, a[1]!, a[0]! + b[0]! - 1, b[1]!, b[2]!);
+  if (!a || !b || !finderRuns(a[2]!, a[1]!, a[0]! + b[0]! - 1, b[1]!, b[2]!)) return 0;
+  return a[2]! + a[1]! + a[0]! + b[0]! - 1 + b[1]! + b[2]!;
+}
+
+const MAX_SIDE_RATIO = 1.4;
+// Grey levels between the dark centre and the light ring: printed codes show 90–240 even in dim
+// photos; a scan's paper grain, which the binariser turns into speckle, under 20.
+const MIN_CONTRAST = 40;
+const alike = (a: number, b: number) => a > 0 && b > 0 && Math.max(a, b) <= MAX_SIDE_RATIO * Math.min(a, b);
+
+/** How much lighter the light ring is than the dark centre, in grey levels: the ring sampled two modules out along both axes. */
+function printedContrast({ data, width, height }: GreyPicture, p: FinderPattern): number {
+  const at = (x: number, y: number) => data[between(Math.round(y), 0, height - 1) * width + between(Math.round(x), 0, width - 1)]!;
+  let centre = 0;
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) centre += at(p.x + dx, p.y + dy);
+  const r = 2 * p.module;
+  const ring = at(p.x + r, p.y) + at(p.x - r, p.y) + at(p.x, p.y + r) + at(p.x, p.y - r);
+  return ring / 4 - centre / 9;
+}
+
+export interface FinderPattern {
+  x: number;
+  y: number;
+  /** one module's size in pixels: the pattern is seven modules across */
+  module: number;
 }
 
 /**
@@ -218,15 +243,56 @@ function crosses(bits: Uint8Array, width: number, height: number, p: { x: number
  * centre, so any line through the centre crosses them in the proportions 1:1:3:1:1, whichever
  * way the code is turned, and nearly so under a photo's perspective; a row of text rarely does.
  */
-export function finderPatterns(picture: GreyPicture): { x: number; y: number }[] {
+export function finderPatterns(picture: GreyPicture): FinderPattern[] {
   const { width, height } = picture;
   const bits = binarise(picture);
-  return rowCandidates(bits, width, height).filter(
-    (p) => crosses(bits, width, height, p, 0, 1) && crosses(bits, width, height, p, 1, 1) && crosses(bits, width, height, p, 1, -1),
-  );
+  const found: FinderPattern[] = [];
+  for (const p of rowCandidates(bits, width, height)) {
+    const across = crossing(bits, width, height, p, 1, 0);
+    const down = crossing(bits, width, height, p, 0, 1);
+    const diagonal = crossing(bits, width, height, p, 1, 1);
+    const otherDiagonal = crossing(bits, width, height, p, 1, -1);
+    // Nested squares measure alike across and down, and alike along both diagonals, however turned.
+    if (!alike(across, down) || !alike(diagonal, otherDiagonal)) continue;
+    const pattern = { ...p, module: (across + down) / 14 };
+    if (printedContrast(picture, pattern) >= MIN_CONTRAST) found.push(pattern);
+  }
+  return found;
 }
 
-/** False where no QR code can be: fewer than three finder patterns. */
+// The codes examflow prints carry at most "EXF1/" + a 64-character template id + "/999/999" at
+// level M: versions 1 to 5, whose corner patterns sit 14 to 30 modules apart. The bounds leave
+// room for a photo's perspective and for module sizes measured on a few pixels.
+const LEG_MODULES = { min: 9, max: 48 };
+const MAX_MODULE_RATIO = 2;
+const MAX_LEG_RATIO = 1.5;
+const MAX_CORNER_COS = 0.5; // 60°–120° at the corner
+
+/** Whether three patterns sit as a code's do: alike in size, two equal-ish legs at about a right angle from the third. */
+function codeCorner(corner: FinderPattern, a: FinderPattern, b: FinderPattern): boolean {
+  const smallest = Math.min(corner.module, a.module, b.module);
+  if (Math.max(corner.module, a.module, b.module) > MAX_MODULE_RATIO * smallest) return false;
+  const module = (corner.module + a.module + b.module) / 3;
+  const [ax, ay, bx, by] = [a.x - corner.x, a.y - corner.y, b.x - corner.x, b.y - corner.y];
+  const legA = Math.hypot(ax, ay);
+  const legB = Math.hypot(bx, by);
+  const [shorter, longer] = legA < legB ? [legA, legB] : [legB, legA];
+  if (longer > MAX_LEG_RATIO * shorter || shorter < LEG_MODULES.min * module || longer > LEG_MODULES.max * module) return false;
+  return Math.abs(ax * bx + ay * by) <= MAX_CORNER_COS * legA * legB;
+}
+
+/**
+ * False where no examflow sheet code can be: no three finder patterns placed as a code's. Bold
+ * characters such as 回 show the pattern too, and a page of them (or a scan's speckle) often
+ * shows three or more; a false "maybe" costs the full search (half a second of CPU), so their
+ * sizes and places count. Each pattern is paired only with those within a code's reach of it.
+ */
 export function mayHoldQrCode(picture: GreyPicture): boolean {
-  return finderPatterns(picture).length >= 3;
+  const found = finderPatterns(picture);
+  for (const corner of found) {
+    const reach = LEG_MODULES.max * MAX_MODULE_RATIO * corner.module;
+    const near = found.filter((p) => p !== corner && Math.abs(p.x - corner.x) <= reach && Math.abs(p.y - corner.y) <= reach);
+    for (let i = 0; i < near.length; i++) for (let j = i + 1; j < near.length; j++) if (codeCorner(corner, near[i]!, near[j]!)) return true;
+  }
+  return false;
 }

@@ -5,8 +5,9 @@ import { parseSheetCode } from '../../domain/sheet-layout';
 
 // Which template and page a picture shows, from the sheet's own QR code: the markers place the
 // page and only the code's square is decoded; without markers the whole picture is searched.
-// Most pictures the API sees are printed papers with no code at all: a picture without three
-// QR finder patterns (reading/sheets/qr-finder.ts, ~10 ms) is answered before any of that.
+// Most pictures looked at are printed papers with no code at all: a picture without three QR
+// finder patterns placed as a code's (reading/sheets/qr-finder.ts, 20–50 ms) is answered before
+// any of that.
 
 export async function findSheetCode(image: Buffer): Promise<{ templateId: string; pageIndex: number; pageCount: number } | null> {
   const grey = await decodeGrey(image);
