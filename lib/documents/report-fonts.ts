@@ -37,7 +37,8 @@ export class ReportFonts {
   embedSubsets(html: string): string {
     try {
       const head = html.indexOf('</head>');
-      this.faces ??= loadReportFaces();
+      // once: `??=` would probe fontconfig again at every render where the faces are missing (null)
+      if (this.faces === undefined) this.faces = loadReportFaces();
       if (!this.faces || head < 0) return html;
       const codePoints = new Set<number>();
       for (const ch of html + ALWAYS) codePoints.add(ch.codePointAt(0)!);
