@@ -248,12 +248,10 @@ export function finderPatterns(picture: GreyPicture): FinderPattern[] {
   const bits = binarise(picture);
   const found: FinderPattern[] = [];
   for (const p of rowCandidates(bits, width, height)) {
+    // Nested squares measure alike across and down, and alike along both diagonals, however turned.
     const across = crossing(bits, width, height, p, 1, 0);
     const down = crossing(bits, width, height, p, 0, 1);
-    const diagonal = crossing(bits, width, height, p, 1, 1);
-    const otherDiagonal = crossing(bits, width, height, p, 1, -1);
-    // Nested squares measure alike across and down, and alike along both diagonals, however turned.
-    if (!alike(across, down) || !alike(diagonal, otherDiagonal)) continue;
+    if (!alike(across, down) || !alike(crossing(bits, width, height, p, 1, 1), crossing(bits, width, height, p, 1, -1))) continue;
     const pattern = { ...p, module: (across + down) / 14 };
     if (printedContrast(picture, pattern) >= MIN_CONTRAST) found.push(pattern);
   }
