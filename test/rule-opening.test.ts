@@ -48,3 +48,15 @@ test('openLines is OpenCV’s opening by a 1×k or k×1 rectangle', async () => 
       }
   }
 });
+
+test('openLines into a mask adds its survivors to what is there (both rules in one mask)', () => {
+  const [width, height] = [157, 203];
+  const mask = randomMask(width, height, 3);
+  const rows = openLines(mask, width, height, 30, 'rows');
+  const columns = openLines(mask, width, height, 17, 'columns');
+  const both = openLines(mask, width, height, 17, 'columns', openLines(mask, width, height, 30, 'rows'));
+  assert.deepEqual(
+    both,
+    rows.map((v, i) => v | columns[i]!),
+  );
+});

@@ -30,10 +30,9 @@ export async function findTables(page: GreyImage): Promise<Table[]> {
     cv.adaptiveThreshold(grey, bin, 255, cv.ADAPTIVE_THRESH_MEAN_C, cv.THRESH_BINARY_INV, 31, 12);
     const long = Math.max(W, H);
     // the rules: long horizontal runs or long vertical runs (openLines is morphologyEx's opening, by runs)
-    const horizontal = openLines(bin.data, W, H, Math.round(long / 45), 'rows');
-    const vertical = openLines(bin.data, W, H, Math.round(long / 90), 'columns');
-    for (let i = 0; i < horizontal.length; i++) horizontal[i]! |= vertical[i]!;
-    const grid = keep(cv.matFromArray(H, W, cv.CV_8UC1, horizontal));
+    const rules = openLines(bin.data, W, H, Math.round(long / 45), 'rows');
+    openLines(bin.data, W, H, Math.round(long / 90), 'columns', rules);
+    const grid = keep(cv.matFromArray(H, W, cv.CV_8UC1, rules));
     // close small gaps where a faint scan broke a rule, so cells stay enclosed
     cv.dilate(grid, grid, keep(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(3, 3))));
     const contours = keep(new cv.MatVector());
