@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-// Resident memory of a process and of its descendants (the worker's Chromium), from /proc.
+// Resident memory and CPU of a process and of its descendants (the worker's Chromium), from /proc.
 
 function statusField(pid: number, field: 'VmRSS'): number {
   try {
@@ -62,22 +62,34 @@ export function sampleRss(pids: Record<string, number>, everyMs = 1_000) {
   };
 }
 
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+
+/** CPU ms of `pid` alone (user + system, its threads included), or with the exited children it has waited for. */
+function cpuMs(pid: number, waitedChildren: boolean): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    return (f[11]! + f[12]! + (waitedChildren ? f[13]! + f[14]! : 0)) * TICK_MS; // utime, stime, cutime, cstime
+  } catch {
+    return 0; // exited
+  }
+}
+
 /** CPU ms (user + system, from /proc) of `pid` and every descendant, with the exited ones each has waited for. */
 export function treeCpuMs(pid: number): number {
   const byParent = children();
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
   let total = 0;
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick; // utime, stime, cutime, cstime
-    } catch {
-      // exited
-    }
+    total += cpuMs(p, true);
     stack.push(...(byParent.get(p) ?? []));
   }
   return total;
 }
+
+/** CPU ms of `pid` alone, its threads included. */
+export const ownCpuMs = (pid: number) => cpuMs(pid, false);

@@ -3,6 +3,7 @@ import type { ExamflowClient } from '../../client/examflow-client';
 import type { Template } from '../../domain/template';
 import type { LocalStack } from '../../scripts/local-stack';
 import { breakdown, breakdownTable, readCosts, timelines } from '../breakdown';
+import { stackCpu, stackCpuLine } from '../stack-cpu';
 import { waitForAll } from '../wait-all';
 
 // What every workload of bench/run.ts gets, and what it gives back: a section of
@@ -68,13 +69,20 @@ export async function pipelineRun(
   ctx: BenchContext,
   exams: { templateId?: string; pages: Buffer[] }[],
 ): Promise<{ s: number; failed: number; breakdown: string }> {
+  const cpuBefore = stackCpu(ctx.stack);
   const t = performance.now();
   const ids = await Promise.all(exams.map((e) => ctx.examflow.submitExam(e).then((r) => r.examId)));
   const finals = await waitForAll(ctx.examflow, ids, 20 * 60_000);
   const s = (performance.now() - t) / 1000;
+  const cpu = stackCpuLine(
+    cpuBefore,
+    stackCpu(ctx.stack),
+    s,
+    exams.reduce((n, e) => n + e.pages.length, 0),
+  );
   const done = ids.filter((id) => finals.get(id) === 'completed');
   ctx.completedIds.push(...done);
-  return { s, failed: ids.length - done.length, breakdown: await breakdownOf(ctx, ids) };
+  return { s, failed: ids.length - done.length, breakdown: `${cpu}\n\n${await breakdownOf(ctx, ids)}` };
 }
 
 export async function breakdownOf(ctx: BenchContext, ids: string[]): Promise<string> {
