@@ -16,11 +16,11 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-# --- runtime: Debian with Chromium (reports), CJK fonts (Chinese reports), poppler (PDF uploads) and
+# --- runtime: Debian with Chromium and its headless shell (reports), CJK fonts (Chinese reports), poppler (PDF uploads) and
 # jemalloc, which the workers preload (lib/allocator.ts: glibc's arenas kept their RSS high)
 FROM node:22.20.0-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-liberation fontconfig poppler-utils tini ca-certificates libjemalloc2 \
+ && apt-get install -y --no-install-recommends chromium chromium-headless-shell fonts-noto-cjk fonts-liberation fontconfig poppler-utils tini ca-certificates libjemalloc2 \
  && ln -s "$(ls /usr/lib/*-linux-gnu/libjemalloc.so.2)" /usr/local/lib/libjemalloc.so.2 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -29,6 +29,7 @@ ARG EXAMFLOW_BUILD_ID
 ENV EXAMFLOW_BUILD_ID=${EXAMFLOW_BUILD_ID} \
     NODE_ENV=production \
     CHROMIUM_PATH=/usr/bin/chromium \
+    CHROMIUM_HEADLESS_SHELL_PATH=/usr/bin/chromium-headless-shell \
     EXAMFLOW_DATA_DIR=/data \
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 COPY --from=build /app/package.json ./

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../lib/config';
-import { Chromium } from '../lib/documents/browser';
+import { pdfChromium } from '../lib/documents/browser';
 import { configureLogger, logger } from '../lib/logger';
 import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { connectRecords } from '../lib/records-connection';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   await applyHistoryRetention(client, cfg);
   await ensurePurgeSchedule(client, cfg);
   // Answer-sheet PDFs: launched on the first request for one.
-  const chromium = new Chromium(cfg.CHROMIUM_PATH);
+  const chromium = pdfChromium(cfg);
   const server = apiServer(createApp(client, cfg, chromium), cfg).listen(cfg.EXAMFLOW_API_PORT, cfg.EXAMFLOW_API_HOST, () => {
     logger.info({ port: cfg.EXAMFLOW_API_PORT }, 'examflow API listening');
   });

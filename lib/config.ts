@@ -199,6 +199,9 @@ const operations = {
   // "production" in the Docker image; refuses development-only settings.
   NODE_ENV: z.string().optional(),
   CHROMIUM_PATH: text('/usr/bin/chromium'),
+  // Chromium's headless shell, which prints the PDFs (reports, answer sheets) when installed: the
+  // same pages at about half the CPU a PDF. Without it CHROMIUM_PATH prints them.
+  CHROMIUM_HEADLESS_SHELL_PATH: text('/usr/bin/chromium-headless-shell'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   // The `service` field of every log line and the OpenTelemetry service name.
   EXAMFLOW_SERVICE: text('examflow'),

@@ -16,9 +16,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
 
-# 2. Chromium (reports, fixtures), CJK fonts and poppler's pdftoppm (PDF uploads), from Debian.
+# 2. Chromium (fixtures, the web page tests) and its headless shell (reports), CJK fonts and poppler's pdftoppm (PDF uploads), from Debian.
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+# its headless shell prints the PDFs (lib/documents/browser.ts, pdfChromium)
+[ -x "${CHROMIUM_HEADLESS_SHELL_PATH:-/usr/bin/chromium-headless-shell}" ] || missing+=(chromium-headless-shell)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # (grep without -q: an early exit would SIGPIPE fc-list and fail the pipeline under pipefail)
 fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)

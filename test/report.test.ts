@@ -8,11 +8,22 @@ import type { ParsedExam } from '../domain/paper';
 import { renderReportHtml } from '../domain/report-html';
 import { buildResult } from '../domain/result';
 import type { Template } from '../domain/template';
-import { closeSharedBrowser, sharedBrowser, sharedChromium } from '../lib/documents/browser';
+import { closeSharedBrowser, pdfChromium, sharedBrowser, sharedChromium } from '../lib/documents/browser';
+import { config } from '../lib/config';
 import { openPdf, renderPdf as pdfPageImages } from '../lib/documents/pdf-pages';
 import { ReportFonts } from '../lib/documents/report-fonts';
 
 after(() => closeSharedBrowser());
+
+/** A PDF's pages as pdftoppm rasters them (PNG). */
+async function pagesOf(pdf: Buffer): Promise<Buffer[]> {
+  const file = await openPdf(pdf);
+  try {
+    return await pdfPageImages(file);
+  } finally {
+    await file.dispose();
+  }
+}
 
 const zhTemplate: Template = {
   id: 'g8-math-midterm',
@@ -180,15 +191,21 @@ test('renderPdf: the report faces cut to its characters print exactly what the s
     await page.setContent(html, { waitUntil: 'load' });
     return Buffer.from(await page.pdf({ format: 'A4', printBackground: true }));
   });
-  const pagesOf = async (pdf: Buffer) => {
-    const file = await openPdf(pdf);
-    try {
-      return await pdfPageImages(file);
-    } finally {
-      await file.dispose();
-    }
-  };
   const [expected, actual] = await Promise.all([pagesOf(withSystemFonts), pagesOf(await renderPdf(sharedChromium(), html))]);
+  assert.equal(actual.length, expected.length);
+  actual.forEach((png, i) => assert.ok(png.equals(expected[i]!), `page ${i + 1} differs`));
+});
+
+test('renderPdf: the headless shell that prints the worker’s reports prints exactly what the browser prints', async (t) => {
+  const shell = pdfChromium(config());
+  t.after(() => shell.close());
+  const html = renderReportHtml(result(zhTemplate, zhParsed));
+  const [expected, actual] = await Promise.all([renderPdf(sharedChromium(), html).then(pagesOf), renderPdf(shell, html).then(pagesOf)]);
+  assert.match(
+    (await (await shell.browser()).version()).toString(),
+    /^HeadlessChrome\//,
+    'chromium-headless-shell is installed (npm run setup)',
+  );
   assert.equal(actual.length, expected.length);
   actual.forEach((png, i) => assert.ok(png.equals(expected[i]!), `page ${i + 1} differs`));
 });

@@ -2,7 +2,7 @@ import type { MetricMeter } from '@temporalio/common';
 import type { ActivityDeps } from '../activities';
 import { createArtifactStore } from '../lib/artifacts/artifacts';
 import type { Config } from '../lib/config';
-import { Chromium } from '../lib/documents/browser';
+import { pdfChromium } from '../lib/documents/browser';
 import { renderPdf } from '../lib/documents/report-pdf';
 import { llmSettings } from '../lib/llm/settings';
 import { createTagCache } from '../lib/tagging/tag-cache';
@@ -27,7 +27,7 @@ export function createActivityDeps(cfg: Config, options: { meter?: MetricMeter }
     dataDir: cfg.EXAMFLOW_DATA_DIR,
     lineReader: cfg.EXAMFLOW_OCR_LINE_READER,
   });
-  const chromium = new Chromium(cfg.CHROMIUM_PATH);
+  const chromium = pdfChromium(cfg);
   const tags = createTagCache({
     kind: cfg.EXAMFLOW_TAG_CACHE,
     maxEntries: cfg.EXAMFLOW_TAG_CACHE_MAX_ENTRIES,

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sheetLayout } from '../../domain/sheet-layout';
 import type { Template } from '../../domain/template';
-import { sharedChromium } from '../../lib/documents/browser';
+import { pdfChromium } from '../../lib/documents/browser';
+import { config } from '../../lib/config';
 import { openPdf } from '../../lib/documents/pdf-pages';
 import { renderPdf } from '../../lib/documents/report-pdf';
 import { scanPages } from '../../lib/documents/pdf-scans';
@@ -57,14 +58,18 @@ export async function rawClassRead(pdf: Buffer, template: Template) {
   return { wallMs: Date.now() - started, cpuMs: cpuMsSince(cpu), renderMs, pages: pages.length };
 }
 
-/** The other raw part: the exams' own report HTML to PDF in this process's Chromium, all queued at once on its page pool. */
+/** The other raw part: the exams' own report HTML to PDF in this process, printed as the worker prints them, all queued at once on its page pool. */
 async function rawReports(ctx: BenchContext, examIds: string[]) {
   const htmls = await Promise.all(examIds.map((id) => ctx.examflow.getReportHtml(id)));
-  const chromium = sharedChromium();
-  await renderPdf(chromium, htmls[0]!); // browser launched and fonts loaded, as in a running worker
-  const started = Date.now();
-  await Promise.all(htmls.map((html) => renderPdf(chromium, html)));
-  return { wallMs: Date.now() - started };
+  const chromium = pdfChromium(config());
+  try {
+    await renderPdf(chromium, htmls[0]!); // browser launched and fonts loaded, as in a running worker
+    const started = Date.now();
+    await Promise.all(htmls.map((html) => renderPdf(chromium, html)));
+    return { wallMs: Date.now() - started };
+  } finally {
+    await chromium.close();
+  }
 }
 
 export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): Promise<WorkloadResult> {
@@ -98,7 +103,7 @@ export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): 
 | | |
 |---|---|
 | raw reading without Temporal (one thread: pages out of the PDF, blank check, code, marks) | ${(raw.wallMs / 1000).toFixed(1)} s wall, ${(raw.cpuMs / 1000).toFixed(1)} s CPU |
-| raw reports without Temporal (the same ${ids.length} report HTMLs to PDF in this process's Chromium, pooled pages) | ${(reports.wallMs / 1000).toFixed(1)} s wall |
+| raw reports without Temporal (the same ${ids.length} report HTMLs to PDF in this process, printed as the worker prints them, pooled pages) | ${(reports.wallMs / 1000).toFixed(1)} s wall |
 | **upload → ${ids.length} graded exams and the class report** | **${(wallMs / 1000).toFixed(1)} s** |
 | raw parts (reading + reports) / batch | **${f2(rp)}** |
 | raw reading alone / batch | ${f2(r)} |
