@@ -11,7 +11,8 @@ function statusField(pid: number, field: 'VmRSS'): number {
   }
 }
 
-function children(): Map<number, number[]> {
+/** Every process's children, by parent pid: one look through /proc for many tree readings. */
+export function children(): Map<number, number[]> {
   const byParent = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -79,8 +80,7 @@ function cpuMs(pid: number, waitedChildren: boolean): number {
 }
 
 /** CPU ms (user + system, from /proc) of `pid` and every descendant, with the exited ones each has waited for. */
-export function treeCpuMs(pid: number): number {
-  const byParent = children();
+export function treeCpuMs(pid: number, byParent = children()): number {
   let total = 0;
   const stack = [pid];
   while (stack.length) {

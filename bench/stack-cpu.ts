@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { LocalStack } from '../scripts/local-stack';
-import { ownCpuMs, treeCpuMs } from './process-memory';
+import { children, ownCpuMs, treeCpuMs } from './process-memory';
 
 // CPU of every process of the local stack over a pipeline run: the worker's activity log counts
 // the worker alone; Chromium, the Temporal server, the API and PostgreSQL share the same cores.
@@ -9,10 +9,11 @@ export type ProcessCpu = Record<'worker' | 'chromium' | 'temporal' | 'api' | 'po
 
 /** CPU ms so far of each part of the stack (the worker's Chromium is its descendants). */
 export function stackCpu(stack: LocalStack): ProcessCpu {
+  const byParent = children();
   const workers = [stack.worker, ...stack.extraWorkers].flatMap((w) => (w?.pid ? [w.pid] : []));
   const own = workers.reduce((s, pid) => s + ownCpuMs(pid), 0);
-  const tree = workers.reduce((s, pid) => s + treeCpuMs(pid), 0);
-  const pidCpu = (pid: number | undefined) => (pid ? treeCpuMs(pid) : 0);
+  const tree = workers.reduce((s, pid) => s + treeCpuMs(pid, byParent), 0);
+  const pidCpu = (pid: number | undefined) => (pid ? treeCpuMs(pid, byParent) : 0);
   const bench = process.cpuUsage();
   return {
     worker: own,

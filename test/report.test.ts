@@ -201,11 +201,7 @@ test('renderPdf: the headless shell that prints the worker’s reports prints ex
   t.after(() => shell.close());
   const html = renderReportHtml(result(zhTemplate, zhParsed));
   const [expected, actual] = await Promise.all([renderPdf(sharedChromium(), html).then(pagesOf), renderPdf(shell, html).then(pagesOf)]);
-  assert.match(
-    (await (await shell.browser()).version()).toString(),
-    /^HeadlessChrome\//,
-    'chromium-headless-shell is installed (npm run setup)',
-  );
+  assert.match(await (await shell.browser()).version(), /^HeadlessChrome\//, 'chromium-headless-shell is installed (npm run setup)');
   assert.equal(actual.length, expected.length);
   actual.forEach((png, i) => assert.ok(png.equals(expected[i]!), `page ${i + 1} differs`));
 });

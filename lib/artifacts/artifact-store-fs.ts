@@ -38,7 +38,9 @@ export class FsArtifactStore implements ArtifactStore {
       throw err;
     } finally {
       // unlink, not rm: rm stats the path first, and this is every submission's hot path
-      await fs.unlink(tmp).catch(() => undefined);
+      await fs.unlink(tmp).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err; // what rm's force ignored, and only that
+      });
     }
     return key;
   }
