@@ -67,6 +67,10 @@ const queues = {
   // Reports wait for one of Chromium's four pooled pages (lib/documents/page-pool.ts) inside their
   // slot: with 4 slots, 4 waiting reports held up every record write and parse behind them.
   EXAMFLOW_ACTIVITY_CONCURRENCY: int(1, 256, 8),
+  // On SIGTERM a worker stops polling and lets running activities finish for this long before it
+  // cancels them (they are then retried elsewhere). Keep it under the orchestrator's stop grace
+  // period (compose: 30 s) so the process still exits by itself.
+  EXAMFLOW_SHUTDOWN_GRACE_SECONDS: int(1, 3600, 20),
   // Worker Versioning: the build id this worker announces (the production image's tag). Set,
   // the worker joins the EXAMFLOW_DEPLOYMENT_NAME deployment and receives tasks only once its
   // version is made current (deploy/temporal/set-current-version.sh). Unset: unversioned.

@@ -31,7 +31,7 @@ export async function createExamWorkers(options: ExamWorkerOptions): Promise<Wor
   const common = {
     connection: options.connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
-    shutdownGraceTime: '20 seconds' as const,
+    shutdownGraceTime: cfg.EXAMFLOW_SHUTDOWN_GRACE_SECONDS * 1000,
     dataConverter: examflowDataConverter(cfg),
     interceptors: { activity: activityCostInterceptors(cfg.EXAMFLOW_ACTIVITY_COST_LOG) },
     ...workerVersioning(cfg),
