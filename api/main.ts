@@ -6,6 +6,7 @@ import { examflowDataConverter } from '../lib/temporal/payload-codec';
 import { connectRecords } from '../lib/records-connection';
 import { applyHistoryRetention, ensurePurgeSchedule } from '../lib/artifacts/retention';
 import { closeRecords } from '../records/database';
+import { connectWhenUp } from '../lib/temporal/connect-when-up';
 import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
 import { shutdownTracing, tracingPlugin } from '../lib/temporal/tracing';
 import { closeSheetCodePool } from './exams/sheet-code-pool';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   // Tracing (off unless EXAMFLOW_OTEL_ENDPOINT is set): the client interceptor starts the
   // trace that the workflow and its activities continue.
   const tracing = tracingPlugin(cfg);
-  const connection = await Connection.connect(temporalConnectionOptions(cfg));
+  const connection = await connectWhenUp(cfg.TEMPORAL_ADDRESS, () => Connection.connect(temporalConnectionOptions(cfg)));
   const client = new Client({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,

@@ -4,6 +4,7 @@ import { config } from '../lib/config';
 import { configureLogger, logger } from '../lib/logger';
 import { connectRecords } from '../lib/records-connection';
 import { closeRecords } from '../records/database';
+import { connectWhenUp } from '../lib/temporal/connect-when-up';
 import { temporalConnectionOptions } from '../lib/temporal/temporal-connection';
 import { installTemporalRuntime, workerMetricsAddress } from '../lib/temporal/temporal-runtime';
 import { shutdownTracing, tracingPlugin } from '../lib/temporal/tracing';
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
   const tracing = tracingPlugin(cfg);
   await connectRecords(cfg);
   const owned = createActivityDeps(cfg, { meter: Runtime.instance().metricMeter });
-  const connection = await NativeConnection.connect({ ...temporalConnectionOptions(cfg), plugins: tracing ? [tracing] : [] });
+  const connection = await connectWhenUp(cfg.TEMPORAL_ADDRESS, () =>
+    NativeConnection.connect({ ...temporalConnectionOptions(cfg), plugins: tracing ? [tracing] : [] }),
+  );
   try {
     const workers = await createExamWorkers({ connection, cfg, activities: createActivities(owned.deps) });
     if (cfg.EXAMFLOW_OCR_PREWARM && cfg.EXAMFLOW_WORKER_ROLE !== 'default') {

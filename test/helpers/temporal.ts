@@ -10,20 +10,21 @@ import { devServerDynamicConfigArgs, temporalCliPath } from '../../lib/temporal/
 import { examSearchAttributes } from '../../workflows/search-attributes';
 import { useTestRecords } from './records';
 
-/** A real Temporal dev server (the installed CLI, in memory) with examflow's search attributes, and the records database. */
-export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+/** A real Temporal dev server (the installed CLI, in memory, on `port` or a free one) with examflow's search attributes, and the records database. */
+export async function startTemporal(port?: number): Promise<TestWorkflowEnvironment> {
   configureLogger(config());
   // Every test with Temporal has the records database too (the workers write to it).
-  const [env] = await Promise.all([createLocal(), useTestRecords()]);
+  const [env] = await Promise.all([createLocal(port), useTestRecords()]);
   return env;
 }
 
-function createLocal(): Promise<TestWorkflowEnvironment> {
+function createLocal(port: number | undefined): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     // The client encrypts payloads as the API's does (the workers get the same codec).
     client: { dataConverter: examflowDataConverter(config()) },
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
+      ...(port ? { port } : {}),
       searchAttributes: examSearchAttributes,
       ui: false,
       log: { format: 'pretty', level: 'error' },
