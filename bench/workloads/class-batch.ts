@@ -15,6 +15,7 @@ import { findSheetCode } from '../../reading/sheets/sheet-code';
 import { expectedScore, oneSheetTemplate, studentSheets, type StackStudent } from '../../test/fixtures/class-stack';
 import { scannedStackPdf } from '../../test/fixtures/scan-pdf';
 import { breakdown, breakdownTable, readCosts, timelines } from '../breakdown';
+import { stackCpu, stackCpuLine } from '../stack-cpu';
 import { cpuMsSince, f2, type BenchContext, type WorkloadResult } from './context';
 
 // A class of one-page answer sheets, filled by the simulated pencil and scanned, bound into ONE
@@ -76,10 +77,12 @@ export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): 
   await ctx.examflow.createTemplate(stack.template).catch(() => undefined);
   ctx.log(`class batch: raw reading of ${stack.students.length} sheets, then POST /v1/batches`);
   const raw = await rawClassRead(stack.pdf, stack.template);
+  const cpuBefore = stackCpu(ctx.stack);
   const started = Date.now();
   const { batchId } = await ctx.examflow.submitClassBatch({ pages: [stack.pdf], name: `${stack.students.length} 人 班级测验 (benchmark)` });
   const final = await ctx.examflow.waitForBatch(batchId, { timeoutMs: 900_000, pollIntervalMs: 250 });
   const wallMs = Date.now() - started;
+  const cpu = stackCpuLine(cpuBefore, stackCpu(ctx.stack), wallMs / 1000, stack.students.length);
   if (final.status !== 'completed') throw new Error(`batch ${final.status}: ${final.error}`);
   const expected = new Map(stack.students.map((s) => [s.truth.studentNumber, expectedScore(stack.template, s.truth)]));
   const exact = final.exams.filter((e) => e.studentId !== null && expected.get(e.studentId) === e.score).length;
@@ -98,6 +101,7 @@ export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): 
   ctx.log(
     `   raw reading ${(raw.wallMs / 1000).toFixed(1)} s + reports ${(reports.wallMs / 1000).toFixed(1)} s, batch ${(wallMs / 1000).toFixed(1)} s (${f2(rp)}×), ${exact}/${ids.length} exact`,
   );
+  ctx.log(`   ${cpu}`);
   const markdown = `## Class batch (${stack.students.length} scanned one-page answer sheets in one PDF, POST /v1/batches)
 
 | | |
@@ -108,6 +112,8 @@ export async function classBatchWorkload(ctx: BenchContext, stack: ClassStack): 
 | raw parts (reading + reports) / batch | **${f2(rp)}** |
 | raw reading alone / batch | ${f2(r)} |
 | exams with the student's number and exact score | ${exact} / ${ids.length} |
+
+${cpu}
 
 The batch workflow's own steps:
 
