@@ -1,27 +1,20 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiDeps } from '../api/deps';
 import { examIdFor, submitExam, type Submission } from '../api/exams/start-exam';
-import { templateSchema } from '../domain/template';
 import type { examWorkflow } from '../workflows/exam-workflow';
 import { config } from '../lib/config';
 import { closeSharedBrowser, sharedChromium } from '../lib/documents/browser';
 import { freePort } from '../lib/free-port';
-import { chooseAnswers } from './fixtures/answers';
-import { renderExamPaper } from './fixtures/generator';
+import { exited, runDist, submitPaper, zhMath } from './helpers/dist-process';
 import { startTemporal } from './helpers/temporal';
 
 // SIGTERM on the real processes: a worker finishes the page it is reading before it exits
 // (no retry needed), and the API ends its event streams and exits cleanly.
 
-const dist = path.resolve(__dirname, '..');
-const template = templateSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/templates/zh-math.json'), 'utf8')));
 let env: TestWorkflowEnvironment;
 
 before(async () => {
@@ -32,26 +25,12 @@ after(async () => {
   await env?.teardown();
 });
 
-function run(script: string, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [path.join(dist, script)], {
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'warn', ...extra },
-    stdio: 'ignore',
-  });
-}
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const run = (script: string, extra: Record<string, string> = {}) => runDist(script, env.address, extra);
 
 test('SIGTERM on a worker lets the page being read finish, then the worker exits 0', async () => {
   const taskQueue = `shutdown-${Date.now()}`;
-  const paper = await renderExamPaper({
-    template,
-    student: { name: '周杰', class: '1', id: '9' },
-    answers: chooseAnswers(template, 0, 41),
-    pages: 1,
-    seed: 41,
-  });
-  const examId = examIdFor('school-a', undefined);
+  const examId = await submitPaper(env.client, taskQueue, 41);
   const deps = createApiDeps(env.client, config(), sharedChromium());
-  await submitExam(deps, { examId, tenantId: 'school-a', template, pages: paper.pages, priority: 'normal', taskQueue });
   // A grace time no machine's first page outlasts: on a loaded 2-core machine the page being read
   // (recognisers still warming up beside it) took 25 s, past the 20-s default, and was cancelled.
   const graceSeconds = 120;
@@ -142,7 +121,7 @@ test('SIGTERM on the API ends open event streams and exits 0', async () => {
   // An exam with no worker stays pending, so its event stream stays open.
   const examId = examIdFor('school-a', undefined);
   const deps = createApiDeps(env.client, config(), sharedChromium());
-  const parked: Submission = { examId, tenantId: 'school-a', template, pages: [Buffer.from('x')], priority: 'normal' };
+  const parked: Submission = { examId, tenantId: 'school-a', template: zhMath, pages: [Buffer.from('x')], priority: 'normal' };
   await submitExam(deps, { ...parked, taskQueue: 'nobody-polls' });
   const stream = await fetch(`${baseUrl}/v1/exams/${examId}/events`, { headers: { authorization: 'Bearer token-school-a' } });
   assert.equal(stream.status, 200);
